@@ -1,0 +1,53 @@
+//! The library's one error type. User errors (bad input, unknown ids, too much at once) are kept
+//! apart from internal ones so every transport can tell a client's mistake from its own fault;
+//! `grpc::status` maps each variant to a gRPC status in one place.
+
+use crate::kb::KbError;
+use crate::search::SearchError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A request field is missing, malformed or over its limit. `field` is its path in the request,
+    /// e.g. `post.text` or `posts[3].id`.
+    #[error("{field}: {reason}")]
+    InvalidArgument { field: String, reason: String },
+    /// The thing asked for does not exist.
+    #[error("{what} {id:?} not found")]
+    NotFound { what: &'static str, id: String },
+    /// The service is at a capacity limit; the client may retry later.
+    #[error("{0}")]
+    Busy(String),
+    /// The knowledge base failed to load or validate.
+    #[error(transparent)]
+    KnowledgeBase(#[from] KbError),
+    /// The search index failed: an internal fault.
+    #[error(transparent)]
+    Search(#[from] SearchError),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+impl Error {
+    pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::InvalidArgument {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+
+    /// The same error with its field path put under `prefix`, e.g. `post.text` → `posts[3].text`.
+    pub fn within(self, prefix: &str) -> Self {
+        match self {
+            Error::InvalidArgument { field, reason } => Error::InvalidArgument {
+                field: match field.split_once('.') {
+                    Some((_, rest)) => format!("{prefix}.{rest}"),
+                    None => prefix.to_owned(),
+                },
+                reason,
+            },
+            other => other,
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

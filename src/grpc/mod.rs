@@ -1,0 +1,64 @@
+//! The gRPC transport: the `counterclaim.v1` service, grpc.health.v1, and server reflection (v1
+//! and v1alpha) so grpcurl and Python clients can discover the API.
+//!
+//! [`serve`] takes an already-bound listener, so tests bind `127.0.0.1:0` and talk real TCP.
+
+mod convert;
+mod service;
+mod status;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio_stream::wrappers::TcpListenerStream;
+use tonic::transport::Server;
+
+use crate::limits;
+use crate::matcher::Matcher;
+pub use service::CounterclaimService;
+
+/// The generated `counterclaim.v1` types, client and server.
+pub mod pb {
+    tonic::include_proto!("counterclaim.v1");
+
+    /// The encoded file descriptor set, for reflection.
+    pub const FILE_DESCRIPTOR_SET: &[u8] =
+        tonic::include_file_descriptor_set!("counterclaim_descriptor");
+}
+
+/// Serves the API on `listener` until `shutdown` completes.
+pub async fn serve(
+    listener: TcpListener,
+    matcher: Arc<Matcher>,
+    shutdown: impl Future<Output = ()> + Send,
+) -> Result<(), tonic::transport::Error> {
+    let (health_reporter, health) = tonic_health::server::health_reporter();
+    health_reporter
+        .set_serving::<pb::counterclaim_server::CounterclaimServer<CounterclaimService>>()
+        .await;
+    let reflection = || {
+        tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+    };
+    let reflection_v1 = reflection()
+        .build_v1()
+        .expect("the embedded descriptor sets are valid");
+    let reflection_v1alpha = reflection()
+        .build_v1alpha()
+        .expect("the embedded descriptor sets are valid");
+    let api = pb::counterclaim_server::CounterclaimServer::new(CounterclaimService::new(matcher))
+        .max_decoding_message_size(limits::MAX_MESSAGE_BYTES)
+        .max_encoding_message_size(limits::MAX_MESSAGE_BYTES);
+    Server::builder()
+        .timeout(Duration::from_secs(60))
+        .concurrency_limit_per_connection(256)
+        .add_service(health)
+        .add_service(reflection_v1)
+        .add_service(reflection_v1alpha)
+        .add_service(api)
+        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown)
+        .await
+}

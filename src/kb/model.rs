@@ -1,0 +1,66 @@
+//! The knowledge base's types, independent of any file format or transport.
+
+use serde::Serialize;
+
+/// Where a claim or statement comes from: the report (outlet and title) and the passage of it
+/// that reports the words.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Provenance {
+    pub source_id: String,
+    pub outlet: String,
+    pub title: String,
+    pub passage: String,
+    pub url: String,
+    /// The source's file name, for sources kept as files (the seed reports).
+    pub file: String,
+}
+
+/// A documented claim: somebody's words, as reported, that express a narrative.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Claim {
+    pub id: String,
+    pub text: String,
+    /// Flat collections carry a title and subtitle that restate the claim; they are indexed with
+    /// it because they carry much of the signal.
+    pub title: String,
+    pub subtitle: String,
+    pub claimant: String,
+    pub claimant_role: String,
+    pub date: String,
+    pub date_note: String,
+    pub venue: String,
+    pub provenance: Provenance,
+}
+
+/// A false narrative: a group of claims saying the same thing, how it shows up in posts, and the
+/// statements that rebut it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Narrative {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    /// Facts the source itself gives that are not an official's words.
+    pub context: String,
+    /// Curated paraphrases of how the narrative appears in posts (any language).
+    pub variants: Vec<String>,
+    /// Distinctive words, added to the vocabulary used to split hashtags.
+    pub keywords: Vec<String>,
+    pub claims: Vec<Claim>,
+    /// Derived when loading from each statement's `rebuts`.
+    pub statement_ids: Vec<String>,
+}
+
+/// An official's statement that rebuts one or more narratives.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct OfficialStatement {
+    pub id: String,
+    pub speaker: String,
+    pub role: String,
+    pub agency: String,
+    pub date: String,
+    pub date_note: String,
+    pub published_in: String,
+    pub quote: String,
+    pub rebuts: Vec<String>,
+    pub provenance: Provenance,
+}

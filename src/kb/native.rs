@@ -1,0 +1,210 @@
+//! The native knowledge-base format: a directory of TOML files, reviewed in diffs.
+//!
+//! ```text
+//! index/sources.toml          [[source]]     the reports claims and statements are taken from
+//! index/statements.toml       [[statement]]  official statements, each naming what it `rebuts`
+//! index/narratives/*.toml     one narrative a file, with its [[claim]]s and `variants`
+//! ```
+//! `index/README.md` documents every field for curators.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::{Claim, KbError, KnowledgeBase, Narrative, OfficialStatement, Provenance};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourcesFile {
+    #[serde(default)]
+    source: Vec<SourceRecord>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourceRecord {
+    id: String,
+    outlet: String,
+    title: String,
+    #[serde(default)]
+    file: String,
+    #[serde(default)]
+    url: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StatementsFile {
+    #[serde(default)]
+    statement: Vec<StatementRecord>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StatementRecord {
+    id: String,
+    speaker: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    agency: String,
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    date_note: String,
+    #[serde(default)]
+    published_in: String,
+    quote: String,
+    rebuts: Vec<String>,
+    source: String,
+    #[serde(default)]
+    passage: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NarrativeFile {
+    id: String,
+    title: String,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    context: String,
+    #[serde(default)]
+    variants: Vec<String>,
+    #[serde(default)]
+    keywords: Vec<String>,
+    #[serde(default)]
+    claim: Vec<ClaimRecord>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClaimRecord {
+    id: String,
+    text: String,
+    #[serde(default)]
+    claimant: String,
+    #[serde(default)]
+    claimant_role: String,
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    date_note: String,
+    #[serde(default)]
+    venue: String,
+    source: String,
+    #[serde(default)]
+    passage: String,
+}
+
+pub(super) fn load(dir: &Path) -> Result<KnowledgeBase, KbError> {
+    let sources_path = dir.join("sources.toml");
+    let sources: SourcesFile = read_toml(&sources_path)?;
+    let sources: HashMap<String, SourceRecord> = sources
+        .source
+        .into_iter()
+        .map(|s| (s.id.clone(), s))
+        .collect();
+    let provenance = |path: &Path, item: &str, source: &str, passage: String| {
+        let record = sources.get(source).ok_or_else(|| KbError::Invalid {
+            path: path.to_path_buf(),
+            item: item.to_owned(),
+            message: format!("unknown source {source:?} (not in sources.toml)"),
+        })?;
+        Ok::<_, KbError>(Provenance {
+            source_id: record.id.clone(),
+            outlet: record.outlet.clone(),
+            title: record.title.clone(),
+            passage,
+            url: record.url.clone(),
+            file: record.file.clone(),
+        })
+    };
+
+    let statements_path = dir.join("statements.toml");
+    let statements: StatementsFile = read_toml(&statements_path)?;
+    let statements = statements
+        .statement
+        .into_iter()
+        .map(|s| {
+            let item = format!("statement {:?}", s.id);
+            Ok(OfficialStatement {
+                provenance: provenance(&statements_path, &item, &s.source, s.passage)?,
+                id: s.id,
+                speaker: s.speaker,
+                role: s.role,
+                agency: s.agency,
+                date: s.date,
+                date_note: s.date_note,
+                published_in: s.published_in,
+                quote: s.quote,
+                rebuts: s.rebuts,
+            })
+        })
+        .collect::<Result<Vec<_>, KbError>>()?;
+
+    let mut narratives = Vec::new();
+    for path in narrative_files(&dir.join("narratives"))? {
+        let file: NarrativeFile = read_toml(&path)?;
+        let claims = file
+            .claim
+            .into_iter()
+            .map(|c| {
+                let item = format!("claim {:?}", c.id);
+                Ok(Claim {
+                    provenance: provenance(&path, &item, &c.source, c.passage)?,
+                    id: c.id,
+                    text: c.text,
+                    claimant: c.claimant,
+                    claimant_role: c.claimant_role,
+                    date: c.date,
+                    date_note: c.date_note,
+                    venue: c.venue,
+                    ..Claim::default()
+                })
+            })
+            .collect::<Result<Vec<_>, KbError>>()?;
+        narratives.push(Narrative {
+            id: file.id,
+            title: file.title,
+            summary: file.summary,
+            context: file.context,
+            variants: file.variants,
+            keywords: file.keywords,
+            claims,
+            statement_ids: Vec::new(),
+        });
+    }
+    KnowledgeBase::from_parts(dir, narratives, statements, true)
+}
+
+/// The narrative files, sorted so loading is deterministic.
+fn narrative_files(dir: &Path) -> Result<Vec<PathBuf>, KbError> {
+    let io = |source| KbError::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let mut files = Vec::new();
+    for entry in fs::read_dir(dir).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, KbError> {
+    let text = fs::read_to_string(path).map_err(|source| KbError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|e| KbError::Parse {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
+}

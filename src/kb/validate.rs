@@ -1,0 +1,88 @@
+//! Validation shared by every loader: unique ids, references that resolve, no empty text, and
+//! every narrative backed by at least one claim and (in curated knowledge bases) one statement.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use super::{KbError, Narrative, OfficialStatement};
+
+pub(super) fn check(
+    origin: &Path,
+    narratives: &[Narrative],
+    statements: &[OfficialStatement],
+    require_statements: bool,
+) -> Result<(), KbError> {
+    let invalid = |item: String, message: &str| KbError::Invalid {
+        path: origin.to_path_buf(),
+        item,
+        message: message.to_owned(),
+    };
+    let mut narrative_ids = HashSet::new();
+    let mut item_ids = HashSet::new();
+    for n in narratives {
+        let item = format!("narrative {:?}", n.id);
+        if n.id.trim().is_empty() {
+            return Err(invalid(item, "empty id"));
+        }
+        if !narrative_ids.insert(n.id.as_str()) {
+            return Err(invalid(item, "duplicate narrative id"));
+        }
+        if n.title.trim().is_empty() {
+            return Err(invalid(item, "empty title"));
+        }
+        if n.claims.is_empty() {
+            return Err(invalid(item, "has no claims"));
+        }
+        if n.variants.iter().any(|v| v.trim().is_empty()) {
+            return Err(invalid(item, "has an empty variant"));
+        }
+        for c in &n.claims {
+            let item = format!("claim {:?}", c.id);
+            if c.id.trim().is_empty() {
+                return Err(invalid(item, "empty id"));
+            }
+            if !item_ids.insert(c.id.as_str()) {
+                return Err(invalid(item, "duplicate claim or statement id"));
+            }
+            if c.text.trim().is_empty() {
+                return Err(invalid(item, "empty text"));
+            }
+        }
+    }
+    for s in statements {
+        let item = format!("statement {:?}", s.id);
+        if s.id.trim().is_empty() {
+            return Err(invalid(item, "empty id"));
+        }
+        if !item_ids.insert(s.id.as_str()) {
+            return Err(invalid(item, "duplicate claim or statement id"));
+        }
+        if s.quote.trim().is_empty() || s.speaker.trim().is_empty() {
+            return Err(invalid(item, "empty quote or speaker"));
+        }
+        if s.rebuts.is_empty() {
+            return Err(invalid(item, "rebuts no narrative"));
+        }
+        if let Some(missing) = s
+            .rebuts
+            .iter()
+            .find(|id| !narrative_ids.contains(id.as_str()))
+        {
+            return Err(invalid(
+                item,
+                &format!("rebuts unknown narrative {missing:?}"),
+            ));
+        }
+    }
+    if require_statements {
+        for n in narratives {
+            if !statements.iter().any(|s| s.rebuts.contains(&n.id)) {
+                return Err(invalid(
+                    format!("narrative {:?}", n.id),
+                    "no official statement rebuts it",
+                ));
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,30 @@
+//! # Counterclaim
+//!
+//! Spots known false election narratives in social-media posts and answers each one with the
+//! official statements that rebut it.
+//!
+//! ## Layout
+//!
+//! Dependencies point one way: transports ([`grpc`], the CLI in `main.rs`) call the core
+//! ([`kb`], [`text`], [`matcher`]), and the core reaches tantivy only through [`search`].
+//!
+//! - [`kb`]: narratives, claims, official statements; loading and validation of the native TOML
+//!   format and the flat JSONL format.
+//! - [`text`]: normalisation of messy posts (Unicode, look-alikes, invisible characters,
+//!   leetspeak, hashtags, spaced letters, elongations, language).
+//! - [`search`]: the BM25 index over the knowledge base's texts (tantivy).
+//! - [`matcher`]: retrieval → overlap → calibrated score → stance → evidence.
+//! - [`grpc`]: the `counterclaim.v1` service, proto ⇄ domain conversion, error → status.
+//! - [`limits`]: every size a client may send.
+//! - [`error`]: the one error type, user errors apart from internal ones.
+
+pub mod error;
+pub mod eval;
+pub mod grpc;
+pub mod kb;
+pub mod limits;
+pub mod matcher;
+pub mod search;
+pub mod text;
+
+pub use error::{Error, Result};

@@ -1,0 +1,29 @@
+//! Every size a client can send, bounded in one place. The README's "Limits" table and the proto
+//! comments quote these numbers.
+
+/// Longest post text, in UTF-8 bytes. Tweets are under 1 KiB; long-form posts fit.
+pub const MAX_POST_TEXT_BYTES: usize = 16 * 1024;
+/// Longest post id.
+pub const MAX_POST_ID_BYTES: usize = 256;
+/// Longest of every other post field (author, platform, url, created_at, lang).
+pub const MAX_POST_FIELD_BYTES: usize = 1024;
+/// Matches returned per post when the client does not say.
+pub const DEFAULT_MAX_MATCHES: usize = 3;
+/// Most matches a client may ask for per post.
+pub const MAX_MATCHES: usize = 20;
+/// Most posts in one `MatchPosts` call.
+pub const MAX_BATCH_POSTS: usize = 256;
+/// Longest free-text narrative search query, in bytes.
+pub const MAX_QUERY_BYTES: usize = 1024;
+/// Search results when the client does not say, and the most it may ask for.
+pub const DEFAULT_SEARCH_RESULTS: usize = 10;
+pub const MAX_SEARCH_RESULTS: usize = 50;
+/// Narratives per page when the client does not say, and the most it may ask for.
+pub const DEFAULT_PAGE_SIZE: usize = 50;
+pub const MAX_PAGE_SIZE: usize = 200;
+/// Largest gRPC message accepted, in bytes (a full batch of maximal posts fits).
+pub const MAX_MESSAGE_BYTES: usize = 8 * 1024 * 1024;
+/// Most `StreamMatchPosts` streams open at once, server-wide; more get RESOURCE_EXHAUSTED.
+pub const MAX_OPEN_STREAMS: usize = 256;
+/// Posts a stream may have in flight (read but not yet answered) before the server stops reading.
+pub const STREAM_BUFFER: usize = 64;

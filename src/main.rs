@@ -1,0 +1,251 @@
+//! The `counterclaim` command line: parse, set up logging, call the library.
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use counterclaim::kb::KnowledgeBase;
+use counterclaim::matcher::{MatchOptions, MatchOutcome, Matcher, Post};
+
+#[derive(Parser)]
+#[command(
+    version,
+    about = "Spots known false election narratives in posts and answers them with official statements."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args)]
+struct KbArgs {
+    /// Knowledge base: a directory (native TOML format) or a .jsonl file (flat format).
+    #[arg(long, env = "COUNTERCLAIM_KB", default_value = "index")]
+    kb: PathBuf,
+    /// Keep the search index on disk here (reused while the knowledge base is unchanged)
+    /// instead of building it in RAM.
+    #[arg(long, env = "COUNTERCLAIM_INDEX_DIR")]
+    index_dir: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the gRPC service.
+    Serve {
+        #[arg(long, env = "COUNTERCLAIM_ADDR", default_value = "127.0.0.1:50051")]
+        addr: SocketAddr,
+        #[command(flatten)]
+        kb: KbArgs,
+    },
+    /// Match one post (the TEXT argument, or standard input).
+    Match {
+        text: Option<String>,
+        #[command(flatten)]
+        kb: KbArgs,
+        /// Print JSON instead of a readable answer.
+        #[arg(long)]
+        json: bool,
+        /// Report narratives scoring at least this (default: the service's threshold).
+        #[arg(long)]
+        min_score: Option<f32>,
+        #[arg(long, default_value_t = 3)]
+        max_matches: u32,
+    },
+    /// Read the narratives.
+    Narratives {
+        #[command(subcommand)]
+        command: NarrativesCommand,
+        #[command(flatten)]
+        kb: KbArgs,
+    },
+    /// Knowledge-base maintenance.
+    Kb {
+        #[command(subcommand)]
+        command: KbCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum NarrativesCommand {
+    /// One line per narrative.
+    List,
+    /// A narrative with its claims and the statements that rebut it.
+    Show { id: String },
+    /// Free-text search, e.g. "fake ballots from China".
+    Search { query: String },
+}
+
+#[derive(Subcommand)]
+enum KbCommand {
+    /// Load and validate a knowledge base; print what it holds.
+    Check {
+        #[arg(default_value = "index")]
+        path: PathBuf,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match Cli::parse().command {
+        Command::Serve { addr, kb } => serve(addr, &kb),
+        Command::Match {
+            text,
+            kb,
+            json,
+            min_score,
+            max_matches,
+        } => {
+            let text = match text {
+                Some(t) => t,
+                None => {
+                    let mut t = String::new();
+                    std::io::stdin()
+                        .read_to_string(&mut t)
+                        .context("reading the post from stdin")?;
+                    t
+                }
+            };
+            let matcher = matcher(&kb)?;
+            let options = MatchOptions::from_request(max_matches, min_score, true);
+            let outcome = matcher.match_post(&Post::new("cli", text), &options)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&outcome)?);
+            } else {
+                print_outcome(&matcher, &outcome);
+            }
+            Ok(())
+        }
+        Command::Narratives { command, kb } => narratives(command, &kb),
+        Command::Kb {
+            command: KbCommand::Check { path },
+        } => {
+            let kb = load_kb(&path)?;
+            println!(
+                "{}: ok, version {}: {} narratives, {} claims, {} official statements",
+                path.display(),
+                kb.version(),
+                kb.narratives().len(),
+                kb.claim_count(),
+                kb.statements().len()
+            );
+            Ok(())
+        }
+    }
+}
+
+fn load_kb(path: &Path) -> anyhow::Result<KnowledgeBase> {
+    Ok(KnowledgeBase::load(path)?)
+}
+
+fn matcher(args: &KbArgs) -> anyhow::Result<Matcher> {
+    let kb = Arc::new(load_kb(&args.kb)?);
+    Ok(Matcher::new(kb, args.index_dir.as_deref())?)
+}
+
+fn serve(addr: SocketAddr, args: &KbArgs) -> anyhow::Result<()> {
+    let matcher = Arc::new(matcher(args)?);
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("binding {addr}"))?;
+        tracing::info!(addr = %listener.local_addr()?, kb = matcher.kb().version(), "serving counterclaim.v1");
+        let shutdown = async {
+            let _ = tokio::signal::ctrl_c().await;
+            tracing::info!("shutting down");
+        };
+        counterclaim::grpc::serve(listener, matcher, shutdown).await?;
+        Ok(())
+    })
+}
+
+fn print_outcome(matcher: &Matcher, outcome: &MatchOutcome) {
+    if let Some(reason) = outcome.no_match_reason {
+        println!("No known narrative: {reason}.");
+        return;
+    }
+    let kb = matcher.kb();
+    for m in &outcome.matches {
+        println!("{} ({})", m.narrative_title, m.narrative_id);
+        println!("  score {:.2}, the post {} it", m.score, m.stance.as_str());
+        println!(
+            "  closest {} [{}]: {}",
+            m.evidence.kind, m.evidence.id, m.evidence.text
+        );
+        println!("  matched words: {}", m.evidence.matched_words.join(", "));
+        if let Some(n) = kb.narrative(&m.narrative_id) {
+            println!("  official statements:");
+            for s in kb.statements_for(n) {
+                println!(
+                    "  - {} ({}, {}): \"{}\"",
+                    s.speaker, s.role, s.agency, s.quote
+                );
+            }
+        }
+        println!();
+    }
+    println!("knowledge base {}", kb.version());
+}
+
+fn narratives(command: NarrativesCommand, args: &KbArgs) -> anyhow::Result<()> {
+    match command {
+        NarrativesCommand::List => {
+            let kb = load_kb(&args.kb)?;
+            for n in kb.narratives() {
+                println!("{}\t{}", n.id, n.title);
+            }
+        }
+        NarrativesCommand::Show { id } => {
+            let kb = load_kb(&args.kb)?;
+            let Some(n) = kb.narrative(&id) else {
+                bail!("no narrative {id:?} in {}", args.kb.display());
+            };
+            println!("{}\n{}\n\n{}\n", n.id, n.title, n.summary);
+            println!("Documented claims:");
+            for c in &n.claims {
+                println!(
+                    "- {} ({}{}): \"{}\"",
+                    c.id,
+                    c.claimant,
+                    if c.date_note.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", {}", c.date_note)
+                    },
+                    c.text
+                );
+            }
+            println!("\nOfficial statements:");
+            for s in kb.statements_for(n) {
+                println!(
+                    "- {}, {}, {}: \"{}\"\n  ({}; {} — {})",
+                    s.speaker,
+                    s.role,
+                    s.agency,
+                    s.quote,
+                    s.published_in,
+                    s.provenance.outlet,
+                    s.provenance.title
+                );
+            }
+        }
+        NarrativesCommand::Search { query } => {
+            let matcher = matcher(args)?;
+            for hit in matcher.search(&query, 0)? {
+                println!(
+                    "{:.2}\t{}\t{}",
+                    hit.score, hit.narrative_id, hit.narrative_title
+                );
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,170 @@
+//! The texts the matcher searches: every narrative's title, claims, variants and rebuttal
+//! statements, each an *entry* with its analysed terms, and the IDF weight of every term.
+
+use std::collections::HashMap;
+
+use crate::kb::KnowledgeBase;
+use crate::search::{IndexText, SearchIndex};
+use crate::text::{self, Lang, Lexicon};
+
+/// What an entry's text is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    Title,
+    Claim(usize),
+    Variant(usize),
+    Statement(usize),
+}
+
+impl EntryKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            EntryKind::Title => "title",
+            EntryKind::Claim(_) => "claim",
+            EntryKind::Variant(_) => "variant",
+            EntryKind::Statement(_) => "statement",
+        }
+    }
+}
+
+pub struct Entry {
+    pub narrative: usize,
+    pub kind: EntryKind,
+    /// The text as written in the knowledge base.
+    pub text: String,
+    /// The normalised text that was indexed.
+    pub indexed: String,
+    pub lang: Lang,
+    /// Distinct analysed terms, sorted.
+    pub terms: Vec<String>,
+    /// Sum of the terms' IDF: the most a post can match of this entry.
+    pub weight: f32,
+}
+
+/// Term → inverse document frequency over entries, per language.
+#[derive(Default)]
+pub struct TermWeights {
+    en: HashMap<String, f32>,
+    es: HashMap<String, f32>,
+}
+
+impl TermWeights {
+    pub fn get(&self, lang: Lang, term: &str) -> Option<f32> {
+        match lang {
+            Lang::En => self.en.get(term),
+            Lang::Es => self.es.get(term),
+        }
+        .copied()
+    }
+
+    /// Whether the knowledge base has any text in this language.
+    pub fn has(&self, lang: Lang) -> bool {
+        match lang {
+            Lang::En => !self.en.is_empty(),
+            Lang::Es => !self.es.is_empty(),
+        }
+    }
+}
+
+/// The raw texts of every entry, in a fixed order (narratives in id order, then title, claims,
+/// variants, statements), so entry numbers are stable for a given knowledge base.
+pub fn entry_texts(kb: &KnowledgeBase) -> Vec<(usize, EntryKind, String)> {
+    let mut out = Vec::new();
+    for (n, narrative) in kb.narratives().iter().enumerate() {
+        if !narrative.title.is_empty() && narrative.claims.iter().all(|c| c.text != narrative.title)
+        {
+            out.push((n, EntryKind::Title, narrative.title.clone()));
+        }
+        for (i, claim) in narrative.claims.iter().enumerate() {
+            let text = [&claim.text, &claim.title, &claim.subtitle]
+                .into_iter()
+                .filter(|t| !t.is_empty())
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" \n ");
+            out.push((n, EntryKind::Claim(i), text));
+        }
+        for (i, variant) in narrative.variants.iter().enumerate() {
+            out.push((n, EntryKind::Variant(i), variant.clone()));
+        }
+        for statement in kb.statements_for(narrative) {
+            let i = kb
+                .statements()
+                .iter()
+                .position(|s| s.id == statement.id)
+                .unwrap_or(0);
+            out.push((n, EntryKind::Statement(i), statement.quote.clone()));
+        }
+    }
+    out
+}
+
+/// Normalises and analyses every entry and computes term weights.
+pub fn build_entries(
+    kb: &KnowledgeBase,
+    lexicon: &Lexicon,
+    index_dir: Option<&std::path::Path>,
+) -> Result<(Vec<Entry>, TermWeights, SearchIndex), crate::Error> {
+    let mut entries: Vec<Entry> = entry_texts(kb)
+        .into_iter()
+        .map(|(narrative, kind, text)| {
+            let normalized = text::normalize(&text, lexicon);
+            Entry {
+                narrative,
+                kind,
+                text,
+                indexed: normalized.text,
+                lang: normalized.lang,
+                terms: Vec::new(),
+                weight: 0.0,
+            }
+        })
+        .collect();
+    let index = SearchIndex::build(
+        entries.iter().enumerate().map(|(i, e)| IndexText {
+            entry: i as u64,
+            text: &e.indexed,
+            lang: e.lang,
+        }),
+        index_dir,
+        kb.version(),
+    )?;
+    let mut df: [HashMap<String, u32>; 2] = Default::default();
+    let mut count = [0u32; 2];
+    for entry in &mut entries {
+        let mut terms: Vec<String> = index
+            .analyze(&entry.indexed, entry.lang)
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect();
+        terms.sort();
+        terms.dedup();
+        let slot = entry.lang as usize;
+        count[slot] += 1;
+        for t in &terms {
+            *df[slot].entry(t.clone()).or_default() += 1;
+        }
+        entry.terms = terms;
+    }
+    let idf = |df: &HashMap<String, u32>, n: u32| -> HashMap<String, f32> {
+        df.iter()
+            .map(|(t, &d)| {
+                let w = (1.0 + (n as f32 - d as f32 + 0.5) / (d as f32 + 0.5)).ln();
+                (t.clone(), w)
+            })
+            .collect()
+    };
+    let [df_en, df_es] = df;
+    let weights = TermWeights {
+        en: idf(&df_en, count[0]),
+        es: idf(&df_es, count[1]),
+    };
+    for entry in &mut entries {
+        entry.weight = entry
+            .terms
+            .iter()
+            .filter_map(|t| weights.get(entry.lang, t))
+            .sum();
+    }
+    Ok((entries, weights, index))
+}

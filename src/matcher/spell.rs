@@ -1,0 +1,173 @@
+//! Spelling correction of post words against the knowledge base's own vocabulary.
+//!
+//! Only words the knowledge base does not know and that are not real English words are
+//! corrected, so `balots` becomes `ballots` but `ballet` stays a ballet. The allowed edit
+//! distance grows with the word's length (short words have too many neighbours to correct
+//! safely), and the first letter must agree, which is how most typos look.
+//!
+//! Candidates come from a symmetric-deletion index (the idea behind SymSpell): every vocabulary
+//! word is stored under the hashes of the strings obtained by deleting up to two of its letters,
+//! so a lookup touches a handful of buckets instead of the whole vocabulary; strsim's
+//! Damerau–Levenshtein distance then confirms each candidate.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+/// How many edits a word of `len` letters may be corrected by.
+pub fn max_edits(len: usize) -> usize {
+    match len {
+        0..=4 => 0,
+        5..=8 => 1,
+        _ => 2,
+    }
+}
+
+pub struct Corrector {
+    /// Each vocabulary word and how often the knowledge base uses it (breaks ties).
+    words: Vec<(String, u32)>,
+    known: HashMap<String, u32>,
+    deletes: HashMap<u64, Vec<u32>>,
+}
+
+impl Corrector {
+    /// Builds the corrector from every word occurrence of the knowledge base (lowercase).
+    pub fn new<'a>(occurrences: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut known: HashMap<String, u32> = HashMap::new();
+        for w in occurrences {
+            if w.chars().all(char::is_alphabetic) {
+                *known.entry(w.to_owned()).or_default() += 1;
+            }
+        }
+        let mut words: Vec<(String, u32)> = known.iter().map(|(w, &n)| (w.clone(), n)).collect();
+        words.sort();
+        let mut deletes: HashMap<u64, Vec<u32>> = HashMap::new();
+        for (i, (word, _)) in words.iter().enumerate() {
+            let chars: Vec<char> = word.chars().collect();
+            if chars.len() < 4 {
+                continue;
+            }
+            for key in deletion_keys(&chars, max_edits(chars.len() + 1)) {
+                let bucket = deletes.entry(key).or_default();
+                if bucket.last() != Some(&(i as u32)) {
+                    bucket.push(i as u32);
+                }
+            }
+        }
+        Self {
+            words,
+            known,
+            deletes,
+        }
+    }
+
+    pub fn knows(&self, word: &str) -> bool {
+        self.known.contains_key(word)
+    }
+
+    /// The vocabulary word `word` is most likely a misspelling of, if any is close enough.
+    pub fn correct(&self, word: &str) -> Option<&str> {
+        let chars: Vec<char> = word.chars().collect();
+        let limit = max_edits(chars.len());
+        if limit == 0 || self.knows(word) || !chars.iter().all(|c| c.is_alphabetic()) {
+            return None;
+        }
+        let mut best: Option<(usize, u32, &str)> = None;
+        for key in deletion_keys(&chars, limit) {
+            for &i in self.deletes.get(&key).into_iter().flatten() {
+                let (candidate, count) = &self.words[i as usize];
+                if candidate.chars().next() != chars.first().copied() {
+                    continue;
+                }
+                let distance = strsim::damerau_levenshtein(word, candidate);
+                if distance > limit || distance > max_edits(candidate.chars().count()).max(1) {
+                    continue;
+                }
+                let better = match best {
+                    None => true,
+                    Some((d, n, w)) => {
+                        (distance, u32::MAX - count, candidate.as_str()) < (d, u32::MAX - n, w)
+                    }
+                };
+                if better {
+                    best = Some((distance, *count, candidate));
+                }
+            }
+        }
+        best.map(|(_, _, w)| w)
+    }
+}
+
+/// Hashes of `chars` with every combination of up to `depth` letters deleted (itself included).
+fn deletion_keys(chars: &[char], depth: usize) -> Vec<u64> {
+    let mut keys = vec![hash(chars)];
+    let mut frontier = vec![chars.to_vec()];
+    for _ in 0..depth {
+        let mut next = Vec::new();
+        for word in &frontier {
+            for i in 0..word.len() {
+                let mut shorter = word.clone();
+                shorter.remove(i);
+                let key = hash(&shorter);
+                if !keys.contains(&key) {
+                    keys.push(key);
+                    next.push(shorter);
+                }
+            }
+        }
+        frontier = next;
+    }
+    keys
+}
+
+fn hash(chars: &[char]) -> u64 {
+    let mut h = DefaultHasher::new();
+    chars.hash(&mut h);
+    h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn corrector() -> Corrector {
+        let text = "foreign countries will counterfeit mail ballots ballot fraud election rigged \
+                    unsolicited ballots chaos counting stolen";
+        Corrector::new(text.split_whitespace())
+    }
+
+    #[test]
+    fn corrects_typical_misspellings() {
+        let c = corrector();
+        assert_eq!(c.correct("counterfit"), Some("counterfeit"));
+        assert_eq!(c.correct("balots"), Some("ballots"));
+        assert_eq!(c.correct("frawd"), Some("fraud"));
+        assert_eq!(c.correct("elecshun"), None, "three edits is too far");
+        assert_eq!(c.correct("unsolicted"), Some("unsolicited"));
+        assert_eq!(c.correct("countng"), Some("counting"));
+    }
+
+    #[test]
+    fn leaves_short_known_and_distant_words_alone() {
+        let c = corrector();
+        assert_eq!(
+            c.correct("mial"),
+            None,
+            "four letters are too short to correct"
+        );
+        assert_eq!(c.correct("ballots"), None, "already known");
+        assert_eq!(c.correct("pallots"), None, "first letter differs");
+        assert_eq!(c.correct("bxllxts"), None);
+        assert_eq!(
+            c.correct("b4llots"),
+            None,
+            "not alphabetic: leetspeak is undone elsewhere"
+        );
+    }
+
+    #[test]
+    fn thresholds_grow_with_length() {
+        assert_eq!(max_edits(4), 0);
+        assert_eq!(max_edits(6), 1);
+        assert_eq!(max_edits(10), 2);
+    }
+}

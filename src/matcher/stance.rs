@@ -1,0 +1,268 @@
+//! The stance of a post toward a narrative it matches: does it promote it, debunk it, or neither?
+//!
+//! Three kinds of evidence, in order of strength:
+//! 1. debunk cues: phrases people use to reject a claim ("no evidence", "debunked", "falso");
+//! 2. how close the post is to the narrative's rebuttal statements compared with its claims: a
+//!    post quoting Krebs on ballot cardstock is answering the narrative, not spreading it;
+//! 3. negation ("won't", "can't", "no") in a post that matches the narrative.
+//!
+//! A question that carries none of these ("Is it true China could print ballots?") is neutral,
+//! as is a post that only reports somebody's claim ("Barr says ..."). Everything else promotes.
+
+use serde::Serialize;
+
+use crate::text::Lang;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stance {
+    Promotes,
+    Debunks,
+    Neutral,
+}
+
+impl Stance {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stance::Promotes => "promotes",
+            Stance::Debunks => "debunks",
+            Stance::Neutral => "neutral",
+        }
+    }
+}
+
+/// Phrases (normalised, word-aligned) that reject a claim.
+const DEBUNK_EN: &[&str] = &[
+    "no evidence",
+    "not true",
+    "isn't true",
+    "is false",
+    "false claim",
+    "false claims",
+    "debunk",
+    "debunked",
+    "debunking",
+    "myth",
+    "baseless",
+    "unfounded",
+    "misinformation",
+    "disinformation",
+    "conspiracy theory",
+    "conspiracy theories",
+    "fact check",
+    "fact-check",
+    "lie",
+    "lies",
+    "lying",
+    "stop spreading",
+    "no proof",
+    "nonsense",
+    "not how",
+    "doesn't work",
+    "does not work",
+    "ruled out",
+    "extremely difficult",
+    "no documented",
+    "no information",
+    "not a thing",
+    "is not evidence",
+    "doesn't mean",
+    "does not mean",
+    "nothing suspicious",
+    "not fraud",
+    "not rigged",
+    "isn't rigged",
+    "safe and secure",
+    "is safe",
+    "are safe",
+    "hoax claims",
+    "officials say",
+    "experts say",
+    "said there is no",
+    "no sign",
+    "no signs",
+    "rare",
+    "vanishingly",
+    "propaganda",
+    "scare",
+    "fearmongering",
+    "fear-mongering",
+    "don't fall for",
+    "do not fall for",
+    "false",
+];
+const DEBUNK_ES: &[&str] = &[
+    "falso",
+    "falsa",
+    "no hay pruebas",
+    "no hay evidencia",
+    "sin pruebas",
+    "sin evidencia",
+    "bulo",
+    "mentira",
+    "mentiras",
+    "desmentido",
+    "desmiente",
+    "desmienten",
+    "desinformación",
+    "desinformacion",
+    "no es cierto",
+    "no es verdad",
+    "teoría conspirativa",
+    "es seguro",
+    "son seguros",
+    "no significa",
+    "no es fraude",
+    "no hay fraude",
+    "extremadamente difícil",
+    "bulos",
+];
+const NEGATIONS_EN: &[&str] = &[
+    "not",
+    "no",
+    "never",
+    "won't",
+    "can't",
+    "cannot",
+    "don't",
+    "doesn't",
+    "isn't",
+    "aren't",
+    "wasn't",
+    "couldn't",
+    "wouldn't",
+    "nobody",
+    "impossible",
+    "nope",
+];
+const NEGATIONS_ES: &[&str] = &["no", "nunca", "imposible", "nadie", "jamás", "jamas"];
+const REPORTING: &[&str] = &[
+    "says",
+    "said",
+    "claims",
+    "claimed",
+    "alleges",
+    "alleged",
+    "according to",
+    "dice",
+    "afirma",
+    "asegura",
+];
+
+/// The signals the decision is made from; kept separate so they can be tested and explained.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StanceSignals {
+    pub debunk_cues: usize,
+    pub negations: usize,
+    pub question: bool,
+    pub reporting: bool,
+    /// Best coverage of a rebuttal statement minus best coverage of a claim or variant.
+    pub rebuttal_lead: f32,
+}
+
+pub fn signals(
+    raw: &str,
+    normalized: &str,
+    lang: Lang,
+    claim_sim: f32,
+    statement_sim: f32,
+) -> StanceSignals {
+    let padded = format!(" {normalized} ");
+    let count = |phrases: &[&str]| {
+        phrases
+            .iter()
+            .filter(|p| padded.contains(&format!(" {p} ")))
+            .count()
+    };
+    let (cues, negations) = match lang {
+        Lang::En => (count(DEBUNK_EN), count(NEGATIONS_EN)),
+        Lang::Es => (count(DEBUNK_ES) + count(DEBUNK_EN), count(NEGATIONS_ES)),
+    };
+    let trimmed = raw.trim_end();
+    StanceSignals {
+        debunk_cues: cues,
+        negations,
+        question: trimmed.ends_with('?')
+            || raw.contains('¿')
+            || normalized.starts_with("is it true"),
+        reporting: count(REPORTING) > 0,
+        rebuttal_lead: statement_sim - claim_sim,
+    }
+}
+
+pub fn decide(s: &StanceSignals) -> Stance {
+    let evidence = s.debunk_cues as f32
+        + 0.5 * s.negations.min(2) as f32
+        + if s.rebuttal_lead > 0.0 { 1.0 } else { 0.0 };
+    if evidence >= 1.0 {
+        Stance::Debunks
+    } else if s.question || (s.reporting && s.negations == 0) {
+        Stance::Neutral
+    } else {
+        Stance::Promotes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stance(raw: &str, claim_sim: f32, statement_sim: f32) -> Stance {
+        let normalized = raw.to_lowercase().replace(['?', '.', ',', '!'], "");
+        decide(&signals(
+            raw,
+            &normalized,
+            Lang::En,
+            claim_sim,
+            statement_sim,
+        ))
+    }
+
+    #[test]
+    fn debunk_cues_and_rebuttal_similarity_debunk() {
+        assert_eq!(
+            stance("There is no evidence China will print ballots", 0.6, 0.1),
+            Stance::Debunks
+        );
+        assert_eq!(
+            stance(
+                "Krebs: you need special cardstock to fake a ballot",
+                0.2,
+                0.5
+            ),
+            Stance::Debunks
+        );
+        assert_eq!(
+            stance("China won't and can't forge our ballots", 0.6, 0.0),
+            Stance::Debunks
+        );
+    }
+
+    #[test]
+    fn questions_and_reports_are_neutral_assertions_promote() {
+        assert_eq!(
+            stance("Could China really print fake ballots?", 0.6, 0.0),
+            Stance::Neutral
+        );
+        assert_eq!(
+            stance("Barr says a foreign country could print ballots", 0.7, 0.0),
+            Stance::Neutral
+        );
+        assert_eq!(
+            stance("China will print millions of fake ballots", 0.7, 0.0),
+            Stance::Promotes
+        );
+    }
+
+    #[test]
+    fn spanish_cues_count() {
+        let s = signals(
+            "Es falso que China imprima boletas",
+            "es falso que china imprima boletas",
+            Lang::Es,
+            0.5,
+            0.0,
+        );
+        assert_eq!(decide(&s), Stance::Debunks);
+    }
+}

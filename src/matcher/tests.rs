@@ -1,0 +1,158 @@
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+use proptest::prelude::*;
+
+use super::*;
+use crate::limits;
+
+/// The shipped knowledge base, indexed once for all tests.
+fn matcher() -> &'static Matcher {
+    static MATCHER: OnceLock<Matcher> = OnceLock::new();
+    MATCHER.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("index");
+        let kb = KnowledgeBase::load(&dir).expect("the shipped knowledge base loads");
+        Matcher::new(Arc::new(kb), None).expect("the matcher builds")
+    })
+}
+
+fn best(text: &str) -> Option<NarrativeMatch> {
+    let outcome = matcher()
+        .match_post(&Post::new("p", text), &MatchOptions::default())
+        .unwrap();
+    outcome.matches.into_iter().next()
+}
+
+#[test]
+fn matches_a_plain_post_with_evidence() {
+    let m = best("Russia and China will print counterfeit mail-in ballots to rig the election")
+        .unwrap();
+    assert_eq!(m.narrative_id, "foreign-counterfeit-mail-ballots");
+    assert!(m.score >= DEFAULT_THRESHOLD && m.score <= 1.0);
+    assert_eq!(m.stance, Stance::Promotes);
+    assert!(
+        m.evidence.matched_words.contains(&"counterfeit".to_owned()),
+        "{:?}",
+        m.evidence
+    );
+    assert!(!m.statement_ids.is_empty());
+}
+
+#[test]
+fn corrects_misspellings_but_not_real_words() {
+    let m = best("china will counterfit millions of mail-in balots").unwrap();
+    assert_eq!(m.narrative_id, "foreign-counterfeit-mail-ballots");
+    assert!(
+        m.evidence.matched_words.contains(&"ballots".to_owned()),
+        "{:?}",
+        m.evidence
+    );
+    assert!(best("Tickets for the ballet in China are on sale by mail").is_none());
+}
+
+#[test]
+fn nothing_to_match_is_a_reason_not_an_error() {
+    let options = MatchOptions::default();
+    for (text, reason) in [
+        ("", REASON_EMPTY),
+        ("https://t.co/abc @someone 🎉🎉", REASON_EMPTY),
+        (
+            "My sourdough starter finally bubbled today",
+            REASON_NO_SHARED_WORDS,
+        ),
+    ] {
+        let outcome = matcher()
+            .match_post(&Post::new("p", text), &options)
+            .unwrap();
+        assert!(outcome.matches.is_empty(), "{text}");
+        assert_eq!(outcome.no_match_reason, Some(reason), "{text}");
+    }
+}
+
+#[test]
+fn debunking_posts_are_recognised() {
+    let m =
+        best("Krebs says there is no evidence foreign countries can counterfeit mail-in ballots")
+            .unwrap();
+    assert_eq!(m.narrative_id, "foreign-counterfeit-mail-ballots");
+    assert_eq!(m.stance, Stance::Debunks);
+}
+
+#[test]
+fn matching_is_deterministic() {
+    let post = Post::new(
+        "p",
+        "Mail-in voting means massive fraud and a rigged election #RiggedElection",
+    );
+    let options = MatchOptions {
+        min_score: 0.0,
+        max_matches: limits::MAX_MATCHES,
+        ..MatchOptions::default()
+    };
+    let first = matcher().match_post(&post, &options).unwrap();
+    for _ in 0..5 {
+        assert_eq!(matcher().match_post(&post, &options).unwrap(), first);
+    }
+}
+
+#[test]
+fn bad_input_is_rejected_naming_the_field() {
+    let long = Post::new("p", "a".repeat(limits::MAX_POST_TEXT_BYTES + 1));
+    let err = matcher()
+        .match_post(&long, &MatchOptions::default())
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidArgument { field, .. } if field == "post.text"),
+        "{err}"
+    );
+    let options = MatchOptions {
+        max_matches: limits::MAX_MATCHES + 1,
+        ..MatchOptions::default()
+    };
+    let err = matcher()
+        .match_post(&Post::new("p", "x"), &options)
+        .unwrap_err();
+    assert!(err.to_string().starts_with("options.max_matches"), "{err}");
+    let post = Post {
+        lang: "klingon".into(),
+        ..Post::new("p", "x")
+    };
+    let err = matcher()
+        .match_post(&post, &MatchOptions::default())
+        .unwrap_err();
+    assert!(err.to_string().starts_with("post.lang"), "{err}");
+}
+
+#[test]
+fn search_finds_the_narrative_an_official_describes() {
+    let hits = matcher().search("fake ballots from China", 0).unwrap();
+    assert_eq!(hits[0].narrative_id, "foreign-counterfeit-mail-ballots");
+    assert!(matches!(
+        matcher().search("  ", 0),
+        Err(Error::InvalidArgument { .. })
+    ));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn any_text_gets_bounded_sorted_scores(text in "\\PC{0,300}") {
+        let options = MatchOptions { min_score: 0.0, max_matches: limits::MAX_MATCHES, ..MatchOptions::default() };
+        let outcome = matcher().match_post(&Post::new("p", text), &options).unwrap();
+        for pair in outcome.matches.windows(2) {
+            prop_assert!(pair[0].score >= pair[1].score);
+        }
+        for m in &outcome.matches {
+            prop_assert!((0.0..=1.0).contains(&m.score));
+        }
+    }
+
+    #[test]
+    fn election_words_in_any_order_never_panic(words in proptest::collection::vec(
+        prop::sample::select(vec!["ballots", "mail", "china", "fraud", "rigged", "no", "evidence", "#Rigged", "b4ll0ts", "?"]), 0..20)) {
+        let text = words.join(" ");
+        let outcome = matcher().match_post(&Post::new("p", text), &MatchOptions::default()).unwrap();
+        prop_assert!(outcome.matches.len() <= limits::DEFAULT_MAX_MATCHES);
+    }
+}
