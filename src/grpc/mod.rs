@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
+use tonic::codegen::http;
 use tonic::transport::Server;
 
 use crate::limits;
@@ -53,6 +54,9 @@ pub async fn serve(
         .max_decoding_message_size(limits::MAX_MESSAGE_BYTES)
         .max_encoding_message_size(limits::MAX_MESSAGE_BYTES);
     Server::builder()
+        .layer(tower::util::MapResponseLayer::new(
+            oversize_is_resource_exhausted,
+        ))
         .timeout(Duration::from_secs(60))
         .concurrency_limit_per_connection(256)
         .add_service(health)
@@ -61,4 +65,19 @@ pub async fn serve(
         .add_service(api)
         .serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown)
         .await
+}
+
+/// tonic reports a request over the message-size limit as OUT_OF_RANGE; the gRPC spec says a
+/// server answers RESOURCE_EXHAUSTED, which is what clients retry or shrink batches on.
+fn oversize_is_resource_exhausted<B>(mut response: http::Response<B>) -> http::Response<B> {
+    let headers = response.headers_mut();
+    let oversize = headers.get("grpc-status").is_some_and(|s| s == "11")
+        && headers.get("grpc-message").is_some_and(|m| {
+            let m = m.to_str().unwrap_or_default();
+            m.contains("length too large") || m.contains("length%20too%20large")
+        });
+    if oversize {
+        headers.insert("grpc-status", http::HeaderValue::from_static("8"));
+    }
+    response
 }
