@@ -61,6 +61,27 @@ enum Command {
         #[command(flatten)]
         kb: KbArgs,
     },
+    /// Measure quality: ranking on a benchmark (--queries, --qrels) or precision, recall and
+    /// stance accuracy on labelled posts (--posts).
+    Eval {
+        #[command(flatten)]
+        kb: KbArgs,
+        /// Queries, `id<TAB>text` (a header line is skipped).
+        #[arg(long, requires = "qrels", required_unless_present = "posts")]
+        queries: Option<PathBuf>,
+        /// TREC qrels: `qid 0 docid relevance`.
+        #[arg(long, requires = "queries")]
+        qrels: Option<PathBuf>,
+        /// Cutoff of MAP@k.
+        #[arg(long, default_value_t = 5)]
+        k: usize,
+        /// Write the ranking as a TREC run file.
+        #[arg(long)]
+        run: Option<PathBuf>,
+        /// Labelled posts (JSONL: id, text, narrative, stance, form).
+        #[arg(long, conflicts_with_all = ["queries", "qrels"])]
+        posts: Option<PathBuf>,
+    },
     /// Knowledge-base maintenance.
     Kb {
         #[command(subcommand)]
@@ -124,6 +145,20 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Narratives { command, kb } => narratives(command, &kb),
+        Command::Eval {
+            kb,
+            queries,
+            qrels,
+            k,
+            run,
+            posts,
+        } => match (posts, queries, qrels) {
+            (Some(posts), _, _) => eval_posts(&kb, &posts),
+            (None, Some(queries), Some(qrels)) => {
+                eval_ranking(&kb, &queries, &qrels, k, run.as_deref())
+            }
+            _ => bail!("give --posts, or --queries with --qrels"),
+        },
         Command::Kb {
             command: KbCommand::Check { path },
         } => {
@@ -246,6 +281,70 @@ fn narratives(command: NarrativesCommand, args: &KbArgs) -> anyhow::Result<()> {
                 );
             }
         }
+    }
+    Ok(())
+}
+
+fn eval_ranking(
+    args: &KbArgs,
+    queries: &Path,
+    qrels: &Path,
+    k: usize,
+    run: Option<&Path>,
+) -> anyhow::Result<()> {
+    use counterclaim::eval::ranking;
+    let matcher = matcher(args)?;
+    let queries = ranking::read_queries(queries).map_err(anyhow::Error::msg)?;
+    let file =
+        std::fs::File::open(qrels).with_context(|| format!("opening {}", qrels.display()))?;
+    let qrels = ranking::read_qrels(std::io::BufReader::new(file), &qrels.display().to_string())
+        .map_err(anyhow::Error::msg)?;
+    let started = std::time::Instant::now();
+    let rankings = ranking::rank(&matcher, &queries);
+    let seconds = started.elapsed().as_secs_f64();
+    if let Some(path) = run {
+        let mut out = std::io::BufWriter::new(
+            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
+        );
+        ranking::write_run(&mut out, &queries, &rankings, "counterclaim")?;
+    }
+    println!(
+        "{}",
+        ranking::evaluate(&queries, &rankings, &qrels, k).to_text()
+    );
+    eprintln!("ranked {} queries in {seconds:.2} s", queries.len());
+    Ok(())
+}
+
+fn eval_posts(args: &KbArgs, posts: &Path) -> anyhow::Result<()> {
+    use counterclaim::eval::labelled;
+    let matcher = matcher(args)?;
+    let posts = labelled::read_posts(posts).map_err(anyhow::Error::msg)?;
+    let report = labelled::evaluate(&matcher, &posts, &MatchOptions::default());
+    let o = report.overall;
+    println!(
+        "posts={}  precision={:.4}  recall={:.4}  stance_accuracy={:.4}  (tp={} fp={} fn={})",
+        o.posts,
+        o.precision(),
+        o.recall(),
+        o.stance_accuracy(),
+        o.true_positives,
+        o.false_positives,
+        o.false_negatives
+    );
+    for (form, c) in &report.by_form {
+        println!(
+            "  {form:<15} n={:<3} tp={:<3} fp={:<3} fn={:<3} stance {}/{}",
+            c.posts,
+            c.true_positives,
+            c.false_positives,
+            c.false_negatives,
+            c.stance_correct,
+            c.true_positives
+        );
+    }
+    for (id, label, predicted) in &report.errors {
+        println!("  {id}: labelled {label}, predicted {predicted}");
     }
     Ok(())
 }

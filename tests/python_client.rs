@@ -29,12 +29,19 @@ async fn python_grpcio_client_can_use_the_api() {
     let script = util::root().join("tests/python/client.py");
     let addr = server.addr.to_string();
     let output = tokio::task::spawn_blocking(move || {
-        Command::new("python3").arg(script).arg(addr).output().unwrap()
+        Command::new("python3")
+            .arg(script)
+            .arg(addr)
+            .output()
+            .unwrap()
     })
     .await
     .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "python client failed:\n{stdout}\n{stderr}");
+    assert!(
+        output.status.success(),
+        "python client failed:\n{stdout}\n{stderr}"
+    );
     assert!(stdout.contains("all calls behaved"), "{stdout}");
 }
