@@ -41,6 +41,75 @@ pub struct Entry {
     pub weight: f32,
 }
 
+/// A narrative's vocabulary in each language: every term of its claims, variants and title, and
+/// its *anchors*, the terms in at least [`ANCHOR_SHARE`] of those texts. A post that shares none
+/// of the anchors with a narrative ("prints hoodies in China" against "China will print
+/// ballots") is not about it, whatever else it shares. Narratives with fewer than
+/// [`ANCHOR_MIN_TEXTS`] texts in a language have no anchors there (one claim says too little
+/// about which of its words matter most).
+#[derive(Default)]
+pub struct NarrativeVocab {
+    terms: [Vec<String>; 2],
+    anchors: [Option<Vec<String>>; 2],
+}
+
+const ANCHOR_SHARE: f32 = 0.3;
+const ANCHOR_MIN_TEXTS: usize = 3;
+
+fn contains(sorted: &[String], term: &str) -> bool {
+    sorted.binary_search_by(|a| a.as_str().cmp(term)).is_ok()
+}
+
+impl NarrativeVocab {
+    /// Whether `shared` (terms a post shares with the narrative) holds an anchor; true when the
+    /// narrative has no anchors in that language.
+    pub fn anchored(&self, lang: Lang, shared: &[&str]) -> bool {
+        match &self.anchors[lang as usize] {
+            None => true,
+            Some(anchors) => shared.iter().any(|t| contains(anchors, t)),
+        }
+    }
+
+    pub fn contains(&self, lang: Lang, term: &str) -> bool {
+        contains(&self.terms[lang as usize], term)
+    }
+}
+
+fn vocabularies(entries: &[Entry], narratives: usize) -> Vec<NarrativeVocab> {
+    let mut texts: Vec<[Vec<&Entry>; 2]> = (0..narratives).map(|_| Default::default()).collect();
+    for e in entries
+        .iter()
+        .filter(|e| !matches!(e.kind, EntryKind::Statement(_)))
+    {
+        texts[e.narrative][e.lang as usize].push(e);
+    }
+    texts
+        .iter()
+        .map(|by_lang| {
+            let mut vocab = NarrativeVocab::default();
+            for (lang, group) in by_lang.iter().enumerate() {
+                let mut df: HashMap<&str, usize> = HashMap::new();
+                for t in group.iter().flat_map(|e| &e.terms) {
+                    *df.entry(t).or_default() += 1;
+                }
+                let mut terms: Vec<String> = df.keys().map(|t| t.to_string()).collect();
+                terms.sort();
+                vocab.terms[lang] = terms;
+                if group.len() >= ANCHOR_MIN_TEXTS {
+                    let mut anchors: Vec<String> = df
+                        .into_iter()
+                        .filter(|&(_, d)| d as f32 >= ANCHOR_SHARE * group.len() as f32)
+                        .map(|(t, _)| t.to_owned())
+                        .collect();
+                    anchors.sort();
+                    vocab.anchors[lang] = Some(anchors);
+                }
+            }
+            vocab
+        })
+        .collect()
+}
+
 /// Term → inverse document frequency over entries, per language.
 #[derive(Default)]
 pub struct TermWeights {
@@ -104,7 +173,7 @@ pub fn build_entries(
     kb: &KnowledgeBase,
     lexicon: &Lexicon,
     index_dir: Option<&std::path::Path>,
-) -> Result<(Vec<Entry>, TermWeights, SearchIndex), crate::Error> {
+) -> Result<(Vec<Entry>, TermWeights, Vec<NarrativeVocab>, SearchIndex), crate::Error> {
     let mut entries: Vec<Entry> = entry_texts(kb)
         .into_iter()
         .map(|(narrative, kind, text)| {
@@ -166,5 +235,6 @@ pub fn build_entries(
             .filter_map(|t| weights.get(entry.lang, t))
             .sum();
     }
-    Ok((entries, weights, index))
+    let vocabularies = vocabularies(&entries, kb.narratives().len());
+    Ok((entries, weights, vocabularies, index))
 }

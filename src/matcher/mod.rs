@@ -22,15 +22,20 @@ use crate::search::SearchIndex;
 use crate::text::{self, Lang, Lexicon};
 use crate::{Error, limits};
 
-use entries::{Entry, EntryKind, TermWeights};
+use entries::{Entry, EntryKind, NarrativeVocab, TermWeights};
 pub use post::{MatchOptions, Post};
 pub use score::DEFAULT_THRESHOLD;
-use score::{Overlap, UNKNOWN_TERM_WEIGHT, calibrate};
+pub use score::Overlap;
+use score::{UNKNOWN_TERM_WEIGHT, ratio};
 use spell::Corrector;
 pub use stance::Stance;
 
 /// How many entries BM25 retrieval hands to the scorer.
 const CANDIDATES: usize = 40;
+
+/// A match resting on a rebuttal statement rather than a claim or variant counts for this much
+/// of its score: statements share the narrative's words but also talk about other things.
+const STATEMENT_DISCOUNT: f32 = 0.9;
 
 /// Why a post matched nothing.
 pub const REASON_EMPTY: &str = "the post has no words once links, handles and emoji are removed";
@@ -56,9 +61,12 @@ pub struct NarrativeMatch {
     pub score: f32,
     pub stance: Stance,
     pub evidence: Evidence,
-    /// The best-matching documented claim of the narrative, if any claim matched at all.
+    /// The best-matching documented claim of the narrative, if any claim shares words with the
+    /// post (the evidence may be a variant that matched better).
     pub claim_id: Option<String>,
     pub statement_ids: Vec<String>,
+    /// The overlap features the score was computed from, for explanation and tuning.
+    pub overlap: Overlap,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -84,6 +92,33 @@ fn lang_code<S: serde::Serializer>(lang: &Lang, s: S) -> Result<S::Ok, S::Error>
     s.serialize_str(lang_code_str(*lang))
 }
 
+/// The best-scoring entries of one narrative for a post: any claim, variant or title; any
+/// documented claim (named in the answer even when a variant matched better); any statement.
+#[derive(Default)]
+struct Best {
+    text: Option<(usize, Overlap)>,
+    claim: Option<(usize, Overlap)>,
+    statement: Option<(usize, Overlap)>,
+}
+
+impl Best {
+    fn offer(&mut self, kind: EntryKind, entry: usize, overlap: Overlap) {
+        let keep = |slot: &mut Option<(usize, Overlap)>| {
+            if slot.is_none_or(|(_, o)| overlap.score() > o.score()) {
+                *slot = Some((entry, overlap));
+            }
+        };
+        match kind {
+            EntryKind::Statement(_) => keep(&mut self.statement),
+            EntryKind::Claim(_) => {
+                keep(&mut self.claim);
+                keep(&mut self.text);
+            }
+            EntryKind::Variant(_) | EntryKind::Title => keep(&mut self.text),
+        }
+    }
+}
+
 /// A post after analysis: its normalised words (spelling corrected) and analysed terms.
 struct Analysis {
     lang: Lang,
@@ -100,6 +135,7 @@ pub struct Matcher {
     index: SearchIndex,
     entries: Vec<Entry>,
     weights: TermWeights,
+    vocabularies: Vec<NarrativeVocab>,
     lexicon: Lexicon,
     corrector: Corrector,
 }
@@ -123,7 +159,8 @@ impl Matcher {
                 .flat_map(|t| t.split(|c: char| !c.is_alphanumeric()))
                 .filter(|w| w.len() > 1),
         );
-        let (entries, weights, index) = entries::build_entries(&kb, &lexicon, index_dir)?;
+        let (entries, weights, vocabularies, index) =
+            entries::build_entries(&kb, &lexicon, index_dir)?;
         let corrector = Corrector::new(entries.iter().flat_map(|e| e.indexed.split(' ')));
         tracing::info!(
             narratives = kb.narratives().len(),
@@ -136,6 +173,7 @@ impl Matcher {
             index,
             entries,
             weights,
+            vocabularies,
             lexicon,
             corrector,
         })
@@ -269,9 +307,9 @@ impl Matcher {
         terms.sort_unstable();
         terms.dedup();
         let weight_of = |t: &str| self.weights.get(analysis.lang, t).unwrap_or(0.0);
-        // Per narrative: best non-statement entry, best statement entry.
-        let mut best: HashMap<usize, (Option<(usize, Overlap)>, Option<(usize, Overlap)>)> =
-            HashMap::new();
+        // Per narrative, the best entry of each kind that matched.
+        let mut best: HashMap<usize, Best> = HashMap::new();
+        let mut narrative_coverage: HashMap<usize, f32> = HashMap::new();
         for (entry_no, _) in self.index.search(&terms, analysis.lang, CANDIDATES) {
             let entry = &self.entries[entry_no as usize];
             let shared: Vec<&str> = terms
@@ -280,22 +318,27 @@ impl Matcher {
                 .filter(|t| entry.terms.binary_search_by(|e| e.as_str().cmp(t)).is_ok())
                 .collect();
             let matched_weight: f32 = shared.iter().map(|t| weight_of(t)).sum();
-            let overlap = Overlap::new(matched_weight, entry.weight, analysis.weight, shared.len());
-            let slot = best.entry(entry.narrative).or_default();
-            let target = if matches!(entry.kind, EntryKind::Statement(_)) {
-                &mut slot.1
-            } else {
-                &mut slot.0
+            let vocab = &self.vocabularies[entry.narrative];
+            let on_topic = *narrative_coverage
+                .entry(entry.narrative)
+                .or_insert_with(|| {
+                    let in_vocab = terms.iter().filter(|t| vocab.contains(analysis.lang, t));
+                    ratio(in_vocab.map(|t| weight_of(t)).sum(), analysis.weight)
+                });
+            let overlap = Overlap {
+                entry_coverage: ratio(matched_weight, entry.weight),
+                post_coverage: ratio(matched_weight, analysis.weight),
+                narrative_coverage: on_topic,
+                matched_terms: shared.len(),
+                anchored: vocab.anchored(analysis.lang, &shared),
             };
-            if target.is_none_or(|(_, o)| overlap.combined() > o.combined()) {
-                *target = Some((entry_no as usize, overlap));
-            }
+            best.entry(entry.narrative)
+                .or_default()
+                .offer(entry.kind, entry_no as usize, overlap);
         }
         let mut matches: Vec<NarrativeMatch> = best
             .into_iter()
-            .filter_map(|(narrative, (claim, statement))| {
-                self.explain(raw, analysis, narrative, claim, statement)
-            })
+            .filter_map(|(narrative, best)| self.explain(raw, analysis, narrative, &best))
             .collect();
         matches.sort_by(|a, b| {
             b.score
@@ -310,16 +353,18 @@ impl Matcher {
         raw: &str,
         analysis: &Analysis,
         narrative: usize,
-        claim: Option<(usize, Overlap)>,
-        statement: Option<(usize, Overlap)>,
+        best: &Best,
     ) -> Option<NarrativeMatch> {
-        let claim_sim = claim.map_or(0.0, |(_, o)| o.combined());
-        let statement_sim = statement.map_or(0.0, |(_, o)| o.combined());
+        let (claim, statement) = (best.text, best.statement);
+        let claim_sim = claim.map_or(0.0, |(_, o)| o.score());
+        let statement_sim = statement.map_or(0.0, |(_, o)| o.score());
         // A post echoing the rebuttals is about the narrative too, if a little less surely.
-        let (entry_no, combined) = match (claim, statement) {
-            (Some((e, _)), _) if claim_sim >= statement_sim * 0.9 => (e, claim_sim),
-            (_, Some((e, _))) => (e, statement_sim * 0.9),
-            (Some((e, _)), None) => (e, claim_sim),
+        let (entry_no, overlap, score) = match (claim, statement) {
+            (Some((e, o)), _) if claim_sim >= statement_sim * STATEMENT_DISCOUNT => {
+                (e, o, claim_sim)
+            }
+            (_, Some((e, o))) => (e, o, statement_sim * STATEMENT_DISCOUNT),
+            (Some((e, o)), None) => (e, o, claim_sim),
             (None, None) => return None,
         };
         let entry = &self.entries[entry_no];
@@ -332,16 +377,20 @@ impl Matcher {
             statement_sim,
         );
         let matched_words = self.matched_words(analysis, entry);
-        let (id, claim_id) = match entry.kind {
-            EntryKind::Claim(i) => (n.claims[i].id.clone(), Some(n.claims[i].id.clone())),
-            EntryKind::Statement(i) => (self.kb.statements()[i].id.clone(), None),
-            EntryKind::Variant(i) => (format!("{}#variant-{i}", n.id), None),
-            EntryKind::Title => (format!("{}#title", n.id), None),
+        let id = match entry.kind {
+            EntryKind::Claim(i) => n.claims[i].id.clone(),
+            EntryKind::Statement(i) => self.kb.statements()[i].id.clone(),
+            EntryKind::Variant(i) => format!("{}#variant-{i}", n.id),
+            EntryKind::Title => format!("{}#title", n.id),
         };
+        let claim_id = best.claim.and_then(|(e, _)| match self.entries[e].kind {
+            EntryKind::Claim(i) => Some(n.claims[i].id.clone()),
+            _ => None,
+        });
         Some(NarrativeMatch {
             narrative_id: n.id.clone(),
             narrative_title: n.title.clone(),
-            score: calibrate(combined),
+            score,
             stance: stance::decide(&signals),
             evidence: Evidence {
                 kind: entry.kind.name(),
@@ -351,6 +400,7 @@ impl Matcher {
             },
             claim_id,
             statement_ids: n.statement_ids.clone(),
+            overlap,
         })
     }
 

@@ -1,0 +1,108 @@
+//! English or Spanish? Decided from function words and Spanish-only letters.
+//!
+//! The knowledge base has claims in both languages and matching should
+//! compare like with like. Posts are short and noisy, so a full language
+//! model is overkill: frequent function words (and a few election words) are
+//! strong evidence, `ñ ¿ ¡` and accented vowels weaker evidence. Spanish
+//! needs at least two points and more points than English; anything else,
+//! including a post with no evidence at all, is English.
+
+use super::Lang;
+
+/// Points for a word that signals Spanish.
+fn spanish_points(word: &str) -> u32 {
+    match word {
+        "el" | "los" | "las" | "del" | "que" | "por" | "para" | "una" | "es" | "se" | "al"
+        | "lo" | "su" | "sus" | "pero" | "como" | "este" | "esta" | "estos" | "estas" | "fue"
+        | "ya" | "hay" | "muy" | "sin" | "sobre" | "porque" | "cuando" | "también" | "más"
+        | "está" | "están" | "eso" | "esa" | "ese" | "han" | "nos" | "les" | "qué" | "cómo"
+        | "ellos" | "todo" | "todos" | "hasta" | "desde" | "entre" | "contra" | "donde"
+        | "dónde" | "aquí" | "ahora" | "así" | "de" | "en" | "votos" | "boletas" | "fraude"
+        | "elecciones" | "elección" | "voto" | "correo" | "urnas" | "gobierno" | "robaron"
+        | "trampa" | "mentira" => 2,
+        "la" | "y" | "con" | "un" | "o" | "son" | "le" | "mi" | "sí" | "ha" => 1,
+        _ => 0,
+    }
+}
+
+/// Points for a word that signals English.
+fn english_points(word: &str) -> u32 {
+    match word {
+        "the" | "and" | "of" | "to" | "is" | "are" | "was" | "were" | "that" | "this" | "with"
+        | "for" | "they" | "be" | "have" | "has" | "had" | "not" | "you" | "he" | "she" | "we"
+        | "it" | "his" | "her" | "their" | "will" | "would" | "by" | "from" | "at" | "or"
+        | "an" | "what" | "who" | "all" | "been" | "just" | "but" | "if" | "can" | "do" | "did"
+        | "does" | "so" | "there" | "about" | "which" | "our" | "your" | "them" | "these"
+        | "those" | "than" | "then" | "into" | "out" | "up" | "how" | "why" | "when" | "where"
+        | "on" | "votes" | "ballots" | "election" | "vote" | "fraud" | "mail" | "rigged"
+        | "stolen" => 2,
+        "i" | "in" | "my" | "me" | "us" => 1,
+        _ => 0,
+    }
+}
+
+/// Spanish vs English by function-word evidence plus Spanish-only letters
+/// (`ñ`, `¿`, `¡`, accented vowels); English by default and on ties.
+pub fn detect_lang(s: &str) -> Lang {
+    let mut es = 0u32;
+    let mut en = 0u32;
+    for c in s.chars() {
+        es += match c {
+            'ñ' | 'Ñ' | '¿' | '¡' => 2,
+            'á' | 'é' | 'í' | 'ó' | 'ú' | 'Á' | 'É' | 'Í' | 'Ó' | 'Ú' => 1,
+            _ => 0,
+        };
+    }
+    for word in s
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+    {
+        let lower;
+        let word = if word.chars().any(char::is_uppercase) {
+            lower = word.to_lowercase();
+            lower.as_str()
+        } else {
+            word
+        };
+        es += spanish_points(word);
+        en += english_points(word);
+    }
+    if es >= 2 && es > en {
+        Lang::Es
+    } else {
+        Lang::En
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spanish_posts() {
+        assert_eq!(
+            detect_lang("¡Fraude! Los votos por correo están amañados"),
+            Lang::Es
+        );
+        assert_eq!(detect_lang("fraude electoral"), Lang::Es);
+        assert_eq!(detect_lang("¿Quién contó?"), Lang::Es);
+        assert_eq!(detect_lang("EL FRAUDE DE LAS BOLETAS"), Lang::Es);
+    }
+
+    #[test]
+    fn english_posts() {
+        assert_eq!(
+            detect_lang("Russia & China will print millions of fake ballots"),
+            Lang::En
+        );
+        assert_eq!(detect_lang("José said the votes were fake"), Lang::En);
+        assert_eq!(detect_lang("Dominion"), Lang::En);
+        assert_eq!(detect_lang("no"), Lang::En);
+    }
+
+    #[test]
+    fn empty_and_emoji_default_to_english() {
+        assert_eq!(detect_lang(""), Lang::En);
+        assert_eq!(detect_lang("🔥🔥 2020"), Lang::En);
+    }
+}

@@ -1,0 +1,297 @@
+//! Leetspeak decoding: `b4ll0ts` → `ballots`, `m@il` → `mail`.
+//!
+//! Digits and symbols stand in for letters to slip past keyword filters, but
+//! posts are also full of real numbers ("2020", "58,000", "3.5", "10%",
+//! "$100", "24/7", "4pm", "1st", "covid19", "mp3") that must survive. A token
+//! (a run of letters, digits and `@ $ ! |`) is decoded only when it mixes
+//! letters with such characters and either
+//! - some decoding is a known word — for ambiguous `1` (i or l) the known
+//!   decoding with the lowest cost wins; when all substituted characters sit
+//!   at the token's edge (`vot3`, `mp3`) this needs exactly one of them and a
+//!   word of at least four letters, so model names and units stay; or
+//! - a digit, `@` or `$` has letters on both sides (`fr4ud`, `fakeb4ll0ts`):
+//!   then the decoding is used even if unknown, split into known words when
+//!   possible (`fake ballots`).
+//!
+//! `!` and `|` are usually punctuation, so they only count inside a token
+//! (never at its edges, never `!!`) and only when the result is a known word
+//! (`v!ct0ry`, `ba||ots`). Tokens with a run of three or more digits, with
+//! a `2`, `6` or `9`, or shaped like a number with a unit (`4pm`, `10am`,
+//! `1st`) are never decoded. When a token is not decoded as a whole, its
+//! symbols will become spaces, so the pieces between them are decoded on
+//! their own — exactly as a second pass over the output would see them.
+
+use std::borrow::Cow;
+
+use super::lexicon::Lexicon;
+use super::punct::is_word_char;
+use super::segment::{Mode, best_split, plausible};
+
+const SYMBOLS: [char; 4] = ['@', '$', '!', '|'];
+
+/// Suffixes that make a leading number a quantity, ordinal or time.
+const UNITS: &[&str] = &[
+    "st", "nd", "rd", "th", "am", "pm", "k", "m", "b", "s", "x", "d", "g", "p", "v", "w", "gb",
+    "mb", "kb", "tb", "km", "kg", "mg", "ml", "mm", "cm", "lb", "lbs", "ft", "h", "hr", "hrs",
+    "min", "mins", "yr", "yrs", "mph", "px",
+];
+
+/// At most this many ambiguous characters are tried both ways (2^6 decodings).
+const MAX_AMBIGUOUS: usize = 6;
+
+fn leet_letters(c: char) -> Option<&'static [char]> {
+    match c {
+        '4' | '@' => Some(&['a']),
+        '3' => Some(&['e']),
+        '1' => Some(&['i', 'l']),
+        '0' => Some(&['o']),
+        '5' | '$' => Some(&['s']),
+        '7' => Some(&['t']),
+        '8' => Some(&['b']),
+        '!' => Some(&['i']),
+        '|' => Some(&['l']),
+        _ => None,
+    }
+}
+
+fn is_leet_char(c: char) -> bool {
+    c.is_ascii_digit() || SYMBOLS.contains(&c)
+}
+
+fn is_token_char(c: char) -> bool {
+    is_word_char(c) || SYMBOLS.contains(&c)
+}
+
+/// Decodes leetspeak inside words that mix letters with digits or symbols
+/// (`b4ll0ts` → `ballots`, `m@il` → `mail`, `fr4ud` → `fraud`, `v0t3` →
+/// `vote`, `el3cti0n` → `election`), choosing among ambiguous mappings the
+/// one the lexicon knows; real numbers and number-like tokens are kept.
+/// Decoded tokens come out lowercase.
+pub fn undo_leetspeak(s: &str, lexicon: &Lexicon) -> String {
+    undo_leetspeak_cow(s, lexicon).into_owned()
+}
+
+pub(crate) fn undo_leetspeak_cow<'a>(s: &'a str, lex: &Lexicon) -> Cow<'a, str> {
+    if !s
+        .bytes()
+        .any(|b| b.is_ascii_digit() || matches!(b, b'@' | b'$' | b'!' | b'|'))
+    {
+        return Cow::Borrowed(s);
+    }
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let mut start: Option<usize> = None;
+    for (i, c) in s.char_indices().chain([(s.len(), ' ')]) {
+        if i < s.len() && is_token_char(c) {
+            start.get_or_insert(i);
+            continue;
+        }
+        let Some(st) = start.take() else { continue };
+        if let Some(rep) = decode(&s[st..i], lex) {
+            let buf = out.get_or_insert_with(|| String::with_capacity(s.len()));
+            buf.push_str(&s[copied..st]);
+            buf.push_str(&rep);
+            copied = i;
+        }
+    }
+    match out {
+        Some(mut buf) => {
+            buf.push_str(&s[copied..]);
+            Cow::Owned(buf)
+        }
+        None => Cow::Borrowed(s),
+    }
+}
+
+/// The replacement for one token, or `None` to keep it.
+fn decode(tok: &str, lex: &Lexicon) -> Option<String> {
+    if !tok.chars().any(char::is_alphabetic) || !tok.chars().any(is_leet_char) {
+        return None;
+    }
+    if let Some(word) = decode_whole(tok, lex) {
+        return Some(word);
+    }
+    if !tok.contains(SYMBOLS) {
+        return None;
+    }
+    let mut out = String::with_capacity(tok.len());
+    let mut changed = false;
+    let mut rest = tok;
+    loop {
+        let end = rest.find(SYMBOLS).unwrap_or(rest.len());
+        match decode(&rest[..end], lex) {
+            Some(rep) => {
+                changed = true;
+                out.push_str(&rep);
+            }
+            None => out.push_str(&rest[..end]),
+        }
+        let Some(sep) = rest[end..].chars().next() else {
+            break;
+        };
+        out.push(sep);
+        rest = &rest[end + sep.len_utf8()..];
+    }
+    changed.then_some(out)
+}
+
+fn decode_whole(tok: &str, lex: &Lexicon) -> Option<String> {
+    let chars: Vec<char> = tok.chars().collect();
+    let punct = |c: &char| matches!(c, '!' | '|');
+    let edge_symbol = |c: &char| SYMBOLS.contains(c);
+    if chars.first().is_some_and(punct)
+        || chars.last().is_some_and(punct)
+        || chars
+            .windows(2)
+            .any(|w| punct(&w[0]) && punct(&w[1]) && w != ['|', '|'])
+        || chars.windows(3).any(|w| w.iter().all(char::is_ascii_digit))
+        || chars
+            .iter()
+            .any(|&c| is_leet_char(c) && leet_letters(c).is_none())
+        || (chars[0] == '$' && chars.get(1).is_some_and(char::is_ascii_digit))
+        || is_number_with_unit(tok)
+    {
+        return None;
+    }
+    let leet: Vec<usize> = (0..chars.len())
+        .filter(|&p| is_leet_char(chars[p]))
+        .collect();
+    let inside = leet.iter().any(|&p| {
+        chars[..p].iter().any(|c| c.is_alphabetic())
+            && chars[p + 1..].iter().any(|c| c.is_alphabetic())
+    });
+    let ambiguous = leet
+        .iter()
+        .filter(|&&p| leet_letters(chars[p]).is_some_and(|l| l.len() > 1))
+        .count();
+    let combos = if ambiguous <= MAX_AMBIGUOUS {
+        1usize << ambiguous
+    } else {
+        1
+    };
+    let decodings: Vec<String> = (0..combos).map(|mask| decoding(&chars, mask)).collect();
+    let known = decodings
+        .iter()
+        .filter_map(|d| lex.cost(d).map(|cost| (cost, d)))
+        .min_by(|a, b| a.0.total_cmp(&b.0));
+    if let Some((_, word)) = known {
+        let edge_ok = leet.len() == 1 && word.chars().count() >= 4;
+        return (inside || edge_ok).then(|| word.clone());
+    }
+    if !inside
+        || tok.contains(['!', '|'])
+        || chars.first().is_some_and(edge_symbol)
+        || chars.last().is_some_and(edge_symbol)
+    {
+        return None;
+    }
+    let split = decodings
+        .iter()
+        .filter_map(|d| best_split(d, lex, Mode::KnownOnly))
+        .filter(|(pieces, _)| {
+            pieces.len() > 1 && plausible(pieces) && pieces.iter().all(|p| p.len() > 1)
+        })
+        .min_by(|a, b| a.1.total_cmp(&b.1));
+    Some(match split {
+        Some((pieces, _)) => pieces.join(" "),
+        None => decodings[0].clone(),
+    })
+}
+
+/// One decoding of `chars`: bit `k` of `mask` picks the letter for the
+/// `k`-th ambiguous character; other characters are lowercased.
+fn decoding(chars: &[char], mask: usize) -> String {
+    let mut out = String::with_capacity(chars.len());
+    let mut bit = 0;
+    for &c in chars {
+        match leet_letters(c).filter(|_| is_leet_char(c)) {
+            Some([only]) => out.push(*only),
+            Some(options) => {
+                out.push(options[(mask >> bit) & 1]);
+                bit += 1;
+            }
+            None => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+/// `4pm`, `10am`, `1st`, `5k`: leading digits followed by a unit suffix.
+fn is_number_with_unit(tok: &str) -> bool {
+    let digits = tok.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0 && UNITS.iter().any(|u| u.eq_ignore_ascii_case(&tok[digits..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn u(s: &str) -> String {
+        undo_leetspeak(s, &Lexicon::english())
+    }
+
+    #[test]
+    fn decodes_brief_examples() {
+        assert_eq!(u("fake b4ll0ts"), "fake ballots");
+        assert_eq!(u("m@il in"), "mail in");
+        assert_eq!(u("fr4ud"), "fraud");
+        assert_eq!(u("v0t3 now"), "vote now");
+        assert_eq!(u("el3cti0n!"), "election!");
+        assert_eq!(u("B4LL0TS"), "ballots");
+        assert_eq!(u("po11s"), "polls");
+        assert_eq!(u("v!ct0ry $cam vot3"), "victory scam vote");
+        assert_eq!(u("s|ow"), "slow");
+        assert_eq!(u("p0||s ba||ots"), "polls ballots");
+        assert_eq!(u("h1n1"), "hini");
+    }
+
+    #[test]
+    fn splits_decoded_compounds() {
+        assert_eq!(u("fakeb4ll0ts"), "fake ballots");
+        assert_eq!(u("b4ll0ts$"), "ballots$");
+    }
+
+    #[test]
+    fn keeps_numbers() {
+        for s in [
+            "2020", "58,000", "3.5", "10%", "$100", "24/7", "4pm", "10am", "11am", "1st", "2nd",
+            "3rd", "4th", "covid19", "mp3", "i7", "a1", "g7", "5g", "80s", "1990s", "100k", "$5k",
+            "win10", "4x4",
+        ] {
+            assert_eq!(u(s), s, "{s}");
+        }
+    }
+
+    #[test]
+    fn punctuation_is_not_leet() {
+        for s in [
+            "fraud!!!",
+            "wow!",
+            "a!",
+            "hello!world",
+            "a | b",
+            "yes!!no",
+            "@",
+            "$",
+            "!!!",
+        ] {
+            assert_eq!(u(s), s, "{s}");
+        }
+    }
+
+    #[test]
+    fn falls_back_to_pieces_between_symbols() {
+        assert_eq!(u("b4ll0ts@2"), "ballots@2");
+        assert_eq!(u("x!b4ll0ts"), "x!ballots");
+    }
+
+    #[test]
+    fn edge_cases() {
+        assert_eq!(u(""), "");
+        assert_eq!(u("🔥4🔥"), "🔥4🔥");
+        assert!(matches!(
+            undo_leetspeak_cow("no digits", &Lexicon::english()),
+            Cow::Borrowed(_)
+        ));
+    }
+}

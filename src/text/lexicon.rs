@@ -1,0 +1,255 @@
+//! The [`Lexicon`]: which words exist, and how likely each one is.
+//!
+//! Segmentation (hashtags, letter-spaced runs), leetspeak decoding and
+//! elongation squeezing all have to choose between several readings of the
+//! same characters; they ask the lexicon which readings are words and how
+//! plausible each is. Plausibility is a *cost* (lower = more likely): for the
+//! embedded English list it is `ln(rank + 2)` plus a constant per word, the
+//! usual Zipf approximation of `-ln P(word)`; knowledge-base words get a
+//! small flat cost, since they are exactly what the matcher wants to find.
+//!
+//! The English list (`english_words.txt`, see its header and the module
+//! docs of `text`) is parsed once into a static map whose keys borrow the
+//! embedded text, so [`Lexicon::english`] is cheap and never copies it.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::LazyLock;
+
+/// Cost added to every word: makes fewer, longer words win over many short ones.
+pub(crate) const WORD_COST: f32 = 3.0;
+/// Cost of a knowledge-base word (about that of the most common English words).
+pub(crate) const DOMAIN_COST: f32 = WORD_COST + 1.0;
+
+/// Common misspellings that occur among the most frequent words of the web
+/// corpus. They are kept out of the lexicon so that the spell corrector still
+/// corrects them and segmentation or squeezing never produces them.
+#[rustfmt::skip]
+pub(crate) const EXCLUDED_MISSPELLINGS: &[&str] = &[
+    "accomodation", "accomodations", "adress", "advertisment", "alot", "amature", "amatuer",
+    "bufing", "calender", "definately", "ect", "independant", "lingere", "millenium", "occured",
+    "recieve", "recieved", "seperate", "soo", "sooo", "teh", "ther", "thier", "voyuer", "wierd",
+];
+
+const ENGLISH_WORDS: &str = include_str!("english_words.txt");
+
+/// A fast, non-cryptographic hasher (the FxHash mixing step) for short keys.
+/// Lookups are on the hot path of segmentation; SipHash's DoS resistance is
+/// not needed for a fixed, trusted key set.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FxHasher {
+    hash: u64,
+}
+
+impl FxHasher {
+    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(Self::SEED);
+    }
+}
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut buf = [0u8; 8];
+            buf.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(buf));
+        }
+        for &b in chunks.remainder() {
+            self.add(u64::from(b));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+pub(crate) type FxBuild = BuildHasherDefault<FxHasher>;
+
+struct EnglishList {
+    costs: HashMap<&'static str, f32, FxBuild>,
+    max_len: usize,
+}
+
+static ENGLISH: LazyLock<EnglishList> = LazyLock::new(|| {
+    let mut costs = HashMap::with_capacity_and_hasher(32_768, FxBuild::default());
+    let mut max_len = 0;
+    let words = ENGLISH_WORDS
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter(|w| !EXCLUDED_MISSPELLINGS.contains(w) && !has_triple(w));
+    for (rank, word) in words.enumerate() {
+        max_len = max_len.max(word.len());
+        costs
+            .entry(word)
+            .or_insert((rank as f32 + 2.0).ln() + WORD_COST);
+    }
+    EnglishList { costs, max_len }
+});
+
+/// True if some character occurs three times in a row (`www`, `sooo`).
+pub(crate) fn has_triple(word: &str) -> bool {
+    let mut prev = None;
+    let mut run = 0;
+    for c in word.chars() {
+        run = if Some(c) == prev { run + 1 } else { 1 };
+        if run >= 3 {
+            return true;
+        }
+        prev = Some(c);
+    }
+    false
+}
+
+/// Words the segmenter and leetspeak decoder may produce, with a cost
+/// (lower = more likely). Built from an embedded English word list plus the
+/// knowledge base's own vocabulary (KB words are preferred: they are what we
+/// want to find).
+#[derive(Clone, Default)]
+pub struct Lexicon {
+    domain: HashSet<Box<str>, FxBuild>,
+    domain_max_len: usize,
+}
+
+impl fmt::Debug for Lexicon {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Lexicon")
+            .field("english_words", &ENGLISH.costs.len())
+            .field("domain_words", &self.domain.len())
+            .finish()
+    }
+}
+
+impl Lexicon {
+    /// The embedded English list only.
+    pub fn english() -> Lexicon {
+        LazyLock::force(&ENGLISH);
+        Lexicon::default()
+    }
+
+    /// Adds knowledge-base words (lowercased) with a low cost. Each item is
+    /// split on whitespace and trimmed of surrounding punctuation; words of
+    /// one character and words with a tripled character are skipped (they
+    /// would make segmentation and squeezing unstable).
+    pub fn with_domain_words<'a>(mut self, words: impl IntoIterator<Item = &'a str>) -> Lexicon {
+        for item in words {
+            for raw in item.split_whitespace() {
+                let word = raw
+                    .trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase();
+                if word.chars().count() < 2 || has_triple(&word) {
+                    continue;
+                }
+                self.domain_max_len = self.domain_max_len.max(word.len());
+                self.domain.insert(word.into_boxed_str());
+            }
+        }
+        self
+    }
+
+    /// Whether `word` (any case) is a known word, English or domain.
+    pub fn contains(&self, word: &str) -> bool {
+        self.with_lower(word, |w| self.cost(w).is_some())
+    }
+
+    /// Whether `word` (any case) is in the embedded English list. The spell
+    /// corrector uses this to leave real words such as "ballet" alone.
+    pub fn is_english_word(&self, word: &str) -> bool {
+        self.with_lower(word, |w| ENGLISH.costs.contains_key(w))
+    }
+
+    fn with_lower(&self, word: &str, f: impl Fn(&str) -> bool) -> bool {
+        if word.chars().any(char::is_uppercase) {
+            f(&word.to_lowercase())
+        } else {
+            f(word)
+        }
+    }
+
+    /// Cost of an already-lowercase word, `None` if unknown.
+    pub(crate) fn cost(&self, word: &str) -> Option<f32> {
+        if self.domain.contains(word) {
+            Some(DOMAIN_COST)
+        } else {
+            ENGLISH.costs.get(word).copied()
+        }
+    }
+
+    /// Length in bytes of the longest known word (bounds segmentation work).
+    pub(crate) fn max_word_len(&self) -> usize {
+        ENGLISH.max_len.max(self.domain_max_len)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_is_loaded_in_rank_order() {
+        let lex = Lexicon::english();
+        assert!(ENGLISH.costs.len() > 25_000);
+        assert!(lex.cost("the").unwrap() < lex.cost("ballots").unwrap());
+        assert!(lex.contains("ballots") && lex.contains("Election"));
+        assert!(!lex.contains("") && !lex.contains("qzxv"));
+    }
+
+    #[test]
+    fn common_real_words_are_english() {
+        let lex = Lexicon::english();
+        for w in [
+            "ballet",
+            "ballad",
+            "ballot",
+            "fraud",
+            "mail",
+            "vote",
+            "china",
+            "counterfeit",
+        ] {
+            assert!(lex.is_english_word(w), "{w}");
+        }
+    }
+
+    #[test]
+    fn misspellings_and_tripled_letters_are_excluded() {
+        let lex = Lexicon::english();
+        for w in EXCLUDED_MISSPELLINGS
+            .iter()
+            .chain(&["counterfit", "balots", "www", "xxx"])
+        {
+            assert!(!lex.contains(w), "{w}");
+        }
+    }
+
+    #[test]
+    fn domain_words_are_lowercased_and_cheap() {
+        let lex = Lexicon::english().with_domain_words(["Rigged", "Dominion mail-in", "x", "zzz"]);
+        assert!(lex.contains("rigged") && lex.contains("RIGGED"));
+        assert!(lex.contains("mail-in") && lex.contains("dominion"));
+        assert!(!lex.is_english_word("rigged"));
+        assert_eq!(lex.cost("dominion"), Some(DOMAIN_COST));
+        assert!(!lex.contains("zzz"));
+        assert!(lex.cost("x").unwrap() > DOMAIN_COST);
+        assert!(format!("{lex:?}").contains("domain_words: 3"));
+    }
+
+    #[test]
+    fn triple_detection() {
+        assert!(has_triple("sooo") && has_triple("aaa"));
+        assert!(!has_triple("too") && !has_triple(""));
+    }
+}

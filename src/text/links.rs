@@ -1,0 +1,300 @@
+//! Links, @handles and e-mail addresses out; tweet attributions reduced to the name.
+//!
+//! URLs and handles carry no claim, but their pieces look like words ("co",
+//! "bit", "ly", "realdonaldtrump") and would add noise to matching, so whole
+//! tokens are dropped. Bare domains are recognised by a path (`bit.ly/xyz`)
+//! or by a common top-level domain (`nytimes.com`); a TLD list keeps
+//! sentences with a missing space ("fraud.It was") and abbreviations ("U.S.",
+//! "e.g.") intact, and numbers ("3.5", "58,000") are never touched.
+//!
+//! Pasted tweets end with an attribution such as
+//! `— Donald J. Trump (@realDonaldTrump) October 15, 2019`: who said it can
+//! matter to a claim, the handle and date do not, so the name is kept.
+
+use std::borrow::Cow;
+
+/// Top-level domains that mark a bare `name.tld` as a link even without a
+/// path. Deliberately excludes TLDs that are common words (in, it, is, to,
+/// me, be, us, no, at) or Spanish words (es, de).
+#[rustfmt::skip]
+const COMMON_TLDS: &[&str] = &[
+    "com", "net", "org", "gov", "edu", "mil", "int", "io", "co", "ly", "uk", "ca", "au", "mx", "ar",
+    "cl", "pe", "ve", "ru", "cn", "eu", "info", "biz", "tv", "news", "gl", "app", "xyz", "online",
+    "site",
+];
+
+#[rustfmt::skip]
+const MONTHS: &[&str] = &[
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+    "sept", "oct", "nov", "dec", "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio",
+    "agosto", "septiembre", "setiembre", "octubre", "noviembre", "diciembre", "de",
+];
+
+/// Drops URLs (`http://`, `https://`, `www.`, bare domains such as
+/// `bit.ly/xyz`, `pic.twitter.com/...`), `@handles` and e-mail-like tokens,
+/// and reduces a trailing tweet attribution to the author's name.
+pub fn drop_links_and_handles(s: &str) -> String {
+    drop_links_cow(s).into_owned()
+}
+
+pub(crate) fn drop_links_cow(s: &str) -> Cow<'_, str> {
+    if !s.bytes().any(|b| matches!(b, b'@' | b'.' | b'/')) {
+        return Cow::Borrowed(s);
+    }
+    match split_attribution(s) {
+        Some((before, name)) => {
+            let joined = format!("{} {name}", before.trim_end());
+            Cow::Owned(drop_tokens(&joined).into_owned())
+        }
+        None => drop_tokens(s),
+    }
+}
+
+/// Removes link-like tokens, keeping the whitespace between the others.
+fn drop_tokens(s: &str) -> Cow<'_, str> {
+    let mut out: Option<String> = None;
+    let mut pos = 0;
+    while pos < s.len() {
+        let ws_end = s[pos..]
+            .find(|c: char| !c.is_whitespace())
+            .map_or(s.len(), |i| pos + i);
+        let tok_end = s[ws_end..]
+            .find(char::is_whitespace)
+            .map_or(s.len(), |i| ws_end + i);
+        let token = &s[ws_end..tok_end];
+        let keep = if token.is_empty() {
+            0
+        } else {
+            kept_prefix(token)
+        };
+        if keep < token.len() {
+            let buf = out.get_or_insert_with(|| s[..pos].to_owned());
+            if keep > 0 && !buf.is_empty() {
+                buf.push_str(&s[pos..ws_end]);
+            }
+            buf.push_str(&token[..keep]);
+        } else if let Some(buf) = out.as_mut() {
+            if buf.is_empty() {
+                buf.push_str(&s[ws_end..tok_end]);
+            } else {
+                buf.push_str(&s[pos..tok_end]);
+            }
+        }
+        pos = tok_end;
+    }
+    out.map_or(Cow::Borrowed(s), Cow::Owned)
+}
+
+/// How many leading bytes of `token` survive: all of it, none of it, or the
+/// part before an embedded `http`.
+fn kept_prefix(token: &str) -> usize {
+    let core = token
+        .trim_start_matches([
+            '(', '[', '{', '<', '"', '\'', '“', '‘', '«', '¿', '¡', '.', ',', ';', ':', '*',
+        ])
+        .trim_end_matches([
+            ')', ']', '}', '>', '"', '\'', '”', '’', '»', '.', ',', ';', ':', '!', '?', '…', '*',
+        ]);
+    if core.is_empty() {
+        return token.len();
+    }
+    let lower_starts = |p: &str| {
+        core.len() >= p.len() && core.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes())
+    };
+    if lower_starts("http://") || lower_starts("https://") || lower_starts("www.") {
+        return 0;
+    }
+    if let Some(at) = find_ascii_ci(token, "http://").or_else(|| find_ascii_ci(token, "https://")) {
+        return at;
+    }
+    if core.contains("://") {
+        return 0;
+    }
+    if let Some(rest) = core.strip_prefix('@') {
+        if rest.starts_with(|c: char| c.is_alphanumeric() || c == '_') {
+            return 0;
+        }
+    } else if let Some(at) = core.find('@') {
+        let domain = &core[at + 1..];
+        if at > 0 && domain.contains('.') && is_bare_domain(domain, true) {
+            return 0;
+        }
+    }
+    if is_bare_domain(core, false) {
+        0
+    } else {
+        token.len()
+    }
+}
+
+fn find_ascii_ci(hay: &str, needle: &str) -> Option<usize> {
+    hay.as_bytes()
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+/// `label.label.tld` (ASCII letters, digits, hyphens), optionally followed by
+/// `/path`. Without a path (and unless `any_tld`), the TLD must be common.
+fn is_bare_domain(s: &str, any_tld: bool) -> bool {
+    let (host, has_path) = match s.find('/') {
+        Some(i) => (&s[..i], true),
+        None => (s, false),
+    };
+    let mut labels = 0;
+    let mut tld = "";
+    for label in host.split('.') {
+        if label.is_empty()
+            || !label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        {
+            return false;
+        }
+        labels += 1;
+        tld = label;
+    }
+    if labels < 2 || tld.len() < 2 || !tld.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return false;
+    }
+    has_path || any_tld || COMMON_TLDS.iter().any(|t| t.eq_ignore_ascii_case(tld))
+}
+
+/// Recognises a trailing `— Name (@handle) Date`; returns the text before the
+/// dash and the name.
+fn split_attribution(s: &str) -> Option<(&str, &str)> {
+    let t = s.trim_end();
+    let open = t.rfind("(@")?;
+    let after = &t[open + 2..];
+    let handle_len = after
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(after.len());
+    if handle_len == 0
+        || !after[handle_len..].starts_with(')')
+        || !is_date(&after[handle_len + 1..])
+    {
+        return None;
+    }
+    let before = &t[..open];
+    let (dash, dash_len) = before.char_indices().rev().find_map(|(i, c)| {
+        let spaced = before[..i]
+            .chars()
+            .next_back()
+            .is_none_or(char::is_whitespace);
+        (matches!(c, '—' | '–' | '―' | '‒' | '~') || (c == '-' && spaced))
+            .then_some((i, c.len_utf8()))
+    })?;
+    let name = before[dash + dash_len..].trim();
+    is_name(name).then_some((&s[..dash], name))
+}
+
+fn is_name(name: &str) -> bool {
+    let words = name.split_whitespace().count();
+    (1..=6).contains(&words)
+        && name.chars().any(char::is_alphabetic)
+        && name
+            .chars()
+            .all(|c| c.is_alphabetic() || c.is_whitespace() || matches!(c, '.' | '\'' | '’' | '-'))
+}
+
+fn is_date(s: &str) -> bool {
+    let mut words = s
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '.')
+        .filter(|w| !w.is_empty())
+        .peekable();
+    if words.peek().is_none() {
+        return true;
+    }
+    let mut has_number = false;
+    for w in words {
+        let digits = w.bytes().take_while(u8::is_ascii_digit).count();
+        let suffix = &w[digits..];
+        if digits > 0
+            && digits <= 4
+            && ["", "st", "nd", "rd", "th"]
+                .iter()
+                .any(|x| x.eq_ignore_ascii_case(suffix))
+        {
+            has_number = true;
+        } else if !MONTHS.iter().any(|m| m.eq_ignore_ascii_case(w)) {
+            return false;
+        }
+    }
+    has_number
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> String {
+        drop_links_and_handles(s)
+    }
+
+    #[test]
+    fn drops_urls() {
+        assert_eq!(d("fraud https://t.co/x now"), "fraud now");
+        assert_eq!(d("see HTTP://Example.com/a?b=c."), "see");
+        assert_eq!(d("www.foo.org/x and (http://a.b)"), "and");
+        assert_eq!(d("read bit.ly/3xYz and t.co/abc!"), "read and");
+        assert_eq!(d("nytimes.com says"), "says");
+        assert_eq!(d("look pic.twitter.com/AbC123"), "look");
+        assert_eq!(d("source:https://x.com/y"), "source:");
+    }
+
+    #[test]
+    fn drops_handles_and_emails() {
+        assert_eq!(d("@someone said @Other_1: lies"), "said lies");
+        assert_eq!(
+            d("mail me at john.doe@example.com today"),
+            "mail me at today"
+        );
+        assert_eq!(d(".@realDonaldTrump wins"), "wins");
+    }
+
+    #[test]
+    fn keeps_numbers_and_abbreviations() {
+        for s in [
+            "58,000 votes in 3.5 hours",
+            "the U.S. e.g. a.m.",
+            "fraud.It was",
+            "m@il b4ll0ts",
+            "24/7 and/or",
+            "10% $100",
+        ] {
+            assert_eq!(d(s), s);
+        }
+        assert_eq!(d("@ alone"), "@ alone");
+    }
+
+    #[test]
+    fn attribution_keeps_name() {
+        assert_eq!(
+            d("Rigged! pic.twitter.com/xyz — Donald J. Trump (@realDonaldTrump) October 15, 2019"),
+            "Rigged! Donald J. Trump"
+        );
+        assert_eq!(
+            d("Fraude - Juan Pérez (@jperez) 3 de mayo de 2020"),
+            "Fraude Juan Pérez"
+        );
+        assert_eq!(d("so true —Jane Doe (@jd)"), "so true Jane Doe");
+        // not an attribution: text after the date
+        assert_eq!(
+            d("x — A B (@ab) October 15, 2019 and more"),
+            "x — A B October 15, 2019 and more"
+        );
+        // hyphen inside a name is not the dash
+        assert_eq!(
+            d("ok - Jean-Pierre Roy (@jpr) Jan 2, 2020"),
+            "ok Jean-Pierre Roy"
+        );
+    }
+
+    #[test]
+    fn edge_cases() {
+        assert_eq!(d(""), "");
+        assert_eq!(d("https://a.com @b"), "");
+        assert_eq!(d("🔥 🔥"), "🔥 🔥");
+        assert!(matches!(drop_links_cow("nothing here"), Cow::Borrowed(_)));
+    }
+}

@@ -1,0 +1,101 @@
+//! Punctuation and symbols to spaces.
+//!
+//! Matching works on words, so everything that is not part of a word becomes
+//! a word break. Two kinds of punctuation carry meaning inside a word and are
+//! kept: an apostrophe between letters ("don't", normalised to `'`) and a
+//! `.` or `,` between digits ("58,000", "3.5"). The result has single spaces
+//! and no leading or trailing space.
+
+/// Characters that make up words: ASCII letters and digits, and non-ASCII
+/// letters and digits other than uppercase ones that have no lowercase form
+/// (such as 🅰, which would otherwise survive lowercasing).
+pub(crate) fn is_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || (!c.is_ascii() && c.is_alphanumeric() && !c.is_uppercase())
+}
+
+fn is_letter(c: char) -> bool {
+    is_word_char(c) && c.is_alphabetic()
+}
+
+/// Turns every character that is not a word character into a space (keeping
+/// in-word apostrophes and in-number separators), collapses spaces and trims.
+pub(crate) fn clean_punctuation(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    let mut prev: Option<char> = None;
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
+        let kept = if is_word_char(c) {
+            Some(c)
+        } else if matches!(c, '\'' | '’' | '`' | '´')
+            && prev.is_some_and(is_letter)
+            && next.is_some_and(is_letter)
+        {
+            Some('\'')
+        } else if matches!(c, '.' | ',')
+            && prev.is_some_and(|p| p.is_ascii_digit())
+            && next.is_some_and(|n| n.is_ascii_digit())
+        {
+            Some(c)
+        } else {
+            None
+        };
+        match kept {
+            Some(k) => {
+                if pending_space && !out.is_empty() {
+                    out.push(' ');
+                }
+                pending_space = false;
+                out.push(k);
+            }
+            None => pending_space = true,
+        }
+        prev = Some(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn punctuation_becomes_single_spaces() {
+        assert_eq!(
+            clean_punctuation("  Russia & China!!! (fake)  "),
+            "Russia China fake"
+        );
+        assert_eq!(clean_punctuation("mail-in...ballots?"), "mail in ballots");
+        assert_eq!(clean_punctuation("🔥🔥"), "");
+        assert_eq!(clean_punctuation(""), "");
+        assert_eq!(clean_punctuation("a\u{200B}b\tc\n"), "a b c");
+    }
+
+    #[test]
+    fn keeps_apostrophes_and_number_separators() {
+        assert_eq!(
+            clean_punctuation("don't rock’n’roll 'quoted' it's"),
+            "don't rock'n'roll quoted it's"
+        );
+        assert_eq!(
+            clean_punctuation("58,000 votes, 3.5%. 1.000.000"),
+            "58,000 votes 3.5 1.000.000"
+        );
+        assert_eq!(clean_punctuation("a''b 1..2 x.5 5,"), "a b 1 2 x 5 5");
+        assert_eq!(clean_punctuation("están ñ"), "están ñ");
+    }
+
+    #[test]
+    fn drops_caseless_uppercase_symbols() {
+        assert_eq!(clean_punctuation("\u{1F170}b\u{24B6}'c"), "b c");
+    }
+
+    #[test]
+    fn idempotent_on_examples() {
+        for s in ["a'b'c", "1.2.3", "x' y", "'90s", "l'été"] {
+            let once = clean_punctuation(s);
+            assert_eq!(clean_punctuation(&once), once);
+        }
+    }
+}

@@ -1,0 +1,310 @@
+//! Word segmentation, and hashtags: `#fakeballotsfromchina` → `fake ballots from china`.
+//!
+//! Hashtags glue words together and hide the words the matcher looks for.
+//! [`split_hashtags`] first uses the writer's own boundaries (`_`,
+//! CamelCase, digit runs), then splits each remaining lowercase run by
+//! dynamic programming over the [`Lexicon`]: the
+//! split with the lowest total cost wins, where an unknown chunk costs much
+//! more than a known word and grows with its length. A split is only
+//! accepted when it looks like real words (not all one/two-letter pieces,
+//! never three single letters in a row); otherwise the tag is kept whole
+//! (`#MAGA` stays `maga`). The same segmenter, restricted to known words,
+//! serves `join_spaced_letters` and the leetspeak decoder.
+
+use std::borrow::Cow;
+
+use super::lexicon::{Lexicon, WORD_COST};
+
+/// Extra cost of one- and two-letter words: they fit almost anywhere.
+const SHORT_WORD_COST: f32 = WORD_COST;
+/// Cost of an unknown chunk: `UNKNOWN_BASE + UNKNOWN_PER_BYTE * len`.
+const UNKNOWN_BASE: f32 = 8.0;
+const UNKNOWN_PER_BYTE: f32 = 2.5;
+const UNKNOWN_SINGLE_LETTER: f32 = 20.0;
+/// How much cheaper than one unknown chunk a split with unknown chunks must be.
+const UNKNOWN_SPLIT_MARGIN: f32 = 5.0;
+/// Longer inputs are not segmented (bounds the quadratic DP).
+const MAX_SEGMENT_INPUT: usize = 64;
+
+/// Whether chunks not in the lexicon may be part of a segmentation.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Mode {
+    /// Hashtags: unknown chunks allowed (names, acronyms), at a high cost.
+    AllowUnknown,
+    /// Letter-spaced runs and leetspeak: known words only.
+    KnownOnly,
+}
+
+/// Cheapest split of `word` (lowercase ASCII letters) into pieces, with its
+/// cost; `None` if the input is unsuitable or (in `KnownOnly` mode) cannot
+/// be covered by known words. May return the whole word as one piece.
+pub(crate) fn best_split<'a>(
+    word: &'a str,
+    lex: &Lexicon,
+    mode: Mode,
+) -> Option<(Vec<&'a str>, f32)> {
+    let n = word.len();
+    if n == 0 || n > MAX_SEGMENT_INPUT || !word.bytes().all(|b| b.is_ascii_lowercase()) {
+        return None;
+    }
+    let max_len = lex.max_word_len();
+    let mut best = vec![f32::INFINITY; n + 1];
+    let mut back = vec![0usize; n + 1];
+    best[0] = 0.0;
+    for end in 1..=n {
+        for start in 0..end {
+            if best[start].is_infinite() {
+                continue;
+            }
+            let piece = &word[start..end];
+            let len = end - start;
+            let known = if len <= max_len && (len > 1 || piece == "a" || piece == "i") {
+                lex.cost(piece)
+                    .map(|c| c + if len <= 2 { SHORT_WORD_COST } else { 0.0 })
+            } else {
+                None
+            };
+            let cost = match (known, mode) {
+                (Some(c), _) => c,
+                (None, Mode::AllowUnknown) => unknown_cost(len),
+                (None, Mode::KnownOnly) => continue,
+            };
+            let total = best[start] + cost;
+            if total < best[end] {
+                best[end] = total;
+                back[end] = start;
+            }
+        }
+    }
+    if best[n].is_infinite() {
+        return None;
+    }
+    let mut pieces = Vec::new();
+    let mut end = n;
+    while end > 0 {
+        let start = back[end];
+        pieces.push(&word[start..end]);
+        end = start;
+    }
+    pieces.reverse();
+    Some((pieces, best[n]))
+}
+
+/// Cost of a chunk that is not a word; a stray single letter is very unlikely.
+fn unknown_cost(len: usize) -> f32 {
+    let single = if len == 1 { UNKNOWN_SINGLE_LETTER } else { 0.0 };
+    UNKNOWN_BASE + UNKNOWN_PER_BYTE * len as f32 + single
+}
+
+/// Whether a multi-piece split looks like real words: not only one- and
+/// two-letter pieces, and never three single letters in a row (which would
+/// form a new letter-spaced run).
+pub(crate) fn plausible(pieces: &[&str]) -> bool {
+    pieces.iter().any(|p| p.len() > 2) && !pieces.windows(3).any(|w| w.iter().all(|p| p.len() == 1))
+}
+
+/// Splits `word` (lowercase ASCII) into words if a plausible split exists.
+/// A split that still contains unknown chunks must also beat keeping the
+/// whole word by [`UNKNOWN_SPLIT_MARGIN`] (`#sharpiegate` is not `sharp iegate`).
+pub(crate) fn split_word<'a>(word: &'a str, lex: &Lexicon, mode: Mode) -> Option<Vec<&'a str>> {
+    if lex.cost(word).is_some() {
+        return None;
+    }
+    let (pieces, cost) = best_split(word, lex, mode)?;
+    if pieces.len() < 2 || !plausible(&pieces) {
+        return None;
+    }
+    let has_unknown = pieces
+        .iter()
+        .any(|p| (p.len() == 1 && !matches!(*p, "a" | "i")) || lex.cost(p).is_none());
+    (!has_unknown || cost + UNKNOWN_SPLIT_MARGIN <= unknown_cost(word.len())).then_some(pieces)
+}
+
+/// Replaces each `#tag` by its words, lowercased: `#RiggedElection` →
+/// `rigged election`, `#fakeballotsfromchina` → `fake ballots from china`,
+/// `#MAGA2020` → `maga 2020`. Short all-caps pieces are treated as acronyms
+/// and kept whole; pieces with digits inside (`b4ll0ts`) are left for the
+/// leetspeak step. A `#` not followed by a letter or digit is left alone.
+pub fn split_hashtags(s: &str, lexicon: &Lexicon) -> String {
+    split_hashtags_cow(s, lexicon).into_owned()
+}
+
+pub(crate) fn split_hashtags_cow<'a>(s: &'a str, lex: &Lexicon) -> Cow<'a, str> {
+    if !s.contains('#') {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut copied = 0;
+    let mut prev: Option<char> = None;
+    for (i, c) in s.char_indices() {
+        let boundary = prev.is_none_or(|p| !(p.is_alphanumeric() || p == '_' || p == '&'));
+        prev = Some(c);
+        if c != '#' || i < copied || !boundary {
+            continue;
+        }
+        let rest = &s[i + 1..];
+        let body_len = rest
+            .find(|ch: char| !(ch.is_alphanumeric() || ch == '_'))
+            .unwrap_or(rest.len());
+        if !rest.starts_with(char::is_alphanumeric) {
+            continue;
+        }
+        out.push_str(&s[copied..i]);
+        let mut first = true;
+        for piece in rest[..body_len].split('_').flat_map(camel_pieces) {
+            let lower = piece.to_lowercase();
+            let acronym = piece.len() <= 5 && !piece.chars().any(char::is_lowercase);
+            let words = if acronym {
+                None
+            } else {
+                split_word(&lower, lex, Mode::AllowUnknown)
+            };
+            for w in words.unwrap_or_else(|| vec![lower.as_str()]) {
+                if !first {
+                    out.push(' ');
+                }
+                out.push_str(w);
+                first = false;
+            }
+        }
+        copied = i + 1 + body_len;
+    }
+    if copied == 0 {
+        return Cow::Borrowed(s);
+    }
+    out.push_str(&s[copied..]);
+    Cow::Owned(out)
+}
+
+/// Splits at CamelCase boundaries (`RiggedElection`, `USAElection`,
+/// `G7Summit`) and around digit runs that start or end the part or are at
+/// least three long (`MAGA2020`, `2020Election`, `Trump2020Landslide`);
+/// short digit runs inside letters (`b4ll0ts`) stay attached.
+fn camel_pieces(part: &str) -> impl Iterator<Item = &str> {
+    let chars: Vec<(usize, char)> = part.char_indices().collect();
+    let n = chars.len();
+    let digit_run_len = |k: usize| {
+        chars[k..]
+            .iter()
+            .take_while(|(_, c)| c.is_numeric())
+            .count()
+    };
+    let mut cuts = vec![0];
+    let mut k = 1;
+    while k < n {
+        let (a, b) = (chars[k - 1].1, chars[k].1);
+        let next_lower = chars.get(k + 1).is_some_and(|(_, c)| c.is_lowercase());
+        let cut = if b.is_uppercase() {
+            a.is_lowercase() || ((a.is_uppercase() || a.is_numeric()) && next_lower)
+        } else if b.is_numeric() && !a.is_numeric() {
+            let run = digit_run_len(k);
+            k + run == n || run >= 3
+        } else if a.is_numeric() && !b.is_numeric() {
+            let start = chars[..k]
+                .iter()
+                .rev()
+                .take_while(|(_, c)| c.is_numeric())
+                .count();
+            start == k || start >= 3
+        } else {
+            false
+        };
+        if cut {
+            cuts.push(chars[k].0);
+        }
+        k += 1;
+    }
+    cuts.push(part.len());
+    let pieces: Vec<&str> = cuts
+        .windows(2)
+        .map(|w| &part[w[0]..w[1]])
+        .filter(|p| !p.is_empty())
+        .collect();
+    pieces.into_iter()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lex() -> Lexicon {
+        Lexicon::english()
+    }
+
+    #[test]
+    fn hashtags_camel_case_and_digits() {
+        let l = lex();
+        assert_eq!(
+            split_hashtags("#RiggedElection now", &l),
+            "rigged election now"
+        );
+        assert_eq!(split_hashtags("#MAGA2020", &l), "maga 2020");
+        assert_eq!(split_hashtags("#StopTheSteal!", &l), "stop the steal!");
+        assert_eq!(split_hashtags("#USAElection", &l), "usa election");
+        assert_eq!(split_hashtags("#G7Summit", &l), "g7 summit");
+        assert_eq!(
+            split_hashtags("#Trump2020Landslide", &l),
+            "trump 2020 landslide"
+        );
+        assert_eq!(split_hashtags("#stop_the_steal", &l), "stop the steal");
+        assert_eq!(split_hashtags("#FakeB4ll0ts", &l), "fake b4ll0ts");
+    }
+
+    #[test]
+    fn hashtags_dynamic_programming() {
+        let l = lex();
+        assert_eq!(
+            split_hashtags("#fakeballotsfromchina", &l),
+            "fake ballots from china"
+        );
+        assert_eq!(
+            split_hashtags("#stopthesteal #votehimout", &l),
+            "stop the steal vote him out"
+        );
+        assert_eq!(split_hashtags("#RIGGEDELECTION", &l), "rigged election");
+        assert_eq!(split_hashtags("#maga #xkcd", &l), "maga xkcd");
+        assert_eq!(
+            split_hashtags("#sharpiegate #xkcdfan", &l),
+            "sharpiegate xkcdfan"
+        );
+        assert_eq!(
+            split_hashtags("#riggedelection #thebiglie", &l),
+            "rigged election the big lie"
+        );
+        assert_eq!(split_hashtags("#together #nowhere", &l), "together nowhere");
+        let kb = lex().with_domain_words(["biden", "dominion"]);
+        assert_eq!(
+            split_hashtags("#bidencrimefamily", &kb),
+            "biden crime family"
+        );
+        assert_eq!(
+            split_hashtags("#dominionvotingmachines", &kb),
+            "dominion voting machines"
+        );
+    }
+
+    #[test]
+    fn hashtags_edge_cases() {
+        let l = lex();
+        assert_eq!(split_hashtags("", &l), "");
+        assert_eq!(split_hashtags("# alone ## #", &l), "# alone ## #");
+        assert_eq!(split_hashtags("a#b &#39; #1", &l), "a#b &#39; 1");
+        assert_eq!(split_hashtags("##Tag", &l), "#tag");
+        assert_eq!(split_hashtags("#FraudeEnMéxico", &l), "fraude en méxico");
+        assert!(matches!(
+            split_hashtags_cow("no tags", &l),
+            Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn split_plausibility() {
+        assert!(plausible(&["fake", "ballots"]));
+        assert!(!plausible(&["ma", "ga"]));
+        assert!(!plausible(&["a", "i", "a", "fan"]));
+        let l = lex();
+        assert_eq!(split_word("maga", &l, Mode::AllowUnknown), None);
+        assert_eq!(split_word("ballots", &l, Mode::AllowUnknown), None);
+        assert_eq!(best_split("Upper", &l, Mode::AllowUnknown), None);
+    }
+}
