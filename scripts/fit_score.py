@@ -1,84 +1,91 @@
 #!/usr/bin/env python3
-"""Fits the matcher's score (a logistic regression over its overlap features) on labelled posts.
+"""Fits the matcher's score models (logistic regressions over its overlap features).
 
-Usage: cargo build --release && python3 scripts/fit_score.py tests/fixtures/tuning_posts.jsonl
+    cargo build --release
+    # the curated model, on the tuning posts (never the test posts):
+    ./target/release/counterclaim eval --posts tests/fixtures/tuning_posts.jsonl --features /tmp/curated.jsonl
+    python3 scripts/fit_score.py curated /tmp/curated.jsonl
+    # the collection model, on the CheckThat! 2020 train split:
+    ./target/release/counterclaim eval --kb claims.jsonl --queries train/tweets.queries.tsv \
+        --qrels train/tweet-vclaim-pairs.qrels --features /tmp/collection.jsonl
+    python3 scripts/fit_score.py collection /tmp/collection.jsonl
 
-For every post it asks `counterclaim match --json --min-score 0` for up to four candidate
-narratives, labels each candidate 1 when it is the post's narrative, and fits weights and an
-intercept by gradient descent with an L2 penalty (no numpy needed). It prints the weights to put in
-`src/matcher/score.rs` and the precision/recall of top-1 decisions at threshold 0.5 on the same
-posts. Fit on the tuning posts only: the test posts are the held-out check.
+Each input line is a candidate (`group`, `narrative_id`, `relevant`, `features`) as written by
+`counterclaim eval --features`. The fit is Newton's method (IRLS) with an L2 penalty of 0.001 per
+row on the weights, in plain Python. It prints the `ScoreModel` to paste into
+`src/matcher/score.rs`.
+
+- curated: all features; candidates sharing fewer than two terms are left out (they score 0).
+- collection: post coverage, BM25 share and bigram share only (the others carry nothing when a
+  narrative is one claim).
 """
 
 import json
 import math
-import subprocess
 import sys
 
-BINARY = "./target/release/counterclaim"
-L2 = 0.001
-STEPS = 20000
-RATE = 2.0
-
-
-def features(o):
-    return [
-        o["entry_coverage"],
-        o["post_coverage"],
-        o["narrative_coverage"],
-        1.0 if o["anchored"] else 0.0,
-        min(o["matched_terms"], 5) / 5,
-    ]
-
-
-def candidates(path):
-    rows = []
-    for line in open(path, encoding="utf-8"):
-        post = json.loads(line)
-        out = subprocess.run(
-            [BINARY, "match", "--json", "--min-score", "0", "--max-matches", "4", post["text"]],
-            capture_output=True, text=True, check=True,
-        ).stdout
-        for m in json.loads(out)["matches"]:
-            if m["overlap"]["matched_terms"] >= 2:
-                rows.append((post["id"], post["narrative"], m["narrative_id"], features(m["overlap"])))
-    return rows
+FEATURES = ["entry_coverage", "post_coverage", "narrative_coverage", "anchored",
+            "matched_terms", "bm25_share", "bigram_share"]
+MODELS = {
+    "curated": {"use": [0, 1, 2, 3, 4, 5, 6], "min_matched": 2},
+    "collection": {"use": [1, 5, 6], "min_matched": 1},
+}
+L2 = 1e-3
 
 
 def sigmoid(z):
     return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
 
 
-def fit(rows):
-    xs = [r[3] for r in rows]
-    ys = [1.0 if r[1] == r[2] else 0.0 for r in rows]
-    w, b, n = [0.0] * len(xs[0]), 0.0, len(xs)
-    for _ in range(STEPS):
-        gw, gb = [0.0] * len(w), 0.0
+def solve(a, b):
+    n = len(b)
+    m = [row[:] + [b[i]] for i, row in enumerate(a)]
+    for c in range(n):
+        p = max(range(c, n), key=lambda r: abs(m[r][c]))
+        m[c], m[p] = m[p], m[c]
+        for r in range(n):
+            if r != c:
+                f = m[r][c] / m[c][c]
+                for k in range(c, n + 1):
+                    m[r][k] -= f * m[c][k]
+    return [m[i][n] / m[i][i] for i in range(n)]
+
+
+def fit(xs, ys, iterations=30):
+    d = len(xs[0])
+    beta = [0.0] * d
+    for _ in range(iterations):
+        h = [[0.0] * d for _ in range(d)]
+        g = [0.0] * d
         for x, y in zip(xs, ys):
-            e = sigmoid(sum(wi * xi for wi, xi in zip(w, x)) + b) - y
-            gw = [g + e * xi for g, xi in zip(gw, x)]
-            gb += e
-        w = [wi - RATE * (g / n + L2 * wi) for wi, g in zip(w, gw)]
-        b -= RATE * gb / n
-    return w, b
+            p = sigmoid(sum(b * xi for b, xi in zip(beta, x)))
+            for i in range(d):
+                g[i] += (p - y) * x[i]
+                for j in range(d):
+                    h[i][j] += p * (1 - p) * x[i] * x[j]
+        for i in range(1, d):
+            h[i][i] += L2 * len(xs)
+            g[i] += L2 * len(xs) * beta[i]
+        beta = [b - s for b, s in zip(beta, solve(h, g))]
+    return beta
 
 
-def main(path):
-    rows = candidates(path)
-    w, b = fit(rows)
-    print("const WEIGHTS: [f32; 5] = [%s];" % ", ".join("%.3f" % v for v in w))
-    print("const INTERCEPT: f32 = %.3f;" % b)
-    best = {}
-    for post_id, label, narrative, x in rows:
-        s = sigmoid(sum(wi * xi for wi, xi in zip(w, x)) + b)
-        if post_id not in best or s > best[post_id][0]:
-            best[post_id] = (s, label, narrative)
-    labelled = sum(1 for line in open(path, encoding="utf-8") if json.loads(line)["narrative"])
-    tp = sum(1 for s, label, n in best.values() if s >= 0.5 and label == n)
-    fp = sum(1 for s, label, n in best.values() if s >= 0.5 and label != n)
-    print("in-sample top-1 at 0.5: precision %.3f recall %.3f" % (tp / max(1, tp + fp), tp / max(1, labelled)))
+def main(kind, path):
+    model = MODELS[kind]
+    rows = [json.loads(line) for line in open(path, encoding="utf-8")]
+    # matched_terms is stored as min(n, 5) / 5.
+    rows = [r for r in rows if r["features"][4] * 5 + 1e-6 >= model["min_matched"]]
+    xs = [[1.0] + [r["features"][i] for i in model["use"]] for r in rows]
+    ys = [1.0 if r["relevant"] else 0.0 for r in rows]
+    beta = fit(xs, ys)
+    weights = [0.0] * len(FEATURES)
+    for i, b in zip(model["use"], beta[1:]):
+        weights[i] = b
+    print(f"// fitted on {len(rows)} candidates, {int(sum(ys))} relevant")
+    print("weights: [%s]," % ", ".join("%.3f" % w for w in weights))
+    print("intercept: %.3f," % beta[0])
+    print("min_matched_terms: %d," % model["min_matched"])
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], sys.argv[2])

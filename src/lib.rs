@@ -14,10 +14,13 @@
 //!   leetspeak, hashtags, spaced letters, elongations, language).
 //! - [`search`]: the BM25 index over the knowledge base's texts (tantivy).
 //! - [`matcher`]: retrieval → overlap → calibrated score → stance → evidence.
+//! - [`batch`]: batch scoring of post dumps (JSONL, CSV, TSV; gzip, zstd), streaming, in input
+//!   order, on all cores.
 //! - [`grpc`]: the `counterclaim.v1` service, proto ⇄ domain conversion, error → status.
 //! - [`limits`]: every size a client may send.
 //! - [`error`]: the one error type, user errors apart from internal ones.
 
+pub mod batch;
 pub mod error;
 pub mod eval;
 pub mod grpc;

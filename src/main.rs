@@ -81,6 +81,10 @@ enum Command {
         /// Labelled posts (JSONL: id, text, narrative, stance, form).
         #[arg(long, conflicts_with_all = ["queries", "qrels"])]
         posts: Option<PathBuf>,
+        /// Also write every candidate's score features and label as JSONL (for
+        /// scripts/fit_score.py).
+        #[arg(long)]
+        features: Option<PathBuf>,
     },
     /// Knowledge-base maintenance.
     Kb {
@@ -152,11 +156,17 @@ fn main() -> anyhow::Result<()> {
             k,
             run,
             posts,
+            features,
         } => match (posts, queries, qrels) {
-            (Some(posts), _, _) => eval_posts(&kb, &posts),
-            (None, Some(queries), Some(qrels)) => {
-                eval_ranking(&kb, &queries, &qrels, k, run.as_deref())
-            }
+            (Some(posts), _, _) => eval_posts(&kb, &posts, features.as_deref()),
+            (None, Some(queries), Some(qrels)) => eval_ranking(
+                &kb,
+                &queries,
+                &qrels,
+                k,
+                run.as_deref(),
+                features.as_deref(),
+            ),
             _ => bail!("give --posts, or --queries with --qrels"),
         },
         Command::Kb {
@@ -285,12 +295,28 @@ fn narratives(command: NarrativesCommand, args: &KbArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+fn write_features(
+    path: Option<&Path>,
+    rows: impl FnOnce() -> Vec<counterclaim::eval::FeatureRow>,
+) -> anyhow::Result<()> {
+    let Some(path) = path else { return Ok(()) };
+    let file =
+        std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+    let mut out = std::io::BufWriter::new(file);
+    for row in rows() {
+        serde_json::to_writer(&mut out, &row)?;
+        std::io::Write::write_all(&mut out, b"\n")?;
+    }
+    Ok(())
+}
+
 fn eval_ranking(
     args: &KbArgs,
     queries: &Path,
     qrels: &Path,
     k: usize,
     run: Option<&Path>,
+    features: Option<&Path>,
 ) -> anyhow::Result<()> {
     use counterclaim::eval::ranking;
     let matcher = matcher(args)?;
@@ -313,14 +339,18 @@ fn eval_ranking(
         ranking::evaluate(&queries, &rankings, &qrels, k).to_text()
     );
     eprintln!("ranked {} queries in {seconds:.2} s", queries.len());
+    write_features(features, || {
+        ranking::feature_rows(&matcher, &queries, &qrels)
+    })?;
     Ok(())
 }
 
-fn eval_posts(args: &KbArgs, posts: &Path) -> anyhow::Result<()> {
+fn eval_posts(args: &KbArgs, posts: &Path, features: Option<&Path>) -> anyhow::Result<()> {
     use counterclaim::eval::labelled;
     let matcher = matcher(args)?;
     let posts = labelled::read_posts(posts).map_err(anyhow::Error::msg)?;
     let report = labelled::evaluate(&matcher, &posts, &MatchOptions::default());
+    write_features(features, || labelled::feature_rows(&matcher, &posts))?;
     let o = report.overall;
     println!(
         "posts={}  precision={:.4}  recall={:.4}  stance_accuracy={:.4}  (tp={} fp={} fn={})",

@@ -13,6 +13,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::FeatureRow;
 use crate::matcher::{MatchOptions, Matcher, Post};
 
 #[derive(Debug, Clone, Deserialize)]
@@ -119,6 +120,31 @@ pub fn evaluate(matcher: &Matcher, posts: &[LabelledPost], options: &MatchOption
         add(report.by_form.entry(post.form.clone()).or_default(), counts);
     }
     report
+}
+
+/// Up to four candidates of every post with their features, labelled by the post's narrative.
+pub fn feature_rows(matcher: &Matcher, posts: &[LabelledPost]) -> Vec<FeatureRow> {
+    let options = MatchOptions {
+        max_matches: 4,
+        min_score: 0.0,
+        include_statements: false,
+    };
+    let mut rows = Vec::new();
+    for post in posts {
+        let Ok(outcome) =
+            matcher.match_post(&Post::new(post.id.clone(), post.text.clone()), &options)
+        else {
+            continue;
+        };
+        for m in &outcome.matches {
+            rows.push(FeatureRow::new(
+                &post.id,
+                m,
+                post.narrative.as_deref() == Some(&m.narrative_id),
+            ));
+        }
+    }
+    rows
 }
 
 fn add(total: &mut Counts, c: Counts) {

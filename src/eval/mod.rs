@@ -6,3 +6,28 @@
 
 pub mod labelled;
 pub mod ranking;
+
+use serde::Serialize;
+
+use crate::matcher::NarrativeMatch;
+
+/// One candidate of one query or post with its score features and whether it is right: the
+/// training data of the score's logistic regression (`scripts/fit_score.py`).
+#[derive(Debug, Clone, Serialize)]
+pub struct FeatureRow {
+    pub group: String,
+    pub narrative_id: String,
+    pub relevant: bool,
+    pub features: [f32; crate::matcher::FEATURES],
+}
+
+impl FeatureRow {
+    pub fn new(group: &str, m: &NarrativeMatch, relevant: bool) -> Self {
+        Self {
+            group: group.to_owned(),
+            narrative_id: m.narrative_id.clone(),
+            relevant,
+            features: m.overlap.features(),
+        }
+    }
+}

@@ -17,8 +17,9 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use super::FeatureRow;
 use crate::limits;
-use crate::matcher::{MatchOptions, Matcher, Post};
+use crate::matcher::{MatchOptions, Matcher, NarrativeMatch, Post};
 
 /// How deep the ranking goes (the deepest cutoff measured).
 pub const DEPTH: usize = limits::MAX_MATCHES;
@@ -123,6 +124,31 @@ pub fn read_qrels(reader: impl BufRead, name: &str) -> Result<Qrels, String> {
 /// The matcher's ranking for each query (narrative ids, best first, at most [`DEPTH`]), with
 /// scores, computed in parallel.
 pub fn rank(matcher: &Matcher, queries: &[Query]) -> Vec<Vec<(String, f32)>> {
+    rank_matches(matcher, queries)
+        .into_iter()
+        .map(|ms| ms.into_iter().map(|m| (m.narrative_id, m.score)).collect())
+        .collect()
+}
+
+/// The candidates of every query with their features, labelled by the qrels.
+pub fn feature_rows(matcher: &Matcher, queries: &[Query], qrels: &Qrels) -> Vec<FeatureRow> {
+    let mut rows = Vec::new();
+    for (query, matches) in queries.iter().zip(rank_matches(matcher, queries)) {
+        let Some(relevant) = qrels.get(&query.id) else {
+            continue;
+        };
+        for m in &matches {
+            rows.push(FeatureRow::new(
+                &query.id,
+                m,
+                relevant.contains(&m.narrative_id),
+            ));
+        }
+    }
+    rows
+}
+
+fn rank_matches(matcher: &Matcher, queries: &[Query]) -> Vec<Vec<NarrativeMatch>> {
     use rayon::prelude::*;
     let options = MatchOptions {
         max_matches: DEPTH,
@@ -136,12 +162,7 @@ pub fn rank(matcher: &Matcher, queries: &[Query]) -> Vec<Vec<(String, f32)>> {
             truncate_to_limit(&mut text);
             matcher
                 .match_post(&Post::new(q.id.clone(), text), &options)
-                .map(|o| {
-                    o.matches
-                        .into_iter()
-                        .map(|m| (m.narrative_id, m.score))
-                        .collect()
-                })
+                .map(|o| o.matches)
                 .unwrap_or_default()
         })
         .collect()

@@ -37,6 +37,8 @@ pub struct Entry {
     pub lang: Lang,
     /// Distinct analysed terms, sorted.
     pub terms: Vec<String>,
+    /// Hashes of adjacent term pairs, sorted: shared pairs mean shared phrasing.
+    pub bigrams: Vec<u64>,
     /// Sum of the terms' IDF: the most a post can match of this entry.
     pub weight: f32,
 }
@@ -185,6 +187,7 @@ pub fn build_entries(
                 indexed: normalized.text,
                 lang: normalized.lang,
                 terms: Vec::new(),
+                bigrams: Vec::new(),
                 weight: 0.0,
             }
         })
@@ -206,6 +209,7 @@ pub fn build_entries(
             .into_iter()
             .map(|(t, _)| t)
             .collect();
+        entry.bigrams = bigrams(&terms);
         terms.sort();
         terms.dedup();
         let slot = entry.lang as usize;
@@ -237,4 +241,21 @@ pub fn build_entries(
     }
     let vocabularies = vocabularies(&entries, kb.narratives().len());
     Ok((entries, weights, vocabularies, index))
+}
+
+/// Hashes of the adjacent pairs of `terms` (in text order), sorted and deduplicated.
+pub fn bigrams(terms: &[impl AsRef<str>]) -> Vec<u64> {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let mut out: Vec<u64> = terms
+        .windows(2)
+        .map(|pair| {
+            let mut h = DefaultHasher::new();
+            pair[0].as_ref().hash(&mut h);
+            pair[1].as_ref().hash(&mut h);
+            h.finish()
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
 }

@@ -24,9 +24,9 @@ use crate::{Error, limits};
 
 use entries::{Entry, EntryKind, NarrativeVocab, TermWeights};
 pub use post::{MatchOptions, Post};
-pub use score::DEFAULT_THRESHOLD;
 pub use score::Overlap;
-use score::{UNKNOWN_TERM_WEIGHT, ratio};
+pub use score::{DEFAULT_THRESHOLD, FEATURES};
+use score::{ScoreModel, UNKNOWN_TERM_WEIGHT, ratio};
 use spell::Corrector;
 pub use stance::Stance;
 
@@ -96,16 +96,18 @@ fn lang_code<S: serde::Serializer>(lang: &Lang, s: S) -> Result<S::Ok, S::Error>
 /// documented claim (named in the answer even when a variant matched better); any statement.
 #[derive(Default)]
 struct Best {
-    text: Option<(usize, Overlap)>,
-    claim: Option<(usize, Overlap)>,
-    statement: Option<(usize, Overlap)>,
+    text: Option<(usize, f32)>,
+    claim: Option<(usize, f32)>,
+    statement: Option<(usize, f32)>,
+    /// Each entry's overlap, for the explanation.
+    overlaps: HashMap<usize, Overlap>,
 }
 
 impl Best {
-    fn offer(&mut self, kind: EntryKind, entry: usize, overlap: Overlap) {
-        let keep = |slot: &mut Option<(usize, Overlap)>| {
-            if slot.is_none_or(|(_, o)| overlap.score() > o.score()) {
-                *slot = Some((entry, overlap));
+    fn offer(&mut self, kind: EntryKind, entry: usize, overlap: Overlap, score: f32) {
+        let keep = |slot: &mut Option<(usize, f32)>| {
+            if slot.is_none_or(|(_, s)| score > s) {
+                *slot = Some((entry, score));
             }
         };
         match kind {
@@ -116,6 +118,7 @@ impl Best {
             }
             EntryKind::Variant(_) | EntryKind::Title => keep(&mut self.text),
         }
+        self.overlaps.insert(entry, overlap);
     }
 }
 
@@ -128,6 +131,8 @@ struct Analysis {
     known: Vec<(String, usize)>,
     /// Sum of IDF of known distinct terms plus a fixed weight per unknown one.
     weight: f32,
+    /// Hashes of adjacent term pairs (see `entries::bigrams`).
+    bigrams: Vec<u64>,
 }
 
 pub struct Matcher {
@@ -136,6 +141,8 @@ pub struct Matcher {
     entries: Vec<Entry>,
     weights: TermWeights,
     vocabularies: Vec<NarrativeVocab>,
+    /// Curated knowledge bases and flat collections are scored by different fits.
+    model: &'static ScoreModel,
     lexicon: Lexicon,
     corrector: Corrector,
 }
@@ -168,12 +175,18 @@ impl Matcher {
             version = kb.version(),
             "matcher ready"
         );
+        let model = if kb.narratives().iter().any(|n| !n.variants.is_empty()) {
+            &score::CURATED
+        } else {
+            &score::COLLECTION
+        };
         Ok(Self {
             kb,
             index,
             entries,
             weights,
             vocabularies,
+            model,
             lexicon,
             corrector,
         })
@@ -271,7 +284,10 @@ impl Matcher {
         let mut known = Vec::new();
         let mut seen: HashSet<String> = HashSet::new();
         let mut weight = 0.0;
-        for (term, range) in self.index.analyze(&corrected, lang) {
+        let analysed = self.index.analyze(&corrected, lang);
+        let bigrams =
+            entries::bigrams(&analysed.iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>());
+        for (term, range) in analysed {
             let word = starts
                 .partition_point(|&s| s <= range.start)
                 .saturating_sub(1);
@@ -290,6 +306,7 @@ impl Matcher {
             words,
             known,
             weight,
+            bigrams,
         })
     }
 
@@ -310,7 +327,9 @@ impl Matcher {
         // Per narrative, the best entry of each kind that matched.
         let mut best: HashMap<usize, Best> = HashMap::new();
         let mut narrative_coverage: HashMap<usize, f32> = HashMap::new();
-        for (entry_no, _) in self.index.search(&terms, analysis.lang, CANDIDATES) {
+        let hits = self.index.search(&terms, analysis.lang, CANDIDATES);
+        let top_bm25 = hits.first().map_or(0.0, |(_, s)| *s);
+        for (entry_no, bm25) in hits {
             let entry = &self.entries[entry_no as usize];
             let shared: Vec<&str> = terms
                 .iter()
@@ -331,10 +350,23 @@ impl Matcher {
                 narrative_coverage: on_topic,
                 matched_terms: shared.len(),
                 anchored: vocab.anchored(analysis.lang, &shared),
+                bm25_share: ratio(bm25, top_bm25),
+                bigram_share: ratio(
+                    analysis
+                        .bigrams
+                        .iter()
+                        .filter(|b| entry.bigrams.binary_search(b).is_ok())
+                        .count() as f32,
+                    analysis.bigrams.len() as f32,
+                ),
             };
-            best.entry(entry.narrative)
-                .or_default()
-                .offer(entry.kind, entry_no as usize, overlap);
+            let score = self.model.score(&overlap);
+            best.entry(entry.narrative).or_default().offer(
+                entry.kind,
+                entry_no as usize,
+                overlap,
+                score,
+            );
         }
         let mut matches: Vec<NarrativeMatch> = best
             .into_iter()
@@ -356,17 +388,16 @@ impl Matcher {
         best: &Best,
     ) -> Option<NarrativeMatch> {
         let (claim, statement) = (best.text, best.statement);
-        let claim_sim = claim.map_or(0.0, |(_, o)| o.score());
-        let statement_sim = statement.map_or(0.0, |(_, o)| o.score());
+        let claim_sim = claim.map_or(0.0, |(_, s)| s);
+        let statement_sim = statement.map_or(0.0, |(_, s)| s);
         // A post echoing the rebuttals is about the narrative too, if a little less surely.
-        let (entry_no, overlap, score) = match (claim, statement) {
-            (Some((e, o)), _) if claim_sim >= statement_sim * STATEMENT_DISCOUNT => {
-                (e, o, claim_sim)
-            }
-            (_, Some((e, o))) => (e, o, statement_sim * STATEMENT_DISCOUNT),
-            (Some((e, o)), None) => (e, o, claim_sim),
+        let (entry_no, score) = match (claim, statement) {
+            (Some((e, _)), _) if claim_sim >= statement_sim * STATEMENT_DISCOUNT => (e, claim_sim),
+            (_, Some((e, _))) => (e, statement_sim * STATEMENT_DISCOUNT),
+            (Some((e, _)), None) => (e, claim_sim),
             (None, None) => return None,
         };
+        let overlap = best.overlaps.get(&entry_no).copied().unwrap_or_default();
         let entry = &self.entries[entry_no];
         let n = &self.kb.narratives()[narrative];
         let signals = stance::signals(

@@ -26,14 +26,61 @@ pub const UNKNOWN_TERM_WEIGHT: f32 = 1.5;
 /// Default threshold: report a narrative when the score is at least this.
 pub const DEFAULT_THRESHOLD: f32 = 0.5;
 
-/// Logistic-regression weights over the features, in the order of [`Overlap::features`], and
-/// the intercept. Fitted on `tests/fixtures/tuning_posts.jsonl` (up to four candidate narratives
-/// per post sharing two or more terms, labelled by whether it is the post's narrative; L2 penalty 0.001) with
-/// `scripts/fit_score.py`; see docs/quality.md.
-const WEIGHTS: [f32; 5] = [5.654, 2.210, 2.231, 1.448, 4.442];
-const INTERCEPT: f32 = -8.387;
+pub const FEATURES: usize = 7;
 /// Matched terms beyond this add nothing.
 const MATCHED_TERMS_CAP: usize = 5;
+
+/// A logistic regression over [`Overlap::features`]: weights in feature order and an intercept,
+/// fitted with `scripts/fit_score.py` (see docs/quality.md). Every weight is positive, so more
+/// overlap never lowers a score.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ScoreModel {
+    weights: [f32; FEATURES],
+    intercept: f32,
+    /// Fewer shared terms than this score 0.
+    min_matched_terms: usize,
+}
+
+/// For curated knowledge bases (narratives with variants and rebuttals, like the shipped one):
+/// is the post about this narrative? Fitted on `tests/fixtures/tuning_posts.jsonl` (up to four
+/// candidates per post sharing two or more terms). One shared word ("ballots") says nothing
+/// about which claim a post makes, so it scores 0.
+pub const CURATED: ScoreModel = ScoreModel {
+    weights: [3.735, 1.292, 1.653, 1.548, 3.717, 4.968, 1.610],
+    intercept: -11.079,
+    min_matched_terms: 2,
+};
+
+/// For flat fact-check collections (one claim a narrative, no variants): is this the claim the
+/// post makes? Fitted on the CheckThat! 2020 train split (the top 20 candidates of each tweet);
+/// there BM25 and phrasing carry the signal, and coverage of a one-claim narrative adds little.
+pub const COLLECTION: ScoreModel = ScoreModel {
+    weights: [0.0, 2.72, 0.0, 0.0, 0.0, 5.799, 1.541],
+    intercept: -7.308,
+    min_matched_terms: 1,
+};
+
+impl ScoreModel {
+    /// The calibrated score in [0, 1].
+    pub fn score(&self, overlap: &Overlap) -> f32 {
+        if overlap.matched_terms < self.min_matched_terms {
+            return 0.0;
+        }
+        let z: f32 = self.intercept
+            + overlap
+                .features()
+                .iter()
+                .zip(self.weights)
+                .map(|(x, w)| x.clamp(0.0, 1.0) * w)
+                .sum::<f32>();
+        let p = 1.0 / (1.0 + (-z).exp());
+        if p.is_finite() {
+            p.clamp(0.0, 1.0)
+        } else {
+            0.0
+        }
+    }
+}
 
 /// The overlap features of a post against one entry of a narrative.
 #[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
@@ -47,39 +94,24 @@ pub struct Overlap {
     pub matched_terms: usize,
     /// Whether the post shares one of the narrative's defining terms (see `entries`).
     pub anchored: bool,
+    /// The entry's BM25 score as a share of the best BM25 score any entry got for this post.
+    pub bm25_share: f32,
+    /// The share of the post's adjacent term pairs the entry also has.
+    pub bigram_share: f32,
 }
 
 impl Overlap {
     /// The model's inputs, each in [0, 1].
-    pub fn features(&self) -> [f32; 5] {
+    pub fn features(&self) -> [f32; FEATURES] {
         [
             self.entry_coverage,
             self.post_coverage,
             self.narrative_coverage,
             if self.anchored { 1.0 } else { 0.0 },
             self.matched_terms.min(MATCHED_TERMS_CAP) as f32 / MATCHED_TERMS_CAP as f32,
+            self.bm25_share,
+            self.bigram_share,
         ]
-    }
-
-    /// The calibrated score in [0, 1]; zero when a single word is all that matches, since one
-    /// shared word ("ballots") says nothing about which claim a post makes.
-    pub fn score(&self) -> f32 {
-        if self.matched_terms < 2 {
-            return 0.0;
-        }
-        let z: f32 = INTERCEPT
-            + self
-                .features()
-                .iter()
-                .zip(WEIGHTS)
-                .map(|(x, w)| x.clamp(0.0, 1.0) * w)
-                .sum::<f32>();
-        let p = 1.0 / (1.0 + (-z).exp());
-        if p.is_finite() {
-            p.clamp(0.0, 1.0)
-        } else {
-            0.0
-        }
     }
 }
 
@@ -104,36 +136,42 @@ mod tests {
             narrative_coverage: coverage,
             matched_terms,
             anchored: true,
+            bm25_share: coverage,
+            bigram_share: coverage,
         }
     }
 
     #[test]
     fn one_shared_word_is_not_a_match() {
-        assert_eq!(overlap(1.0, 1).score(), 0.0);
+        assert_eq!(CURATED.score(&overlap(1.0, 1)), 0.0);
     }
 
     #[test]
     fn full_overlap_scores_high_partial_lower() {
-        assert!(overlap(1.0, 5).score() > 0.95);
-        assert!(overlap(0.3, 2).score() < DEFAULT_THRESHOLD);
+        for model in [CURATED, COLLECTION] {
+            assert!(model.score(&overlap(1.0, 5)) > 0.9);
+            assert!(model.score(&overlap(0.3, 2)) < DEFAULT_THRESHOLD);
+        }
         let unanchored = Overlap {
             anchored: false,
             ..overlap(0.5, 3)
         };
-        assert!(unanchored.score() < overlap(0.5, 3).score());
+        assert!(CURATED.score(&unanchored) < CURATED.score(&overlap(0.5, 3)));
     }
 
     proptest! {
         #[test]
         fn scores_stay_in_unit_interval(e in -10f32..10.0, p in -10f32..10.0, n in -10f32..10.0, m in 0usize..50, a: bool) {
-            let o = Overlap { entry_coverage: e, post_coverage: p, narrative_coverage: n, matched_terms: m, anchored: a };
-            prop_assert!((0.0..=1.0).contains(&o.score()));
+            let o = Overlap { entry_coverage: e, post_coverage: p, narrative_coverage: n, matched_terms: m, anchored: a, bm25_share: e, bigram_share: p };
+            prop_assert!((0.0..=1.0).contains(&CURATED.score(&o)));
+            prop_assert!((0.0..=1.0).contains(&COLLECTION.score(&o)));
         }
 
         #[test]
         fn scores_are_monotonic_in_coverage(a in 0.0f32..1.0, b in 0.0f32..1.0, m in 2usize..10) {
             let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
-            prop_assert!(overlap(lo, m).score() <= overlap(hi, m).score());
+            prop_assert!(CURATED.score(&overlap(lo, m)) <= CURATED.score(&overlap(hi, m)));
+            prop_assert!(COLLECTION.score(&overlap(lo, m)) <= COLLECTION.score(&overlap(hi, m)));
         }
     }
 }

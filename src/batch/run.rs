@@ -1,0 +1,265 @@
+//! The pipeline: a reader thread splits the inputs into chunks of raw records; the calling
+//! thread has each chunk parsed and matched in parallel on the run's pool, then writes the
+//! results in input order and takes the next chunk. The channel between them is
+//! [`CHANNEL_CHUNKS`] deep, so reading (and decompressing) overlaps scoring while memory stays
+//! bounded.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{self, Receiver, SyncSender};
+use std::thread;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use super::input::Source;
+use super::output::{ErrorLog, Output};
+use super::progress::Progress;
+use super::reader::RecordReader;
+use super::record::{Fields, RawRecord};
+use super::summary::{Summary, Tally};
+use super::{BatchError, ScoreConfig};
+use crate::Error;
+use crate::matcher::{MatchOptions, MatchOutcome, Matcher};
+
+/// Most posts in a chunk.
+pub const CHUNK_POSTS: usize = 2048;
+/// Most bytes of raw records in a chunk (a chunk closes at whichever limit comes first).
+pub const CHUNK_BYTES: usize = 16 * 1024 * 1024;
+/// Chunks read ahead of the one being scored.
+const CHANNEL_CHUNKS: usize = 2;
+/// Bad records logged one by one; the rest are counted in one line at the end.
+pub const REPORTED_BAD_RECORDS: u64 = 20;
+
+/// Records of a chunk, each with the index of its input.
+type Chunk = Vec<(usize, RawRecord)>;
+
+/// Scores every post of `config.inputs` and writes the results; see the [module](super) for
+/// what is promised. On error, what was written so far is flushed.
+pub fn score(matcher: &Matcher, config: &ScoreConfig) -> Result<Summary, BatchError> {
+    let started = Instant::now();
+    let sources = config.check()?;
+    let fields = Fields {
+        id: config.id_field.clone(),
+        text: config.text_field.clone(),
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.threads.unwrap_or(0))
+        .thread_name(|i| format!("score-{i}"))
+        .build()
+        .map_err(|e| BatchError::Config(format!("cannot start the scoring threads: {e}")))?;
+    let mut output = Output::create(config.output.as_deref(), config.output_format)?;
+    let mut errors = config.errors.as_deref().map(ErrorLog::create).transpose()?;
+    let consumed = Arc::new(AtomicU64::new(0));
+    let progress = Progress::start(config.progress, sources.iter().map(|s| s.size).sum());
+
+    let (tx, rx) = mpsc::sync_channel(CHANNEL_CHUNKS);
+    let reader = {
+        let (sources, fields, consumed) = (sources.clone(), fields.clone(), Arc::clone(&consumed));
+        thread::Builder::new()
+            .name("score-reader".to_owned())
+            .spawn(move || read_inputs(&sources, &fields, &consumed, &tx))
+            .map_err(|e| BatchError::io("<reader thread>", e))?
+    };
+    let mut run = Run {
+        matcher,
+        options: &config.options,
+        strict: config.strict,
+        fields: &fields,
+        sources: &sources,
+        output: &mut output,
+        errors: errors.as_mut(),
+        tally: Tally::default(),
+        progress: &progress,
+        consumed: &consumed,
+    };
+    // On error the receiver is dropped here, so the reader stops at its next chunk; it is not
+    // waited for (it may be blocked on standard input).
+    let result = run.consume(&pool, rx);
+    let tally = run.tally;
+    let flushed = output
+        .finish()
+        .and_then(|()| errors.as_mut().map_or(Ok(()), ErrorLog::finish));
+    progress.finish();
+    result?;
+    flushed?;
+    // The reader ended its channel; if it panicked, its records are missing: say so loudly.
+    if let Err(panic) = reader.join() {
+        std::panic::resume_unwind(panic);
+    }
+    let unreported = tally.skipped_count().saturating_sub(REPORTED_BAD_RECORDS);
+    if unreported > 0 {
+        let see = config
+            .errors
+            .as_deref()
+            .map_or(String::new(), |p| format!("; all are in {}", p.display()));
+        tracing::warn!("{unreported} more bad records skipped{see}");
+    }
+    Ok(tally.finish(started.elapsed()))
+}
+
+/// The reader thread: every input in order, in chunks. A fatal error is sent after the records
+/// before it, and ends the reading.
+fn read_inputs(
+    sources: &[Source],
+    fields: &Fields,
+    consumed: &Arc<AtomicU64>,
+    tx: &SyncSender<Result<Chunk, BatchError>>,
+) {
+    let mut chunk = Chunk::with_capacity(CHUNK_POSTS);
+    let mut bytes = 0;
+    for (index, source) in sources.iter().enumerate() {
+        let records = source
+            .open(Arc::clone(consumed))
+            .and_then(|src| RecordReader::new(src, source.format, &source.name, fields));
+        let records = match records {
+            Ok(records) => records,
+            Err(e) => {
+                let _ = send_last(tx, chunk, e);
+                return;
+            }
+        };
+        for record in records {
+            match record {
+                Ok(record) => {
+                    bytes += record.size();
+                    chunk.push((index, record));
+                    if chunk.len() >= CHUNK_POSTS || bytes >= CHUNK_BYTES {
+                        let full = std::mem::replace(&mut chunk, Chunk::with_capacity(CHUNK_POSTS));
+                        bytes = 0;
+                        if tx.send(Ok(full)).is_err() {
+                            return; // the run has stopped
+                        }
+                    }
+                }
+                Err(e) => {
+                    let _ = send_last(tx, chunk, e);
+                    return;
+                }
+            }
+        }
+    }
+    if !chunk.is_empty() {
+        let _ = tx.send(Ok(chunk));
+    }
+}
+
+fn send_last(
+    tx: &SyncSender<Result<Chunk, BatchError>>,
+    chunk: Chunk,
+    error: BatchError,
+) -> Result<(), mpsc::SendError<Result<Chunk, BatchError>>> {
+    if !chunk.is_empty() {
+        tx.send(Ok(chunk))?;
+    }
+    tx.send(Err(error))
+}
+
+/// What became of one record.
+enum Verdict {
+    Scored(MatchOutcome),
+    Bad {
+        message: String,
+        record: Option<String>,
+    },
+    Failed(Error),
+}
+
+/// Parses and matches one record (on a pool thread).
+fn score_one(
+    matcher: &Matcher,
+    options: &MatchOptions,
+    fields: &Fields,
+    keep_record: bool,
+    raw: &RawRecord,
+) -> Verdict {
+    let bad = |message: String| Verdict::Bad {
+        message,
+        record: if keep_record { raw.text() } else { None },
+    };
+    let post = match raw.parse(fields) {
+        Ok(post) => post,
+        Err(message) => return bad(message),
+    };
+    match matcher.match_post(&post, options) {
+        Ok(outcome) => Verdict::Scored(outcome),
+        Err(e @ Error::InvalidArgument { .. }) => bad(e.to_string()),
+        Err(e) => Verdict::Failed(e),
+    }
+}
+
+/// The state of the writing side of a run.
+struct Run<'a> {
+    matcher: &'a Matcher,
+    options: &'a MatchOptions,
+    strict: bool,
+    fields: &'a Fields,
+    sources: &'a [Source],
+    output: &'a mut Output,
+    errors: Option<&'a mut ErrorLog>,
+    tally: Tally,
+    progress: &'a Progress,
+    consumed: &'a AtomicU64,
+}
+
+impl Run<'_> {
+    fn consume(
+        &mut self,
+        pool: &rayon::ThreadPool,
+        rx: Receiver<Result<Chunk, BatchError>>,
+    ) -> Result<(), BatchError> {
+        let keep_record = self.errors.is_some();
+        for chunk in rx {
+            let chunk = chunk?;
+            let (matcher, options, fields) = (self.matcher, self.options, self.fields);
+            let verdicts: Vec<Verdict> = pool.install(|| {
+                chunk
+                    .par_iter()
+                    .map(|(_, raw)| score_one(matcher, options, fields, keep_record, raw))
+                    .collect()
+            });
+            for ((input, raw), verdict) in chunk.iter().zip(verdicts) {
+                self.record(*input, raw.line, verdict)?;
+            }
+            let bytes = self.consumed.load(Ordering::Relaxed);
+            self.progress.update(self.tally.posts_read(), bytes);
+        }
+        Ok(())
+    }
+
+    fn record(&mut self, input: usize, line: u64, verdict: Verdict) -> Result<(), BatchError> {
+        let name = &self.sources[input].name;
+        match verdict {
+            Verdict::Scored(outcome) => {
+                self.output.write(&outcome)?;
+                self.tally.written(&outcome);
+            }
+            Verdict::Bad { message, record } => {
+                self.tally.skipped();
+                if let Some(errors) = self.errors.as_mut() {
+                    errors.write(name, line, &message, record.as_deref())?;
+                }
+                if self.strict {
+                    return Err(BatchError::BadRecord {
+                        input: name.clone(),
+                        line,
+                        message,
+                    });
+                }
+                if self.tally.skipped_count() <= REPORTED_BAD_RECORDS {
+                    self.progress.suspend(|| {
+                        tracing::warn!("{name}, line {line}: {message}; skipped");
+                    });
+                }
+            }
+            Verdict::Failed(source) => {
+                return Err(BatchError::Match {
+                    input: name.clone(),
+                    line,
+                    source,
+                });
+            }
+        }
+        Ok(())
+    }
+}
