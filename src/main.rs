@@ -54,6 +54,47 @@ enum Command {
         #[arg(long, default_value_t = 3)]
         max_matches: u32,
     },
+    /// Score dumps of posts (JSONL, CSV or TSV; gzip or zstd; `-` for stdin) in parallel,
+    /// writing one record per post in input order.
+    Score {
+        /// Input files; `-` is standard input.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// Output file (default: standard output).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        kb: KbArgs,
+        /// Output format.
+        #[arg(long, default_value = "jsonl", value_parser = ["jsonl", "csv"])]
+        format: String,
+        /// Input format when the extension does not tell (default: by extension; stdin is jsonl).
+        #[arg(long, value_parser = ["jsonl", "csv", "tsv"])]
+        input_format: Option<String>,
+        #[arg(long, default_value = "id")]
+        id_field: String,
+        #[arg(long, default_value = "text")]
+        text_field: String,
+        /// Matches per post at most.
+        #[arg(long, default_value_t = 3)]
+        top_k: u32,
+        /// Report matches scoring at least this; 0 returns the top-k candidates whatever their
+        /// score (what ranking evaluation needs). Default: the service's threshold.
+        #[arg(long)]
+        min_score: Option<f32>,
+        /// Scoring threads (default: one per core).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Write bad records here as JSONL (input, line, error).
+        #[arg(long)]
+        errors: Option<PathBuf>,
+        /// Write the summary here as JSON.
+        #[arg(long)]
+        summary: Option<PathBuf>,
+        /// Stop at the first bad record with a non-zero exit.
+        #[arg(long)]
+        strict: bool,
+    },
     /// Read the narratives.
     Narratives {
         #[command(subcommand)]
@@ -149,6 +190,48 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Narratives { command, kb } => narratives(command, &kb),
+        Command::Score {
+            inputs,
+            output,
+            kb,
+            format,
+            input_format,
+            id_field,
+            text_field,
+            top_k,
+            min_score,
+            threads,
+            errors,
+            summary,
+            strict,
+        } => {
+            use counterclaim::batch::{self, ScoreConfig};
+            use std::io::IsTerminal;
+            let matcher = matcher(&kb)?;
+            let config = ScoreConfig {
+                output,
+                output_format: format.parse().map_err(anyhow::Error::msg)?,
+                input_format: input_format
+                    .map(|f| f.parse().map_err(anyhow::Error::msg))
+                    .transpose()?,
+                id_field,
+                text_field,
+                options: MatchOptions::from_request(top_k, min_score, false),
+                threads,
+                errors,
+                strict,
+                progress: std::io::stderr().is_terminal(),
+                ..ScoreConfig::new(inputs)
+            };
+            let result = batch::score(&matcher, &config)?;
+            eprintln!("{}", result.to_text());
+            if let Some(path) = summary {
+                let json = serde_json::to_string_pretty(&result)?;
+                std::fs::write(&path, json + "\n")
+                    .with_context(|| format!("writing {}", path.display()))?;
+            }
+            Ok(())
+        }
         Command::Eval {
             kb,
             queries,

@@ -36,7 +36,7 @@ pub struct Entry {
     pub indexed: String,
     pub lang: Lang,
     /// Distinct analysed terms, sorted.
-    pub terms: Vec<String>,
+    pub terms: Vec<TermId>,
     /// Hashes of adjacent term pairs, sorted: shared pairs mean shared phrasing.
     pub bigrams: Vec<u64>,
     /// Sum of the terms' IDF: the most a post can match of this entry.
@@ -51,29 +51,25 @@ pub struct Entry {
 /// about which of its words matter most).
 #[derive(Default)]
 pub struct NarrativeVocab {
-    terms: [Vec<String>; 2],
-    anchors: [Option<Vec<String>>; 2],
+    terms: [Vec<TermId>; 2],
+    anchors: [Option<Vec<TermId>>; 2],
 }
 
 const ANCHOR_SHARE: f32 = 0.3;
 const ANCHOR_MIN_TEXTS: usize = 3;
 
-fn contains(sorted: &[String], term: &str) -> bool {
-    sorted.binary_search_by(|a| a.as_str().cmp(term)).is_ok()
-}
-
 impl NarrativeVocab {
     /// Whether `shared` (terms a post shares with the narrative) holds an anchor; true when the
     /// narrative has no anchors in that language.
-    pub fn anchored(&self, lang: Lang, shared: &[&str]) -> bool {
+    pub fn anchored(&self, lang: Lang, shared: &[TermId]) -> bool {
         match &self.anchors[lang as usize] {
             None => true,
-            Some(anchors) => shared.iter().any(|t| contains(anchors, t)),
+            Some(anchors) => shared.iter().any(|t| anchors.binary_search(t).is_ok()),
         }
     }
 
-    pub fn contains(&self, lang: Lang, term: &str) -> bool {
-        contains(&self.terms[lang as usize], term)
+    pub fn contains(&self, lang: Lang, term: TermId) -> bool {
+        self.terms[lang as usize].binary_search(&term).is_ok()
     }
 }
 
@@ -90,20 +86,20 @@ fn vocabularies(entries: &[Entry], narratives: usize) -> Vec<NarrativeVocab> {
         .map(|by_lang| {
             let mut vocab = NarrativeVocab::default();
             for (lang, group) in by_lang.iter().enumerate() {
-                let mut df: HashMap<&str, usize> = HashMap::new();
-                for t in group.iter().flat_map(|e| &e.terms) {
+                let mut df: HashMap<TermId, usize> = HashMap::new();
+                for &t in group.iter().flat_map(|e| &e.terms) {
                     *df.entry(t).or_default() += 1;
                 }
-                let mut terms: Vec<String> = df.keys().map(|t| t.to_string()).collect();
-                terms.sort();
+                let mut terms: Vec<TermId> = df.keys().copied().collect();
+                terms.sort_unstable();
                 vocab.terms[lang] = terms;
                 if group.len() >= ANCHOR_MIN_TEXTS {
-                    let mut anchors: Vec<String> = df
+                    let mut anchors: Vec<TermId> = df
                         .into_iter()
                         .filter(|&(_, d)| d as f32 >= ANCHOR_SHARE * group.len() as f32)
-                        .map(|(t, _)| t.to_owned())
+                        .map(|(t, _)| t)
                         .collect();
-                    anchors.sort();
+                    anchors.sort_unstable();
                     vocab.anchors[lang] = Some(anchors);
                 }
             }
@@ -112,28 +108,41 @@ fn vocabularies(entries: &[Entry], narratives: usize) -> Vec<NarrativeVocab> {
         .collect()
 }
 
-/// Term → inverse document frequency over entries, per language.
+/// A term's number in [`Terms`]; entries and posts compare these rather than strings.
+pub type TermId = u32;
+
+/// Every analysed term of the knowledge base, per language, numbered, with its inverse
+/// document frequency over entries.
 #[derive(Default)]
-pub struct TermWeights {
-    en: HashMap<String, f32>,
-    es: HashMap<String, f32>,
+pub struct Terms {
+    ids: [HashMap<String, TermId>; 2],
+    /// IDF by term id (ids are shared across languages).
+    idf: Vec<f32>,
 }
 
-impl TermWeights {
-    pub fn get(&self, lang: Lang, term: &str) -> Option<f32> {
-        match lang {
-            Lang::En => self.en.get(term),
-            Lang::Es => self.es.get(term),
-        }
-        .copied()
+impl Terms {
+    pub fn id(&self, lang: Lang, term: &str) -> Option<TermId> {
+        self.ids[lang as usize].get(term).copied()
+    }
+
+    pub fn idf(&self, term: TermId) -> f32 {
+        self.idf.get(term as usize).copied().unwrap_or(0.0)
     }
 
     /// Whether the knowledge base has any text in this language.
     pub fn has(&self, lang: Lang) -> bool {
-        match lang {
-            Lang::En => !self.en.is_empty(),
-            Lang::Es => !self.es.is_empty(),
+        !self.ids[lang as usize].is_empty()
+    }
+
+    fn intern(&mut self, lang: Lang, term: &str) -> TermId {
+        let next = self.idf.len() as TermId;
+        let id = *self.ids[lang as usize]
+            .entry(term.to_owned())
+            .or_insert(next);
+        if id == next {
+            self.idf.push(0.0);
         }
+        id
     }
 }
 
@@ -142,8 +151,12 @@ impl TermWeights {
 pub fn entry_texts(kb: &KnowledgeBase) -> Vec<(usize, EntryKind, String)> {
     let mut out = Vec::new();
     for (n, narrative) in kb.narratives().iter().enumerate() {
-        if !narrative.title.is_empty() && narrative.claims.iter().all(|c| c.text != narrative.title)
-        {
+        // The title is its own entry unless a claim already carries it.
+        let title_in_claims = narrative
+            .claims
+            .iter()
+            .any(|c| c.text == narrative.title || c.title == narrative.title);
+        if !narrative.title.is_empty() && !title_in_claims {
             out.push((n, EntryKind::Title, narrative.title.clone()));
         }
         for (i, claim) in narrative.claims.iter().enumerate() {
@@ -175,7 +188,7 @@ pub fn build_entries(
     kb: &KnowledgeBase,
     lexicon: &Lexicon,
     index_dir: Option<&std::path::Path>,
-) -> Result<(Vec<Entry>, TermWeights, Vec<NarrativeVocab>, SearchIndex), crate::Error> {
+) -> Result<(Vec<Entry>, Terms, Vec<NarrativeVocab>, SearchIndex), crate::Error> {
     let mut entries: Vec<Entry> = entry_texts(kb)
         .into_iter()
         .map(|(narrative, kind, text)| {
@@ -201,46 +214,42 @@ pub fn build_entries(
         index_dir,
         kb.version(),
     )?;
-    let mut df: [HashMap<String, u32>; 2] = Default::default();
+    let mut terms = Terms::default();
+    let mut df: Vec<u32> = Vec::new();
     let mut count = [0u32; 2];
     for entry in &mut entries {
-        let mut terms: Vec<String> = index
+        let analysed: Vec<String> = index
             .analyze(&entry.indexed, entry.lang)
             .into_iter()
             .map(|(t, _)| t)
             .collect();
-        entry.bigrams = bigrams(&terms);
-        terms.sort();
-        terms.dedup();
-        let slot = entry.lang as usize;
-        count[slot] += 1;
-        for t in &terms {
-            *df[slot].entry(t.clone()).or_default() += 1;
-        }
-        entry.terms = terms;
-    }
-    let idf = |df: &HashMap<String, u32>, n: u32| -> HashMap<String, f32> {
-        df.iter()
-            .map(|(t, &d)| {
-                let w = (1.0 + (n as f32 - d as f32 + 0.5) / (d as f32 + 0.5)).ln();
-                (t.clone(), w)
-            })
-            .collect()
-    };
-    let [df_en, df_es] = df;
-    let weights = TermWeights {
-        en: idf(&df_en, count[0]),
-        es: idf(&df_es, count[1]),
-    };
-    for entry in &mut entries {
-        entry.weight = entry
-            .terms
+        entry.bigrams = bigrams(&analysed);
+        let mut ids: Vec<TermId> = analysed
             .iter()
-            .filter_map(|t| weights.get(entry.lang, t))
-            .sum();
+            .map(|t| terms.intern(entry.lang, t))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        count[entry.lang as usize] += 1;
+        df.resize(terms.idf.len(), 0);
+        for &t in &ids {
+            df[t as usize] += 1;
+        }
+        entry.terms = ids;
+    }
+    // BM25's IDF, over the entries of the term's language.
+    for lang in [Lang::En, Lang::Es] {
+        let n = count[lang as usize] as f32;
+        for &id in terms.ids[lang as usize].values() {
+            let d = df[id as usize] as f32;
+            terms.idf[id as usize] = (1.0 + (n - d + 0.5) / (d + 0.5)).ln();
+        }
+    }
+    for entry in &mut entries {
+        entry.weight = entry.terms.iter().map(|&t| terms.idf(t)).sum();
     }
     let vocabularies = vocabularies(&entries, kb.narratives().len());
-    Ok((entries, weights, vocabularies, index))
+    Ok((entries, terms, vocabularies, index))
 }
 
 /// Hashes of the adjacent pairs of `terms` (in text order), sorted and deduplicated.

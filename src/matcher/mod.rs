@@ -22,7 +22,7 @@ use crate::search::SearchIndex;
 use crate::text::{self, Lang, Lexicon};
 use crate::{Error, limits};
 
-use entries::{Entry, EntryKind, NarrativeVocab, TermWeights};
+use entries::{Entry, EntryKind, NarrativeVocab, TermId, Terms};
 pub use post::{MatchOptions, Post};
 pub use score::Overlap;
 pub use score::{DEFAULT_THRESHOLD, FEATURES};
@@ -31,7 +31,7 @@ use spell::Corrector;
 pub use stance::Stance;
 
 /// How many entries BM25 retrieval hands to the scorer.
-const CANDIDATES: usize = 40;
+const CANDIDATES: usize = 20;
 
 /// A match resting on a rebuttal statement rather than a claim or variant counts for this much
 /// of its score: statements share the narrative's words but also talk about other things.
@@ -96,18 +96,34 @@ fn lang_code<S: serde::Serializer>(lang: &Lang, s: S) -> Result<S::Ok, S::Error>
 /// documented claim (named in the answer even when a variant matched better); any statement.
 #[derive(Default)]
 struct Best {
-    text: Option<(usize, f32)>,
-    claim: Option<(usize, f32)>,
-    statement: Option<(usize, f32)>,
-    /// Each entry's overlap, for the explanation.
-    overlaps: HashMap<usize, Overlap>,
+    text: Option<(usize, f32, Overlap)>,
+    claim: Option<(usize, f32, Overlap)>,
+    statement: Option<(usize, f32, Overlap)>,
 }
 
 impl Best {
+    /// The entry the match rests on and its score: the best claim or variant, unless a rebuttal
+    /// statement matched clearly better (a post echoing the rebuttals is about the narrative
+    /// too, if a little less surely).
+    fn choice(&self) -> Option<(usize, f32, Overlap)> {
+        let text = self.text.map_or(0.0, |(_, s, _)| s);
+        let statement = self.statement.map_or(0.0, |(_, s, _)| s);
+        match (self.text, self.statement) {
+            (Some(t), _) if text >= statement * STATEMENT_DISCOUNT => Some(t),
+            (_, Some((e, s, o))) => Some((e, s * STATEMENT_DISCOUNT, o)),
+            (Some(t), None) => Some(t),
+            (None, None) => None,
+        }
+    }
+
+    fn score(&self) -> f32 {
+        self.choice().map_or(0.0, |(_, s, _)| s)
+    }
+
     fn offer(&mut self, kind: EntryKind, entry: usize, overlap: Overlap, score: f32) {
-        let keep = |slot: &mut Option<(usize, f32)>| {
-            if slot.is_none_or(|(_, s)| score > s) {
-                *slot = Some((entry, score));
+        let keep = |slot: &mut Option<(usize, f32, Overlap)>| {
+            if slot.is_none_or(|(_, s, _)| score > s) {
+                *slot = Some((entry, score, overlap));
             }
         };
         match kind {
@@ -118,8 +134,24 @@ impl Best {
             }
             EntryKind::Variant(_) | EntryKind::Title => keep(&mut self.text),
         }
-        self.overlaps.insert(entry, overlap);
     }
+}
+
+/// The elements of two sorted slices that both hold, in order.
+fn sorted_intersection(a: &[TermId], b: &[TermId]) -> Vec<TermId> {
+    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                out.push(a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out
 }
 
 /// A post after analysis: its normalised words (spelling corrected) and analysed terms.
@@ -128,7 +160,10 @@ struct Analysis {
     normalized: String,
     words: Vec<String>,
     /// (term, index of the word it came from), only terms the knowledge base knows.
-    known: Vec<(String, usize)>,
+    known: Vec<(TermId, usize)>,
+    /// The distinct known terms: ids sorted, and their text for retrieval.
+    term_ids: Vec<TermId>,
+    term_texts: Vec<String>,
     /// Sum of IDF of known distinct terms plus a fixed weight per unknown one.
     weight: f32,
     /// Hashes of adjacent term pairs (see `entries::bigrams`).
@@ -139,7 +174,7 @@ pub struct Matcher {
     kb: Arc<KnowledgeBase>,
     index: SearchIndex,
     entries: Vec<Entry>,
-    weights: TermWeights,
+    terms: Terms,
     vocabularies: Vec<NarrativeVocab>,
     /// Curated knowledge bases and flat collections are scored by different fits.
     model: &'static ScoreModel,
@@ -166,7 +201,7 @@ impl Matcher {
                 .flat_map(|t| t.split(|c: char| !c.is_alphanumeric()))
                 .filter(|w| w.len() > 1),
         );
-        let (entries, weights, vocabularies, index) =
+        let (entries, terms, vocabularies, index) =
             entries::build_entries(&kb, &lexicon, index_dir)?;
         let corrector = Corrector::new(entries.iter().flat_map(|e| e.indexed.split(' ')));
         tracing::info!(
@@ -184,7 +219,7 @@ impl Matcher {
             kb,
             index,
             entries,
-            weights,
+            terms,
             vocabularies,
             model,
             lexicon,
@@ -215,12 +250,19 @@ impl Matcher {
                 REASON_EMPTY,
             ));
         };
-        if analysis.known.is_empty() {
+        if analysis.term_ids.is_empty() {
             return Ok(outcome(analysis.lang, Vec::new(), REASON_NO_SHARED_WORDS));
         }
-        let mut matches = self.rank(&post.text, &analysis);
-        matches.retain(|m| m.score >= options.min_score);
-        matches.truncate(options.max_matches);
+        // The cheap path most posts take: too few shared terms to score above zero.
+        if analysis.term_ids.len() < self.model.min_matched_terms() && options.min_score > 0.0 {
+            return Ok(outcome(analysis.lang, Vec::new(), REASON_BELOW_THRESHOLD));
+        }
+        let matches = self.answer(
+            &post.text,
+            &analysis,
+            options.min_score,
+            options.max_matches,
+        );
         Ok(outcome(analysis.lang, matches, REASON_BELOW_THRESHOLD))
     }
 
@@ -250,10 +292,7 @@ impl Matcher {
         let Some(analysis) = self.analyze(query, None) else {
             return Ok(Vec::new());
         };
-        let mut hits = self.rank(query, &analysis);
-        hits.retain(|m| m.score > 0.0);
-        hits.truncate(max_results);
-        Ok(hits)
+        Ok(self.answer(query, &analysis, f32::MIN_POSITIVE, max_results))
     }
 
     /// Normalises, corrects and analyses a text; `None` when nothing is left of it.
@@ -263,7 +302,7 @@ impl Matcher {
             return None;
         }
         let mut lang = lang_hint.unwrap_or(normalized.lang);
-        if !self.weights.has(lang) {
+        if !self.terms.has(lang) {
             lang = Lang::En;
         }
         let words: Vec<String> = normalized
@@ -282,29 +321,41 @@ impl Matcher {
             })
             .collect();
         let mut known = Vec::new();
-        let mut seen: HashSet<String> = HashSet::new();
+        let mut term_ids = Vec::new();
+        let mut term_texts = Vec::new();
+        let mut unknown: HashSet<&str> = HashSet::new();
         let mut weight = 0.0;
         let analysed = self.index.analyze(&corrected, lang);
         let bigrams =
             entries::bigrams(&analysed.iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>());
-        for (term, range) in analysed {
+        for (term, range) in &analysed {
             let word = starts
                 .partition_point(|&s| s <= range.start)
                 .saturating_sub(1);
-            let w = self.weights.get(lang, &term);
-            if !seen.contains(&term) {
-                weight += w.unwrap_or(UNKNOWN_TERM_WEIGHT);
-                seen.insert(term.clone());
-            }
-            if w.is_some() {
-                known.push((term, word));
+            match self.terms.id(lang, term) {
+                Some(id) => {
+                    if !term_ids.contains(&id) {
+                        term_ids.push(id);
+                        term_texts.push(term.clone());
+                        weight += self.terms.idf(id);
+                    }
+                    known.push((id, word));
+                }
+                None => {
+                    if unknown.insert(term) {
+                        weight += UNKNOWN_TERM_WEIGHT;
+                    }
+                }
             }
         }
+        term_ids.sort_unstable();
         Some(Analysis {
             lang,
             normalized: normalized.text,
             words,
             known,
+            term_ids,
+            term_texts,
             weight,
             bigrams,
         })
@@ -318,32 +369,50 @@ impl Matcher {
         self.corrector.correct(word)
     }
 
-    /// Every narrative with any overlap, scored, best first.
-    fn rank(&self, raw: &str, analysis: &Analysis) -> Vec<NarrativeMatch> {
-        let mut terms: Vec<&str> = analysis.known.iter().map(|(t, _)| t.as_str()).collect();
-        terms.sort_unstable();
-        terms.dedup();
-        let weight_of = |t: &str| self.weights.get(analysis.lang, t).unwrap_or(0.0);
+    /// The best `max` narratives scoring at least `min_score`, explained.
+    fn answer(
+        &self,
+        raw: &str,
+        analysis: &Analysis,
+        min_score: f32,
+        max: usize,
+    ) -> Vec<NarrativeMatch> {
+        let cues = stance::PostCues::new(raw, &analysis.normalized, analysis.lang);
+        self.rank(analysis)
+            .into_iter()
+            .filter(|(_, best)| best.score() >= min_score)
+            .take(max)
+            .filter_map(|(narrative, best)| self.explain(&cues, analysis, narrative, &best))
+            .collect()
+    }
+
+    /// Every narrative with any overlap, best first (ties in narrative id order).
+    fn rank(&self, analysis: &Analysis) -> Vec<(usize, Best)> {
+        let texts: Vec<&str> = analysis.term_texts.iter().map(String::as_str).collect();
+        let hits = self.index.search(&texts, analysis.lang, CANDIDATES);
+        let top_bm25 = hits.first().map_or(0.0, |(_, s)| *s);
         // Per narrative, the best entry of each kind that matched.
         let mut best: HashMap<usize, Best> = HashMap::new();
         let mut narrative_coverage: HashMap<usize, f32> = HashMap::new();
-        let hits = self.index.search(&terms, analysis.lang, CANDIDATES);
-        let top_bm25 = hits.first().map_or(0.0, |(_, s)| *s);
         for (entry_no, bm25) in hits {
             let entry = &self.entries[entry_no as usize];
-            let shared: Vec<&str> = terms
-                .iter()
-                .copied()
-                .filter(|t| entry.terms.binary_search_by(|e| e.as_str().cmp(t)).is_ok())
-                .collect();
-            let matched_weight: f32 = shared.iter().map(|t| weight_of(t)).sum();
+            let shared = sorted_intersection(&analysis.term_ids, &entry.terms);
+            let matched_weight: f32 = shared.iter().map(|&t| self.terms.idf(t)).sum();
             let vocab = &self.vocabularies[entry.narrative];
             let on_topic = *narrative_coverage
                 .entry(entry.narrative)
                 .or_insert_with(|| {
-                    let in_vocab = terms.iter().filter(|t| vocab.contains(analysis.lang, t));
-                    ratio(in_vocab.map(|t| weight_of(t)).sum(), analysis.weight)
+                    let in_vocab = analysis
+                        .term_ids
+                        .iter()
+                        .filter(|&&t| vocab.contains(analysis.lang, t));
+                    ratio(in_vocab.map(|&t| self.terms.idf(t)).sum(), analysis.weight)
                 });
+            let shared_bigrams = analysis
+                .bigrams
+                .iter()
+                .filter(|b| entry.bigrams.binary_search(b).is_ok())
+                .count();
             let overlap = Overlap {
                 entry_coverage: ratio(matched_weight, entry.weight),
                 post_coverage: ratio(matched_weight, analysis.weight),
@@ -351,14 +420,7 @@ impl Matcher {
                 matched_terms: shared.len(),
                 anchored: vocab.anchored(analysis.lang, &shared),
                 bm25_share: ratio(bm25, top_bm25),
-                bigram_share: ratio(
-                    analysis
-                        .bigrams
-                        .iter()
-                        .filter(|b| entry.bigrams.binary_search(b).is_ok())
-                        .count() as f32,
-                    analysis.bigrams.len() as f32,
-                ),
+                bigram_share: ratio(shared_bigrams as f32, analysis.bigrams.len() as f32),
             };
             let score = self.model.score(&overlap);
             best.entry(entry.narrative).or_default().offer(
@@ -368,45 +430,23 @@ impl Matcher {
                 score,
             );
         }
-        let mut matches: Vec<NarrativeMatch> = best
-            .into_iter()
-            .filter_map(|(narrative, best)| self.explain(raw, analysis, narrative, &best))
-            .collect();
-        matches.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then_with(|| a.narrative_id.cmp(&b.narrative_id))
-        });
-        matches
+        let mut ranked: Vec<(usize, Best)> = best.into_iter().collect();
+        ranked.sort_by(|(a, x), (b, y)| y.score().total_cmp(&x.score()).then(a.cmp(b)));
+        ranked
     }
 
     fn explain(
         &self,
-        raw: &str,
+        cues: &stance::PostCues,
         analysis: &Analysis,
         narrative: usize,
         best: &Best,
     ) -> Option<NarrativeMatch> {
-        let (claim, statement) = (best.text, best.statement);
-        let claim_sim = claim.map_or(0.0, |(_, s)| s);
-        let statement_sim = statement.map_or(0.0, |(_, s)| s);
-        // A post echoing the rebuttals is about the narrative too, if a little less surely.
-        let (entry_no, score) = match (claim, statement) {
-            (Some((e, _)), _) if claim_sim >= statement_sim * STATEMENT_DISCOUNT => (e, claim_sim),
-            (_, Some((e, _))) => (e, statement_sim * STATEMENT_DISCOUNT),
-            (Some((e, _)), None) => (e, claim_sim),
-            (None, None) => return None,
-        };
-        let overlap = best.overlaps.get(&entry_no).copied().unwrap_or_default();
+        let (entry_no, score, overlap) = best.choice()?;
+        let claim_sim = best.text.map_or(0.0, |(_, s, _)| s);
+        let statement_sim = best.statement.map_or(0.0, |(_, s, _)| s);
         let entry = &self.entries[entry_no];
         let n = &self.kb.narratives()[narrative];
-        let signals = stance::signals(
-            raw,
-            &analysis.normalized,
-            analysis.lang,
-            claim_sim,
-            statement_sim,
-        );
         let matched_words = self.matched_words(analysis, entry);
         let id = match entry.kind {
             EntryKind::Claim(i) => n.claims[i].id.clone(),
@@ -414,7 +454,7 @@ impl Matcher {
             EntryKind::Variant(i) => format!("{}#variant-{i}", n.id),
             EntryKind::Title => format!("{}#title", n.id),
         };
-        let claim_id = best.claim.and_then(|(e, _)| match self.entries[e].kind {
+        let claim_id = best.claim.and_then(|(e, _, _)| match self.entries[e].kind {
             EntryKind::Claim(i) => Some(n.claims[i].id.clone()),
             _ => None,
         });
@@ -422,7 +462,7 @@ impl Matcher {
             narrative_id: n.id.clone(),
             narrative_title: n.title.clone(),
             score,
-            stance: stance::decide(&signals),
+            stance: stance::decide(cues, statement_sim - claim_sim),
             evidence: Evidence {
                 kind: entry.kind.name(),
                 id,

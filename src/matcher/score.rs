@@ -55,12 +55,17 @@ pub const CURATED: ScoreModel = ScoreModel {
 /// post makes? Fitted on the CheckThat! 2020 train split (the top 20 candidates of each tweet);
 /// there BM25 and phrasing carry the signal, and coverage of a one-claim narrative adds little.
 pub const COLLECTION: ScoreModel = ScoreModel {
-    weights: [0.0, 2.72, 0.0, 0.0, 0.0, 5.799, 1.541],
-    intercept: -7.308,
+    weights: [0.0, 2.581, 0.0, 0.0, 0.0, 5.935, 1.416],
+    intercept: -7.464,
     min_matched_terms: 1,
 };
 
 impl ScoreModel {
+    /// Candidates sharing fewer terms with the post score 0.
+    pub fn min_matched_terms(&self) -> usize {
+        self.min_matched_terms
+    }
+
     /// The calibrated score in [0, 1].
     pub fn score(&self, overlap: &Overlap) -> f32 {
         if overlap.matched_terms < self.min_matched_terms {

@@ -149,54 +149,51 @@ const REPORTING: &[&str] = &[
     "asegura",
 ];
 
-/// The signals the decision is made from; kept separate so they can be tested and explained.
+/// What a post says regardless of which narrative it matches; computed once per post.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct StanceSignals {
+pub struct PostCues {
     pub debunk_cues: usize,
     pub negations: usize,
     pub question: bool,
     pub reporting: bool,
-    /// Best coverage of a rebuttal statement minus best coverage of a claim or variant.
-    pub rebuttal_lead: f32,
 }
 
-pub fn signals(
-    raw: &str,
-    normalized: &str,
-    lang: Lang,
-    claim_sim: f32,
-    statement_sim: f32,
-) -> StanceSignals {
-    let padded = format!(" {normalized} ");
-    let count = |phrases: &[&str]| {
-        phrases
-            .iter()
-            .filter(|p| padded.contains(&format!(" {p} ")))
-            .count()
-    };
-    let (cues, negations) = match lang {
-        Lang::En => (count(DEBUNK_EN), count(NEGATIONS_EN)),
-        Lang::Es => (count(DEBUNK_ES) + count(DEBUNK_EN), count(NEGATIONS_ES)),
-    };
-    let trimmed = raw.trim_end();
-    StanceSignals {
-        debunk_cues: cues,
-        negations,
-        question: trimmed.ends_with('?')
-            || raw.contains('¿')
-            || normalized.starts_with("is it true"),
-        reporting: count(REPORTING) > 0,
-        rebuttal_lead: statement_sim - claim_sim,
+impl PostCues {
+    pub fn new(raw: &str, normalized: &str, lang: Lang) -> Self {
+        let count = |phrases: &[&str]| phrases.iter().filter(|p| has_phrase(normalized, p)).count();
+        let (debunk_cues, negations) = match lang {
+            Lang::En => (count(DEBUNK_EN), count(NEGATIONS_EN)),
+            Lang::Es => (count(DEBUNK_ES) + count(DEBUNK_EN), count(NEGATIONS_ES)),
+        };
+        Self {
+            debunk_cues,
+            negations,
+            question: raw.trim_end().ends_with('?')
+                || raw.contains('¿')
+                || normalized.starts_with("is it true"),
+            reporting: count(REPORTING) > 0,
+        }
     }
 }
 
-pub fn decide(s: &StanceSignals) -> Stance {
-    let evidence = s.debunk_cues as f32
-        + 0.5 * s.negations.min(2) as f32
-        + if s.rebuttal_lead > 0.0 { 1.0 } else { 0.0 };
+/// Whether `phrase` occurs in `text` as whole words.
+fn has_phrase(text: &str, phrase: &str) -> bool {
+    text.match_indices(phrase).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + phrase.len()..].chars().next();
+        before.is_none_or(|c| c == ' ') && after.is_none_or(|c| c == ' ')
+    })
+}
+
+/// The stance, from the post's cues and `rebuttal_lead`: the score of the narrative's best
+/// rebuttal statement minus that of its best claim or variant.
+pub fn decide(cues: &PostCues, rebuttal_lead: f32) -> Stance {
+    let evidence = cues.debunk_cues as f32
+        + 0.5 * cues.negations.min(2) as f32
+        + if rebuttal_lead > 0.0 { 1.0 } else { 0.0 };
     if evidence >= 1.0 {
         Stance::Debunks
-    } else if s.question || (s.reporting && s.negations == 0) {
+    } else if cues.question || (cues.reporting && cues.negations == 0) {
         Stance::Neutral
     } else {
         Stance::Promotes
@@ -208,14 +205,11 @@ mod tests {
     use super::*;
 
     fn stance(raw: &str, claim_sim: f32, statement_sim: f32) -> Stance {
-        let normalized = raw.to_lowercase().replace(['?', '.', ',', '!'], "");
-        decide(&signals(
-            raw,
-            &normalized,
-            Lang::En,
-            claim_sim,
-            statement_sim,
-        ))
+        let normalized = raw.to_lowercase().replace(['?', '.', ',', '!', ':'], "");
+        decide(
+            &PostCues::new(raw, &normalized, Lang::En),
+            statement_sim - claim_sim,
+        )
     }
 
     #[test]
@@ -256,13 +250,19 @@ mod tests {
 
     #[test]
     fn spanish_cues_count() {
-        let s = signals(
+        let cues = PostCues::new(
             "Es falso que China imprima boletas",
             "es falso que china imprima boletas",
             Lang::Es,
-            0.5,
-            0.0,
         );
-        assert_eq!(decide(&s), Stance::Debunks);
+        assert_eq!(decide(&cues, -0.5), Stance::Debunks);
+    }
+
+    #[test]
+    fn phrases_match_whole_words_only() {
+        assert!(has_phrase("there is no evidence here", "no evidence"));
+        assert!(has_phrase("lies", "lies"));
+        assert!(!has_phrase("the evidence is nothing", "no"));
+        assert!(!has_phrase("believes", "lie"));
     }
 }
