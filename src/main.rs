@@ -146,6 +146,22 @@ enum NarrativesCommand {
 
 #[derive(Subcommand)]
 enum KbCommand {
+    /// Convert a fact-check collection into a knowledge base: CheckThat! 2020 TSV, CheckThat!
+    /// 2022 JSONL, or schema.org ClaimReview JSON-LD. Bad records are reported with their
+    /// position and skipped.
+    Import {
+        input: PathBuf,
+        /// checkthat2020, checkthat2022 or claimreview.
+        #[arg(long)]
+        format: counterclaim::kb::import::ImportFormat,
+        /// Output: flat JSONL (a file) or the native TOML directory (needs official statements,
+        /// which ClaimReview provides).
+        #[arg(long, default_value = "flat", value_parser = ["flat", "native"])]
+        to: String,
+        /// Where to write: a .jsonl file (flat) or a new directory (native).
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// Load and validate a knowledge base; print what it holds.
     Check {
         #[arg(default_value = "index")]
@@ -252,6 +268,15 @@ fn main() -> anyhow::Result<()> {
             ),
             _ => bail!("give --posts, or --queries with --qrels"),
         },
+        Command::Kb {
+            command:
+                KbCommand::Import {
+                    input,
+                    format,
+                    to,
+                    output,
+                },
+        } => import(&input, format, &to, &output),
         Command::Kb {
             command: KbCommand::Check { path },
         } => {
@@ -459,5 +484,41 @@ fn eval_posts(args: &KbArgs, posts: &Path, features: Option<&Path>) -> anyhow::R
     for (id, label, predicted) in &report.errors {
         println!("  {id}: labelled {label}, predicted {predicted}");
     }
+    Ok(())
+}
+
+fn import(
+    input: &Path,
+    format: counterclaim::kb::import::ImportFormat,
+    to: &str,
+    output: &Path,
+) -> anyhow::Result<()> {
+    use counterclaim::kb::import;
+    let imported = import::import(input, format)?;
+    const SHOWN: usize = 20;
+    for skipped in imported.skipped.iter().take(SHOWN) {
+        eprintln!("{}: {skipped}: skipped", input.display());
+    }
+    if imported.skipped.len() > SHOWN {
+        eprintln!("… and {} more skipped", imported.skipped.len() - SHOWN);
+    }
+    if to == "native" {
+        import::write_native(&imported, output)?;
+    } else {
+        let file = std::fs::File::create(output)
+            .with_context(|| format!("creating {}", output.display()))?;
+        let mut out = std::io::BufWriter::new(file);
+        import::write_flat(&imported, &mut out)?;
+        std::io::Write::flush(&mut out)?;
+    }
+    eprintln!(
+        "{}: {} narratives, {} claims, {} statements imported, {} records skipped → {}",
+        input.display(),
+        imported.narratives.len(),
+        imported.claim_count(),
+        imported.statements.len(),
+        imported.skipped.len(),
+        output.display()
+    );
     Ok(())
 }

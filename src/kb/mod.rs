@@ -11,6 +11,7 @@
 //! item, so a curator's typo never reaches a running service.
 
 mod flat;
+pub mod import;
 mod model;
 mod native;
 mod validate;

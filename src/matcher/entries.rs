@@ -115,7 +115,7 @@ pub type TermId = u32;
 /// document frequency over entries.
 #[derive(Default)]
 pub struct Terms {
-    ids: [HashMap<String, TermId>; 2],
+    ids: [rustc_hash::FxHashMap<String, TermId>; 2],
     /// IDF by term id (ids are shared across languages).
     idf: Vec<f32>,
 }

@@ -377,12 +377,19 @@ impl Matcher {
         min_score: f32,
         max: usize,
     ) -> Vec<NarrativeMatch> {
-        let cues = stance::PostCues::new(raw, &analysis.normalized, analysis.lang);
-        self.rank(analysis)
+        let chosen: Vec<(usize, Best)> = self
+            .rank(analysis)
             .into_iter()
             .filter(|(_, best)| best.score() >= min_score)
             .take(max)
-            .filter_map(|(narrative, best)| self.explain(&cues, analysis, narrative, &best))
+            .collect();
+        if chosen.is_empty() {
+            return Vec::new();
+        }
+        let cues = stance::PostCues::new(raw, &analysis.normalized, analysis.lang);
+        chosen
+            .iter()
+            .filter_map(|(narrative, best)| self.explain(&cues, analysis, *narrative, best))
             .collect()
     }
 

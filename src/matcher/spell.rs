@@ -10,8 +10,9 @@
 //! so a lookup touches a handful of buckets instead of the whole vocabulary; strsim's
 //! Damerau–Levenshtein distance then confirms each candidate.
 
-use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::BuildHasher;
+
+use rustc_hash::{FxBuildHasher, FxHashMap};
 
 /// How many edits a word of `len` letters may be corrected by.
 pub fn max_edits(len: usize) -> usize {
@@ -25,14 +26,14 @@ pub fn max_edits(len: usize) -> usize {
 pub struct Corrector {
     /// Each vocabulary word and how often the knowledge base uses it (breaks ties).
     words: Vec<(String, u32)>,
-    known: HashMap<String, u32>,
-    deletes: HashMap<u64, Vec<u32>>,
+    known: FxHashMap<String, u32>,
+    deletes: FxHashMap<u64, Vec<u32>>,
 }
 
 impl Corrector {
     /// Builds the corrector from every word occurrence of the knowledge base (lowercase).
     pub fn new<'a>(occurrences: impl IntoIterator<Item = &'a str>) -> Self {
-        let mut known: HashMap<String, u32> = HashMap::new();
+        let mut known: FxHashMap<String, u32> = FxHashMap::default();
         for w in occurrences {
             if w.chars().all(char::is_alphabetic) {
                 *known.entry(w.to_owned()).or_default() += 1;
@@ -40,7 +41,7 @@ impl Corrector {
         }
         let mut words: Vec<(String, u32)> = known.iter().map(|(w, &n)| (w.clone(), n)).collect();
         words.sort();
-        let mut deletes: HashMap<u64, Vec<u32>> = HashMap::new();
+        let mut deletes: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
         for (i, (word, _)) in words.iter().enumerate() {
             let chars: Vec<char> = word.chars().collect();
             if chars.len() < 4 {
@@ -97,32 +98,34 @@ impl Corrector {
     }
 }
 
-/// Hashes of `chars` with every combination of up to `depth` letters deleted (itself included).
+/// Hashes of `chars` with every combination of up to `depth` letters deleted (itself included),
+/// sorted and deduplicated.
 fn deletion_keys(chars: &[char], depth: usize) -> Vec<u64> {
     let mut keys = vec![hash(chars)];
     let mut frontier = vec![chars.to_vec()];
     for _ in 0..depth {
-        let mut next = Vec::new();
+        let mut next = Vec::with_capacity(frontier.len() * chars.len());
         for word in &frontier {
             for i in 0..word.len() {
+                // Deleting either of two equal neighbours gives the same string: skip repeats.
+                if i > 0 && word[i] == word[i - 1] {
+                    continue;
+                }
                 let mut shorter = word.clone();
                 shorter.remove(i);
-                let key = hash(&shorter);
-                if !keys.contains(&key) {
-                    keys.push(key);
-                    next.push(shorter);
-                }
+                keys.push(hash(&shorter));
+                next.push(shorter);
             }
         }
         frontier = next;
     }
+    keys.sort_unstable();
+    keys.dedup();
     keys
 }
 
 fn hash(chars: &[char]) -> u64 {
-    let mut h = DefaultHasher::new();
-    chars.hash(&mut h);
-    h.finish()
+    FxBuildHasher.hash_one(chars)
 }
 
 #[cfg(test)]

@@ -52,8 +52,13 @@ pub struct SearchIndex {
     field_en: Field,
     field_es: Field,
     entry_columns: Vec<Column<u64>>,
-    analyzer_en: TextAnalyzer,
-    analyzer_es: TextAnalyzer,
+}
+
+thread_local! {
+    /// Analysis needs a mutable analyzer; one per thread and language avoids cloning one for
+    /// every post. They are the same analyzers the index is built with.
+    static ANALYZERS: std::cell::RefCell<[TextAnalyzer; 2]> =
+        std::cell::RefCell::new([analyzer(Language::English), analyzer(Language::Spanish)]);
 }
 
 impl SearchIndex {
@@ -119,24 +124,20 @@ impl SearchIndex {
             field_en,
             field_es,
             entry_columns,
-            analyzer_en: analyzer(Language::English),
-            analyzer_es: analyzer(Language::Spanish),
         })
     }
 
     /// The index terms of a text (lowercased, ASCII-folded, stop words removed, stemmed), each
     /// with the byte range of the word it came from.
     pub fn analyze(&self, text: &str, lang: Lang) -> Vec<(String, std::ops::Range<usize>)> {
-        let mut analyzer = match lang {
-            Lang::En => self.analyzer_en.clone(),
-            Lang::Es => self.analyzer_es.clone(),
-        };
-        let mut stream = analyzer.token_stream(text);
-        let mut terms = Vec::new();
-        while let Some(token) = stream.next() {
-            terms.push((token.text.clone(), token.offset_from..token.offset_to));
-        }
-        terms
+        ANALYZERS.with_borrow_mut(|analyzers| {
+            let mut stream = analyzers[lang as usize].token_stream(text);
+            let mut terms = Vec::new();
+            while let Some(token) = stream.next() {
+                terms.push((token.text.clone(), token.offset_from..token.offset_to));
+            }
+            terms
+        })
     }
 
     /// BM25 search for any of `terms` (already analysed) in the field of `lang`: the best `limit`

@@ -14,7 +14,6 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
 /// Cost added to every word: makes fewer, longer words win over many short ones.
@@ -34,49 +33,9 @@ pub(crate) const EXCLUDED_MISSPELLINGS: &[&str] = &[
 
 const ENGLISH_WORDS: &str = include_str!("english_words.txt");
 
-/// A fast, non-cryptographic hasher (the FxHash mixing step) for short keys.
-/// Lookups are on the hot path of segmentation; SipHash's DoS resistance is
-/// not needed for a fixed, trusted key set.
-#[derive(Default, Clone, Copy)]
-pub(crate) struct FxHasher {
-    hash: u64,
-}
-
-impl FxHasher {
-    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-    #[inline]
-    fn add(&mut self, word: u64) {
-        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(Self::SEED);
-    }
-}
-
-impl Hasher for FxHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut buf = [0u8; 8];
-            buf.copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(buf));
-        }
-        for &b in chunks.remainder() {
-            self.add(u64::from(b));
-        }
-    }
-
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.hash
-    }
-}
-
-pub(crate) type FxBuild = BuildHasherDefault<FxHasher>;
+/// rustc's fast hasher: lookups are on the hot path of segmentation, and SipHash's DoS
+/// resistance is not needed for a fixed, trusted key set.
+pub(crate) type FxBuild = rustc_hash::FxBuildHasher;
 
 struct EnglishList {
     costs: HashMap<&'static str, f32, FxBuild>,

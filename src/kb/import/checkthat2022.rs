@@ -80,7 +80,10 @@ pub(super) fn read(path: &Path, mut input: impl BufRead) -> Result<Imported, KbE
     loop {
         buf.clear();
         let read = input.read_until(b'\n', &mut buf).map_err(|source| {
-            io_error(path, std::io::Error::new(source.kind(), format!("line {}: {source}", number + 1)))
+            io_error(
+                path,
+                std::io::Error::new(source.kind(), format!("line {}: {source}", number + 1)),
+            )
         })?;
         if read == 0 {
             break;
@@ -94,14 +97,17 @@ pub(super) fn read(path: &Path, mut input: impl BufRead) -> Result<Imported, KbE
         if line.trim().is_empty() {
             continue;
         }
-        let record: Record = match serde_json::from_str(line) {
-            Ok(record) => record,
-            Err(e) if e.is_data() => {
-                imported.skip(position, format!("not a CheckThat! 2022 record: {e}"));
-                continue;
+        let record = match serde_json::from_str::<serde_json::Value>(line) {
+            Err(e) => Err(format!("invalid JSON: {e}")),
+            Ok(value) if !value.is_object() => Err("expected a JSON object".to_owned()),
+            Ok(value) => {
+                Record::deserialize(value).map_err(|e| format!("not a CheckThat! 2022 record: {e}"))
             }
-            Err(e) => {
-                imported.skip(position, format!("invalid JSON: {e}"));
+        };
+        let record = match record {
+            Ok(record) => record,
+            Err(message) => {
+                imported.skip(position, message);
                 continue;
             }
         };

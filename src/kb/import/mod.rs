@@ -22,6 +22,7 @@
 pub mod checkthat2020;
 pub mod checkthat2022;
 pub mod claimreview;
+mod jsonld;
 mod write;
 
 use std::fmt;
@@ -45,7 +46,8 @@ pub enum ImportFormat {
 
 impl ImportFormat {
     /// Every format, in the order they are listed to users.
-    pub const ALL: [ImportFormat; 3] = [Self::CheckThat2020, Self::CheckThat2022, Self::ClaimReview];
+    pub const ALL: [ImportFormat; 3] =
+        [Self::CheckThat2020, Self::CheckThat2022, Self::ClaimReview];
 
     /// The name used on the command line (`checkthat2020`, `checkthat2022`, `claimreview`).
     pub fn name(self) -> &'static str {
