@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The batch-scoring benchmark: scores 100,000 posts (the CheckThat! 2020 train+dev tweets,
+# repeated) with `counterclaim score`, against the 10,375-claim CheckThat! 2020 collection and
+# against the shipped knowledge base, and prints posts/s and peak memory for each.
+#
+#   scripts/bench_score.sh [DATASETS_DIR]     (default ../shared/datasets)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+data=${1:-../shared/datasets}/checkthat2020
+[ -f "$data/verified_claims.docs.tsv" ] || { echo "no CheckThat! 2020 data in $data" >&2; exit 1; }
+out=target/bench-score
+mkdir -p "$out"
+cargo build --release --quiet
+bin=target/release/counterclaim
+
+"$bin" kb import --format checkthat2020 "$data/verified_claims.docs.tsv" -o "$out/claims2020.jsonl" 2>/dev/null
+python3 - "$data" "$out/posts.jsonl" <<'PY'
+import csv, json, sys
+csv.field_size_limit(1 << 30)
+data, path = sys.argv[1], sys.argv[2]
+tweets = []
+for split in ("train", "dev"):
+    with open(f"{data}/{split}/tweets.queries.tsv", encoding="utf-8", newline="") as f:
+        rows = csv.reader(f, delimiter="\t")
+        next(rows)
+        tweets += [row[1] for row in rows]
+with open(path, "w", encoding="utf-8") as f:
+    for i in range(100_000):
+        f.write(json.dumps({"id": i, "text": tweets[i % len(tweets)]}) + "\n")
+PY
+
+run() {
+  local name=$1; shift
+  /usr/bin/time -f "%M" -o "$out/rss" "$bin" score "$out/posts.jsonl" -o /dev/null \
+    --summary "$out/summary.json" "$@" 2>/dev/null
+  python3 - "$name" "$out/summary.json" "$(cat "$out/rss")" <<'PY'
+import json, sys
+name, summary, rss_kb = sys.argv[1], json.load(open(sys.argv[2])), int(sys.argv[3])
+print(f"{name}: {summary['posts_read']} posts, {summary['matched']} matched, "
+      f"{summary['posts_per_second']:.0f} posts/s, peak memory {rss_kb / 1024:.0f} MB")
+PY
+}
+echo "machine: $(nproc) cores"
+run "CheckThat! 2020 collection (10,375 claims)" --kb "$out/claims2020.jsonl"
+run "shipped knowledge base (index/)" --kb index
