@@ -80,3 +80,94 @@ fn kb_check_validates_and_names_the_problem() {
     let stderr = String::from_utf8_lossy(&bad.stderr);
     assert!(stderr.contains("bad.jsonl:2:"), "{stderr}");
 }
+
+#[test]
+fn score_keeps_order_reports_bad_records_and_strict_stops() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("posts.jsonl");
+    std::fs::write(
+        &input,
+        concat!(
+            r#"{"id": "a", "text": "China will counterfeit millions of mail-in ballots"}"#,
+            "\nnot json\n",
+            r#"{"id": "b", "text": "lovely weather"}"#,
+            "\n",
+            r#"{"id": "c"}"#,
+            "\n",
+        ),
+    )
+    .unwrap();
+    let errors = dir.path().join("errors.jsonl");
+    let out = run(&[
+        "score",
+        input.to_str().unwrap(),
+        "--errors",
+        errors.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    let records: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let ids: Vec<&str> = records.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["a", "b"]);
+    assert_eq!(
+        records[0]["matches"][0]["narrative_id"],
+        "foreign-counterfeit-mail-ballots"
+    );
+    let bad = std::fs::read_to_string(&errors).unwrap();
+    let lines: Vec<serde_json::Value> = bad
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "{bad}");
+    assert_eq!(lines[0]["line"], 2);
+    assert_eq!(lines[1]["line"], 4);
+
+    let strict = run(&["score", input.to_str().unwrap(), "--strict"]);
+    assert!(!strict.status.success());
+    assert!(String::from_utf8_lossy(&strict.stderr).contains(":2"));
+}
+
+#[test]
+fn eval_ranks_a_flat_collection() {
+    let dir = tempfile::tempdir().unwrap();
+    let kb = dir.path().join("claims.jsonl");
+    std::fs::write(
+        &kb,
+        concat!(
+            r#"{"id": "c1", "text": "Foreign countries will counterfeit mail-in ballots"}"#,
+            "\n",
+            r#"{"id": "c2", "text": "The moon landing was staged in a studio"}"#,
+            "\n",
+        ),
+    )
+    .unwrap();
+    let queries = dir.path().join("q.tsv");
+    std::fs::write(
+        &queries,
+        "\ttweet_content\n1\tthe moon landing was staged\n2\tcounterfeit ballots from abroad\n",
+    )
+    .unwrap();
+    let qrels = dir.path().join("q.qrels");
+    std::fs::write(&qrels, "1 0 c2 1\n2 0 c1 1\n").unwrap();
+    let out = run(&[
+        "eval",
+        "--kb",
+        kb.to_str().unwrap(),
+        "--queries",
+        queries.to_str().unwrap(),
+        "--qrels",
+        qrels.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout(&out).starts_with("n=2  MAP@5=1.0000"),
+        "{}",
+        stdout(&out)
+    );
+}
