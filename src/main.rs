@@ -459,31 +459,7 @@ fn eval_posts(args: &KbArgs, posts: &Path, features: Option<&Path>) -> anyhow::R
     let posts = labelled::read_posts(posts).map_err(anyhow::Error::msg)?;
     let report = labelled::evaluate(&matcher, &posts, &MatchOptions::default());
     write_features(features, || labelled::feature_rows(&matcher, &posts))?;
-    let o = report.overall;
-    println!(
-        "posts={}  precision={:.4}  recall={:.4}  stance_accuracy={:.4}  (tp={} fp={} fn={})",
-        o.posts,
-        o.precision(),
-        o.recall(),
-        o.stance_accuracy(),
-        o.true_positives,
-        o.false_positives,
-        o.false_negatives
-    );
-    for (form, c) in &report.by_form {
-        println!(
-            "  {form:<15} n={:<3} tp={:<3} fp={:<3} fn={:<3} stance {}/{}",
-            c.posts,
-            c.true_positives,
-            c.false_positives,
-            c.false_negatives,
-            c.stance_correct,
-            c.true_positives
-        );
-    }
-    for (id, label, predicted) in &report.errors {
-        println!("  {id}: labelled {label}, predicted {predicted}");
-    }
+    print!("{}", report.to_text());
     Ok(())
 }
 

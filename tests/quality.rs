@@ -23,27 +23,7 @@ fn labelled_test_set_meets_the_committed_figures() {
     assert!(posts.len() >= 100, "the test set has {} posts", posts.len());
     let report = evaluate(&matcher, &posts, &MatchOptions::default());
     let o = report.overall;
-    println!(
-        "posts {}  precision {:.3}  recall {:.3}  stance accuracy {:.3}",
-        o.posts,
-        o.precision(),
-        o.recall(),
-        o.stance_accuracy()
-    );
-    for (form, c) in &report.by_form {
-        println!(
-            "  {form:<15} n={:<3} tp={:<3} fp={:<3} fn={:<3} stance={}/{}",
-            c.posts,
-            c.true_positives,
-            c.false_positives,
-            c.false_negatives,
-            c.stance_correct,
-            c.true_positives
-        );
-    }
-    for (id, label, predicted) in &report.errors {
-        println!("  miss {id}: labelled {label}, predicted {predicted}");
-    }
+    print!("{}", report.to_text());
     assert!(
         o.precision() >= MIN_PRECISION,
         "precision {:.3}",

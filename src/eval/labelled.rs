@@ -66,6 +66,38 @@ pub struct Report {
     pub errors: Vec<(String, String, String)>,
 }
 
+impl Report {
+    /// The overall figures, one line per form, and every miss.
+    pub fn to_text(&self) -> String {
+        let o = &self.overall;
+        let mut out = format!(
+            "posts={}  precision={:.4}  recall={:.4}  stance_accuracy={:.4}  (tp={} fp={} fn={})\n",
+            o.posts,
+            o.precision(),
+            o.recall(),
+            o.stance_accuracy(),
+            o.true_positives,
+            o.false_positives,
+            o.false_negatives
+        );
+        for (form, c) in &self.by_form {
+            out += &format!(
+                "  {form:<15} n={:<3} tp={:<3} fp={:<3} fn={:<3} stance {}/{}\n",
+                c.posts,
+                c.true_positives,
+                c.false_positives,
+                c.false_negatives,
+                c.stance_correct,
+                c.true_positives
+            );
+        }
+        for (id, label, predicted) in &self.errors {
+            out += &format!("  {id}: labelled {label}, predicted {predicted}\n");
+        }
+        out
+    }
+}
+
 /// Reads labelled posts; errors name the file and line.
 pub fn read_posts(path: &Path) -> Result<Vec<LabelledPost>, String> {
     let file = File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;

@@ -494,5 +494,16 @@ impl Matcher {
     }
 }
 
+/// The shipped knowledge base, indexed once for all the library's tests.
+#[cfg(test)]
+pub(crate) fn shipped_for_tests() -> &'static Matcher {
+    static MATCHER: std::sync::OnceLock<Matcher> = std::sync::OnceLock::new();
+    MATCHER.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("index");
+        let kb = KnowledgeBase::load(&dir).expect("the shipped knowledge base loads");
+        Matcher::new(Arc::new(kb), None).expect("the matcher builds")
+    })
+}
+
 #[cfg(test)]
 mod tests;

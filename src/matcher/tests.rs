@@ -1,19 +1,10 @@
-use std::path::Path;
-use std::sync::{Arc, OnceLock};
-
 use proptest::prelude::*;
 
 use super::*;
 use crate::limits;
 
-/// The shipped knowledge base, indexed once for all tests.
 fn matcher() -> &'static Matcher {
-    static MATCHER: OnceLock<Matcher> = OnceLock::new();
-    MATCHER.get_or_init(|| {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("index");
-        let kb = KnowledgeBase::load(&dir).expect("the shipped knowledge base loads");
-        Matcher::new(Arc::new(kb), None).expect("the matcher builds")
-    })
+    super::shipped_for_tests()
 }
 
 fn best(text: &str) -> Option<NarrativeMatch> {

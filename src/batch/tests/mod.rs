@@ -7,22 +7,15 @@ mod reader;
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
 
 use serde_json::Value;
 
 use super::*;
-use crate::kb::KnowledgeBase;
 use crate::matcher::Matcher;
 
 /// The shipped knowledge base, indexed once for all tests.
 fn matcher() -> &'static Matcher {
-    static MATCHER: OnceLock<Matcher> = OnceLock::new();
-    MATCHER.get_or_init(|| {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("index");
-        let kb = KnowledgeBase::load(&dir).expect("the shipped knowledge base loads");
-        Matcher::new(Arc::new(kb), None).expect("the matcher builds")
-    })
+    crate::matcher::shipped_for_tests()
 }
 
 /// Posts that match a narrative and posts that do not, in turn.
