@@ -8,6 +8,9 @@ use serde::Serialize;
 
 use crate::matcher::MatchOutcome;
 
+/// Narratives listed in the text summary.
+const SHOWN_NARRATIVES: usize = 20;
+
 /// What a run did. `posts_read == written() + skipped`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Summary {
@@ -30,6 +33,8 @@ impl Summary {
     }
 
     /// A few lines for a person on stderr: the counts, then the narratives, most matched first.
+    /// The human summary for stderr; the most matched narratives only (a fact-check collection
+    /// has thousands).
     pub fn to_text(&self) -> String {
         let mut text = format!(
             "{} posts read in {:.1} s ({:.0} posts/s): {} written, {} with a match, {} skipped\n",
@@ -46,8 +51,15 @@ impl Summary {
             text.push_str("matches per narrative:\n");
         }
         let width = narratives.first().map_or(0, |(_, n)| n.to_string().len());
-        for (id, n) in narratives {
+        for (id, n) in narratives.iter().take(SHOWN_NARRATIVES) {
             let _ = writeln!(text, "  {n:>width$}  {id}");
+        }
+        if narratives.len() > SHOWN_NARRATIVES {
+            let rest = narratives.len() - SHOWN_NARRATIVES;
+            let _ = writeln!(
+                text,
+                "  … and {rest} more narratives (all of them in --summary)"
+            );
         }
         text
     }
