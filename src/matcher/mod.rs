@@ -363,7 +363,10 @@ impl Matcher {
 
     /// A correction for a word the knowledge base does not know and English does not have.
     fn correct(&self, word: &str) -> Option<&str> {
-        if self.corrector.knows(word) || self.lexicon.is_english_word(word) {
+        if !self.corrector.may_correct(word)
+            || self.corrector.knows(word)
+            || self.lexicon.is_english_word(word)
+        {
             return None;
         }
         self.corrector.correct(word)

@@ -28,6 +28,9 @@ pub struct Corrector {
     words: Vec<(String, u32)>,
     known: FxHashMap<String, u32>,
     deletes: FxHashMap<u64, Vec<u32>>,
+    /// (first letter, length) of every vocabulary word: most words have no vocabulary word
+    /// near enough in length with their first letter, and need no lookup at all.
+    shapes: rustc_hash::FxHashSet<(char, usize)>,
 }
 
 impl Corrector {
@@ -54,15 +57,31 @@ impl Corrector {
                 }
             }
         }
+        let shapes = words
+            .iter()
+            .filter_map(|(w, _)| Some((w.chars().next()?, w.chars().count())))
+            .collect();
         Self {
             words,
             known,
             deletes,
+            shapes,
         }
     }
 
     pub fn knows(&self, word: &str) -> bool {
         self.known.contains_key(word)
+    }
+
+    /// Whether some vocabulary word could be close enough to `word` to correct it to: same
+    /// first letter, length within the edit limit. A cheap test to run before anything else.
+    pub fn may_correct(&self, word: &str) -> bool {
+        let (Some(first), len) = (word.chars().next(), word.chars().count()) else {
+            return false;
+        };
+        let limit = max_edits(len);
+        limit > 0
+            && (len.saturating_sub(limit)..=len + limit).any(|l| self.shapes.contains(&(first, l)))
     }
 
     /// The vocabulary word `word` is most likely a misspelling of, if any is close enough.
