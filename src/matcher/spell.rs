@@ -187,6 +187,16 @@ mod tests {
     }
 
     #[test]
+    fn the_cheap_test_never_rules_out_a_real_correction() {
+        let c = corrector();
+        for word in ["counterfit", "balots", "frawd", "unsolicted", "countng"] {
+            assert!(c.may_correct(word), "{word}");
+        }
+        assert!(!c.may_correct("zebras"), "no vocabulary word starts with z");
+        assert!(!c.may_correct("fox"), "too short to correct");
+    }
+
+    #[test]
     fn thresholds_grow_with_length() {
         assert_eq!(max_edits(4), 0);
         assert_eq!(max_edits(6), 1);
