@@ -19,7 +19,7 @@ use super::{Claim, KbError, KnowledgeBase, Narrative, Provenance};
 /// collection loads as it is.
 #[derive(Deserialize)]
 struct FlatRecord {
-    #[serde(alias = "vclaim_id", deserialize_with = "string_or_number")]
+    #[serde(alias = "vclaim_id", deserialize_with = "id_string")]
     id: String,
     #[serde(alias = "vclaim")]
     text: String,
@@ -37,16 +37,22 @@ struct FlatRecord {
     narrative_id: Option<String>,
 }
 
-fn string_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+/// An id given as a string or a number (CheckThat! uses both); `null` reads as empty, which
+/// validation then rejects with the record's position.
+pub(in crate::kb) fn id_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Id {
         S(String),
-        N(u64),
+        U(u64),
+        I(i64),
+        Null(()),
     }
     Ok(match Id::deserialize(d)? {
         Id::S(s) => s,
-        Id::N(n) => n.to_string(),
+        Id::U(n) => n.to_string(),
+        Id::I(n) => n.to_string(),
+        Id::Null(()) => String::new(),
     })
 }
 

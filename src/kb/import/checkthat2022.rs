@@ -34,7 +34,7 @@ use crate::kb::{Claim, KbError, Narrative, Provenance};
 
 #[derive(Deserialize)]
 struct Record {
-    #[serde(default, deserialize_with = "id_string")]
+    #[serde(default, deserialize_with = "crate::kb::flat::id_string")]
     vclaim_id: String,
     #[serde(default)]
     vclaim: Option<String>,
@@ -49,22 +49,6 @@ struct Record {
 }
 
 /// Accepts a string, an integer or `null` (which reads as empty).
-fn id_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Id {
-        S(String),
-        U(u64),
-        I(i64),
-        Null(()),
-    }
-    Ok(match Id::deserialize(d)? {
-        Id::S(s) => s,
-        Id::U(n) => n.to_string(),
-        Id::I(n) => n.to_string(),
-        Id::Null(()) => String::new(),
-    })
-}
 
 pub(super) fn import(path: &Path) -> Result<Imported, KbError> {
     let file = File::open(path).map_err(|e| io_error(path, e))?;
