@@ -48,8 +48,6 @@ struct Record {
     date: Option<String>,
 }
 
-/// Accepts a string, an integer or `null` (which reads as empty).
-
 pub(super) fn import(path: &Path) -> Result<Imported, KbError> {
     let file = File::open(path).map_err(|e| io_error(path, e))?;
     read(path, BufReader::new(file))
