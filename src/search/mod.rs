@@ -381,8 +381,20 @@ fn register_analyzers(index: &Index) {
         .register("cc_es", analyzer(Language::Spanish));
 }
 
+/// Empties `dir` for a new index, but only if it is ours (it holds our version file) or empty:
+/// a mistyped `--index-dir` must never delete somebody's files.
 fn recreate_dir(dir: &Path) -> Result<(), SearchError> {
     if dir.exists() {
+        let empty = fs::read_dir(dir)
+            .map_err(|source| io_error(dir, source))?
+            .next()
+            .is_none();
+        if !empty && !dir.join(VERSION_FILE).exists() {
+            let refusal = std::io::Error::other(
+                "not empty and not a counterclaim index; refusing to overwrite it",
+            );
+            return Err(io_error(dir, refusal));
+        }
         fs::remove_dir_all(dir).map_err(|source| io_error(dir, source))?;
     }
     fs::create_dir_all(dir).map_err(|source| io_error(dir, source))
@@ -445,5 +457,16 @@ mod tests {
         // A new version rebuilds from the texts given.
         let rebuilt = SearchIndex::build(Vec::new(), Some(&path), "v2").unwrap();
         assert!(rebuilt.search(&["ballot"], Lang::En, 5).is_empty());
+    }
+
+    #[test]
+    fn a_directory_that_is_not_an_index_is_never_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("notes.txt"), "precious").unwrap();
+        let err = SearchIndex::build(texts(), Some(dir.path()), "v1")
+            .err()
+            .unwrap();
+        assert!(err.to_string().contains("refusing to overwrite"), "{err}");
+        assert!(dir.path().join("notes.txt").exists());
     }
 }
