@@ -434,7 +434,8 @@ fn eval_ranking(
     let qrels = ranking::read_qrels(std::io::BufReader::new(file), &qrels.display().to_string())
         .map_err(anyhow::Error::msg)?;
     let started = std::time::Instant::now();
-    let rankings = ranking::rank(&matcher, &queries);
+    let matches = ranking::rank_matches(&matcher, &queries);
+    let rankings = ranking::scored(&matches);
     let seconds = started.elapsed().as_secs_f64();
     if let Some(path) = run {
         let mut out = std::io::BufWriter::new(
@@ -448,7 +449,7 @@ fn eval_ranking(
     );
     eprintln!("ranked {} queries in {seconds:.2} s", queries.len());
     write_features(features, || {
-        ranking::feature_rows(&matcher, &queries, &qrels)
+        ranking::feature_rows(&queries, &matches, &qrels)
     })?;
     Ok(())
 }

@@ -124,20 +124,34 @@ pub fn read_qrels(reader: impl BufRead, name: &str) -> Result<Qrels, String> {
 /// The matcher's ranking for each query (narrative ids, best first, at most [`DEPTH`]), with
 /// scores, computed in parallel.
 pub fn rank(matcher: &Matcher, queries: &[Query]) -> Vec<Vec<(String, f32)>> {
-    rank_matches(matcher, queries)
-        .into_iter()
-        .map(|ms| ms.into_iter().map(|m| (m.narrative_id, m.score)).collect())
+    scored(&rank_matches(matcher, queries))
+}
+
+/// The narrative ids and scores of full matches.
+pub fn scored(matches: &[Vec<NarrativeMatch>]) -> Vec<Vec<(String, f32)>> {
+    matches
+        .iter()
+        .map(|ms| {
+            ms.iter()
+                .map(|m| (m.narrative_id.clone(), m.score))
+                .collect()
+        })
         .collect()
 }
 
-/// The candidates of every query with their features, labelled by the qrels.
-pub fn feature_rows(matcher: &Matcher, queries: &[Query], qrels: &Qrels) -> Vec<FeatureRow> {
+/// The candidates of every query (from [`rank_matches`]) with their features, labelled by the
+/// qrels.
+pub fn feature_rows(
+    queries: &[Query],
+    matches: &[Vec<NarrativeMatch>],
+    qrels: &Qrels,
+) -> Vec<FeatureRow> {
     let mut rows = Vec::new();
-    for (query, matches) in queries.iter().zip(rank_matches(matcher, queries)) {
+    for (query, matches) in queries.iter().zip(matches) {
         let Some(relevant) = qrels.get(&query.id) else {
             continue;
         };
-        for m in &matches {
+        for m in matches {
             rows.push(FeatureRow::new(
                 &query.id,
                 m,
@@ -148,7 +162,8 @@ pub fn feature_rows(matcher: &Matcher, queries: &[Query], qrels: &Qrels) -> Vec<
     rows
 }
 
-fn rank_matches(matcher: &Matcher, queries: &[Query]) -> Vec<Vec<NarrativeMatch>> {
+/// The matcher's full matches for each query, best first, at most [`DEPTH`], in parallel.
+pub fn rank_matches(matcher: &Matcher, queries: &[Query]) -> Vec<Vec<NarrativeMatch>> {
     use rayon::prelude::*;
     let options = MatchOptions {
         max_matches: DEPTH,
