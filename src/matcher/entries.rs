@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use super::bm25::Bm25;
 use crate::kb::KnowledgeBase;
 use crate::search::{IndexText, SearchIndex};
 use crate::text::{self, Lang, Lexicon};
@@ -68,8 +69,9 @@ impl NarrativeVocab {
         }
     }
 
-    pub fn contains(&self, lang: Lang, term: TermId) -> bool {
-        self.terms[lang as usize].binary_search(&term).is_ok()
+    /// Every term of the narrative's claims, variants and title in `lang`, sorted.
+    pub fn terms(&self, lang: Lang) -> &[TermId] {
+        &self.terms[lang as usize]
     }
 }
 
@@ -183,12 +185,21 @@ pub fn entry_texts(kb: &KnowledgeBase) -> Vec<(usize, EntryKind, String)> {
     out
 }
 
-/// Normalises and analyses every entry and computes term weights.
-pub fn build_entries(
+/// Everything the matcher derives from the knowledge base's texts.
+pub struct Corpus {
+    pub entries: Vec<Entry>,
+    pub terms: Terms,
+    pub vocabularies: Vec<NarrativeVocab>,
+    pub bm25: Bm25,
+    pub index: SearchIndex,
+}
+
+/// Normalises and analyses every entry, computes term weights and indexes the entries.
+pub fn build(
     kb: &KnowledgeBase,
     lexicon: &Lexicon,
     index_dir: Option<&std::path::Path>,
-) -> Result<(Vec<Entry>, Terms, Vec<NarrativeVocab>, SearchIndex), crate::Error> {
+) -> Result<Corpus, crate::Error> {
     let mut entries: Vec<Entry> = entry_texts(kb)
         .into_iter()
         .map(|(narrative, kind, text)| {
@@ -217,17 +228,20 @@ pub fn build_entries(
     let mut terms = Terms::default();
     let mut df: Vec<u32> = Vec::new();
     let mut count = [0u32; 2];
+    let mut docs: Vec<(Lang, Vec<TermId>)> = Vec::with_capacity(entries.len());
     for entry in &mut entries {
         let analysed: Vec<String> = index
             .analyze(&entry.indexed, entry.lang)
             .into_iter()
             .map(|(t, _)| t)
             .collect();
-        entry.bigrams = bigrams(&analysed);
-        let mut ids: Vec<TermId> = analysed
+        let in_order: Vec<TermId> = analysed
             .iter()
             .map(|t| terms.intern(entry.lang, t))
             .collect();
+        entry.bigrams = bigrams(&in_order.iter().map(|&t| u64::from(t)).collect::<Vec<_>>());
+        let mut ids = in_order.clone();
+        docs.push((entry.lang, in_order));
         ids.sort_unstable();
         ids.dedup();
         count[entry.lang as usize] += 1;
@@ -249,20 +263,23 @@ pub fn build_entries(
         entry.weight = entry.terms.iter().map(|&t| terms.idf(t)).sum();
     }
     let vocabularies = vocabularies(&entries, kb.narratives().len());
-    Ok((entries, terms, vocabularies, index))
+    let bm25 = Bm25::new(&docs, terms.idf.len());
+    Ok(Corpus {
+        entries,
+        terms,
+        vocabularies,
+        bm25,
+        index,
+    })
 }
 
-/// Hashes of the adjacent pairs of `terms` (in text order), sorted and deduplicated.
-pub fn bigrams(terms: &[impl AsRef<str>]) -> Vec<u64> {
-    use std::hash::{DefaultHasher, Hash, Hasher};
+/// Hashes of the adjacent pairs of `terms` (in text order, each a term id or the key of an
+/// unknown term, see `words::WordTerm::key`), sorted and deduplicated.
+pub fn bigrams(terms: &[u64]) -> Vec<u64> {
+    use std::hash::BuildHasher;
     let mut out: Vec<u64> = terms
         .windows(2)
-        .map(|pair| {
-            let mut h = DefaultHasher::new();
-            pair[0].as_ref().hash(&mut h);
-            pair[1].as_ref().hash(&mut h);
-            h.finish()
-        })
+        .map(|pair| rustc_hash::FxBuildHasher.hash_one((pair[0], pair[1])))
         .collect();
     out.sort_unstable();
     out.dedup();

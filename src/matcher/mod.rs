@@ -5,30 +5,35 @@
 //! construction and shared across threads; matching is deterministic (ties break by narrative
 //! id).
 
+mod analysis;
+mod bm25;
 mod entries;
 mod post;
 mod score;
 mod spell;
 mod stance;
+mod words;
 
-use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::kb::KnowledgeBase;
 use crate::search::SearchIndex;
-use crate::text::{self, Lang, Lexicon};
+use crate::text::{Lang, Lexicon};
 use crate::{Error, limits};
 
+use analysis::Analysis;
 use entries::{Entry, EntryKind, NarrativeVocab, TermId, Terms};
 pub use post::{MatchOptions, Post};
 pub use score::Overlap;
 pub use score::{DEFAULT_THRESHOLD, FEATURES};
-use score::{ScoreModel, UNKNOWN_TERM_WEIGHT, ratio};
+use score::{ScoreModel, ratio};
 use spell::Corrector;
 pub use stance::Stance;
+use words::WordTable;
 
 /// How many entries BM25 retrieval hands to the scorer.
 const CANDIDATES: usize = 20;
@@ -137,41 +142,21 @@ impl Best {
     }
 }
 
-/// The elements of two sorted slices that both hold, in order.
-fn sorted_intersection(a: &[TermId], b: &[TermId]) -> Vec<TermId> {
-    let (mut i, mut j, mut out) = (0, 0, Vec::new());
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                out.push(a[i]);
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    out
-}
-
-/// A post after analysis: its normalised words (spelling corrected) and analysed terms.
-struct Analysis {
-    lang: Lang,
-    normalized: String,
-    words: Vec<String>,
-    /// (term, index of the word it came from), only terms the knowledge base knows.
-    known: Vec<(TermId, usize)>,
-    /// The distinct known terms: ids sorted, and their text for retrieval.
-    term_ids: Vec<TermId>,
-    term_texts: Vec<String>,
-    /// Sum of IDF of known distinct terms plus a fixed weight per unknown one.
-    weight: f32,
-    /// Hashes of adjacent term pairs (see `entries::bigrams`).
-    bigrams: Vec<u64>,
+/// The elements of `other` that the post's sorted `post` slice also holds, in `other`'s order.
+/// `post` is small and stays in cache while every candidate's `other` is read once, in order:
+/// cheaper than a merge, whose branches the processor cannot predict.
+fn shared_with<'a, T: Ord + Copy>(post: &'a [T], other: &'a [T]) -> impl Iterator<Item = T> + 'a {
+    other
+        .iter()
+        .copied()
+        .filter(|t| post.binary_search(t).is_ok())
 }
 
 pub struct Matcher {
     kb: Arc<KnowledgeBase>,
+    /// Retrieval for matching posts.
+    bm25: bm25::Bm25,
+    /// Retrieval for free-text narrative search.
     index: SearchIndex,
     entries: Vec<Entry>,
     terms: Terms,
@@ -180,6 +165,7 @@ pub struct Matcher {
     model: &'static ScoreModel,
     lexicon: Lexicon,
     corrector: Corrector,
+    words: WordTable,
 }
 
 impl Matcher {
@@ -201,9 +187,31 @@ impl Matcher {
                 .flat_map(|t| t.split(|c: char| !c.is_alphanumeric()))
                 .filter(|w| w.len() > 1),
         );
-        let (entries, terms, vocabularies, index) =
-            entries::build_entries(&kb, &lexicon, index_dir)?;
-        let corrector = Corrector::new(entries.iter().flat_map(|e| e.indexed.split(' ')));
+        let entries::Corpus {
+            entries,
+            terms,
+            vocabularies,
+            bm25,
+            index,
+        } = entries::build(&kb, &lexicon, index_dir)?;
+        let kb_words: Vec<&str> = entries.iter().flat_map(|e| e.indexed.split(' ')).collect();
+        let corrector = Corrector::new(kb_words.iter().copied());
+        let mut alphabetic = kb_words.clone();
+        alphabetic.retain(|w| w.chars().all(char::is_alphabetic));
+        alphabetic.sort_unstable();
+        alphabetic.dedup();
+        let words = WordTable::build(
+            &alphabetic,
+            lexicon.english_words().map(|w| w as &str),
+            &terms,
+            |word, lang| {
+                index
+                    .analyze(word, lang)
+                    .into_iter()
+                    .map(|(t, _)| t)
+                    .collect()
+            },
+        );
         tracing::info!(
             narratives = kb.narratives().len(),
             entries = entries.len(),
@@ -218,12 +226,14 @@ impl Matcher {
         Ok(Self {
             kb,
             index,
+            bm25,
             entries,
             terms,
             vocabularies,
             model,
             lexicon,
             corrector,
+            words,
         })
     }
 
@@ -257,9 +267,16 @@ impl Matcher {
         if analysis.term_ids.len() < self.model.min_matched_terms() && options.min_score > 0.0 {
             return Ok(outcome(analysis.lang, Vec::new(), REASON_BELOW_THRESHOLD));
         }
+        let query: Vec<(TermId, f32)> = analysis
+            .term_ids
+            .iter()
+            .map(|&t| (t, self.terms.idf(t)))
+            .collect();
+        let hits = self.bm25.search(&query, CANDIDATES);
         let matches = self.answer(
             &post.text,
             &analysis,
+            hits,
             options.min_score,
             options.max_matches,
         );
@@ -292,96 +309,31 @@ impl Matcher {
         let Some(analysis) = self.analyze(query, None) else {
             return Ok(Vec::new());
         };
-        Ok(self.answer(query, &analysis, f32::MIN_POSITIVE, max_results))
+        let terms = self
+            .index
+            .analyze(&analysis.corrected_text(), analysis.lang);
+        let texts: Vec<&str> = terms.iter().map(|(t, _)| t.as_str()).collect();
+        let hits = (self
+            .index
+            .search(&texts, analysis.lang, CANDIDATES)
+            .into_iter())
+        .filter_map(|(entry, score)| Some((u32::try_from(entry).ok()?, score)))
+        .collect();
+        Ok(self.answer(query, &analysis, hits, f32::MIN_POSITIVE, max_results))
     }
 
-    /// Normalises, corrects and analyses a text; `None` when nothing is left of it.
-    fn analyze(&self, raw: &str, lang_hint: Option<Lang>) -> Option<Analysis> {
-        let normalized = text::normalize(raw, &self.lexicon);
-        if normalized.text.is_empty() {
-            return None;
-        }
-        let mut lang = lang_hint.unwrap_or(normalized.lang);
-        if !self.terms.has(lang) {
-            lang = Lang::En;
-        }
-        let words: Vec<String> = normalized
-            .text
-            .split(' ')
-            .map(|w| self.correct(w).unwrap_or(w).to_owned())
-            .collect();
-        // Analyse the corrected text once and map each term back to the word it came from.
-        let corrected = words.join(" ");
-        let starts: Vec<usize> = words
-            .iter()
-            .scan(0, |at, w| {
-                let start = *at;
-                *at += w.len() + 1;
-                Some(start)
-            })
-            .collect();
-        let mut known = Vec::new();
-        let mut term_ids = Vec::new();
-        let mut term_texts = Vec::new();
-        let mut unknown: HashSet<&str> = HashSet::new();
-        let mut weight = 0.0;
-        let analysed = self.index.analyze(&corrected, lang);
-        let bigrams =
-            entries::bigrams(&analysed.iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>());
-        for (term, range) in &analysed {
-            let word = starts
-                .partition_point(|&s| s <= range.start)
-                .saturating_sub(1);
-            match self.terms.id(lang, term) {
-                Some(id) => {
-                    if !term_ids.contains(&id) {
-                        term_ids.push(id);
-                        term_texts.push(term.clone());
-                        weight += self.terms.idf(id);
-                    }
-                    known.push((id, word));
-                }
-                None => {
-                    if unknown.insert(term) {
-                        weight += UNKNOWN_TERM_WEIGHT;
-                    }
-                }
-            }
-        }
-        term_ids.sort_unstable();
-        Some(Analysis {
-            lang,
-            normalized: normalized.text,
-            words,
-            known,
-            term_ids,
-            term_texts,
-            weight,
-            bigrams,
-        })
-    }
-
-    /// A correction for a word the knowledge base does not know and English does not have.
-    fn correct(&self, word: &str) -> Option<&str> {
-        if !self.corrector.may_correct(word)
-            || self.corrector.knows(word)
-            || self.lexicon.is_english_word(word)
-        {
-            return None;
-        }
-        self.corrector.correct(word)
-    }
-
-    /// The best `max` narratives scoring at least `min_score`, explained.
+    /// The best `max` narratives scoring at least `min_score` among the retrieved entries
+    /// (`hits`: entry and BM25 score, best first), explained.
     fn answer(
         &self,
         raw: &str,
         analysis: &Analysis,
+        hits: Vec<(u32, f32)>,
         min_score: f32,
         max: usize,
     ) -> Vec<NarrativeMatch> {
         let chosen: Vec<(usize, Best)> = self
-            .rank(analysis)
+            .rank(analysis, hits)
             .into_iter()
             .filter(|(_, best)| best.score() >= min_score)
             .take(max)
@@ -396,33 +348,24 @@ impl Matcher {
             .collect()
     }
 
-    /// Every narrative with any overlap, best first (ties in narrative id order).
-    fn rank(&self, analysis: &Analysis) -> Vec<(usize, Best)> {
-        let texts: Vec<&str> = analysis.term_texts.iter().map(String::as_str).collect();
-        let hits = self.index.search(&texts, analysis.lang, CANDIDATES);
+    /// The narratives of the retrieved entries, best first (ties in narrative id order).
+    fn rank(&self, analysis: &Analysis, hits: Vec<(u32, f32)>) -> Vec<(usize, Best)> {
         let top_bm25 = hits.first().map_or(0.0, |(_, s)| *s);
         // Per narrative, the best entry of each kind that matched.
-        let mut best: HashMap<usize, Best> = HashMap::new();
-        let mut narrative_coverage: HashMap<usize, f32> = HashMap::new();
+        let mut best: FxHashMap<usize, Best> = FxHashMap::default();
+        let mut narrative_coverage: FxHashMap<usize, f32> = FxHashMap::default();
         for (entry_no, bm25) in hits {
             let entry = &self.entries[entry_no as usize];
-            let shared = sorted_intersection(&analysis.term_ids, &entry.terms);
+            let shared: Vec<TermId> = shared_with(&analysis.term_ids, &entry.terms).collect();
             let matched_weight: f32 = shared.iter().map(|&t| self.terms.idf(t)).sum();
             let vocab = &self.vocabularies[entry.narrative];
             let on_topic = *narrative_coverage
                 .entry(entry.narrative)
                 .or_insert_with(|| {
-                    let in_vocab = analysis
-                        .term_ids
-                        .iter()
-                        .filter(|&&t| vocab.contains(analysis.lang, t));
-                    ratio(in_vocab.map(|&t| self.terms.idf(t)).sum(), analysis.weight)
+                    let in_vocab = shared_with(&analysis.term_ids, vocab.terms(analysis.lang));
+                    ratio(in_vocab.map(|t| self.terms.idf(t)).sum(), analysis.weight)
                 });
-            let shared_bigrams = analysis
-                .bigrams
-                .iter()
-                .filter(|b| entry.bigrams.binary_search(b).is_ok())
-                .count();
+            let shared_bigrams = shared_with(&analysis.bigrams, &entry.bigrams).count();
             let overlap = Overlap {
                 entry_coverage: ratio(matched_weight, entry.weight),
                 post_coverage: ratio(matched_weight, analysis.weight),
@@ -489,8 +432,9 @@ impl Matcher {
     fn matched_words(&self, analysis: &Analysis, entry: &Entry) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for (term, word) in &analysis.known {
-            if entry.terms.binary_search(term).is_ok() && !out.contains(&analysis.words[*word]) {
-                out.push(analysis.words[*word].clone());
+            let word = analysis.word(*word);
+            if entry.terms.binary_search(term).is_ok() && !out.iter().any(|w| w == word) {
+                out.push(word.to_owned());
             }
         }
         out

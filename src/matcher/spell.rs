@@ -117,26 +117,27 @@ impl Corrector {
     }
 }
 
-/// Hashes of `chars` with every combination of up to `depth` letters deleted (itself included),
-/// sorted and deduplicated.
+/// Hashes of `chars` with every combination of up to `depth` (at most 2) letters deleted
+/// (itself included), sorted and deduplicated. One buffer is reused for every variant: this
+/// runs for every unfamiliar word of every post.
 fn deletion_keys(chars: &[char], depth: usize) -> Vec<u64> {
+    let n = chars.len();
     let mut keys = vec![hash(chars)];
-    let mut frontier = vec![chars.to_vec()];
-    for _ in 0..depth {
-        let mut next = Vec::with_capacity(frontier.len() * chars.len());
-        for word in &frontier {
-            for i in 0..word.len() {
-                // Deleting either of two equal neighbours gives the same string: skip repeats.
-                if i > 0 && word[i] == word[i - 1] {
-                    continue;
-                }
-                let mut shorter = word.clone();
-                shorter.remove(i);
-                keys.push(hash(&shorter));
-                next.push(shorter);
-            }
+    let mut buffer: Vec<char> = Vec::with_capacity(n);
+    let mut without = |skip: &[usize]| {
+        buffer.clear();
+        buffer.extend(
+            (chars.iter().enumerate())
+                .filter(|(i, _)| !skip.contains(i))
+                .map(|(_, &c)| c),
+        );
+        hash(&buffer)
+    };
+    for i in (0..n).filter(|_| depth >= 1) {
+        keys.push(without(&[i]));
+        for j in (i + 1..n).filter(|_| depth >= 2) {
+            keys.push(without(&[i, j]));
         }
-        frontier = next;
     }
     keys.sort_unstable();
     keys.dedup();
@@ -194,6 +195,20 @@ mod tests {
         }
         assert!(!c.may_correct("zebras"), "no vocabulary word starts with z");
         assert!(!c.may_correct("fox"), "too short to correct");
+    }
+
+    #[test]
+    fn deletion_keys_cover_every_variant_once() {
+        let chars = |w: &str| w.chars().collect::<Vec<_>>();
+        let mut expected: Vec<u64> = ["abca", "bca", "aca", "aba", "abc", "ca", "ba", "bc"]
+            .iter()
+            .chain(&["aa", "ac", "ab"])
+            .map(|w| hash(&chars(w)))
+            .collect();
+        expected.sort_unstable();
+        expected.dedup();
+        assert_eq!(deletion_keys(&chars("abca"), 2), expected);
+        assert_eq!(deletion_keys(&chars("abca"), 0), vec![hash(&chars("abca"))]);
     }
 
     #[test]

@@ -119,6 +119,11 @@ impl Lexicon {
         self
     }
 
+    /// Every word of the embedded English list (lowercase), in no particular order.
+    pub fn english_words(&self) -> impl Iterator<Item = &'static str> + Clone {
+        ENGLISH.costs.keys().copied()
+    }
+
     /// Whether `word` (any case) is a known word, English or domain.
     pub fn contains(&self, word: &str) -> bool {
         self.with_lower(word, |w| self.cost(w).is_some())

@@ -1,0 +1,125 @@
+//! A post's analysis: normalised words, spelling corrected, mapped to the knowledge base's
+//! terms. Words in the [`WordTable`](super::words::WordTable) are looked up; the rest are
+//! corrected and run through the analyser.
+
+use std::ops::Range;
+
+use rustc_hash::FxHashSet;
+
+use super::Matcher;
+use super::entries::{self, TermId};
+use super::score::UNKNOWN_TERM_WEIGHT;
+use super::words::WordTerm;
+use crate::text::{self, Lang};
+
+pub(super) struct Analysis<'m> {
+    pub lang: Lang,
+    pub normalized: String,
+    /// Each word's byte range in `normalized`.
+    spans: Vec<Range<usize>>,
+    /// The words that were corrected: word number and correction.
+    corrections: Vec<(usize, &'m str)>,
+    /// (term, number of the word it came from), only terms the knowledge base knows.
+    pub known: Vec<(TermId, usize)>,
+    /// The distinct known terms, sorted.
+    pub term_ids: Vec<TermId>,
+    /// Sum of IDF of known distinct terms plus a fixed weight per unknown one.
+    pub weight: f32,
+    /// Hashes of adjacent term pairs (see `entries::bigrams`).
+    pub bigrams: Vec<u64>,
+}
+
+impl Analysis<'_> {
+    /// Word `i` of the post, as corrected.
+    pub fn word(&self, i: usize) -> &str {
+        match self.corrections.iter().find(|(w, _)| *w == i) {
+            Some((_, corrected)) => corrected,
+            None => &self.normalized[self.spans[i].clone()],
+        }
+    }
+
+    /// The whole post as corrected.
+    pub fn corrected_text(&self) -> String {
+        (0..self.spans.len())
+            .map(|i| self.word(i))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+impl Matcher {
+    /// Normalises, corrects and analyses a text; `None` when nothing is left of it.
+    pub(super) fn analyze(&self, raw: &str, lang_hint: Option<Lang>) -> Option<Analysis<'_>> {
+        let text::Normalized {
+            text: normalized,
+            lang: detected,
+        } = text::normalize(raw, &self.lexicon);
+        if normalized.is_empty() {
+            return None;
+        }
+        let lang = match lang_hint.unwrap_or(detected) {
+            lang if self.terms.has(lang) => lang,
+            _ => Lang::En,
+        };
+        let mut spans = Vec::new();
+        let mut corrections = Vec::new();
+        let mut found: Vec<(WordTerm, usize)> = Vec::new();
+        let mut at = 0;
+        for (i, word) in normalized.split(' ').enumerate() {
+            spans.push(at..at + word.len());
+            at += word.len() + 1;
+            if let Some(term) = self.words.get(lang, word) {
+                found.push((term, i));
+                continue;
+            }
+            let corrected = self.correct(word);
+            if let Some(c) = corrected {
+                corrections.push((i, c));
+            }
+            for (term, _) in self.index.analyze(corrected.unwrap_or(word), lang) {
+                found.push((WordTerm::of(&self.terms, lang, &term), i));
+            }
+        }
+        let keys: Vec<u64> = found.iter().filter_map(|(t, _)| t.key()).collect();
+        let known: Vec<(TermId, usize)> = found
+            .iter()
+            .filter_map(|&(t, i)| match t {
+                WordTerm::Known(id) => Some((id, i)),
+                _ => None,
+            })
+            .collect();
+        let mut term_ids: Vec<TermId> = known.iter().map(|&(t, _)| t).collect();
+        term_ids.sort_unstable();
+        term_ids.dedup();
+        let unknown: FxHashSet<u64> = found
+            .iter()
+            .filter_map(|(t, _)| match t {
+                WordTerm::Unknown(key) => Some(*key),
+                _ => None,
+            })
+            .collect();
+        let weight = term_ids.iter().map(|&t| self.terms.idf(t)).sum::<f32>()
+            + unknown.len() as f32 * UNKNOWN_TERM_WEIGHT;
+        Some(Analysis {
+            lang,
+            normalized,
+            spans,
+            corrections,
+            known,
+            term_ids,
+            weight,
+            bigrams: entries::bigrams(&keys),
+        })
+    }
+
+    /// A correction for a word the knowledge base does not know and English does not have.
+    fn correct(&self, word: &str) -> Option<&str> {
+        if !self.corrector.may_correct(word)
+            || self.corrector.knows(word)
+            || self.lexicon.is_english_word(word)
+        {
+            return None;
+        }
+        self.corrector.correct(word)
+    }
+}

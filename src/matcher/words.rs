@@ -1,0 +1,94 @@
+//! The analysis of every word the matcher can look up rather than compute: the embedded English
+//! word list and the knowledge base's own words, each with what the analyser (stop words,
+//! stemming) makes of it in each language.
+//!
+//! Most words of a post are in the table, so most posts need neither stemming nor spelling
+//! correction: this is what keeps the path of a post that matches nothing cheap. The table is
+//! computed once, when the matcher is built, and does not depend on the posts it sees. Words
+//! it does not hold take the full path (correction, then the analyser) and give the same
+//! result as they would without the table.
+
+use std::hash::BuildHasher;
+
+use rustc_hash::{FxBuildHasher, FxHashMap};
+
+use super::entries::{TermId, Terms};
+use crate::text::Lang;
+
+/// What analysis makes of one word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WordTerm {
+    /// A stop word: no term.
+    Stop,
+    /// A term of the knowledge base.
+    Known(TermId),
+    /// A term the knowledge base does not have, identified by [`unknown_key`].
+    Unknown(u64),
+}
+
+impl WordTerm {
+    /// The term of an analysed token.
+    pub fn of(terms: &Terms, lang: Lang, term: &str) -> Self {
+        terms
+            .id(lang, term)
+            .map_or(WordTerm::Unknown(unknown_key(term)), WordTerm::Known)
+    }
+
+    /// The term as one number, for bigrams: known terms are their id, unknown ones a hash
+    /// with the top bit set, so the two never collide.
+    pub fn key(self) -> Option<u64> {
+        match self {
+            WordTerm::Stop => None,
+            WordTerm::Known(id) => Some(u64::from(id)),
+            WordTerm::Unknown(key) => Some(key),
+        }
+    }
+}
+
+/// A fixed identity for a term the knowledge base lacks (distinct unknown terms each add to a
+/// post's weight).
+pub fn unknown_key(term: &str) -> u64 {
+    FxBuildHasher.hash_one(term) | 1 << 63
+}
+
+#[derive(Default)]
+pub struct WordTable {
+    by_lang: [FxHashMap<Box<str>, WordTerm>; 2],
+}
+
+impl WordTable {
+    /// Analyses the knowledge base's words in each language it has, and the English word list
+    /// in English. `analyze` is the matcher's analyser; words it splits into several tokens are
+    /// left out (they take the full path).
+    pub fn build<'a>(
+        kb_words: &[&'a str],
+        english: impl Iterator<Item = &'a str>,
+        terms: &Terms,
+        analyze: impl Fn(&str, Lang) -> Vec<String>,
+    ) -> Self {
+        let mut table = WordTable::default();
+        let mut add = |lang: Lang, word: &str| {
+            let term = match analyze(word, lang).as_slice() {
+                [] => WordTerm::Stop,
+                [term] => WordTerm::of(terms, lang, term),
+                _ => return,
+            };
+            table.by_lang[lang as usize].insert(word.into(), term);
+        };
+        for lang in [Lang::En, Lang::Es].into_iter().filter(|&l| terms.has(l)) {
+            for word in kb_words {
+                add(lang, word);
+            }
+        }
+        if terms.has(Lang::En) {
+            for word in english {
+                add(Lang::En, word);
+            }
+        }
+        table
+    }
+
+    pub fn get(&self, lang: Lang, word: &str) -> Option<WordTerm> {
+        self.by_lang[lang as usize].get(word).copied()
+    }
+}
