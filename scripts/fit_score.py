@@ -18,6 +18,8 @@ row on the weights, in plain Python. It prints the `ScoreModel` to paste into
 - curated: all features; candidates sharing fewer than two terms are left out (they score 0).
 - collection: post coverage, BM25 share and bigram share only (the others carry nothing when a
   narrative is one claim).
+- curated-hybrid, collection-hybrid: the same plus the dense similarity and its share of the
+  post's best, from `eval --features` run with the model (hybrid mode).
 """
 
 import json
@@ -25,10 +27,12 @@ import math
 import sys
 
 FEATURES = ["entry_coverage", "post_coverage", "narrative_coverage", "anchored",
-            "matched_terms", "bm25_share", "bigram_share"]
+            "matched_terms", "bm25_share", "bigram_share", "dense", "dense_share"]
 MODELS = {
     "curated": {"use": [0, 1, 2, 3, 4, 5, 6], "min_matched": 2},
     "collection": {"use": [1, 5, 6], "min_matched": 1},
+    "curated-hybrid": {"use": [0, 1, 2, 3, 4, 5, 6, 7], "min_matched": 0},
+    "collection-hybrid": {"use": [1, 5, 6, 7, 8], "min_matched": 0},
 }
 L2 = 1e-3
 

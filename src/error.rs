@@ -23,6 +23,9 @@ pub enum Error {
     /// The search index failed: an internal fault.
     #[error(transparent)]
     Search(#[from] SearchError),
+    /// The sentence-embedding model failed to load or to run: an internal fault.
+    #[error("embedding model: {0}")]
+    Model(String),
     #[error(transparent)]
     Io(#[from] std::io::Error),
 }

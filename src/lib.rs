@@ -12,7 +12,10 @@
 //!   format and the flat JSONL format.
 //! - [`text`]: normalisation of messy posts (Unicode, look-alikes, invisible characters,
 //!   leetspeak, hashtags, spaced letters, elongations, language).
-//! - [`search`]: the BM25 index over the knowledge base's texts (tantivy).
+//! - [`search`]: the tantivy index over the knowledge base's texts, for free-text narrative
+//!   search.
+//! - [`embed`]: the sentence-embedding model (all-MiniLM-L6-v2 on candle) that makes matching
+//!   hybrid; the matcher sees it only through [`matcher::Encoder`].
 //! - [`matcher`]: retrieval → overlap → calibrated score → stance → evidence.
 //! - [`batch`]: batch scoring of post dumps (JSONL, CSV, TSV; gzip, zstd), streaming, in input
 //!   order, on all cores.
@@ -21,6 +24,7 @@
 //! - [`error`]: the one error type, user errors apart from internal ones.
 
 pub mod batch;
+pub mod embed;
 pub mod error;
 pub mod eval;
 pub mod grpc;

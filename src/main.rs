@@ -29,6 +29,35 @@ struct KbArgs {
     /// instead of building it in RAM.
     #[arg(long, env = "COUNTERCLAIM_INDEX_DIR")]
     index_dir: Option<PathBuf>,
+    /// The sentence-embedding model (all-MiniLM-L6-v2, fetched by `scripts/fetch_model.sh`).
+    /// Matching is hybrid when it loads, lexical otherwise.
+    #[arg(
+        long,
+        env = "COUNTERCLAIM_MODEL",
+        default_value = "models/all-MiniLM-L6-v2"
+    )]
+    model: PathBuf,
+    /// Match lexically even if the model is there.
+    #[arg(long)]
+    lexical: bool,
+    /// Where entry embeddings are cached across runs [default: --index-dir if given, else
+    /// $XDG_CACHE_HOME/counterclaim or ~/.cache/counterclaim].
+    #[arg(long, env = "COUNTERCLAIM_CACHE_DIR")]
+    cache_dir: Option<PathBuf>,
+}
+
+impl KbArgs {
+    fn cache_dir(&self) -> Option<PathBuf> {
+        let home_cache = || {
+            std::env::var_os("XDG_CACHE_HOME")
+                .map(PathBuf::from)
+                .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+                .map(|dir| dir.join("counterclaim"))
+        };
+        (self.cache_dir.clone())
+            .or_else(|| self.index_dir.clone())
+            .or_else(home_cache)
+    }
 }
 
 #[derive(Subcommand)]
@@ -300,7 +329,28 @@ fn load_kb(path: &Path) -> anyhow::Result<KnowledgeBase> {
 
 fn matcher(args: &KbArgs) -> anyhow::Result<Matcher> {
     let kb = Arc::new(load_kb(&args.kb)?);
-    Ok(Matcher::new(kb, args.index_dir.as_deref())?)
+    let mut matcher = Matcher::new(kb, args.index_dir.as_deref())?;
+    if !args.lexical {
+        let loaded = counterclaim::embed::Embedder::load(&args.model)
+            .map_err(|e| e.to_string())
+            .and_then(|model| {
+                (matcher.use_encoder(Arc::new(model), args.cache_dir().as_deref()))
+                    .map_err(|e| e.to_string())
+            });
+        if let Err(error) = loaded {
+            tracing::warn!(
+                model = %args.model.display(),
+                %error,
+                "no sentence-embedding model: matching is lexical only (scripts/fetch_model.sh fetches it)"
+            );
+        }
+    }
+    tracing::info!(
+        mode = matcher.mode(),
+        model = matcher.model_id().unwrap_or("none"),
+        "matching mode"
+    );
+    Ok(matcher)
 }
 
 fn serve(addr: SocketAddr, args: &KbArgs) -> anyhow::Result<()> {

@@ -171,3 +171,23 @@ fn eval_ranks_a_flat_collection() {
         stdout(&out)
     );
 }
+
+#[test]
+fn a_missing_or_corrupt_model_falls_back_to_lexical_matching() {
+    let dir = tempfile::tempdir().unwrap();
+    let corrupt = dir.path().join("corrupt");
+    std::fs::create_dir(&corrupt).unwrap();
+    for file in ["config.json", "tokenizer.json", "model.safetensors"] {
+        std::fs::write(corrupt.join(file), b"not a model").unwrap();
+    }
+    let missing = dir.path().join("missing");
+    let post = "Russia and China will print counterfeit mail-in ballots";
+    for model in [&missing, &corrupt] {
+        let o = run(&["match", "--model", model.to_str().unwrap(), post]);
+        assert!(o.status.success());
+        assert!(stdout(&o).contains("foreign-counterfeit-mail-ballots"));
+        let log = String::from_utf8_lossy(&o.stderr);
+        assert!(log.contains("lexical only"), "{log}");
+        assert!(log.contains(model.to_str().unwrap()), "names the model: {log}");
+    }
+}

@@ -327,3 +327,19 @@ async fn health_and_reflection_are_served() {
         "{names:?}"
     );
 }
+
+#[tokio::test]
+async fn server_info_names_the_knowledge_base_and_the_matching_mode() {
+    let server = TestServer::start().await;
+    let mut c = client(&server).await;
+    let info = c
+        .get_server_info(pb::GetServerInfoRequest {})
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(info.kb_version.starts_with("kb-"));
+    assert_eq!(info.narratives, 4);
+    // The test server runs without a model.
+    assert_eq!(info.matching_mode, "lexical");
+    assert!(info.model_sha256.is_empty());
+}

@@ -31,6 +31,9 @@ const CHANNEL_CHUNKS: usize = 2;
 /// Bad records logged one by one; the rest are counted in one line at the end.
 pub const REPORTED_BAD_RECORDS: u64 = 20;
 
+/// Posts matched together (embedded in one batch in hybrid mode).
+const GROUP_POSTS: usize = 32;
+
 /// Records of a chunk, each with the index of its input.
 type Chunk = Vec<(usize, RawRecord)>;
 
@@ -165,27 +168,46 @@ enum Verdict {
     Failed(Error),
 }
 
-/// Parses and matches one record (on a pool thread).
-fn score_one(
+/// Parses and matches a group of records (on a pool thread). The posts that parse are matched
+/// together, so that in hybrid mode the model embeds them in one batch.
+fn score_group(
     matcher: &Matcher,
     options: &MatchOptions,
     fields: &Fields,
     keep_record: bool,
-    raw: &RawRecord,
-) -> Verdict {
-    let bad = |message: String| Verdict::Bad {
-        message,
-        record: if keep_record { raw.text() } else { None },
-    };
-    let post = match raw.parse(fields) {
-        Ok(post) => post,
-        Err(message) => return bad(message),
-    };
-    match matcher.match_post(&post, options) {
-        Ok(outcome) => Verdict::Scored(outcome),
-        Err(e @ Error::InvalidArgument { .. }) => bad(e.to_string()),
-        Err(e) => Verdict::Failed(e),
+    group: &[(usize, RawRecord)],
+) -> Vec<Verdict> {
+    let mut verdicts: Vec<Option<Verdict>> = Vec::with_capacity(group.len());
+    let mut posts = Vec::new();
+    let mut slots = Vec::new();
+    for (slot, (_, raw)) in group.iter().enumerate() {
+        match raw.parse(fields) {
+            Ok(post) => {
+                posts.push(post);
+                slots.push(slot);
+                verdicts.push(None);
+            }
+            Err(message) => verdicts.push(Some(Verdict::Bad {
+                message,
+                record: if keep_record { raw.text() } else { None },
+            })),
+        }
     }
+    for (slot, result) in slots.into_iter().zip(matcher.match_posts(&posts, options)) {
+        verdicts[slot] = Some(match result {
+            Ok(outcome) => Verdict::Scored(outcome),
+            Err(e @ Error::InvalidArgument { .. }) => Verdict::Bad {
+                message: e.to_string(),
+                record: if keep_record {
+                    group[slot].1.text()
+                } else {
+                    None
+                },
+            },
+            Err(e) => Verdict::Failed(e),
+        });
+    }
+    verdicts.into_iter().flatten().collect()
 }
 
 /// The state of the writing side of a run.
@@ -214,8 +236,10 @@ impl Run<'_> {
             let (matcher, options, fields) = (self.matcher, self.options, self.fields);
             let verdicts: Vec<Verdict> = pool.install(|| {
                 chunk
-                    .par_iter()
-                    .map(|(_, raw)| score_one(matcher, options, fields, keep_record, raw))
+                    .par_chunks(GROUP_POSTS)
+                    .flat_map_iter(|group| {
+                        score_group(matcher, options, fields, keep_record, group)
+                    })
                     .collect()
             });
             for ((input, raw), verdict) in chunk.iter().zip(verdicts) {

@@ -96,21 +96,20 @@ impl Counterclaim for CounterclaimService {
         let options: MatchOptions = convert::options(request.options);
         let results = blocking(move || {
             options.validate()?;
-            request
-                .posts
+            let posts: Vec<Post> = request.posts.into_iter().map(Post::from).collect();
+            (matcher
+                .match_posts(&posts, &options)
                 .into_iter()
-                .enumerate()
-                .map(|(i, post)| {
-                    let outcome = matcher
-                        .match_post(&Post::from(post), &options)
-                        .map_err(|e| e.within(&format!("posts[{i}]")))?;
-                    Ok(convert::outcome(
-                        matcher.kb(),
-                        outcome,
-                        options.include_statements,
-                    ))
-                })
-                .collect::<Result<Vec<_>, Error>>()
+                .enumerate())
+            .map(|(i, outcome)| {
+                let outcome = outcome.map_err(|e| e.within(&format!("posts[{i}]")))?;
+                Ok(convert::outcome(
+                    matcher.kb(),
+                    outcome,
+                    options.include_statements,
+                ))
+            })
+            .collect::<Result<Vec<_>, Error>>()
         })
         .await?;
         Ok(Response::new(pb::MatchPostsResponse {
@@ -247,6 +246,19 @@ impl Counterclaim for CounterclaimService {
                 .map(|h| convert::search_hit(kb, h, with_statements))
                 .collect(),
             kb_version: self.kb_version(),
+        }))
+    }
+
+    async fn get_server_info(
+        &self,
+        _request: Request<pb::GetServerInfoRequest>,
+    ) -> Result<Response<pb::ServerInfo>, Status> {
+        let matcher = &self.matcher;
+        Ok(Response::new(pb::ServerInfo {
+            kb_version: self.kb_version(),
+            narratives: matcher.kb().narratives().len() as u32,
+            matching_mode: matcher.mode().to_owned(),
+            model_sha256: matcher.model_id().unwrap_or_default().to_owned(),
         }))
     }
 }

@@ -24,7 +24,7 @@ impl From<Error> for Status {
                 ErrorDetails::with_retry_info(Some(Duration::from_secs(1))),
             ),
             Error::KnowledgeBase(_) => Status::failed_precondition(message),
-            Error::Search(_) | Error::Io(_) => {
+            Error::Search(_) | Error::Model(_) | Error::Io(_) => {
                 tracing::error!(%message, "internal error");
                 Status::internal("internal error; see the server log")
             }
@@ -62,5 +62,7 @@ mod tests {
             !io.message().contains("disk"),
             "internal details stay in the log"
         );
+        let model: Status = Error::Model("bad tensor".into()).into();
+        assert_eq!(model.code(), Code::Internal);
     }
 }

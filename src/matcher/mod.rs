@@ -7,7 +7,9 @@
 
 mod analysis;
 mod bm25;
+mod dense;
 mod entries;
+mod pipeline;
 mod post;
 mod score;
 mod spell;
@@ -26,6 +28,8 @@ use crate::text::{Lang, Lexicon};
 use crate::{Error, limits};
 
 use analysis::Analysis;
+use dense::Dense;
+pub use dense::{Encoder, cache_file};
 use entries::{Entry, EntryKind, NarrativeVocab, TermId, Terms};
 pub use post::{MatchOptions, Post};
 pub use score::Overlap;
@@ -97,10 +101,16 @@ fn lang_code<S: serde::Serializer>(lang: &Lang, s: S) -> Result<S::Ok, S::Error>
     s.serialize_str(lang_code_str(*lang))
 }
 
+/// How candidates are scored: the model, and in hybrid mode the post's embedding.
+pub(crate) struct Scoring<'a> {
+    model: &'static ScoreModel,
+    dense: Option<(&'a [f32], &'a Dense)>,
+}
+
 /// The best-scoring entries of one narrative for a post: any claim, variant or title; any
 /// documented claim (named in the answer even when a variant matched better); any statement.
 #[derive(Default)]
-struct Best {
+pub(crate) struct Best {
     text: Option<(usize, f32, Overlap)>,
     claim: Option<(usize, f32, Overlap)>,
     statement: Option<(usize, f32, Overlap)>,
@@ -161,8 +171,12 @@ pub struct Matcher {
     entries: Vec<Entry>,
     terms: Terms,
     vocabularies: Vec<NarrativeVocab>,
-    /// Curated knowledge bases and flat collections are scored by different fits.
+    /// Curated knowledge bases and flat collections are scored by different fits, and each has
+    /// one fit for lexical matching and one for hybrid.
     model: &'static ScoreModel,
+    hybrid_model: &'static ScoreModel,
+    /// The entries' embeddings, in hybrid mode.
+    dense: Option<Dense>,
     lexicon: Lexicon,
     corrector: Corrector,
     words: WordTable,
@@ -218,10 +232,10 @@ impl Matcher {
             version = kb.version(),
             "matcher ready"
         );
-        let model = if kb.narratives().iter().any(|n| !n.variants.is_empty()) {
-            &score::CURATED
+        let (model, hybrid_model) = if kb.narratives().iter().any(|n| !n.variants.is_empty()) {
+            (&score::CURATED, &score::CURATED_HYBRID)
         } else {
-            &score::COLLECTION
+            (&score::COLLECTION, &score::COLLECTION_HYBRID)
         };
         Ok(Self {
             kb,
@@ -231,56 +245,45 @@ impl Matcher {
             terms,
             vocabularies,
             model,
+            hybrid_model,
+            dense: None,
             lexicon,
             corrector,
             words,
         })
     }
 
+    /// Switches to hybrid matching: embeds every entry with `encoder`, or reads the embeddings
+    /// from `cache_dir` if an earlier run cached them for this knowledge base and model. On
+    /// error the matcher stays lexical.
+    pub fn use_encoder(
+        &mut self,
+        encoder: Arc<dyn Encoder>,
+        cache_dir: Option<&Path>,
+    ) -> Result<(), Error> {
+        let texts: Vec<&str> = self.entries.iter().map(|e| e.indexed.as_str()).collect();
+        let dense =
+            Dense::build(encoder, &texts, self.kb.version(), cache_dir).map_err(Error::Model)?;
+        self.dense = Some(dense);
+        Ok(())
+    }
+
     pub fn kb(&self) -> &KnowledgeBase {
         &self.kb
     }
 
-    /// Matches one post. Input is validated first (sizes, options); a post with nothing to match
-    /// is not an error: it gets no matches and a reason.
-    pub fn match_post(&self, post: &Post, options: &MatchOptions) -> Result<MatchOutcome, Error> {
-        post.validate()?;
-        options.validate()?;
-        let lang_hint = post.lang_hint()?;
-        let outcome = |lang, matches: Vec<NarrativeMatch>, reason| MatchOutcome {
-            post_id: post.id.clone(),
-            lang,
-            no_match_reason: matches.is_empty().then_some(reason),
-            matches,
-        };
-        let Some(analysis) = self.analyze(&post.text, lang_hint) else {
-            return Ok(outcome(
-                lang_hint.unwrap_or(Lang::En),
-                Vec::new(),
-                REASON_EMPTY,
-            ));
-        };
-        if analysis.term_ids.is_empty() {
-            return Ok(outcome(analysis.lang, Vec::new(), REASON_NO_SHARED_WORDS));
+    /// "hybrid" when a sentence-embedding model is in use, else "lexical".
+    pub fn mode(&self) -> &'static str {
+        if self.dense.is_some() {
+            "hybrid"
+        } else {
+            "lexical"
         }
-        // The cheap path most posts take: too few shared terms to score above zero.
-        if analysis.term_ids.len() < self.model.min_matched_terms() && options.min_score > 0.0 {
-            return Ok(outcome(analysis.lang, Vec::new(), REASON_BELOW_THRESHOLD));
-        }
-        let query: Vec<(TermId, f32)> = analysis
-            .term_ids
-            .iter()
-            .map(|&t| (t, self.terms.idf(t)))
-            .collect();
-        let hits = self.bm25.search(&query, CANDIDATES);
-        let matches = self.answer(
-            &post.text,
-            &analysis,
-            hits,
-            options.min_score,
-            options.max_matches,
-        );
-        Ok(outcome(analysis.lang, matches, REASON_BELOW_THRESHOLD))
+    }
+
+    /// The hash of the model's weights, in hybrid mode.
+    pub fn model_id(&self) -> Option<&str> {
+        self.dense.as_ref().map(Dense::model_id)
     }
 
     /// Free-text search over narratives ("fake ballots from China"): the best narratives whatever
@@ -319,21 +322,25 @@ impl Matcher {
             .into_iter())
         .filter_map(|(entry, score)| Some((u32::try_from(entry).ok()?, score)))
         .collect();
-        Ok(self.answer(query, &analysis, hits, f32::MIN_POSITIVE, max_results))
+        let scoring = Scoring {
+            model: self.model,
+            dense: None,
+        };
+        let ranked = self.rank(&analysis, hits, &scoring);
+        Ok(self.answer(query, &analysis, ranked, f32::MIN_POSITIVE, max_results))
     }
 
-    /// The best `max` narratives scoring at least `min_score` among the retrieved entries
-    /// (`hits`: entry and BM25 score, best first), explained.
+    /// The best `max` ranked narratives (see [`rank`](Self::rank)) scoring at least
+    /// `min_score`, explained.
     fn answer(
         &self,
         raw: &str,
         analysis: &Analysis,
-        hits: Vec<(u32, f32)>,
+        ranked: Vec<(usize, Best)>,
         min_score: f32,
         max: usize,
     ) -> Vec<NarrativeMatch> {
-        let chosen: Vec<(usize, Best)> = self
-            .rank(analysis, hits)
+        let chosen: Vec<(usize, Best)> = ranked
             .into_iter()
             .filter(|(_, best)| best.score() >= min_score)
             .take(max)
@@ -348,9 +355,21 @@ impl Matcher {
             .collect()
     }
 
-    /// The narratives of the retrieved entries, best first (ties in narrative id order).
-    fn rank(&self, analysis: &Analysis, hits: Vec<(u32, f32)>) -> Vec<(usize, Best)> {
-        let top_bm25 = hits.first().map_or(0.0, |(_, s)| *s);
+    /// The narratives of the retrieved entries (`hits`: entry and BM25 score), scored, best first
+    /// (ties in narrative id order).
+    fn rank(
+        &self,
+        analysis: &Analysis,
+        hits: Vec<(u32, f32)>,
+        scoring: &Scoring,
+    ) -> Vec<(usize, Best)> {
+        let top_bm25 = hits.iter().map(|(_, s)| *s).fold(0.0, f32::max);
+        let similarity = |entry: u32| {
+            scoring
+                .dense
+                .map_or(0.0, |(post, dense)| dense.similarity(post, entry as usize))
+        };
+        let top_similarity = hits.iter().map(|&(e, _)| similarity(e)).fold(0.0, f32::max);
         // Per narrative, the best entry of each kind that matched.
         let mut best: FxHashMap<usize, Best> = FxHashMap::default();
         let mut narrative_coverage: FxHashMap<usize, f32> = FxHashMap::default();
@@ -374,8 +393,10 @@ impl Matcher {
                 anchored: vocab.anchored(analysis.lang, &shared),
                 bm25_share: ratio(bm25, top_bm25),
                 bigram_share: ratio(shared_bigrams as f32, analysis.bigrams.len() as f32),
+                dense: similarity(entry_no).max(0.0),
+                dense_share: ratio(similarity(entry_no).max(0.0), top_similarity),
             };
-            let score = self.model.score(&overlap);
+            let score = scoring.model.score(&overlap);
             best.entry(entry.narrative).or_default().offer(
                 entry.kind,
                 entry_no as usize,
@@ -452,5 +473,7 @@ pub(crate) fn shipped_for_tests() -> &'static Matcher {
     })
 }
 
+#[cfg(test)]
+mod hybrid_tests;
 #[cfg(test)]
 mod tests;

@@ -1,0 +1,199 @@
+//! A minimal BERT encoder (inference only) on top of `candle-nn`.
+//!
+//! Why not `candle-transformers`' BERT? That crate bundles over 100 model
+//! implementations and sits on the critical path of a clean build (it can
+//! only start after candle-nn). Measured on the 2-core build machine:
+//! rebuilding just candle-transformers 0.11.1 in release took 85 s wall /
+//! 129 s CPU on an idle machine, and 207 s inside a contended clean build;
+//! it would cost the same again in debug/test builds with opt-level 3. The
+//! encoder all-MiniLM-L6-v2 needs is ~150 lines: embeddings, N layers of
+//! self-attention + feed-forward with exact (erf) GELU, post-layer-norm.
+//! It mirrors Hugging Face `BertModel` and loads the same tensor names.
+
+use candle_core::{D, Module, Result, Tensor};
+use candle_nn::{Embedding, LayerNorm, Linear, VarBuilder, embedding, layer_norm, linear};
+use serde::Deserialize;
+
+/// The subset of a Hugging Face BERT `config.json` the encoder needs.
+#[derive(Debug, Clone, Deserialize)]
+pub struct BertConfig {
+    pub vocab_size: usize,
+    pub hidden_size: usize,
+    pub num_hidden_layers: usize,
+    pub num_attention_heads: usize,
+    pub intermediate_size: usize,
+    pub max_position_embeddings: usize,
+    pub type_vocab_size: usize,
+    pub layer_norm_eps: f64,
+    #[serde(default = "default_act")]
+    pub hidden_act: String,
+}
+
+fn default_act() -> String {
+    "gelu".to_owned()
+}
+
+impl BertConfig {
+    /// Rejects configurations this encoder cannot run faithfully.
+    pub fn validate(&self) -> std::result::Result<(), String> {
+        if self.hidden_act != "gelu" {
+            return Err(format!(
+                "unsupported hidden_act {:?} (only \"gelu\")",
+                self.hidden_act
+            ));
+        }
+        if self.num_attention_heads == 0
+            || !self.hidden_size.is_multiple_of(self.num_attention_heads)
+        {
+            return Err(format!(
+                "hidden_size {} is not divisible by num_attention_heads {}",
+                self.hidden_size, self.num_attention_heads
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Word + position + token-type embeddings followed by layer norm.
+struct Embeddings {
+    word: Embedding,
+    position: Embedding,
+    token_type: Embedding,
+    norm: LayerNorm,
+}
+
+impl Embeddings {
+    fn load(vb: VarBuilder, c: &BertConfig) -> Result<Self> {
+        Ok(Self {
+            word: embedding(c.vocab_size, c.hidden_size, vb.pp("word_embeddings"))?,
+            position: embedding(
+                c.max_position_embeddings,
+                c.hidden_size,
+                vb.pp("position_embeddings"),
+            )?,
+            token_type: embedding(
+                c.type_vocab_size,
+                c.hidden_size,
+                vb.pp("token_type_embeddings"),
+            )?,
+            norm: layer_norm(c.hidden_size, c.layer_norm_eps, vb.pp("LayerNorm"))?,
+        })
+    }
+
+    fn forward(&self, ids: &Tensor, type_ids: &Tensor) -> Result<Tensor> {
+        let seq_len = ids.dim(1)?;
+        let positions = Tensor::arange(0u32, seq_len as u32, ids.device())?;
+        let x = (self.word.forward(ids)? + self.token_type.forward(type_ids)?)?
+            .broadcast_add(&self.position.forward(&positions)?)?;
+        self.norm.forward(&x)
+    }
+}
+
+/// One transformer block: multi-head self-attention and a GELU feed-forward,
+/// each followed by a residual connection and layer norm (post-LN, as in BERT).
+struct Layer {
+    query: Linear,
+    key: Linear,
+    value: Linear,
+    attn_out: Linear,
+    attn_norm: LayerNorm,
+    ffn_in: Linear,
+    ffn_out: Linear,
+    ffn_norm: LayerNorm,
+    heads: usize,
+    head_dim: usize,
+}
+
+impl Layer {
+    fn load(vb: VarBuilder, c: &BertConfig) -> Result<Self> {
+        let (h, i) = (c.hidden_size, c.intermediate_size);
+        let att = vb.pp("attention");
+        Ok(Self {
+            query: linear(h, h, att.pp("self").pp("query"))?,
+            key: linear(h, h, att.pp("self").pp("key"))?,
+            value: linear(h, h, att.pp("self").pp("value"))?,
+            attn_out: linear(h, h, att.pp("output").pp("dense"))?,
+            attn_norm: layer_norm(h, c.layer_norm_eps, att.pp("output").pp("LayerNorm"))?,
+            ffn_in: linear(h, i, vb.pp("intermediate").pp("dense"))?,
+            ffn_out: linear(i, h, vb.pp("output").pp("dense"))?,
+            ffn_norm: layer_norm(h, c.layer_norm_eps, vb.pp("output").pp("LayerNorm"))?,
+            heads: c.num_attention_heads,
+            head_dim: h / c.num_attention_heads,
+        })
+    }
+
+    /// `(b, l, hidden)` -> `(b, heads, l, head_dim)`, contiguous.
+    fn split_heads(&self, x: &Tensor) -> Result<Tensor> {
+        let (b, l, _) = x.dims3()?;
+        x.reshape((b, l, self.heads, self.head_dim))?
+            .transpose(1, 2)?
+            .contiguous()
+    }
+
+    /// `x`: `(b, l, hidden)`; `mask_bias`: `(b, 1, 1, l)`, 0 for tokens, -inf-ish for padding.
+    fn forward(&self, x: &Tensor, mask_bias: &Tensor) -> Result<Tensor> {
+        let (b, l, h) = x.dims3()?;
+        let q = self.split_heads(&self.query.forward(x)?)?;
+        let k = self.split_heads(&self.key.forward(x)?)?;
+        let v = self.split_heads(&self.value.forward(x)?)?;
+        let scores =
+            (q.matmul(&k.t()?)? / (self.head_dim as f64).sqrt())?.broadcast_add(mask_bias)?;
+        let probs = candle_nn::ops::softmax_last_dim(&scores)?;
+        let ctx = probs.matmul(&v)?.transpose(1, 2)?.reshape((b, l, h))?;
+        let x = self
+            .attn_norm
+            .forward(&(self.attn_out.forward(&ctx)? + x)?)?;
+        let ff = self
+            .ffn_out
+            .forward(&self.ffn_in.forward(&x)?.gelu_erf()?)?;
+        self.ffn_norm.forward(&(ff + x)?)
+    }
+}
+
+/// BERT encoder returning the last hidden state (no pooler head).
+pub struct BertModel {
+    embeddings: Embeddings,
+    layers: Vec<Layer>,
+}
+
+impl BertModel {
+    /// Loads weights named like Hugging Face `BertModel` (`embeddings.*`,
+    /// `encoder.layer.N.*`), with or without a leading `bert.` prefix.
+    pub fn load(vb: VarBuilder, c: &BertConfig) -> Result<Self> {
+        let vb = if vb.contains_tensor("bert.embeddings.word_embeddings.weight") {
+            vb.pp("bert")
+        } else {
+            vb
+        };
+        let embeddings = Embeddings::load(vb.pp("embeddings"), c)?;
+        let layers = (0..c.num_hidden_layers)
+            .map(|i| Layer::load(vb.pp(format!("encoder.layer.{i}")), c))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Self { embeddings, layers })
+    }
+
+    /// `ids`, `type_ids`: `(b, l)` u32; `mask`: `(b, l)` f32 with 1 for real
+    /// tokens and 0 for padding. Returns `(b, l, hidden)`.
+    pub fn forward(&self, ids: &Tensor, type_ids: &Tensor, mask: &Tensor) -> Result<Tensor> {
+        // Same additive mask as HF: (1 - mask) * finfo(f32).min, shaped (b, 1, 1, l).
+        let mask_bias = ((mask.ones_like()? - mask)? * f64::from(f32::MIN))?
+            .unsqueeze(1)?
+            .unsqueeze(1)?;
+        let mut x = self.embeddings.forward(ids, type_ids)?;
+        for layer in &self.layers {
+            x = layer.forward(&x, &mask_bias)?;
+        }
+        Ok(x)
+    }
+}
+
+/// Mean of `hidden` `(b, l, h)` over positions where `mask` `(b, l)` is 1,
+/// then L2-normalised per row (sentence-transformers Pooling(mean) + Normalize).
+pub fn mean_pool_normalize(hidden: &Tensor, mask: &Tensor) -> Result<Tensor> {
+    let m = mask.unsqueeze(2)?;
+    let summed = hidden.broadcast_mul(&m)?.sum(1)?;
+    let counts = m.sum(1)?.maximum(1e-9)?;
+    let mean = summed.broadcast_div(&counts)?;
+    let norm = mean.sqr()?.sum_keepdim(D::Minus1)?.sqrt()?.maximum(1e-12)?;
+    mean.broadcast_div(&norm)
+}

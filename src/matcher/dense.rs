@@ -1,0 +1,168 @@
+//! Dense (sentence-embedding) similarity between posts and entries: the half of hybrid matching
+//! that catches paraphrases sharing few words with any claim.
+//!
+//! The matcher sees the model only through [`Encoder`], so matching, the cache, the gate and the
+//! fusion are tested with a small stand-in; `crate::embed` implements it with
+//! all-MiniLM-L6-v2. Entry embeddings are computed when the matcher is built and cached on disk
+//! under the knowledge-base version and the model's hash, so a restart reads them back instead
+//! of running the model over every claim again.
+
+use std::fs;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A sentence-embedding model: texts in, unit-length vectors out.
+pub trait Encoder: Send + Sync {
+    /// A stable identity of the model (the hash of its weights): cached embeddings are keyed by
+    /// it.
+    fn id(&self) -> &str;
+    fn dim(&self) -> usize;
+    /// One L2-normalised vector of [`dim`](Encoder::dim) numbers per text, in order.
+    fn encode(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, String>;
+}
+
+/// The entries' embeddings and the model that made them.
+pub struct Dense {
+    encoder: Arc<dyn Encoder>,
+    /// Entry `i` is `vectors[i * dim .. (i + 1) * dim]`.
+    vectors: Vec<f32>,
+    dim: usize,
+}
+
+const CACHE_MAGIC: &[u8; 8] = b"CCEMB001";
+
+impl Dense {
+    /// Embeds `texts` (one per entry), or reads them from `cache_dir` when an earlier run cached
+    /// them for the same knowledge-base version and model. A cache that cannot be written is
+    /// logged, not fatal.
+    pub fn build(
+        encoder: Arc<dyn Encoder>,
+        texts: &[&str],
+        kb_version: &str,
+        cache_dir: Option<&Path>,
+    ) -> Result<Self, String> {
+        let dim = encoder.dim();
+        let cache = cache_dir.map(|dir| cache_file(dir, kb_version, encoder.id()));
+        if let Some(vectors) = cache
+            .as_deref()
+            .and_then(|p| read_cache(p, texts.len(), dim))
+        {
+            tracing::info!(
+                entries = texts.len(),
+                "entry embeddings read from the cache"
+            );
+            return Ok(Self {
+                encoder,
+                vectors,
+                dim,
+            });
+        }
+        let started = std::time::Instant::now();
+        let mut vectors = Vec::with_capacity(texts.len() * dim);
+        for batch in texts.chunks(256) {
+            for v in encoder.encode(batch)? {
+                if v.len() != dim {
+                    return Err(format!("the model returned {} numbers, not {dim}", v.len()));
+                }
+                vectors.extend(v);
+            }
+        }
+        tracing::info!(
+            entries = texts.len(),
+            seconds = started.elapsed().as_secs_f32(),
+            "entry embeddings computed"
+        );
+        if let Some(path) = cache
+            && let Err(e) = write_cache(&path, &vectors, dim)
+        {
+            tracing::warn!(path = %path.display(), error = %e, "could not cache embeddings");
+        }
+        Ok(Self {
+            encoder,
+            vectors,
+            dim,
+        })
+    }
+
+    /// Swaps the model for another with the same dimension (tests make it fail at query time).
+    #[cfg(test)]
+    pub fn replace_encoder(&mut self, encoder: Arc<dyn Encoder>) {
+        self.encoder = encoder;
+    }
+
+    pub fn model_id(&self) -> &str {
+        self.encoder.id()
+    }
+
+    /// Embeds posts (already normalised) in one batch.
+    pub fn encode(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, String> {
+        self.encoder.encode(texts)
+    }
+
+    /// Cosine similarity of a post's embedding to entry `entry`.
+    pub fn similarity(&self, post: &[f32], entry: usize) -> f32 {
+        let v = &self.vectors[entry * self.dim..(entry + 1) * self.dim];
+        v.iter().zip(post).map(|(a, b)| a * b).sum()
+    }
+
+    /// The `limit` entries most similar to a post, best first, ties by entry number.
+    pub fn nearest(&self, post: &[f32], limit: usize) -> Vec<(u32, f32)> {
+        let mut all: Vec<(u32, f32)> = (0..self.vectors.len() / self.dim.max(1))
+            .map(|e| (e as u32, self.similarity(post, e)))
+            .collect();
+        let order = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if all.len() > limit {
+            all.select_nth_unstable_by(limit, order);
+            all.truncate(limit);
+        }
+        all.sort_unstable_by(order);
+        all
+    }
+}
+
+/// Where the embeddings of a knowledge-base version by a model are cached.
+pub fn cache_file(dir: &Path, kb_version: &str, model_id: &str) -> PathBuf {
+    let model: String = model_id.chars().take(16).collect();
+    dir.join(format!("embeddings-{kb_version}-{model}.f32"))
+}
+
+/// The cached vectors, if the file exists and holds exactly `count` vectors of `dim`.
+fn read_cache(path: &Path, count: usize, dim: usize) -> Option<Vec<f32>> {
+    let mut bytes = Vec::new();
+    fs::File::open(path).ok()?.read_to_end(&mut bytes).ok()?;
+    let (header, body) = bytes.split_at_checked(16)?;
+    let number = |at: usize| u32::from_le_bytes(header[at..at + 4].try_into().unwrap_or([0; 4]));
+    if &header[..8] != CACHE_MAGIC
+        || number(8) as usize != dim
+        || number(12) as usize != count
+        || body.len() != count * dim * 4
+    {
+        tracing::warn!(path = %path.display(), "ignoring an embedding cache that does not fit");
+        return None;
+    }
+    Some(
+        body.chunks_exact(4)
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect(),
+    )
+}
+
+/// Writes the cache through a temporary file, so a crash never leaves half a cache behind.
+fn write_cache(path: &Path, vectors: &[f32], dim: usize) -> io::Result<()> {
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir)?;
+    }
+    let count = u32::try_from(vectors.len() / dim.max(1)).map_err(io::Error::other)?;
+    let dim = u32::try_from(dim).map_err(io::Error::other)?;
+    let tmp = path.with_extension("tmp");
+    let mut out = io::BufWriter::new(fs::File::create(&tmp)?);
+    out.write_all(CACHE_MAGIC)?;
+    out.write_all(&dim.to_le_bytes())?;
+    out.write_all(&count.to_le_bytes())?;
+    for x in vectors {
+        out.write_all(&x.to_le_bytes())?;
+    }
+    out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+    fs::rename(tmp, path)
+}

@@ -1,0 +1,213 @@
+//! Matching posts, one or a batch: validate and analyse each post, retrieve and score lexically,
+//! decide whether the model should see it (the *gate*: its best lexical score must reach the
+//! lexical model's `gate`), embed the posts that pass in one batch, then score again with the
+//! hybrid model and explain. Posts the gate stops keep their lexical scores.
+
+use super::analysis::Analysis;
+use super::entries::TermId;
+use super::{
+    Best, CANDIDATES, MatchOutcome, Matcher, NarrativeMatch, REASON_BELOW_THRESHOLD, REASON_EMPTY,
+    REASON_NO_SHARED_WORDS, Scoring,
+};
+use super::{MatchOptions, Post};
+use crate::Error;
+use crate::text::Lang;
+
+/// A post's lexical work: its analysis, the BM25 hits and their ranking by the lexical model.
+struct Lexical<'m> {
+    analysis: Analysis<'m>,
+    hits: Vec<(u32, f32)>,
+    ranked: Vec<(usize, Best)>,
+}
+
+/// A post analysed and retrieved lexically, before the model.
+struct Prepared<'m> {
+    lang: Lang,
+    /// The lexical work, or the reason the post matches nothing.
+    work: Result<Lexical<'m>, &'static str>,
+    /// Whether the post passed the gate (and a model is in use).
+    wants_model: bool,
+}
+
+impl Matcher {
+    /// Matches one post. Input is validated first (sizes, options); a post with nothing to match
+    /// is not an error: it gets no matches and a reason.
+    pub fn match_post(&self, post: &Post, options: &MatchOptions) -> Result<MatchOutcome, Error> {
+        let prepared = self.prepare(post, options)?;
+        let embedding = match &prepared.work {
+            Ok(Lexical { analysis, .. }) if prepared.wants_model => self
+                .embed(&[analysis.normalized.as_str()])
+                .into_iter()
+                .next()
+                .flatten(),
+            _ => None,
+        };
+        Ok(self.complete(post, options, prepared, embedding.as_deref()))
+    }
+
+    /// Matches posts together, in order: the model embeds the ones that pass the gate in one
+    /// batch. Each post gets its own result (a bad post does not fail the others).
+    pub fn match_posts(
+        &self,
+        posts: &[Post],
+        options: &MatchOptions,
+    ) -> Vec<Result<MatchOutcome, Error>> {
+        let prepared: Vec<Result<Prepared, Error>> =
+            posts.iter().map(|p| self.prepare(p, options)).collect();
+        let texts: Vec<&str> = prepared
+            .iter()
+            .filter_map(|p| match p {
+                Ok(Prepared {
+                    work: Ok(Lexical { analysis, .. }),
+                    wants_model: true,
+                    ..
+                }) => Some(analysis.normalized.as_str()),
+                _ => None,
+            })
+            .collect();
+        let mut embeddings = self.embed(&texts).into_iter();
+        prepared
+            .into_iter()
+            .zip(posts)
+            .map(|(prepared, post)| {
+                let prepared = prepared?;
+                let embedding = if prepared.wants_model && prepared.work.is_ok() {
+                    embeddings.next().flatten()
+                } else {
+                    None
+                };
+                Ok(self.complete(post, options, prepared, embedding.as_deref()))
+            })
+            .collect()
+    }
+
+    fn prepare<'m>(&'m self, post: &Post, options: &MatchOptions) -> Result<Prepared<'m>, Error> {
+        post.validate()?;
+        options.validate()?;
+        let lang_hint = post.lang_hint()?;
+        let Some(analysis) = self.analyze(&post.text, lang_hint) else {
+            return Ok(Prepared {
+                lang: lang_hint.unwrap_or(Lang::En),
+                work: Err(REASON_EMPTY),
+                wants_model: false,
+            });
+        };
+        let lang = analysis.lang;
+        let done = |reason| Prepared {
+            lang,
+            work: Err(reason),
+            wants_model: false,
+        };
+        if analysis.term_ids.is_empty() {
+            return Ok(done(REASON_NO_SHARED_WORDS));
+        }
+        // The cheap path most posts take: too few shared terms to score above zero.
+        if analysis.term_ids.len() < self.model.min_matched_terms()
+            && options.min_score > 0.0
+            && !self.uses_model(&analysis)
+        {
+            return Ok(done(REASON_BELOW_THRESHOLD));
+        }
+        let query: Vec<(TermId, f32)> = analysis
+            .term_ids
+            .iter()
+            .map(|&t| (t, self.terms.idf(t)))
+            .collect();
+        let hits = self.bm25.search(&query, CANDIDATES);
+        let lexical = Scoring {
+            model: self.model,
+            dense: None,
+        };
+        let ranked = self.rank(&analysis, hits.clone(), &lexical);
+        let best = ranked.first().map_or(0.0, |(_, b)| b.score());
+        // The gate: a post whose best lexical score is this low shares only incidental words
+        // with the knowledge base, and the model is not worth its time.
+        let wants_model = self.uses_model(&analysis) && best >= self.model.gate();
+        Ok(Prepared {
+            lang,
+            work: Ok(Lexical {
+                analysis,
+                hits,
+                ranked,
+            }),
+            wants_model,
+        })
+    }
+
+    fn complete(
+        &self,
+        post: &Post,
+        options: &MatchOptions,
+        prepared: Prepared,
+        embedding: Option<&[f32]>,
+    ) -> MatchOutcome {
+        let matches: Vec<NarrativeMatch> = match prepared.work {
+            Err(reason) => return outcome(post, prepared.lang, Vec::new(), reason),
+            Ok(Lexical {
+                analysis,
+                mut hits,
+                ranked,
+            }) => {
+                let ranked = match embedding.zip(self.dense.as_ref()) {
+                    None => ranked,
+                    Some((post_vector, dense)) => {
+                        for (entry, _) in dense.nearest(post_vector, CANDIDATES) {
+                            if !hits.iter().any(|&(e, _)| e == entry) {
+                                hits.push((entry, 0.0));
+                            }
+                        }
+                        let scoring = Scoring {
+                            model: self.hybrid_model,
+                            dense: Some((post_vector, dense)),
+                        };
+                        self.rank(&analysis, hits, &scoring)
+                    }
+                };
+                self.answer(
+                    &post.text,
+                    &analysis,
+                    ranked,
+                    options.min_score,
+                    options.max_matches,
+                )
+            }
+        };
+        outcome(post, prepared.lang, matches, REASON_BELOW_THRESHOLD)
+    }
+
+    /// Whether this post is matched in hybrid mode: a model is in use and the post is English
+    /// (the model is English-only: Spanish posts keep lexical scores rather than be dragged
+    /// down by a dense similarity that means nothing for them).
+    fn uses_model(&self, analysis: &Analysis) -> bool {
+        self.dense.is_some() && analysis.lang == Lang::En
+    }
+
+    /// Embeds posts; on a model failure every post falls back to lexical scores, and the
+    /// failure is logged.
+    fn embed(&self, texts: &[&str]) -> Vec<Option<Vec<f32>>> {
+        let Some(dense) = self.dense.as_ref().filter(|_| !texts.is_empty()) else {
+            return Vec::new();
+        };
+        match dense.encode(texts) {
+            Ok(vectors) => vectors.into_iter().map(Some).collect(),
+            Err(error) => {
+                tracing::warn!(%error, posts = texts.len(), "embedding failed; scoring lexically");
+                vec![None; texts.len()]
+            }
+        }
+    }
+}
+
+fn outcome(
+    post: &Post,
+    lang: Lang,
+    matches: Vec<NarrativeMatch>,
+    reason: &'static str,
+) -> MatchOutcome {
+    MatchOutcome {
+        post_id: post.id.clone(),
+        lang,
+        no_match_reason: matches.is_empty().then_some(reason),
+        matches,
+    }
+}
