@@ -188,6 +188,9 @@ fn a_missing_or_corrupt_model_falls_back_to_lexical_matching() {
         assert!(stdout(&o).contains("foreign-counterfeit-mail-ballots"));
         let log = String::from_utf8_lossy(&o.stderr);
         assert!(log.contains("lexical only"), "{log}");
-        assert!(log.contains(model.to_str().unwrap()), "names the model: {log}");
+        assert!(
+            log.contains(model.to_str().unwrap()),
+            "names the model: {log}"
+        );
     }
 }
