@@ -62,18 +62,34 @@ impl Bm25 {
                 *score += idf * weight;
             }
         }
-        let mut hits: Vec<(u32, f32)> = touched
-            .into_iter()
-            .map(|e| (e, scores[e as usize]))
-            .collect();
-        let order = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-        if hits.len() > limit {
-            hits.select_nth_unstable_by(limit, order);
-            hits.truncate(limit);
-        }
-        hits.sort_unstable_by(order);
-        hits
+        let hits = touched.into_iter().map(|e| (e, scores[e as usize]));
+        best_first(hits.collect(), limit)
     }
+}
+
+impl Bm25 {
+    /// The BM25 score of one entry for a query (for entries found another way).
+    pub fn score(&self, query: &[(TermId, f32)], entry: u32) -> f32 {
+        query
+            .iter()
+            .filter_map(|&(term, idf)| {
+                let postings = self.postings.get(term as usize)?;
+                let at = postings.binary_search_by_key(&entry, |&(e, _)| e).ok()?;
+                Some(idf * postings[at].1)
+            })
+            .sum()
+    }
+}
+
+/// The `limit` best of scored entries, best first, ties broken by entry number.
+pub fn best_first(mut hits: Vec<(u32, f32)>, limit: usize) -> Vec<(u32, f32)> {
+    let order = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+    if hits.len() > limit {
+        hits.select_nth_unstable_by(limit, order);
+        hits.truncate(limit);
+    }
+    hits.sort_unstable_by(order);
+    hits
 }
 
 #[cfg(test)]
@@ -130,6 +146,11 @@ mod tests {
             vec![0, 1]
         );
         assert!(bm25.search(&[(7, 1.0)], 2).is_empty(), "unknown term ids");
+        let hits = index().search(&[(1, 0.5), (2, 2.0)], 10);
+        for (entry, score) in hits {
+            assert_eq!(index().score(&[(1, 0.5), (2, 2.0)], entry), score);
+        }
+        assert_eq!(index().score(&[(1, 0.5)], 2), 0.0, "entry 2 has no ballot");
         assert!(bm25.search(&[], 2).is_empty());
     }
 }

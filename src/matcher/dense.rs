@@ -108,16 +108,10 @@ impl Dense {
 
     /// The `limit` entries most similar to a post, best first, ties by entry number.
     pub fn nearest(&self, post: &[f32], limit: usize) -> Vec<(u32, f32)> {
-        let mut all: Vec<(u32, f32)> = (0..self.vectors.len() / self.dim.max(1))
+        let all = (0..self.vectors.len() / self.dim.max(1))
             .map(|e| (e as u32, self.similarity(post, e)))
             .collect();
-        let order = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-        if all.len() > limit {
-            all.select_nth_unstable_by(limit, order);
-            all.truncate(limit);
-        }
-        all.sort_unstable_by(order);
-        all
+        super::bm25::best_first(all, limit)
     }
 }
 

@@ -108,12 +108,7 @@ impl Matcher {
         {
             return Ok(done(REASON_BELOW_THRESHOLD));
         }
-        let query: Vec<(TermId, f32)> = analysis
-            .term_ids
-            .iter()
-            .map(|&t| (t, self.terms.idf(t)))
-            .collect();
-        let hits = self.bm25.search(&query, CANDIDATES);
+        let hits = self.bm25.search(&self.query(&analysis), CANDIDATES);
         let lexical = Scoring {
             model: self.model,
             dense: None,
@@ -151,9 +146,10 @@ impl Matcher {
                 let ranked = match embedding.zip(self.dense.as_ref()) {
                     None => ranked,
                     Some((post_vector, dense)) => {
+                        let query = self.query(&analysis);
                         for (entry, _) in dense.nearest(post_vector, CANDIDATES) {
                             if !hits.iter().any(|&(e, _)| e == entry) {
-                                hits.push((entry, 0.0));
+                                hits.push((entry, self.bm25.score(&query, entry)));
                             }
                         }
                         let scoring = Scoring {
@@ -173,6 +169,15 @@ impl Matcher {
             }
         };
         outcome(post, prepared.lang, matches, REASON_BELOW_THRESHOLD)
+    }
+
+    /// The BM25 query of a post: its distinct known terms with their IDF.
+    fn query(&self, analysis: &Analysis) -> Vec<(TermId, f32)> {
+        analysis
+            .term_ids
+            .iter()
+            .map(|&t| (t, self.terms.idf(t)))
+            .collect()
     }
 
     /// Whether this post is matched in hybrid mode: a model is in use and the post is English
