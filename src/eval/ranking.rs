@@ -121,12 +121,6 @@ pub fn read_qrels(reader: impl BufRead, name: &str) -> Result<Qrels, String> {
     Ok(qrels)
 }
 
-/// The matcher's ranking for each query (narrative ids, best first, at most [`DEPTH`]), with
-/// scores, computed in parallel.
-pub fn rank(matcher: &Matcher, queries: &[Query]) -> Vec<Vec<(String, f32)>> {
-    scored(&rank_matches(matcher, queries))
-}
-
 /// The narrative ids and scores of full matches.
 pub fn scored(matches: &[Vec<NarrativeMatch>]) -> Vec<Vec<(String, f32)>> {
     matches

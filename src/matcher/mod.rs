@@ -316,7 +316,7 @@ impl Matcher {
             .index
             .analyze(&analysis.corrected_text(), analysis.lang);
         let texts: Vec<&str> = terms.iter().map(|(t, _)| t.as_str()).collect();
-        let hits = (self
+        let hits: Vec<(u32, f32)> = (self
             .index
             .search(&texts, analysis.lang, CANDIDATES)
             .into_iter())
@@ -326,7 +326,7 @@ impl Matcher {
             model: self.model,
             dense: None,
         };
-        let ranked = self.rank(&analysis, hits, &scoring);
+        let ranked = self.rank(&analysis, &hits, &scoring);
         Ok(self.answer(query, &analysis, ranked, f32::MIN_POSITIVE, max_results))
     }
 
@@ -360,20 +360,24 @@ impl Matcher {
     fn rank(
         &self,
         analysis: &Analysis,
-        hits: Vec<(u32, f32)>,
+        hits: &[(u32, f32)],
         scoring: &Scoring,
     ) -> Vec<(usize, Best)> {
         let top_bm25 = hits.iter().map(|(_, s)| *s).fold(0.0, f32::max);
-        let similarity = |entry: u32| {
-            scoring
-                .dense
-                .map_or(0.0, |(post, dense)| dense.similarity(post, entry as usize))
-        };
-        let top_similarity = hits.iter().map(|&(e, _)| similarity(e)).fold(0.0, f32::max);
+        // Each candidate's dense similarity (0 in lexical mode), computed once.
+        let similarities: Vec<f32> = hits
+            .iter()
+            .map(|&(entry, _)| {
+                scoring.dense.map_or(0.0, |(post, dense)| {
+                    dense.similarity(post, entry as usize).max(0.0)
+                })
+            })
+            .collect();
+        let top_similarity = similarities.iter().copied().fold(0.0, f32::max);
         // Per narrative, the best entry of each kind that matched.
         let mut best: FxHashMap<usize, Best> = FxHashMap::default();
         let mut narrative_coverage: FxHashMap<usize, f32> = FxHashMap::default();
-        for (entry_no, bm25) in hits {
+        for (&(entry_no, bm25), &similarity) in hits.iter().zip(&similarities) {
             let entry = &self.entries[entry_no as usize];
             let shared: Vec<TermId> = shared_with(&analysis.term_ids, &entry.terms).collect();
             let matched_weight: f32 = shared.iter().map(|&t| self.terms.idf(t)).sum();
@@ -393,8 +397,8 @@ impl Matcher {
                 anchored: vocab.anchored(analysis.lang, &shared),
                 bm25_share: ratio(bm25, top_bm25),
                 bigram_share: ratio(shared_bigrams as f32, analysis.bigrams.len() as f32),
-                dense: similarity(entry_no).max(0.0),
-                dense_share: ratio(similarity(entry_no).max(0.0), top_similarity),
+                dense: similarity,
+                dense_share: ratio(similarity, top_similarity),
             };
             let score = scoring.model.score(&overlap);
             best.entry(entry.narrative).or_default().offer(

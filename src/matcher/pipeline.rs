@@ -101,11 +101,9 @@ impl Matcher {
         if analysis.term_ids.is_empty() {
             return Ok(done(REASON_NO_SHARED_WORDS));
         }
-        // The cheap path most posts take: too few shared terms to score above zero.
-        if analysis.term_ids.len() < self.model.min_matched_terms()
-            && options.min_score > 0.0
-            && !self.uses_model(&analysis)
-        {
+        // The cheap path most posts take: too few shared terms to score above zero. In hybrid
+        // mode too: a lexical score of zero never passes the gate (every gate is above zero).
+        if analysis.term_ids.len() < self.model.min_matched_terms() && options.min_score > 0.0 {
             return Ok(done(REASON_BELOW_THRESHOLD));
         }
         let hits = self.bm25.search(&self.query(&analysis), CANDIDATES);
@@ -113,7 +111,7 @@ impl Matcher {
             model: self.model,
             dense: None,
         };
-        let ranked = self.rank(&analysis, hits.clone(), &lexical);
+        let ranked = self.rank(&analysis, &hits, &lexical);
         let best = ranked.first().map_or(0.0, |(_, b)| b.score());
         // The gate: a post whose best lexical score is this low shares only incidental words
         // with the knowledge base, and the model is not worth its time.
@@ -156,7 +154,7 @@ impl Matcher {
                             model: self.hybrid_model,
                             dense: Some((post_vector, dense)),
                         };
-                        self.rank(&analysis, hits, &scoring)
+                        self.rank(&analysis, &hits, &scoring)
                     }
                 };
                 self.answer(

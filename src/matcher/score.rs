@@ -188,6 +188,12 @@ mod tests {
     }
 
     #[test]
+    fn every_lexical_gate_is_above_zero() {
+        // The matcher's cheap path relies on it: a post scoring 0 lexically never needs the model.
+        assert!(CURATED.gate() > 0.0 && COLLECTION.gate() > 0.0);
+    }
+
+    #[test]
     fn one_shared_word_is_not_a_match() {
         assert_eq!(CURATED.score(&overlap(1.0, 1)), 0.0);
     }
