@@ -143,9 +143,9 @@ impl Layer {
         let x = self
             .attn_norm
             .forward(&(self.attn_out.forward(&ctx)? + x)?)?;
-        let ff = self
-            .ffn_out
-            .forward(&self.ffn_in.forward(&x)?.gelu_erf()?)?;
+        let hidden = self.ffn_in.forward(&x)?;
+        super::gelu::gelu_erf_in_place(&hidden)?;
+        let ff = self.ffn_out.forward(&hidden)?;
         self.ffn_norm.forward(&(ff + x)?)
     }
 }

@@ -12,6 +12,7 @@
 
 mod bert;
 mod error;
+mod gelu;
 #[cfg(test)]
 mod tests;
 

@@ -102,8 +102,10 @@ impl Dense {
 
     /// Cosine similarity of a post's embedding to entry `entry`.
     pub fn similarity(&self, post: &[f32], entry: usize) -> f32 {
-        let v = &self.vectors[entry * self.dim..(entry + 1) * self.dim];
-        v.iter().zip(post).map(|(a, b)| a * b).sum()
+        dot(
+            &self.vectors[entry * self.dim..(entry + 1) * self.dim],
+            post,
+        )
     }
 
     /// The `limit` entries most similar to a post, best first, ties by entry number.
@@ -113,6 +115,25 @@ impl Dense {
             .collect();
         super::bm25::best_first(all, limit)
     }
+}
+
+/// The dot product, in eight running sums so that it compiles to SIMD (a plain `sum` must add
+/// in order and stays scalar: it was 8% of hybrid matching time against 10,375 claims).
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let mut sums = [0.0f32; 8];
+    let (a8, b8) = (a.chunks_exact(8), b.chunks_exact(8));
+    let tail: f32 = a8
+        .remainder()
+        .iter()
+        .zip(b8.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
+    for (x, y) in a8.zip(b8) {
+        for i in 0..8 {
+            sums[i] += x[i] * y[i];
+        }
+    }
+    sums.iter().sum::<f32>() + tail
 }
 
 /// Where the embeddings of a knowledge-base version by a model are cached.
@@ -159,4 +180,17 @@ fn write_cache(path: &Path, vectors: &[f32], dim: usize) -> io::Result<()> {
     }
     out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
     fs::rename(tmp, path)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dot_equals_the_plain_sum_at_every_length() {
+        for len in 0..40 {
+            let a: Vec<f32> = (0..len).map(|i| (i as f32 * 0.37).sin()).collect();
+            let b: Vec<f32> = (0..len).map(|i| (i as f32 * 0.11).cos()).collect();
+            let plain: f32 = a.iter().zip(&b).map(|(x, y)| x * y).sum();
+            assert!((super::dot(&a, &b) - plain).abs() < 1e-5, "length {len}");
+        }
+    }
 }
