@@ -190,6 +190,11 @@ impl crate::matcher::Encoder for Embedder {
         self.model_hash()
     }
 
+    /// 1: candle's GELU; 2: our vectorised erf GELU (`gelu.rs`).
+    fn revision(&self) -> u32 {
+        2
+    }
+
     fn dim(&self) -> usize {
         self.dim
     }

@@ -35,6 +35,7 @@ const CONCEPTS: &[&[&str]] = &[
 struct StandIn {
     texts_encoded: AtomicUsize,
     fail: bool,
+    revision: u32,
 }
 
 impl StandIn {
@@ -56,6 +57,10 @@ fn concept(word: &str) -> usize {
 impl Encoder for StandIn {
     fn id(&self) -> &str {
         "stand-in-model"
+    }
+
+    fn revision(&self) -> u32 {
+        self.revision
     }
 
     fn dim(&self) -> usize {
@@ -111,12 +116,20 @@ fn entry_embeddings_are_cached_by_kb_version_and_model() {
         m.entries.len(),
         "every entry embedded once"
     );
-    let file = cache_file(dir.path(), m.kb().version(), "stand-in-model");
+    let file = cache_file(dir.path(), m.kb().version(), "stand-in-model", 0);
     assert!(file.exists());
 
     let restart = Arc::new(StandIn::default());
     hybrid(restart.clone(), Some(dir.path()));
     assert_eq!(restart.encoded(), 0, "a restart reads the cache");
+
+    // New code that computes different numbers with the same weights does not reuse them.
+    let new_code = Arc::new(StandIn {
+        revision: 1,
+        ..StandIn::default()
+    });
+    hybrid(new_code.clone(), Some(dir.path()));
+    assert_eq!(new_code.encoded(), m.entries.len());
 
     // A damaged cache is ignored and rewritten, never trusted.
     std::fs::write(&file, b"CCEMB001 truncated").unwrap();
