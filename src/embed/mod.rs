@@ -100,8 +100,8 @@ impl Embedder {
     /// floats per text, in input order. Texts longer than [`MAX_TOKENS`]
     /// tokens are truncated. An empty slice gives an empty result.
     ///
-    /// Internally texts are sorted by token count and run in batches of
-    /// [`BATCH_SIZE`], each padded only to its own longest text; padding is
+    /// Internally texts are sorted by token count and run in batches of at most
+    /// [`BATCH_SIZE`] (see [`batch_sizes`]), each padded only to its own longest text; padding is
     /// masked out, so results do not depend on how inputs are grouped (up to
     /// float rounding, measured < 1e-6).
     pub fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EmbedError> {
@@ -117,11 +117,11 @@ impl Embedder {
         let mut order: Vec<(usize, Encoding)> = encodings.into_iter().enumerate().collect();
         order.sort_by_key(|(_, e)| std::cmp::Reverse(e.len()));
 
+        let lengths: Vec<usize> = order.iter().map(|(_, e)| e.len()).collect();
         let mut out = vec![Vec::new(); texts.len()];
-        let mut pending = order.into_iter().peekable();
-        while pending.peek().is_some() {
-            let (idx, mut batch): (Vec<usize>, Vec<Encoding>) =
-                pending.by_ref().take(BATCH_SIZE).unzip();
+        let mut pending = order.into_iter();
+        for size in batch_sizes(&lengths) {
+            let (idx, mut batch): (Vec<usize>, Vec<Encoding>) = pending.by_ref().take(size).unzip();
             pad_encodings(&mut batch, &self.padding).map_err(EmbedError::Tokenizer)?;
             for (i, row) in idx.into_iter().zip(self.embed_batch(&batch)?) {
                 out[i] = row;
@@ -147,6 +147,30 @@ impl Embedder {
         let hidden = self.model.forward(&ids, &type_ids, &mask)?;
         Ok(bert::mean_pool_normalize(&hidden, &mask)?.to_vec2::<f32>()?)
     }
+}
+
+/// Cuts texts sorted longest first (`lengths`, in tokens) into batches: at most [`BATCH_SIZE`]
+/// texts, and padding at most a quarter of the real tokens (every text is padded to the batch's
+/// first, longest one). One long text among short ones would otherwise make the model work on
+/// padding: on the test posts (10 to 70 tokens) one batch of 32 embedded 54 posts/s, fewer than
+/// one post at a time (74/s).
+fn batch_sizes(lengths: &[usize]) -> Vec<usize> {
+    let mut sizes = Vec::new();
+    let mut rest = lengths;
+    while let Some(&longest) = rest.first() {
+        let mut real = longest;
+        let mut size = 1;
+        while let Some(&next) = rest.get(size) {
+            if size == BATCH_SIZE || (size + 1) * longest * 4 > (real + next) * 5 {
+                break;
+            }
+            real += next;
+            size += 1;
+        }
+        sizes.push(size);
+        rest = &rest[size..];
+    }
+    sizes
 }
 
 /// Reads a whole file, mapping "not found" to [`EmbedError::MissingFile`].

@@ -1,7 +1,7 @@
 //! Tests for the embedder. The reference comparison needs the real model
 //! (`scripts/fetch_model.sh`) and is skipped, with a message, when it is absent.
 
-use super::{EmbedError, Embedder};
+use super::{BATCH_SIZE, EmbedError, Embedder, batch_sizes};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -221,4 +221,23 @@ fn bad_tokenizer_json_is_invalid_file() {
     std::fs::write(dir.path().join("tokenizer.json"), b"{\"model\": 42}").unwrap();
     let (path, msg) = invalid_file_of(Embedder::load(dir.path()).err().expect("should fail"));
     assert_eq!(path, dir.path().join("tokenizer.json"), "{msg}");
+}
+
+#[test]
+fn batches_bound_padding_and_size() {
+    // Equal lengths: full batches.
+    assert_eq!(batch_sizes(&[20; 70]), vec![BATCH_SIZE, BATCH_SIZE, 6]);
+    // One long text is not padded against short ones: 70 + 3 * 20 real tokens would be
+    // padded to 4 * 70.
+    assert_eq!(batch_sizes(&[70, 20, 20, 20]), vec![1, 3]);
+    // Within a quarter of padding, texts share a batch: 4 * 25 = 100 <= 1.25 * 85.
+    assert_eq!(batch_sizes(&[25, 20, 20, 20]), vec![4]);
+    assert_eq!(batch_sizes(&[]), Vec::<usize>::new());
+    // Every text is in exactly one batch, whatever the lengths.
+    let lengths: Vec<usize> = (1..=200).rev().map(|i| i % 97 + 3).collect();
+    let mut sorted = lengths.clone();
+    sorted.sort_unstable_by(|a, b| b.cmp(a));
+    let sizes = batch_sizes(&sorted);
+    assert_eq!(sizes.iter().sum::<usize>(), sorted.len());
+    assert!(sizes.iter().all(|&s| (1..=BATCH_SIZE).contains(&s)));
 }
