@@ -126,7 +126,8 @@ fn score_keeps_order_reports_bad_records_and_strict_stops() {
 
     let strict = run(&["score", input.to_str().unwrap(), "--strict"]);
     assert!(!strict.status.success());
-    assert!(String::from_utf8_lossy(&strict.stderr).contains(":2"));
+    let stderr = String::from_utf8_lossy(&strict.stderr);
+    assert!(stderr.contains("posts.jsonl, line 2: invalid JSON"), "{stderr}");
 }
 
 #[test]
