@@ -25,6 +25,7 @@ use std::path::Path;
 use bert::{BertConfig, BertModel};
 use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use tokenizers::utils::padding::{PaddingDirection, PaddingParams, PaddingStrategy, pad_encodings};
 use tokenizers::{Encoding, Tokenizer, TruncationParams};
@@ -118,14 +119,23 @@ impl Embedder {
         order.sort_by_key(|(_, e)| std::cmp::Reverse(e.len()));
 
         let lengths: Vec<usize> = order.iter().map(|(_, e)| e.len()).collect();
-        let mut out = vec![Vec::new(); texts.len()];
         let mut pending = order.into_iter();
-        for size in batch_sizes(&lengths) {
-            let (idx, mut batch): (Vec<usize>, Vec<Encoding>) = pending.by_ref().take(size).unzip();
-            pad_encodings(&mut batch, &self.padding).map_err(EmbedError::Tokenizer)?;
-            for (i, row) in idx.into_iter().zip(self.embed_batch(&batch)?) {
-                out[i] = row;
-            }
+        let batches: Vec<(Vec<usize>, Vec<Encoding>)> = batch_sizes(&lengths)
+            .into_iter()
+            .map(|size| pending.by_ref().take(size).unzip())
+            .collect();
+        // Batches run side by side: with short texts, two batches on two cores beat one
+        // batch whose matrix products are split between them.
+        let embedded = batches
+            .into_par_iter()
+            .map(|(idx, mut batch)| {
+                pad_encodings(&mut batch, &self.padding).map_err(EmbedError::Tokenizer)?;
+                Ok(idx.into_iter().zip(self.embed_batch(&batch)?))
+            })
+            .collect::<Result<Vec<_>, EmbedError>>()?;
+        let mut out = vec![Vec::new(); texts.len()];
+        for (i, row) in embedded.into_iter().flatten() {
+            out[i] = row;
         }
         Ok(out)
     }

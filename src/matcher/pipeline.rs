@@ -12,6 +12,7 @@ use super::{
 use super::{MatchOptions, Post};
 use crate::Error;
 use crate::text::Lang;
+use rayon::prelude::*;
 
 /// A post's lexical work: its analysis, the BM25 hits and their ranking by the lexical model.
 struct Lexical<'m> {
@@ -45,15 +46,17 @@ impl Matcher {
         Ok(self.complete(post, options, prepared, embedding.as_deref()))
     }
 
-    /// Matches posts together, in order: the model embeds the ones that pass the gate in one
-    /// batch. Each post gets its own result (a bad post does not fail the others).
+    /// Matches posts together, in order, on rayon's pool: every post is prepared in parallel,
+    /// the model embeds the ones that pass the gate in one call (batched by length), and the
+    /// posts are completed in parallel. Each post gets its own result (a bad post does not fail
+    /// the others).
     pub fn match_posts(
         &self,
         posts: &[Post],
         options: &MatchOptions,
     ) -> Vec<Result<MatchOutcome, Error>> {
         let prepared: Vec<Result<Prepared, Error>> =
-            posts.iter().map(|p| self.prepare(p, options)).collect();
+            posts.par_iter().map(|p| self.prepare(p, options)).collect();
         let texts: Vec<&str> = prepared
             .iter()
             .filter_map(|p| match p {
@@ -66,17 +69,25 @@ impl Matcher {
             })
             .collect();
         let mut embeddings = self.embed(&texts).into_iter();
-        prepared
+        let with_embeddings: Vec<_> = prepared
             .into_iter()
+            .map(|prepared| {
+                let wants = matches!(&prepared, Ok(p) if p.wants_model && p.work.is_ok());
+                (
+                    prepared,
+                    if wants {
+                        embeddings.next().flatten()
+                    } else {
+                        None
+                    },
+                )
+            })
+            .collect();
+        with_embeddings
+            .into_par_iter()
             .zip(posts)
-            .map(|(prepared, post)| {
-                let prepared = prepared?;
-                let embedding = if prepared.wants_model && prepared.work.is_ok() {
-                    embeddings.next().flatten()
-                } else {
-                    None
-                };
-                Ok(self.complete(post, options, prepared, embedding.as_deref()))
+            .map(|((prepared, embedding), post)| {
+                Ok(self.complete(post, options, prepared?, embedding.as_deref()))
             })
             .collect()
     }
