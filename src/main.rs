@@ -10,6 +10,11 @@ use clap::{Parser, Subcommand};
 use counterclaim::kb::KnowledgeBase;
 use counterclaim::matcher::{MatchOptions, MatchOutcome, Matcher, Post};
 
+/// Matching allocates many small, short-lived strings per post; with glibc's allocator malloc
+/// and free took 13% of lexical scoring time.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     version,
