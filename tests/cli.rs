@@ -127,7 +127,10 @@ fn score_keeps_order_reports_bad_records_and_strict_stops() {
     let strict = run(&["score", input.to_str().unwrap(), "--strict"]);
     assert!(!strict.status.success());
     let stderr = String::from_utf8_lossy(&strict.stderr);
-    assert!(stderr.contains("posts.jsonl, line 2: invalid JSON"), "{stderr}");
+    assert!(
+        stderr.contains("posts.jsonl, line 2: invalid JSON"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -92,9 +92,9 @@ impl Embeddings {
 /// One transformer block: multi-head self-attention and a GELU feed-forward,
 /// each followed by a residual connection and layer norm (post-LN, as in BERT).
 struct Layer {
-    query: Linear,
-    key: Linear,
-    value: Linear,
+    /// The query, key and value projections as one `(hidden, 3 * hidden)` product: one matrix
+    /// product instead of three, which matters most for one short post.
+    qkv: Linear,
     attn_out: Linear,
     attn_norm: LayerNorm,
     ffn_in: Linear,
@@ -109,9 +109,7 @@ impl Layer {
         let (h, i) = (c.hidden_size, c.intermediate_size);
         let att = vb.pp("attention");
         Ok(Self {
-            query: linear(h, h, att.pp("self").pp("query"))?,
-            key: linear(h, h, att.pp("self").pp("key"))?,
-            value: linear(h, h, att.pp("self").pp("value"))?,
+            qkv: fused_qkv(h, &att.pp("self"))?,
             attn_out: linear(h, h, att.pp("output").pp("dense"))?,
             attn_norm: layer_norm(h, c.layer_norm_eps, att.pp("output").pp("LayerNorm"))?,
             ffn_in: linear(h, i, vb.pp("intermediate").pp("dense"))?,
@@ -133,9 +131,10 @@ impl Layer {
     /// `x`: `(b, l, hidden)`; `mask_bias`: `(b, 1, 1, l)`, 0 for tokens, -inf-ish for padding.
     fn forward(&self, x: &Tensor, mask_bias: &Tensor) -> Result<Tensor> {
         let (b, l, h) = x.dims3()?;
-        let q = self.split_heads(&self.query.forward(x)?)?;
-        let k = self.split_heads(&self.key.forward(x)?)?;
-        let v = self.split_heads(&self.value.forward(x)?)?;
+        let qkv = self.qkv.forward(x)?;
+        let q = self.split_heads(&qkv.narrow(2, 0, h)?)?;
+        let k = self.split_heads(&qkv.narrow(2, h, h)?)?;
+        let v = self.split_heads(&qkv.narrow(2, 2 * h, h)?)?;
         let scores =
             (q.matmul(&k.t()?)? / (self.head_dim as f64).sqrt())?.broadcast_add(mask_bias)?;
         let probs = candle_nn::ops::softmax_last_dim(&scores)?;
@@ -148,6 +147,23 @@ impl Layer {
         let ff = self.ffn_out.forward(&hidden)?;
         self.ffn_norm.forward(&(ff + x)?)
     }
+}
+
+/// Loads `query`, `key` and `value` (each `(h, h)` with bias) stacked into one linear layer.
+fn fused_qkv(h: usize, vb: &VarBuilder) -> Result<Linear> {
+    let parts = ["query", "key", "value"];
+    let weights = parts
+        .iter()
+        .map(|p| vb.pp(p).get((h, h), "weight"))
+        .collect::<Result<Vec<_>>>()?;
+    let biases = parts
+        .iter()
+        .map(|p| vb.pp(p).get(h, "bias"))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Linear::new(
+        Tensor::cat(&weights, 0)?,
+        Some(Tensor::cat(&biases, 0)?),
+    ))
 }
 
 /// BERT encoder returning the last hidden state (no pooler head).

@@ -224,9 +224,10 @@ impl crate::matcher::Encoder for Embedder {
         self.model_hash()
     }
 
-    /// 1: candle's GELU; 2: our vectorised erf GELU (`gelu.rs`).
+    /// 1: candle's GELU; 2: our vectorised erf GELU (`gelu.rs`); 3: fused query, key and
+    /// value products (a different summation order).
     fn revision(&self) -> u32 {
-        2
+        3
     }
 
     fn dim(&self) -> usize {
