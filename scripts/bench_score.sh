@@ -4,7 +4,7 @@
 # against the shipped knowledge base, lexically and in hybrid mode, and prints posts/s and peak
 # memory for each. Hybrid mode against the collection embeds every tweet (the gate passes them
 # all), so it scores the first HYBRID_POSTS (default 2,000) only; run it once before measuring
-# so the claims' embeddings are cached (computing them takes about 3 minutes).
+# so the claims' embeddings are cached (computing them takes about 70 seconds).
 #
 #   scripts/bench_score.sh [DATASETS_DIR]     (default ../shared/datasets)
 set -euo pipefail
