@@ -18,8 +18,10 @@ row on the weights, in plain Python. It prints the `ScoreModel` to paste into
 - curated: all features; candidates sharing fewer than two terms are left out (they score 0).
 - collection: post coverage, BM25 share and bigram share only (the others carry nothing when a
   narrative is one claim).
-- curated-hybrid, collection-hybrid: the same plus the dense similarity and its share of the
-  post's best, from `eval --features` run with the model (hybrid mode).
+- curated-hybrid: the curated features plus the dense similarity; collection-hybrid: post
+  coverage, BM25 share, the dense similarity, its share of the post's best and that share
+  squared (the best of the variants `sweep_collection_features.py --hybrid` fits on train).
+  Both from `eval --features` run with the model (hybrid mode).
 """
 
 import json
@@ -27,12 +29,13 @@ import math
 import sys
 
 FEATURES = ["entry_coverage", "post_coverage", "narrative_coverage", "anchored",
-            "matched_terms", "bm25_share", "bigram_share", "dense", "dense_share"]
+            "matched_terms", "bm25_share", "bigram_share", "dense", "dense_share",
+            "dense_share_squared"]
 MODELS = {
     "curated": {"use": [0, 1, 2, 3, 4, 5, 6], "min_matched": 2},
     "collection": {"use": [1, 5, 6], "min_matched": 1},
     "curated-hybrid": {"use": [0, 1, 2, 3, 4, 5, 6, 7], "min_matched": 0},
-    "collection-hybrid": {"use": [1, 5, 6, 7, 8], "min_matched": 0},
+    "collection-hybrid": {"use": [1, 5, 7, 8, 9], "min_matched": 0},
 }
 L2 = 1e-3
 

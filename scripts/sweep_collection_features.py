@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Which features should the lexical collection model use? Fits each candidate feature set on the
+"""Which features should the collection models use? Fits each candidate feature set on the
 CheckThat! 2020 train split and reports MAP@5 on train (to choose by) and dev (to check), by
 re-ranking the candidates `counterclaim eval --features` exports (the 20 best BM25 claims of each
 tweet, so MAP@5 equals the one `eval` prints for the same model).
@@ -13,8 +13,9 @@ tweet, so MAP@5 equals the one `eval` prints for the same model).
     python3 scripts/sweep_collection_features.py /tmp/lexical-train.jsonl \
         $D/train/tweet-vclaim-pairs.qrels /tmp/lexical-dev.jsonl $D/dev/tweet-vclaim-pairs.qrels
 
-Feature numbers are those of `FEATURES` in `fit_score.py`; the extra terms are products the
-logistic model cannot form by itself.
+With `--hybrid` first, it sweeps the hybrid model's variants instead; export the features with
+the model present and without `--lexical`. Feature numbers are those of `FEATURES` in
+`fit_score.py`; the extra terms are products the logistic model cannot form by itself.
 """
 
 import json
@@ -26,10 +27,19 @@ EXTRA = {
     "post_coverage*bm25_share": lambda f: f[1] * f[5],
     "bm25_share^2": lambda f: f[5] ** 2,
     "entry_coverage*bm25_share": lambda f: f[0] * f[5],
+    "dense^2": lambda f: f[7] ** 2,
+    "dense*bm25_share": lambda f: f[7] * f[5],
 }
-FEATURE_SETS = [[1, 5, 6], [0, 1, 5, 6], [1, 4, 5, 6], [0, 1, 4, 5, 6], [1, 5], [5, 6], [0, 5, 6]]
-EXTRA_SETS = [[], ["post_coverage*bm25_share"], ["bm25_share^2"], ["entry_coverage*bm25_share"],
-              ["post_coverage*bm25_share", "bm25_share^2"]]
+LEXICAL = (
+    [[1, 5, 6], [0, 1, 5, 6], [1, 4, 5, 6], [0, 1, 4, 5, 6], [1, 5], [5, 6], [0, 5, 6]],
+    [[], ["post_coverage*bm25_share"], ["bm25_share^2"], ["entry_coverage*bm25_share"],
+     ["post_coverage*bm25_share", "bm25_share^2"]],
+)
+HYBRID = (
+    [[1, 5, 6, 7, 8], [1, 5, 7, 8], [1, 5, 6, 7], [0, 1, 5, 6, 7, 8], [1, 5, 7, 8, 9],
+     [1, 5, 6, 7, 8, 9], [0, 1, 5, 6, 7, 8, 9]],
+    [[], ["dense^2"], ["dense*bm25_share"]],
+)
 
 
 def load(features_path, qrels_path):
@@ -59,12 +69,13 @@ def map_at(rows, relevant, score, k=5):
     return total / len(relevant)
 
 
-def main(train_features, train_qrels, dev_features, dev_qrels):
+def main(train_features, train_qrels, dev_features, dev_qrels, sets=LEXICAL):
     train, train_relevant = load(train_features, train_qrels)
     dev, dev_relevant = load(dev_features, dev_qrels)
     print("train   dev     features")
-    for use in FEATURE_SETS:
-        for extra in EXTRA_SETS:
+    feature_sets, extra_sets = sets
+    for use in feature_sets:
+        for extra in extra_sets:
             def row(f, use=use, extra=extra):
                 return [1.0] + [f[i] for i in use] + [EXTRA[e](f) for e in extra]
             beta = fit([row(r["features"]) for r in train],
@@ -79,4 +90,7 @@ def main(train_features, train_qrels, dev_features, dev_qrels):
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:5])
+    if sys.argv[1] == "--hybrid":
+        main(*sys.argv[2:6], sets=HYBRID)
+    else:
+        main(*sys.argv[1:5])
