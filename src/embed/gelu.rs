@@ -73,8 +73,8 @@ mod tests {
     use super::*;
     use candle_core::Device;
 
-    /// erf to double precision (Abramowitz & Stegun 7.1.26 is not enough here): the series
-    /// for |x| < 3, and 1 beyond, where f32 cannot tell erf from ±1 anyway.
+    /// erf to double precision (Abramowitz & Stegun 7.1.26 is not enough here): the Taylor
+    /// series for |x| < 3, the asymptotic series of erfc beyond.
     fn erf_reference(x: f64) -> f64 {
         if x.abs() >= 3.0 {
             return x.signum() * (1.0 - erfc_tail(x.abs()));
