@@ -89,6 +89,10 @@ fn drop_tokens(s: &str) -> Cow<'_, str> {
 /// How many leading bytes of `token` survive: all of it, none of it, or the
 /// part before an embedded `http`.
 fn kept_prefix(token: &str) -> usize {
+    // Links, handles, e-mail addresses and domains all need one of these; most words have none.
+    if !token.bytes().any(|b| matches!(b, b'.' | b'@' | b':')) {
+        return token.len();
+    }
     let core = token
         .trim_start_matches([
             '(', '[', '{', '<', '"', '\'', '“', '‘', '«', '¿', '¡', '.', ',', ';', ':', '*',
