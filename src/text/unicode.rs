@@ -27,6 +27,10 @@ use super::lexicon::FxBuild;
 
 /// Whether `c` is an invisible format character that [`strip_invisible`] removes.
 pub(crate) fn is_invisible(c: char) -> bool {
+    // The first invisible character is U+00AD: ASCII and most Latin-1 exit here.
+    if c < '\u{00AD}' {
+        return false;
+    }
     matches!(c,
         '\u{00AD}'                      // soft hyphen
         | '\u{034F}'                    // combining grapheme joiner
