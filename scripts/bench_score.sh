@@ -7,14 +7,18 @@
 # so the claims' embeddings are cached (computing them takes about 70 seconds).
 #
 #   scripts/bench_score.sh [DATASETS_DIR]     (default ../shared/datasets)
+#
+# COUNTERCLAIM_BIN=path runs another build instead of building this one: the README pairs each
+# figure with an older build run in the same minutes (`git worktree add /tmp/old ab335ba`,
+# build there, then COUNTERCLAIM_BIN=/tmp/old/target/release/counterclaim, alternating runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${1:-../shared/datasets}/checkthat2020
 [ -f "$data/verified_claims.docs.tsv" ] || { echo "no CheckThat! 2020 data in $data" >&2; exit 1; }
 out=target/bench-score
 mkdir -p "$out"
-cargo build --release --quiet
-bin=target/release/counterclaim
+bin=${COUNTERCLAIM_BIN:-target/release/counterclaim}
+[ -n "${COUNTERCLAIM_BIN:-}" ] || cargo build --release --quiet
 
 "$bin" kb import --format checkthat2020 "$data/verified_claims.docs.tsv" -o "$out/claims2020.jsonl" 2>/dev/null
 python3 - "$data" "$out/posts.jsonl" <<'PY'

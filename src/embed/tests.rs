@@ -122,6 +122,14 @@ fn fake_model_dir(config: &[u8], weights: &[u8]) -> tempfile::TempDir {
     dir
 }
 
+/// A safetensors file: its JSON header's length, the header, then `data_bytes` zero bytes.
+fn safetensors(header: &[u8], data_bytes: usize) -> Vec<u8> {
+    let mut bytes = (header.len() as u64).to_le_bytes().to_vec();
+    bytes.extend_from_slice(header);
+    bytes.resize(bytes.len() + data_bytes, 0);
+    bytes
+}
+
 const GOOD_CONFIG: &str = r#"{"vocab_size": 30522, "hidden_size": 384, "num_hidden_layers": 6,
   "num_attention_heads": 12, "intermediate_size": 1536, "max_position_embeddings": 512,
   "type_vocab_size": 2, "layer_norm_eps": 1e-12, "hidden_act": "gelu"}"#;
@@ -178,11 +186,10 @@ fn truncated_weights_is_invalid_file() {
     // A real safetensors prefix when the model is present, else a plausible header.
     let real = model_dir().join("model.safetensors");
     let bytes = std::fs::read(&real).map(|b| b[..b.len() / 3].to_vec()).unwrap_or_else(|_| {
-        let header = br#"{"embeddings.word_embeddings.weight":{"dtype":"F32","shape":[30522,384],"data_offsets":[0,46881792]}}"#;
-        let mut v = (header.len() as u64).to_le_bytes().to_vec();
-        v.extend_from_slice(header);
-        v.extend_from_slice(&[0u8; 1000]);
-        v
+        safetensors(
+            br#"{"embeddings.word_embeddings.weight":{"dtype":"F32","shape":[30522,384],"data_offsets":[0,46881792]}}"#,
+            1000,
+        )
     });
     let dir = fake_model_dir(GOOD_CONFIG.as_bytes(), &bytes);
     let (path, msg) = invalid_file_of(Embedder::load(dir.path()).err().expect("should fail"));
@@ -192,10 +199,10 @@ fn truncated_weights_is_invalid_file() {
 #[test]
 fn wrong_tensor_shapes_is_invalid_file() {
     // Valid safetensors, but hidden_size in config disagrees with the weights.
-    let header = br#"{"embeddings.word_embeddings.weight":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]}}"#;
-    let mut bytes = (header.len() as u64).to_le_bytes().to_vec();
-    bytes.extend_from_slice(header);
-    bytes.extend_from_slice(&[0u8; 16]);
+    let bytes = safetensors(
+        br#"{"embeddings.word_embeddings.weight":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]}}"#,
+        16,
+    );
     let dir = fake_model_dir(GOOD_CONFIG.as_bytes(), &bytes);
     let (_, msg) = invalid_file_of(Embedder::load(dir.path()).err().expect("should fail"));
     assert!(msg.contains("shape"), "{msg}");

@@ -14,9 +14,11 @@ use crate::Error;
 use crate::text::Lang;
 use rayon::prelude::*;
 
-/// A post's lexical work: its analysis, the BM25 hits and their ranking by the lexical model.
+/// A post's lexical work: its analysis, its BM25 query (kept to score the entries only the
+/// model retrieves), the BM25 hits and their ranking by the lexical model.
 struct Lexical<'m> {
     analysis: Analysis<'m>,
+    query: Vec<(TermId, f32)>,
     hits: Vec<(u32, f32)>,
     ranked: Vec<(usize, Best)>,
 }
@@ -117,7 +119,8 @@ impl Matcher {
         if analysis.term_ids.len() < self.model.min_matched_terms() && options.min_score > 0.0 {
             return Ok(done(REASON_BELOW_THRESHOLD));
         }
-        let hits = self.bm25.search(&self.query(&analysis), CANDIDATES);
+        let query = self.query(&analysis);
+        let hits = self.bm25.search(&query, CANDIDATES);
         let lexical = Scoring {
             model: self.model,
             dense: None,
@@ -131,6 +134,7 @@ impl Matcher {
             lang,
             work: Ok(Lexical {
                 analysis,
+                query,
                 hits,
                 ranked,
             }),
@@ -149,13 +153,13 @@ impl Matcher {
             Err(reason) => return outcome(post, prepared.lang, Vec::new(), reason),
             Ok(Lexical {
                 analysis,
+                query,
                 mut hits,
                 ranked,
             }) => {
                 let ranked = match embedding.zip(self.dense.as_ref()) {
                     None => ranked,
                     Some((post_vector, dense)) => {
-                        let query = self.query(&analysis);
                         for (entry, _) in dense.nearest(post_vector, CANDIDATES) {
                             if !hits.iter().any(|&(e, _)| e == entry) {
                                 hits.push((entry, self.bm25.score(&query, entry)));
