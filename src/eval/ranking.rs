@@ -251,6 +251,13 @@ pub fn average_precision(hits: &[bool], relevant: usize, k: usize) -> f64 {
 }
 
 /// Writes a TREC run file: `qid Q0 docid rank score tag`.
+///
+/// trec_eval and the CheckThat! scorer ignore the rank column: they sort by score, and break
+/// ties by docid, *descending* (`comp_sim_docno` in trec_eval, `sort_values` in trectools). Two
+/// claims that score exactly the same (the 2020 collection holds many duplicates that differ
+/// only in their quote marks) would then be re-ordered, and our run measured 0.08 lower there
+/// than here. So a score that does not fall below the one above it is written one millionth
+/// below it: every scorer sees the ranking this command measured.
 pub fn write_run(
     out: &mut impl Write,
     queries: &[Query],
@@ -258,14 +265,20 @@ pub fn write_run(
     tag: &str,
 ) -> std::io::Result<()> {
     for (query, ranking) in queries.iter().zip(rankings) {
+        let mut above: Option<i64> = None;
         for (rank, (doc, score)) in ranking.iter().enumerate() {
+            let mut millionths = (f64::from(*score) * 1e6).round() as i64;
+            if let Some(above) = above {
+                millionths = millionths.min(above - 1);
+            }
+            above = Some(millionths);
             writeln!(
                 out,
                 "{} Q0 {} {} {:.6} {tag}",
                 query.id,
                 doc,
                 rank + 1,
-                score
+                millionths as f64 / 1e6
             )?;
         }
     }
@@ -359,7 +372,32 @@ mod tests {
         write_run(&mut out, &[q("7")], &[ranking(&["x", "y"])], "cc").unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "7 Q0 x 1 0.500000 cc\n7 Q0 y 2 0.500000 cc\n"
+            "7 Q0 x 1 0.500000 cc\n7 Q0 y 2 0.499999 cc\n"
         );
+    }
+
+    #[test]
+    fn scorers_that_sort_by_score_see_the_ranking_as_ranked() {
+        // Ties, and a score that only ties after rounding to six decimals; "b" < "c" so
+        // trec_eval's descending-docid tie break would put "c" first.
+        let ranked = vec![
+            ("b".to_string(), 0.7),
+            ("c".to_string(), 0.7),
+            ("a".to_string(), 0.699_999_9),
+            ("d".to_string(), 0.1),
+        ];
+        let mut out = Vec::new();
+        write_run(&mut out, &[q("1")], &[ranked], "cc").unwrap();
+        let mut lines: Vec<(f64, String)> = String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let f: Vec<&str> = l.split(' ').collect();
+                (f[4].parse().unwrap(), f[2].to_string())
+            })
+            .collect();
+        lines.sort_by(|(s, d), (t, e)| t.total_cmp(s).then(e.cmp(d)));
+        let resorted: Vec<&str> = lines.iter().map(|(_, d)| d.as_str()).collect();
+        assert_eq!(resorted, ["b", "c", "a", "d"]);
     }
 }

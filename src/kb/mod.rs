@@ -80,14 +80,18 @@ impl KnowledgeBase {
     }
 
     /// Builds a knowledge base from parts, validating it. `origin` names the file or directory in
-    /// errors. Narratives are kept sorted by id so listings and matching are deterministic.
+    /// errors. Narratives are kept in natural id order (`claim-2` before `claim-10`), so listings
+    /// read as people number things and matching is deterministic: two narratives that score
+    /// exactly the same rank in this order.
     pub fn from_parts(
         origin: &Path,
         mut narratives: Vec<Narrative>,
         statements: Vec<OfficialStatement>,
         require_statements: bool,
     ) -> Result<Self, KbError> {
-        narratives.sort_by(|a, b| a.id.cmp(&b.id));
+        narratives.sort_by(|a, b| {
+            alphanumeric_sort::compare_str(&a.id, &b.id).then_with(|| a.id.cmp(&b.id))
+        });
         validate::check(origin, &narratives, &statements, require_statements)?;
         for narrative in &mut narratives {
             narrative.statement_ids = statements

@@ -151,6 +151,20 @@ fn loads_flat_jsonl_grouping_by_narrative_id() {
 }
 
 #[test]
+fn narratives_are_in_natural_id_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("claims.jsonl");
+    let lines: String = ["claim-10", "claim-9", "b", "claim-2", "a"]
+        .iter()
+        .map(|id| format!("{{\"id\": \"{id}\", \"text\": \"Claim {id}\"}}\n"))
+        .collect();
+    fs::write(&path, lines).unwrap();
+    let kb = KnowledgeBase::load(&path).unwrap();
+    let ids: Vec<&str> = kb.narratives().iter().map(|n| n.id.as_str()).collect();
+    assert_eq!(ids, ["a", "b", "claim-2", "claim-9", "claim-10"]);
+}
+
+#[test]
 fn flat_errors_name_the_line() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("claims.jsonl");

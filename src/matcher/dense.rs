@@ -12,6 +12,8 @@ use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use rustc_hash::FxHashMap;
+
 /// A sentence-embedding model: texts in, unit-length vectors out.
 pub trait Encoder: Send + Sync {
     /// A stable identity of the model (the hash of its weights): cached embeddings are keyed by
@@ -37,7 +39,8 @@ pub struct Dense {
     dim: usize,
 }
 
-const CACHE_MAGIC: &[u8; 8] = b"CCEMB001";
+/// Version 2: duplicate texts share one embedding (version 1 files are recomputed).
+const CACHE_MAGIC: &[u8; 8] = b"CCEMB002";
 
 impl Dense {
     /// Embeds `texts` (one per entry), or reads them from `cache_dir` when an earlier run cached
@@ -67,17 +70,37 @@ impl Dense {
             });
         }
         let started = std::time::Instant::now();
-        let mut vectors = Vec::with_capacity(texts.len() * dim);
-        for batch in texts.chunks(256) {
+        // Each distinct text is embedded once. Besides the time, this keeps duplicates exactly
+        // equal: the same text in two batches (padded to different lengths) differs in the
+        // seventh decimal, enough to decide which of two duplicate claims ranks first.
+        let mut distinct: Vec<&str> = Vec::new();
+        let mut slots: FxHashMap<&str, usize> = FxHashMap::default();
+        let slot_of: Vec<usize> = texts
+            .iter()
+            .map(|&t| {
+                *slots.entry(t).or_insert_with(|| {
+                    distinct.push(t);
+                    distinct.len() - 1
+                })
+            })
+            .collect();
+        let mut embedded = Vec::with_capacity(distinct.len() * dim);
+        for batch in distinct.chunks(256) {
             for v in encoder.encode(batch)? {
                 if v.len() != dim {
                     return Err(format!("the model returned {} numbers, not {dim}", v.len()));
                 }
-                vectors.extend(v);
+                embedded.extend(v);
             }
         }
+        let vectors: Vec<f32> = slot_of
+            .iter()
+            .flat_map(|&s| &embedded[s * dim..(s + 1) * dim])
+            .copied()
+            .collect();
         tracing::info!(
             entries = texts.len(),
+            distinct = distinct.len(),
             seconds = started.elapsed().as_secs_f32(),
             "entry embeddings computed"
         );
@@ -192,13 +215,54 @@ fn write_cache(path: &Path, vectors: &[f32], dim: usize) -> io::Result<()> {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+
+    /// Gives every text it is asked for a new vector, as a batch of another shape can.
+    #[derive(Default)]
+    struct Drifting {
+        seen: Mutex<Vec<String>>,
+    }
+
+    impl Encoder for Drifting {
+        fn id(&self) -> &str {
+            "drifting"
+        }
+        fn dim(&self) -> usize {
+            2
+        }
+        fn encode(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, String> {
+            let mut seen = self.seen.lock().unwrap();
+            Ok(texts
+                .iter()
+                .map(|t| {
+                    seen.push(t.to_string());
+                    let angle = seen.len() as f32;
+                    vec![angle.cos(), angle.sin()]
+                })
+                .collect())
+        }
+    }
+
+    #[test]
+    fn duplicate_texts_are_embedded_once_and_share_one_vector() {
+        let encoder = Arc::new(Drifting::default());
+        let texts = ["a claim", "another claim", "a claim"];
+        let dense = Dense::build(encoder.clone(), &texts, "kb-test", None).unwrap();
+        assert_eq!(*encoder.seen.lock().unwrap(), ["a claim", "another claim"]);
+        let post = [0.6, 0.8];
+        assert_eq!(dense.similarity(&post, 0), dense.similarity(&post, 2));
+        assert_ne!(dense.similarity(&post, 0), dense.similarity(&post, 1));
+    }
+
     #[test]
     fn dot_equals_the_plain_sum_at_every_length() {
         for len in 0..40 {
             let a: Vec<f32> = (0..len).map(|i| (i as f32 * 0.37).sin()).collect();
             let b: Vec<f32> = (0..len).map(|i| (i as f32 * 0.11).cos()).collect();
             let plain: f32 = a.iter().zip(&b).map(|(x, y)| x * y).sum();
-            assert!((super::dot(&a, &b) - plain).abs() < 1e-5, "length {len}");
+            assert!((dot(&a, &b) - plain).abs() < 1e-5, "length {len}");
         }
     }
 }

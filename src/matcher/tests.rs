@@ -87,6 +87,37 @@ fn matching_is_deterministic() {
 }
 
 #[test]
+fn tied_narratives_rank_in_natural_id_order() {
+    // The same claim twice, but for its quote marks (the CheckThat! 2020 collection holds
+    // dozens of such pairs): the scores tie, and "14" ranks above "1056" as people count.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("claims.jsonl");
+    std::fs::write(
+        &path,
+        concat!(
+            r#"{"id": "1056", "text": "A guest called the activist 'mentally ill' on air."}"#,
+            "\n",
+            r#"{"id": "14", "text": "A guest called the activist \"mentally ill\" on air."}"#,
+            "\n",
+            r#"{"id": "2", "text": "Dead people voted in Michigan."}"#,
+            "\n",
+        ),
+    )
+    .unwrap();
+    let kb = std::sync::Arc::new(crate::kb::KnowledgeBase::load(&path).unwrap());
+    let collection = Matcher::new(kb, None).unwrap();
+    let options = MatchOptions {
+        min_score: 0.0,
+        ..MatchOptions::default()
+    };
+    let post = Post::new("p", "the guest called the young activist mentally ill");
+    let ranked = collection.match_post(&post, &options).unwrap().matches;
+    assert_eq!(ranked[0].score, ranked[1].score, "{ranked:?}");
+    let ids: Vec<&str> = ranked.iter().map(|m| m.narrative_id.as_str()).collect();
+    assert_eq!(ids[..2], ["14", "1056"]);
+}
+
+#[test]
 fn bad_input_is_rejected_naming_the_field() {
     let long = Post::new("p", "a".repeat(limits::MAX_POST_TEXT_BYTES + 1));
     let err = matcher()
