@@ -51,9 +51,27 @@ pub fn unknown_key(term: &str) -> u64 {
     FxBuildHasher.hash_one(term) | 1 << 63
 }
 
+/// Words of up to 15 bytes (nearly every word of a post) are keyed by their bytes and length
+/// packed in one `u128`, so a lookup compares two numbers where a string key would follow a
+/// pointer to another allocation and compare there: that chase was a seventh of lexical
+/// scoring. Longer words are keyed by the string.
 #[derive(Default)]
 pub struct WordTable {
-    by_lang: [FxHashMap<Box<str>, WordTerm>; 2],
+    short: [FxHashMap<u128, WordTerm>; 2],
+    long: [FxHashMap<Box<str>, WordTerm>; 2],
+}
+
+/// The bytes of a word of at most 15 bytes, with its length in the top byte (so `ab` and
+/// `ab\0` differ).
+fn short_key(word: &str) -> Option<u128> {
+    let bytes = word.as_bytes();
+    if bytes.len() > 15 {
+        return None;
+    }
+    let mut key = [0u8; 16];
+    key[..bytes.len()].copy_from_slice(bytes);
+    key[15] = bytes.len() as u8;
+    Some(u128::from_le_bytes(key))
 }
 
 impl WordTable {
@@ -73,7 +91,7 @@ impl WordTable {
                 [term] => WordTerm::of(terms, lang, term),
                 _ => return,
             };
-            table.by_lang[lang as usize].insert(word.into(), term);
+            table.insert(lang, word, term);
         };
         for lang in [Lang::En, Lang::Es].into_iter().filter(|&l| terms.has(l)) {
             for word in kb_words {
@@ -88,7 +106,17 @@ impl WordTable {
         table
     }
 
+    fn insert(&mut self, lang: Lang, word: &str, term: WordTerm) {
+        match short_key(word) {
+            Some(key) => self.short[lang as usize].insert(key, term),
+            None => self.long[lang as usize].insert(word.into(), term),
+        };
+    }
+
     pub fn get(&self, lang: Lang, word: &str) -> Option<WordTerm> {
-        self.by_lang[lang as usize].get(word).copied()
+        match short_key(word) {
+            Some(key) => self.short[lang as usize].get(&key).copied(),
+            None => self.long[lang as usize].get(word).copied(),
+        }
     }
 }
