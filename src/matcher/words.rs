@@ -120,3 +120,37 @@ impl WordTable {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_and_long_words_are_found_and_kept_apart() {
+        let mut table = WordTable::default();
+        let words = [
+            "ab",
+            "ab\0",
+            "fifteen-letters",  // 15 bytes: the longest inline key
+            "sixteen-letters!", // 16 bytes: keyed by the string
+            "señor",
+        ];
+        for (i, word) in words.iter().enumerate() {
+            table.insert(Lang::En, word, WordTerm::Known(i as TermId));
+        }
+        for (i, word) in words.iter().enumerate() {
+            assert_eq!(
+                table.get(Lang::En, word),
+                Some(WordTerm::Known(i as TermId))
+            );
+            assert_eq!(
+                table.get(Lang::Es, word),
+                None,
+                "{word}: languages are apart"
+            );
+        }
+        for absent in ["a", "abc", "fifteen-letter", "sixteen-letters"] {
+            assert_eq!(table.get(Lang::En, absent), None, "{absent}");
+        }
+    }
+}
