@@ -47,7 +47,7 @@ const CANDIDATES: usize = 20;
 const STATEMENT_DISCOUNT: f32 = 0.9;
 
 /// Why a post matched nothing.
-pub const REASON_EMPTY: &str = "the post has no words once links, handles and emoji are removed";
+pub const REASON_EMPTY: &str = "the post has no words once links and emoji are removed";
 pub const REASON_NO_SHARED_WORDS: &str = "the post shares no words with the knowledge base";
 pub const REASON_BELOW_THRESHOLD: &str = "no narrative scored above the threshold";
 

@@ -46,7 +46,7 @@ fn nothing_to_match_is_a_reason_not_an_error() {
     let options = MatchOptions::default();
     for (text, reason) in [
         ("", REASON_EMPTY),
-        ("https://t.co/abc @someone 🎉🎉", REASON_EMPTY),
+        ("https://t.co/abc user@example.com 🎉🎉", REASON_EMPTY),
         (
             "My sourdough starter finally bubbled today",
             REASON_NO_SHARED_WORDS,

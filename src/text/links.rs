@@ -1,8 +1,12 @@
-//! Links, @handles and e-mail addresses out; tweet attributions reduced to the name.
+//! Links and e-mail addresses out, mentions turned into hashtags, tweet attributions reduced
+//! to the name.
 //!
-//! URLs and handles carry no claim, but their pieces look like words ("co",
-//! "bit", "ly", "realdonaldtrump") and would add noise to matching, so whole
-//! tokens are dropped. Bare domains are recognised by a path (`bit.ly/xyz`)
+//! URLs carry no claim, but their pieces look like words ("co", "bit", "ly") and would add
+//! noise to matching, so whole tokens are dropped. A mention in the text names whom a post is
+//! about (`@LindseyGrahamSC`, `@RepCummings`, `@netflix`), so it becomes a hashtag
+//! (`#LindseyGrahamSC`) that the next step splits into words like any other ("lindsey graham
+//! sc"). Measured on CheckThat! 2020 (MAP@5, dropped → kept as words): train 0.846 → 0.868 and
+//! dev 0.807 → 0.825 lexical, train 0.900 → 0.920 and dev 0.889 → 0.908 hybrid. Bare domains are recognised by a path (`bit.ly/xyz`)
 //! or by a common top-level domain (`nytimes.com`); a TLD list keeps
 //! sentences with a missing space ("fraud.It was") and abbreviations ("U.S.",
 //! "e.g.") intact, and numbers ("3.5", "58,000") are never touched.
@@ -32,9 +36,10 @@ const MONTHS: &[&str] = &[
 ];
 
 /// Drops URLs (`http://`, `https://`, `www.`, bare domains such as
-/// `bit.ly/xyz`, `pic.twitter.com/...`), `@handles` and e-mail-like tokens,
-/// and reduces a trailing tweet attribution to the author's name.
-pub fn drop_links_and_handles(s: &str) -> String {
+/// `bit.ly/xyz`, `pic.twitter.com/...`) and e-mail-like tokens, turns `@handles` into
+/// `#handles`, and reduces a trailing tweet attribution to the author's name (its handle
+/// goes).
+pub fn drop_links(s: &str) -> String {
     drop_links_cow(s).into_owned()
 }
 
@@ -51,7 +56,7 @@ pub(crate) fn drop_links_cow(s: &str) -> Cow<'_, str> {
     }
 }
 
-/// Removes link-like tokens, keeping the whitespace between the others.
+/// Removes link-like tokens and tags mentions, keeping the whitespace between the others.
 fn drop_tokens(s: &str) -> Cow<'_, str> {
     let mut out: Option<String> = None;
     let mut pos = 0;
@@ -63,17 +68,17 @@ fn drop_tokens(s: &str) -> Cow<'_, str> {
             .find(char::is_whitespace)
             .map_or(s.len(), |i| ws_end + i);
         let token = &s[ws_end..tok_end];
-        let keep = if token.is_empty() {
-            0
-        } else {
-            kept_prefix(token)
+        let kept = match kept(token) {
+            Kept::Prefix(keep) if keep < token.len() => Some(Cow::Borrowed(&token[..keep])),
+            Kept::Prefix(_) => None,
+            Kept::Mentions => Some(Cow::Owned(mentions_as_tags(token))),
         };
-        if keep < token.len() {
+        if let Some(kept) = kept {
             let buf = out.get_or_insert_with(|| s[..pos].to_owned());
-            if keep > 0 && !buf.is_empty() {
+            if !kept.is_empty() && !buf.is_empty() {
                 buf.push_str(&s[pos..ws_end]);
             }
-            buf.push_str(&token[..keep]);
+            buf.push_str(&kept);
         } else if let Some(buf) = out.as_mut() {
             if buf.is_empty() {
                 buf.push_str(&s[ws_end..tok_end]);
@@ -86,13 +91,27 @@ fn drop_tokens(s: &str) -> Cow<'_, str> {
     out.map_or(Cow::Borrowed(s), Cow::Owned)
 }
 
-/// How many leading bytes of `token` survive: all of it, none of it, or the
-/// part before an embedded `http`.
-fn kept_prefix(token: &str) -> usize {
+/// What survives of a token.
+enum Kept {
+    /// This many leading bytes: all of it, none of it, or the part before an embedded `http`.
+    Prefix(usize),
+    /// It starts with a mention: all of it, its mentions as hashtags.
+    Mentions,
+}
+
+fn kept(token: &str) -> Kept {
     // Links, handles, e-mail addresses and domains all need one of these; most words have none.
-    if !token.bytes().any(|b| matches!(b, b'.' | b'@' | b':')) {
-        return token.len();
+    if token.is_empty() || !token.bytes().any(|b| matches!(b, b'.' | b'@' | b':')) {
+        return Kept::Prefix(token.len());
     }
+    Kept::Prefix(match kept_prefix(token) {
+        Some(keep) => keep,
+        None => return Kept::Mentions,
+    })
+}
+
+/// How many leading bytes of `token` survive, or `None` for a mention.
+fn kept_prefix(token: &str) -> Option<usize> {
     let core = token
         .trim_start_matches([
             '(', '[', '{', '<', '"', '\'', '“', '‘', '«', '¿', '¡', '.', ',', ';', ':', '*',
@@ -101,35 +120,58 @@ fn kept_prefix(token: &str) -> usize {
             ')', ']', '}', '>', '"', '\'', '”', '’', '»', '.', ',', ';', ':', '!', '?', '…', '*',
         ]);
     if core.is_empty() {
-        return token.len();
+        return Some(token.len());
     }
     let lower_starts = |p: &str| {
         core.len() >= p.len() && core.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes())
     };
     if lower_starts("http://") || lower_starts("https://") || lower_starts("www.") {
-        return 0;
+        return Some(0);
     }
     if let Some(at) = find_ascii_ci(token, "http://").or_else(|| find_ascii_ci(token, "https://")) {
-        return at;
+        return Some(at);
     }
     if core.contains("://") {
-        return 0;
+        return Some(0);
     }
     if let Some(rest) = core.strip_prefix('@') {
-        if rest.starts_with(|c: char| c.is_alphanumeric() || c == '_') {
-            return 0;
+        if rest.starts_with(is_handle_char) {
+            return None;
         }
     } else if let Some(at) = core.find('@') {
         let domain = &core[at + 1..];
         if at > 0 && domain.contains('.') && is_bare_domain(domain, true) {
-            return 0;
+            return Some(0);
         }
     }
-    if is_bare_domain(core, false) {
+    Some(if is_bare_domain(core, false) {
         0
     } else {
         token.len()
+    })
+}
+
+fn is_handle_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// `(@RepCummings),` → `(#RepCummings),`; mentions run together (`@a@b`) are separated.
+fn mentions_as_tags(token: &str) -> String {
+    let mut out = String::with_capacity(token.len() + 4);
+    let mut prev: Option<char> = None;
+    let mut chars = token.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '@' && chars.peek().is_some_and(|&next| is_handle_char(next)) {
+            if prev.is_some_and(is_handle_char) {
+                out.push(' ');
+            }
+            out.push('#');
+        } else {
+            out.push(c);
+        }
+        prev = Some(c);
     }
+    out
 }
 
 fn find_ascii_ci(hay: &str, needle: &str) -> Option<usize> {
@@ -232,7 +274,7 @@ mod tests {
     use super::*;
 
     fn d(s: &str) -> String {
-        drop_links_and_handles(s)
+        drop_links(s)
     }
 
     #[test]
@@ -247,13 +289,21 @@ mod tests {
     }
 
     #[test]
-    fn drops_handles_and_emails() {
-        assert_eq!(d("@someone said @Other_1: lies"), "said lies");
+    fn tags_mentions_and_drops_emails() {
+        assert_eq!(
+            d("@someone said @Other_1: lies"),
+            "#someone said #Other_1: lies"
+        );
         assert_eq!(
             d("mail me at john.doe@example.com today"),
             "mail me at today"
         );
-        assert_eq!(d(".@realDonaldTrump wins"), "wins");
+        assert_eq!(d(".@realDonaldTrump wins"), ".#realDonaldTrump wins");
+        assert_eq!(d("ask (@RepCummings), now"), "ask (#RepCummings), now");
+        assert_eq!(
+            d("cc: @juliegraceb@mkraju@DailyCaller"),
+            "cc: #juliegraceb #mkraju #DailyCaller"
+        );
     }
 
     #[test]
@@ -285,7 +335,7 @@ mod tests {
         // not an attribution: text after the date
         assert_eq!(
             d("x — A B (@ab) October 15, 2019 and more"),
-            "x — A B October 15, 2019 and more"
+            "x — A B (#ab) October 15, 2019 and more"
         );
         // hyphen inside a name is not the dash
         assert_eq!(
@@ -297,7 +347,8 @@ mod tests {
     #[test]
     fn edge_cases() {
         assert_eq!(d(""), "");
-        assert_eq!(d("https://a.com @b"), "");
+        assert_eq!(d("https://a.com @b"), "#b");
+        assert_eq!(d("https://a.com @"), "@");
         assert_eq!(d("🔥 🔥"), "🔥 🔥");
         assert!(matches!(drop_links_cow("nothing here"), Cow::Borrowed(_)));
     }

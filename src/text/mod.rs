@@ -13,10 +13,12 @@
 //!    UTS #39 confusables turn fullwidth, mathematical, Cyrillic and Greek
 //!    look-alikes into Latin; needed before step 3 so that `ｗｗｗ.` and
 //!    `＠handle` are recognised.
-//! 3. [`drop_links_and_handles`] — URLs, bare domains, `@handles`, e-mail
-//!    addresses go; a tweet attribution keeps only the author's name.
-//! 4. [`split_hashtags`] — `#RiggedElection` → `rigged election`. It runs
-//!    before lowercasing because CamelCase marks the word boundaries.
+//! 3. [`drop_links`] — URLs, bare domains and e-mail addresses go; a mention
+//!    becomes a hashtag (`@SpeakerPelosi` → `#SpeakerPelosi`: it names whom the
+//!    post is about); a tweet attribution keeps only the author's name.
+//! 4. [`split_hashtags`] — `#RiggedElection` → `rigged election`, and so
+//!    `speaker pelosi`. It runs before lowercasing because CamelCase marks the
+//!    word boundaries.
 //! 5. [`fold_unicode`] — now with full lowercasing. [`detect_lang`] looks at
 //!    this text, which still has `¿ ¡` and accents. Then combining marks
 //!    still stacked on a letter after NFKC (decoration such as "Zalgo"
@@ -74,7 +76,7 @@ mod proptests;
 pub use lang::detect_lang;
 pub use leet::undo_leetspeak;
 pub use lexicon::Lexicon;
-pub use links::drop_links_and_handles;
+pub use links::drop_links;
 pub use segment::split_hashtags;
 pub use spaced::join_spaced_letters;
 pub use squeeze::squeeze_elongations;
@@ -158,7 +160,19 @@ mod tests {
             norm(
                 "Russia & China will print MILLIONS of fake b4ll0ts!!! #RiggedElection https://t.co/x @someone"
             ),
-            "russia china will print millions of fake ballots rigged election"
+            "russia china will print millions of fake ballots rigged election someone"
+        );
+    }
+
+    #[test]
+    fn mentions_become_words_and_the_attribution_handle_goes() {
+        assert_eq!(
+            norm("Ask @LindseyGrahamSC and @SpeakerPelosi about it"),
+            "ask lindsey graham sc and speaker pelosi about it"
+        );
+        assert_eq!(
+            norm("cc: @netflix@ABC — Jane Doe (@jdoe) May 2, 2019"),
+            "cc netflix abc jane doe"
         );
     }
 
@@ -211,7 +225,7 @@ mod tests {
             "",
             "   ",
             "🔥🔥🗳️",
-            "https://t.co/abc @user www.x.com",
+            "https://t.co/abc user@example.com www.x.com",
             "\u{200B}\u{FEFF}",
         ] {
             let out = normalize(s, &lex);

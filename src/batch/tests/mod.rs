@@ -25,7 +25,7 @@ const TEXTS: [&str; 6] = [
     "80 million unsolicited ballots mailed out to anyone and everyone. Total chaos.",
     "My sourdough starter finally bubbled today",
     "Still counting?!? a WEEK later??? riiiiigged. stoooolen.",
-    "https://t.co/abc @someone 🎉🎉",
+    "https://t.co/abc someone@example.com 🎉🎉",
 ];
 
 /// A post that matches `foreign-counterfeit-mail-ballots`.
