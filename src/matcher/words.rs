@@ -10,10 +10,10 @@
 
 use std::hash::BuildHasher;
 
-use rustc_hash::{FxBuildHasher, FxHashMap};
+use rustc_hash::FxBuildHasher;
 
 use super::entries::{TermId, Terms};
-use crate::text::Lang;
+use crate::text::{Lang, WordMap};
 
 /// What analysis makes of one word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,27 +51,9 @@ pub fn unknown_key(term: &str) -> u64 {
     FxBuildHasher.hash_one(term) | 1 << 63
 }
 
-/// Words of up to 15 bytes (nearly every word of a post) are keyed by their bytes and length
-/// packed in one `u128`, so a lookup compares two numbers where a string key would follow a
-/// pointer to another allocation and compare there: that chase was a seventh of lexical
-/// scoring. Longer words are keyed by the string.
 #[derive(Default)]
 pub struct WordTable {
-    short: [FxHashMap<u128, WordTerm>; 2],
-    long: [FxHashMap<Box<str>, WordTerm>; 2],
-}
-
-/// The bytes of a word of at most 15 bytes, with its length in the top byte (so `ab` and
-/// `ab\0` differ).
-fn short_key(word: &str) -> Option<u128> {
-    let bytes = word.as_bytes();
-    if bytes.len() > 15 {
-        return None;
-    }
-    let mut key = [0u8; 16];
-    key[..bytes.len()].copy_from_slice(bytes);
-    key[15] = bytes.len() as u8;
-    Some(u128::from_le_bytes(key))
+    by_lang: [WordMap<WordTerm>; 2],
 }
 
 impl WordTable {
@@ -107,17 +89,11 @@ impl WordTable {
     }
 
     fn insert(&mut self, lang: Lang, word: &str, term: WordTerm) {
-        match short_key(word) {
-            Some(key) => self.short[lang as usize].insert(key, term),
-            None => self.long[lang as usize].insert(word.into(), term),
-        };
+        self.by_lang[lang as usize].insert(word, term);
     }
 
     pub fn get(&self, lang: Lang, word: &str) -> Option<WordTerm> {
-        match short_key(word) {
-            Some(key) => self.short[lang as usize].get(&key).copied(),
-            None => self.long[lang as usize].get(word).copied(),
-        }
+        self.by_lang[lang as usize].get(word).copied()
     }
 }
 
@@ -126,31 +102,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn short_and_long_words_are_found_and_kept_apart() {
+    fn languages_are_kept_apart() {
         let mut table = WordTable::default();
-        let words = [
-            "ab",
-            "ab\0",
-            "fifteen-letters",  // 15 bytes: the longest inline key
-            "sixteen-letters!", // 16 bytes: keyed by the string
-            "señor",
-        ];
-        for (i, word) in words.iter().enumerate() {
-            table.insert(Lang::En, word, WordTerm::Known(i as TermId));
-        }
-        for (i, word) in words.iter().enumerate() {
-            assert_eq!(
-                table.get(Lang::En, word),
-                Some(WordTerm::Known(i as TermId))
-            );
-            assert_eq!(
-                table.get(Lang::Es, word),
-                None,
-                "{word}: languages are apart"
-            );
-        }
-        for absent in ["a", "abc", "fifteen-letter", "sixteen-letters"] {
-            assert_eq!(table.get(Lang::En, absent), None, "{absent}");
-        }
+        table.insert(Lang::En, "voto", WordTerm::Stop);
+        table.insert(Lang::Es, "voto", WordTerm::Known(3));
+        assert_eq!(table.get(Lang::En, "voto"), Some(WordTerm::Stop));
+        assert_eq!(table.get(Lang::Es, "voto"), Some(WordTerm::Known(3)));
+        assert_eq!(table.get(Lang::Es, "ballot"), None);
     }
 }

@@ -12,9 +12,10 @@
 //! docs of `text`) is parsed once into a static map whose keys borrow the
 //! embedded text, so [`Lexicon::english`] is cheap and never copies it.
 
-use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::LazyLock;
+
+use super::WordMap;
 
 /// Cost added to every word: makes fewer, longer words win over many short ones.
 pub(crate) const WORD_COST: f32 = 3.0;
@@ -38,12 +39,15 @@ const ENGLISH_WORDS: &str = include_str!("english_words.txt");
 pub(crate) type FxBuild = rustc_hash::FxBuildHasher;
 
 struct EnglishList {
-    costs: HashMap<&'static str, f32, FxBuild>,
+    costs: WordMap<f32>,
+    /// The words, in rank order.
+    words: Vec<&'static str>,
     max_len: usize,
 }
 
 static ENGLISH: LazyLock<EnglishList> = LazyLock::new(|| {
-    let mut costs = HashMap::with_capacity_and_hasher(32_768, FxBuild::default());
+    let mut costs = WordMap::with_capacity(32_768);
+    let mut in_order = Vec::with_capacity(32_768);
     let mut max_len = 0;
     let words = ENGLISH_WORDS
         .lines()
@@ -52,11 +56,15 @@ static ENGLISH: LazyLock<EnglishList> = LazyLock::new(|| {
         .filter(|w| !EXCLUDED_MISSPELLINGS.contains(w) && !has_triple(w));
     for (rank, word) in words.enumerate() {
         max_len = max_len.max(word.len());
-        costs
-            .entry(word)
-            .or_insert((rank as f32 + 2.0).ln() + WORD_COST);
+        if costs.insert_new(word, (rank as f32 + 2.0).ln() + WORD_COST) {
+            in_order.push(word);
+        }
     }
-    EnglishList { costs, max_len }
+    EnglishList {
+        costs,
+        words: in_order,
+        max_len,
+    }
 });
 
 /// True if some character occurs three times in a row (`www`, `sooo`).
@@ -79,7 +87,7 @@ pub(crate) fn has_triple(word: &str) -> bool {
 /// want to find).
 #[derive(Clone, Default)]
 pub struct Lexicon {
-    domain: HashSet<Box<str>, FxBuild>,
+    domain: WordMap<()>,
     domain_max_len: usize,
 }
 
@@ -113,15 +121,15 @@ impl Lexicon {
                     continue;
                 }
                 self.domain_max_len = self.domain_max_len.max(word.len());
-                self.domain.insert(word.into_boxed_str());
+                self.domain.insert(&word, ());
             }
         }
         self
     }
 
-    /// Every word of the embedded English list (lowercase), in no particular order.
+    /// Every word of the embedded English list (lowercase), most frequent first.
     pub fn english_words(&self) -> impl Iterator<Item = &'static str> + Clone {
-        ENGLISH.costs.keys().copied()
+        ENGLISH.words.iter().copied()
     }
 
     /// Whether `word` (any case) is a known word, English or domain.
@@ -132,7 +140,7 @@ impl Lexicon {
     /// Whether `word` (any case) is in the embedded English list. The spell
     /// corrector uses this to leave real words such as "ballet" alone.
     pub fn is_english_word(&self, word: &str) -> bool {
-        self.with_lower(word, |w| ENGLISH.costs.contains_key(w))
+        self.with_lower(word, |w| ENGLISH.costs.contains(w))
     }
 
     fn with_lower(&self, word: &str, f: impl Fn(&str) -> bool) -> bool {

@@ -69,6 +69,7 @@ mod segment;
 mod spaced;
 mod squeeze;
 mod unicode;
+mod word_map;
 
 #[cfg(test)]
 mod proptests;
@@ -81,6 +82,7 @@ pub use segment::split_hashtags;
 pub use spaced::join_spaced_letters;
 pub use squeeze::squeeze_elongations;
 pub use unicode::{fold_unicode, strip_invisible};
+pub(crate) use word_map::WordMap;
 
 /// Language of a post or knowledge-base text, as far as analysis is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
