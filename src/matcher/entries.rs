@@ -148,8 +148,9 @@ impl Terms {
     }
 }
 
-/// The raw texts of every entry, in a fixed order (narratives in id order, then title, claims,
-/// variants, statements), so entry numbers are stable for a given knowledge base.
+/// The raw texts of every entry, in a fixed order (narratives in the knowledge base's order,
+/// then title, claims, variants, statements), so entry numbers are stable for a given knowledge
+/// base.
 pub fn entry_texts(kb: &KnowledgeBase) -> Vec<(usize, EntryKind, String)> {
     let mut out = Vec::new();
     for (n, narrative) in kb.narratives().iter().enumerate() {

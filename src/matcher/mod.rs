@@ -3,7 +3,7 @@
 //!
 //! The same [`Matcher`] serves gRPC, the command line and batch scoring. It is immutable after
 //! construction and shared across threads; matching is deterministic (ties break by narrative
-//! id).
+//! id, in natural order: `14` before `1056`).
 
 mod analysis;
 mod bm25;
@@ -356,7 +356,7 @@ impl Matcher {
     }
 
     /// The narratives of the retrieved entries (`hits`: entry and BM25 score), scored, best first
-    /// (ties in narrative id order).
+    /// (ties in the knowledge base's natural id order).
     fn rank(
         &self,
         analysis: &Analysis,

@@ -9,8 +9,9 @@
 //! small flat cost, since they are exactly what the matcher wants to find.
 //!
 //! The English list (`english_words.txt`, see its header and the module
-//! docs of `text`) is parsed once into a static map whose keys borrow the
-//! embedded text, so [`Lexicon::english`] is cheap and never copies it.
+//! docs of `text`) is parsed once into a static [`WordMap`] of costs (and a
+//! list of the words, which borrow the embedded text), so
+//! [`Lexicon::english`] is cheap and never copies it.
 
 use std::fmt;
 use std::sync::LazyLock;
