@@ -119,6 +119,11 @@ impl Embedder {
         order.sort_by_key(|(_, e)| std::cmp::Reverse(e.len()));
 
         let lengths: Vec<usize> = order.iter().map(|(_, e)| e.len()).collect();
+        tracing::debug!(
+            texts = texts.len(),
+            tokens = lengths.iter().sum::<usize>(),
+            "embedding"
+        );
         let mut pending = order.into_iter();
         let batches: Vec<(Vec<usize>, Vec<Encoding>)> = batch_sizes(&lengths)
             .into_iter()

@@ -163,6 +163,47 @@ fn the_gate_keeps_unrelated_posts_away_from_the_model() {
 }
 
 #[test]
+fn posts_no_embedding_could_lift_to_the_threshold_skip_the_model_and_lose_nothing() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let posts: Vec<Post> = ["posts.jsonl", "tuning_posts.jsonl"]
+        .iter()
+        .flat_map(|f| crate::eval::labelled::read_posts(&fixtures.join(f)).unwrap())
+        .map(|p| Post::new(&p.id, &p.text))
+        .collect();
+    let model = Arc::new(StandIn::default());
+    let m = hybrid(model.clone(), None);
+
+    // At the lowest threshold every post through the lexical gate is embedded.
+    let every = MatchOptions {
+        min_score: f32::MIN_POSITIVE,
+        max_matches: m.kb().narratives().len(),
+        ..MatchOptions::default()
+    };
+    let before = model.encoded();
+    let everything = m.match_posts(&posts, &every);
+    let embedded_all = model.encoded() - before;
+    let defaults = MatchOptions::default();
+    let before = model.encoded();
+    let at_default = m.match_posts(&posts, &defaults);
+    let embedded_default = model.encoded() - before;
+
+    assert!(
+        embedded_default < embedded_all,
+        "posts that cannot reach the threshold are not embedded ({embedded_default} of {embedded_all})"
+    );
+    for (all, default) in everything.into_iter().zip(at_default) {
+        let (all, default) = (all.unwrap(), default.unwrap());
+        let expected: Vec<NarrativeMatch> = all
+            .matches
+            .into_iter()
+            .filter(|n| n.score >= defaults.min_score)
+            .take(defaults.max_matches)
+            .collect();
+        assert_eq!(default.matches, expected, "post {}", default.post_id);
+    }
+}
+
+#[test]
 fn posts_in_a_batch_are_embedded_together_in_order() {
     let model = Arc::new(StandIn::default());
     let m = hybrid(model.clone(), None);

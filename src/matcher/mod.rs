@@ -101,10 +101,22 @@ fn lang_code<S: serde::Serializer>(lang: &Lang, s: S) -> Result<S::Ok, S::Error>
     s.serialize_str(lang_code_str(*lang))
 }
 
-/// How candidates are scored: the model, and in hybrid mode the post's embedding.
+/// How candidates are scored: the model, and what it is told of their similarity to the post.
 pub(crate) struct Scoring<'a> {
     model: &'static ScoreModel,
-    dense: Option<(&'a [f32], &'a Dense)>,
+    similarity: Similarity<'a>,
+}
+
+/// The dense similarity of a post to the entries.
+#[derive(Clone, Copy)]
+pub(crate) enum Similarity<'a> {
+    /// Lexical scoring: none (0).
+    None,
+    /// The highest there can be (1) for every entry: with every weight positive, the scores are
+    /// then an upper bound of what the post's embedding could give.
+    Ceiling,
+    /// The post's embedding against the entries'.
+    Embedded(&'a [f32], &'a Dense),
 }
 
 /// The best-scoring entries of one narrative for a post: any claim, variant or title; any
@@ -324,7 +336,7 @@ impl Matcher {
         .collect();
         let scoring = Scoring {
             model: self.model,
-            dense: None,
+            similarity: Similarity::None,
         };
         let ranked = self.rank(&analysis, &hits, &scoring);
         Ok(self.answer(query, &analysis, ranked, f32::MIN_POSITIVE, max_results))
@@ -367,10 +379,12 @@ impl Matcher {
         // Each candidate's dense similarity (0 in lexical mode), computed once.
         let similarities: Vec<f32> = hits
             .iter()
-            .map(|&(entry, _)| {
-                scoring.dense.map_or(0.0, |(post, dense)| {
+            .map(|&(entry, _)| match scoring.similarity {
+                Similarity::None => 0.0,
+                Similarity::Ceiling => 1.0,
+                Similarity::Embedded(post, dense) => {
                     dense.similarity(post, entry as usize).max(0.0)
-                })
+                }
             })
             .collect();
         let top_similarity = similarities.iter().copied().fold(0.0, f32::max);

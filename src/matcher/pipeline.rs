@@ -1,13 +1,16 @@
 //! Matching posts, one or a batch: validate and analyse each post, retrieve and score lexically,
 //! decide whether the model should see it (the *gate*: its best lexical score must reach the
 //! lexical model's `gate`), embed the posts that pass in one batch, then score again with the
-//! hybrid model and explain. Posts the gate stops keep their lexical scores.
+//! hybrid model and explain. Posts the gate stops keep their lexical scores. A post through the
+//! gate that the hybrid model could not score at the threshold even with the best embedding
+//! there could be is not embedded either: it matches nothing, as it would have with the model.
 
 use super::analysis::Analysis;
 use super::entries::TermId;
+use super::score::Overlap;
 use super::{
     Best, CANDIDATES, MatchOutcome, Matcher, NarrativeMatch, REASON_BELOW_THRESHOLD, REASON_EMPTY,
-    REASON_NO_SHARED_WORDS, Scoring,
+    REASON_NO_SHARED_WORDS, Scoring, Similarity,
 };
 use super::{MatchOptions, Post};
 use crate::Error;
@@ -123,13 +126,18 @@ impl Matcher {
         let hits = self.bm25.search(&query, CANDIDATES);
         let lexical = Scoring {
             model: self.model,
-            dense: None,
+            similarity: Similarity::None,
         };
         let ranked = self.rank(&analysis, &hits, &lexical);
         let best = ranked.first().map_or(0.0, |(_, b)| b.score());
         // The gate: a post whose best lexical score is this low shares only incidental words
         // with the knowledge base, and the model is not worth its time.
         let wants_model = self.uses_model(&analysis) && best >= self.model.gate();
+        // Nor is it when no embedding could lift the post to the threshold; the hybrid model
+        // would then match nothing, so neither does the post.
+        if wants_model && !self.model_could_match(&analysis, &query, &hits, options.min_score) {
+            return Ok(done(REASON_BELOW_THRESHOLD));
+        }
         Ok(Prepared {
             lang,
             work: Ok(Lexical {
@@ -167,7 +175,7 @@ impl Matcher {
                         }
                         let scoring = Scoring {
                             model: self.hybrid_model,
-                            dense: Some((post_vector, dense)),
+                            similarity: Similarity::Embedded(post_vector, dense),
                         };
                         self.rank(&analysis, &hits, &scoring)
                     }
@@ -182,6 +190,45 @@ impl Matcher {
             }
         };
         outcome(post, prepared.lang, matches, REASON_BELOW_THRESHOLD)
+    }
+
+    /// Whether the hybrid model could score some narrative at `min_score` or more, whatever the
+    /// post's embedding. Every weight of the model is positive and a similarity is at most 1, so
+    /// scoring with every similarity at 1 bounds the real scores from above. The model also
+    /// retrieves entries BM25 did not: if BM25's candidates were cut at [`CANDIDATES`], all the
+    /// entries sharing a term are bounded; those sharing none have no lexical feature but the
+    /// narrative's coverage of the post, bounded here by 1.
+    fn model_could_match(
+        &self,
+        analysis: &Analysis,
+        query: &[(TermId, f32)],
+        hits: &[(u32, f32)],
+        min_score: f32,
+    ) -> bool {
+        let unshared = Overlap {
+            narrative_coverage: 1.0,
+            dense: 1.0,
+            dense_share: 1.0,
+            ..Overlap::default()
+        };
+        if self.hybrid_model.score(&unshared) >= min_score {
+            return true;
+        }
+        let sharing;
+        let hits = if hits.len() < CANDIDATES {
+            hits
+        } else {
+            sharing = self.bm25.search(query, usize::MAX);
+            &sharing
+        };
+        let ceiling = Scoring {
+            model: self.hybrid_model,
+            similarity: Similarity::Ceiling,
+        };
+        let ranked = self.rank(analysis, hits, &ceiling);
+        ranked
+            .first()
+            .is_some_and(|(_, best)| best.score() >= min_score)
     }
 
     /// The BM25 query of a post: its distinct known terms with their IDF.
