@@ -80,11 +80,10 @@ impl Embeddings {
         })
     }
 
-    fn forward(&self, ids: &Tensor, type_ids: &Tensor) -> Result<Tensor> {
-        let seq_len = ids.dim(1)?;
-        let positions = Tensor::arange(0u32, seq_len as u32, ids.device())?;
-        let x = (self.word.forward(ids)? + self.token_type.forward(type_ids)?)?
-            .broadcast_add(&self.position.forward(&positions)?)?;
+    /// `ids`, `type_ids`, `positions`: `(t)`, every text's tokens one after another.
+    fn forward(&self, ids: &Tensor, type_ids: &Tensor, positions: &Tensor) -> Result<Tensor> {
+        let x = ((self.word.forward(ids)? + self.token_type.forward(type_ids)?)?
+            + self.position.forward(positions)?)?;
         self.norm.forward(&x)
     }
 }
@@ -120,25 +119,33 @@ impl Layer {
         })
     }
 
-    /// `(b, l, hidden)` -> `(b, heads, l, head_dim)`, contiguous.
+    /// `(l, hidden)` -> `(heads, l, head_dim)`, contiguous.
     fn split_heads(&self, x: &Tensor) -> Result<Tensor> {
-        let (b, l, _) = x.dims3()?;
-        x.reshape((b, l, self.heads, self.head_dim))?
-            .transpose(1, 2)?
+        let l = x.dim(0)?;
+        x.reshape((l, self.heads, self.head_dim))?
+            .transpose(0, 1)?
             .contiguous()
     }
 
-    /// `x`: `(b, l, hidden)`; `mask_bias`: `(b, 1, 1, l)`, 0 for tokens, -inf-ish for padding.
-    fn forward(&self, x: &Tensor, mask_bias: &Tensor) -> Result<Tensor> {
-        let (b, l, h) = x.dims3()?;
+    /// `x`: `(t, hidden)`, the tokens of texts of `lengths` tokens one after another. Every
+    /// product but attention works on all the tokens at once; attention runs text by text, so
+    /// no text is padded and none attends to another.
+    fn forward(&self, x: &Tensor, lengths: &[usize]) -> Result<Tensor> {
+        let h = x.dim(1)?;
         let qkv = self.qkv.forward(x)?;
-        let q = self.split_heads(&qkv.narrow(2, 0, h)?)?;
-        let k = self.split_heads(&qkv.narrow(2, h, h)?)?;
-        let v = self.split_heads(&qkv.narrow(2, 2 * h, h)?)?;
-        let scores =
-            (q.matmul(&k.t()?)? / (self.head_dim as f64).sqrt())?.broadcast_add(mask_bias)?;
-        let probs = candle_nn::ops::softmax_last_dim(&scores)?;
-        let ctx = probs.matmul(&v)?.transpose(1, 2)?.reshape((b, l, h))?;
+        let scale = (self.head_dim as f64).sqrt();
+        let mut start = 0;
+        let mut contexts = Vec::with_capacity(lengths.len());
+        for &len in lengths {
+            let text = qkv.narrow(0, start, len)?;
+            start += len;
+            let q = self.split_heads(&text.narrow(1, 0, h)?)?;
+            let k = self.split_heads(&text.narrow(1, h, h)?)?;
+            let v = self.split_heads(&text.narrow(1, 2 * h, h)?)?;
+            let probs = candle_nn::ops::softmax_last_dim(&(q.matmul(&k.t()?)? / scale)?)?;
+            contexts.push(probs.matmul(&v)?.transpose(0, 1)?.reshape((len, h))?);
+        }
+        let ctx = Tensor::cat(&contexts, 0)?;
         let x = self
             .attn_norm
             .forward(&(self.attn_out.forward(&ctx)? + x)?)?;
@@ -188,28 +195,33 @@ impl BertModel {
         Ok(Self { embeddings, layers })
     }
 
-    /// `ids`, `type_ids`: `(b, l)` u32; `mask`: `(b, l)` f32 with 1 for real
-    /// tokens and 0 for padding. Returns `(b, l, hidden)`.
-    pub fn forward(&self, ids: &Tensor, type_ids: &Tensor, mask: &Tensor) -> Result<Tensor> {
-        // Same additive mask as HF: (1 - mask) * finfo(f32).min, shaped (b, 1, 1, l).
-        let mask_bias = ((mask.ones_like()? - mask)? * f64::from(f32::MIN))?
-            .unsqueeze(1)?
-            .unsqueeze(1)?;
-        let mut x = self.embeddings.forward(ids, type_ids)?;
+    /// `ids`, `type_ids`, `positions`: `(t)` u32, the tokens of texts of `lengths` tokens one
+    /// after another (no padding). Returns `(t, hidden)`.
+    pub fn forward(
+        &self,
+        ids: &Tensor,
+        type_ids: &Tensor,
+        positions: &Tensor,
+        lengths: &[usize],
+    ) -> Result<Tensor> {
+        let mut x = self.embeddings.forward(ids, type_ids, positions)?;
         for layer in &self.layers {
-            x = layer.forward(&x, &mask_bias)?;
+            x = layer.forward(&x, lengths)?;
         }
         Ok(x)
     }
 }
 
-/// Mean of `hidden` `(b, l, h)` over positions where `mask` `(b, l)` is 1,
-/// then L2-normalised per row (sentence-transformers Pooling(mean) + Normalize).
-pub fn mean_pool_normalize(hidden: &Tensor, mask: &Tensor) -> Result<Tensor> {
-    let m = mask.unsqueeze(2)?;
-    let summed = hidden.broadcast_mul(&m)?.sum(1)?;
-    let counts = m.sum(1)?.maximum(1e-9)?;
-    let mean = summed.broadcast_div(&counts)?;
+/// The mean of each text's rows of `hidden` `(t, h)` (texts of `lengths` rows one after
+/// another), L2-normalised (sentence-transformers Pooling(mean) + Normalize): `(texts, h)`.
+pub fn mean_pool_normalize(hidden: &Tensor, lengths: &[usize]) -> Result<Tensor> {
+    let mut start = 0;
+    let mut means = Vec::with_capacity(lengths.len());
+    for &len in lengths {
+        means.push(hidden.narrow(0, start, len)?.mean_keepdim(0)?);
+        start += len;
+    }
+    let mean = Tensor::cat(&means, 0)?;
     let norm = mean.sqr()?.sum_keepdim(D::Minus1)?.sqrt()?.maximum(1e-12)?;
     mean.broadcast_div(&norm)
 }

@@ -27,11 +27,10 @@ use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
-use tokenizers::utils::padding::{PaddingDirection, PaddingParams, PaddingStrategy, pad_encodings};
 use tokenizers::{Encoding, Tokenizer, TruncationParams};
 
-/// Texts are run through the model in batches of at most this many.
-pub const BATCH_SIZE: usize = 32;
+/// Texts are run through the model in batches of at most this many tokens (or one longer text).
+pub const BATCH_TOKENS: usize = 2048;
 /// Token limit per text, special tokens included (sentence-transformers' max_seq_length).
 pub const MAX_TOKENS: usize = 256;
 
@@ -44,7 +43,6 @@ const WEIGHTS_FILE: &str = "model.safetensors";
 pub struct Embedder {
     model: BertModel,
     tokenizer: Tokenizer,
-    padding: PaddingParams,
     dim: usize,
     model_hash: String,
     device: Device,
@@ -67,7 +65,7 @@ impl Embedder {
             .map_err(|e| EmbedError::invalid(&config_path, e))?;
 
         let tokenizer_path = dir.join(TOKENIZER_FILE);
-        let (tokenizer, padding) = load_tokenizer(&tokenizer_path)?;
+        let tokenizer = load_tokenizer(&tokenizer_path)?;
 
         let weights_path = dir.join(WEIGHTS_FILE);
         let weights = read(&weights_path)?;
@@ -80,7 +78,6 @@ impl Embedder {
         Ok(Embedder {
             model,
             tokenizer,
-            padding,
             dim: config.hidden_size,
             model_hash,
             device,
@@ -101,10 +98,9 @@ impl Embedder {
     /// floats per text, in input order. Texts longer than [`MAX_TOKENS`]
     /// tokens are truncated. An empty slice gives an empty result.
     ///
-    /// Internally texts are sorted by token count and run in batches of at most
-    /// [`BATCH_SIZE`] (see [`batch_sizes`]), each padded only to its own longest text; padding is
-    /// masked out, so results do not depend on how inputs are grouped (up to
-    /// float rounding, measured < 1e-6).
+    /// Texts are never padded: each batch (see [`batches`]) runs the tokens of its texts one
+    /// after another through the model, attention text by text, so results do not depend on
+    /// how inputs are grouped (up to float rounding, measured < 1e-6).
     pub fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EmbedError> {
         if texts.is_empty() {
             return Ok(Vec::new());
@@ -113,79 +109,76 @@ impl Embedder {
             .tokenizer
             .encode_batch(texts.to_vec(), true)
             .map_err(EmbedError::Tokenizer)?;
-
-        // Longest first, so each batch holds texts of similar length.
-        let mut order: Vec<(usize, Encoding)> = encodings.into_iter().enumerate().collect();
-        order.sort_by_key(|(_, e)| std::cmp::Reverse(e.len()));
-
-        let lengths: Vec<usize> = order.iter().map(|(_, e)| e.len()).collect();
+        let lengths: Vec<usize> = encodings.iter().map(Encoding::len).collect();
         tracing::debug!(
             texts = texts.len(),
             tokens = lengths.iter().sum::<usize>(),
             "embedding"
         );
-        let mut pending = order.into_iter();
-        let batches: Vec<(Vec<usize>, Vec<Encoding>)> = batch_sizes(&lengths)
-            .into_iter()
-            .map(|size| pending.by_ref().take(size).unzip())
-            .collect();
         // Batches run side by side: with short texts, two batches on two cores beat one
         // batch whose matrix products are split between them.
-        let embedded = batches
+        let embedded = batches(&lengths, rayon::current_num_threads())
             .into_par_iter()
-            .map(|(idx, mut batch)| {
-                pad_encodings(&mut batch, &self.padding).map_err(EmbedError::Tokenizer)?;
-                Ok(idx.into_iter().zip(self.embed_batch(&batch)?))
-            })
+            .map(|texts| self.embed_batch(&encodings[texts]))
             .collect::<Result<Vec<_>, EmbedError>>()?;
-        let mut out = vec![Vec::new(); texts.len()];
-        for (i, row) in embedded.into_iter().flatten() {
-            out[i] = row;
-        }
-        Ok(out)
+        Ok(embedded.into_iter().flatten().collect())
     }
 
-    /// Runs one padded batch (all encodings the same length) through the model.
+    /// Runs the texts of one batch through the model, their tokens one after another.
     fn embed_batch(&self, batch: &[Encoding]) -> Result<Vec<Vec<f32>>, EmbedError> {
-        let (b, l) = (batch.len(), batch[0].len());
-        let mut ids = Vec::with_capacity(b * l);
-        let mut type_ids = Vec::with_capacity(b * l);
-        let mut mask = Vec::with_capacity(b * l);
-        for e in batch {
-            ids.extend_from_slice(e.get_ids());
-            type_ids.extend_from_slice(e.get_type_ids());
-            mask.extend(e.get_attention_mask().iter().map(|&m| m as f32));
+        // A text without tokens (a tokenizer that adds no special tokens) embeds as zeros.
+        let lengths: Vec<usize> = batch.iter().map(Encoding::len).filter(|&l| l > 0).collect();
+        let mut vectors = if lengths.is_empty() {
+            Vec::new()
+        } else {
+            let mut ids = Vec::new();
+            let mut type_ids = Vec::new();
+            let mut positions = Vec::new();
+            for e in batch {
+                ids.extend_from_slice(e.get_ids());
+                type_ids.extend_from_slice(e.get_type_ids());
+                positions.extend(0..e.len() as u32);
+            }
+            let t = ids.len();
+            let tensor = |v: Vec<u32>| Tensor::from_vec(v, t, &self.device);
+            let hidden = self.model.forward(
+                &tensor(ids)?,
+                &tensor(type_ids)?,
+                &tensor(positions)?,
+                &lengths,
+            )?;
+            bert::mean_pool_normalize(&hidden, &lengths)?.to_vec2::<f32>()?
         }
-        let ids = Tensor::from_vec(ids, (b, l), &self.device)?;
-        let type_ids = Tensor::from_vec(type_ids, (b, l), &self.device)?;
-        let mask = Tensor::from_vec(mask, (b, l), &self.device)?;
-        let hidden = self.model.forward(&ids, &type_ids, &mask)?;
-        Ok(bert::mean_pool_normalize(&hidden, &mask)?.to_vec2::<f32>()?)
+        .into_iter();
+        Ok(batch
+            .iter()
+            .map(|e| match e.len() {
+                0 => vec![0.0; self.dim],
+                _ => vectors.next().unwrap_or_default(),
+            })
+            .collect())
     }
 }
 
-/// Cuts texts sorted longest first (`lengths`, in tokens) into batches: at most [`BATCH_SIZE`]
-/// texts, and padding at most a quarter of the real tokens (every text is padded to the batch's
-/// first, longest one). One long text among short ones would otherwise make the model work on
-/// padding: on the test posts (10 to 70 tokens) one batch of 32 embedded 54 posts/s, fewer than
-/// one post at a time (74/s).
-fn batch_sizes(lengths: &[usize]) -> Vec<usize> {
-    let mut sizes = Vec::new();
-    let mut rest = lengths;
-    while let Some(&longest) = rest.first() {
-        let mut real = longest;
-        let mut size = 1;
-        while let Some(&next) = rest.get(size) {
-            if size == BATCH_SIZE || (size + 1) * longest * 4 > (real + next) * 5 {
-                break;
-            }
-            real += next;
-            size += 1;
+/// Cuts texts of `lengths` tokens, in order, into consecutive batches to run side by side on
+/// `threads` threads: about the same number of tokens each, at most [`BATCH_TOKENS`] (a text
+/// longer than that is a batch of its own).
+fn batches(lengths: &[usize], threads: usize) -> Vec<std::ops::Range<usize>> {
+    let total: usize = lengths.iter().sum();
+    let per_batch = total.div_ceil(threads.max(1)).clamp(1, BATCH_TOKENS);
+    let mut out = Vec::new();
+    let (mut start, mut tokens) = (0, 0);
+    for (i, &len) in lengths.iter().enumerate() {
+        if i > start && tokens + len > per_batch {
+            out.push(start..i);
+            (start, tokens) = (i, 0);
         }
-        sizes.push(size);
-        rest = &rest[size..];
+        tokens += len;
     }
-    sizes
+    if start < lengths.len() {
+        out.push(start..lengths.len());
+    }
+    out
 }
 
 /// Reads a whole file, mapping "not found" to [`EmbedError::MissingFile`].
@@ -201,19 +194,12 @@ fn read(path: &Path) -> Result<Vec<u8>, EmbedError> {
     })
 }
 
-/// Loads `tokenizer.json`, replacing its fixed 128-token padding and
-/// truncation with no padding and truncation at [`MAX_TOKENS`]. Also returns
-/// the padding to apply per batch: to the batch's longest text
-/// (`BatchLongest`), with the pad token the file declares (BERT: `[PAD]` = 0).
-fn load_tokenizer(path: &Path) -> Result<(Tokenizer, PaddingParams), EmbedError> {
+/// Loads `tokenizer.json`, replacing its fixed 128-token padding and truncation with no
+/// padding (batches are never padded, see [`Embedder::embed`]) and truncation at
+/// [`MAX_TOKENS`].
+fn load_tokenizer(path: &Path) -> Result<Tokenizer, EmbedError> {
     let mut tokenizer =
         Tokenizer::from_bytes(read(path)?).map_err(|e| EmbedError::invalid(path, e))?;
-    let padding = PaddingParams {
-        strategy: PaddingStrategy::BatchLongest,
-        direction: PaddingDirection::Right,
-        pad_to_multiple_of: None,
-        ..tokenizer.get_padding().cloned().unwrap_or_default()
-    };
     tokenizer.with_padding(None);
     tokenizer
         .with_truncation(Some(TruncationParams {
@@ -221,7 +207,7 @@ fn load_tokenizer(path: &Path) -> Result<(Tokenizer, PaddingParams), EmbedError>
             ..TruncationParams::default()
         }))
         .map_err(|e| EmbedError::invalid(path, e))?;
-    Ok((tokenizer, padding))
+    Ok(tokenizer)
 }
 
 impl crate::matcher::Encoder for Embedder {
@@ -230,9 +216,9 @@ impl crate::matcher::Encoder for Embedder {
     }
 
     /// 1: candle's GELU; 2: our vectorised erf GELU (`gelu.rs`); 3: fused query, key and
-    /// value products (a different summation order).
+    /// value products (a different summation order); 4: texts packed without padding.
     fn revision(&self) -> u32 {
-        3
+        4
     }
 
     fn dim(&self) -> usize {

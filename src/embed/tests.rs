@@ -1,7 +1,7 @@
 //! Tests for the embedder. The reference comparison needs the real model
 //! (`scripts/fetch_model.sh`) and is skipped, with a message, when it is absent.
 
-use super::{BATCH_SIZE, EmbedError, Embedder, batch_sizes};
+use super::{BATCH_TOKENS, EmbedError, Embedder, batches};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -231,20 +231,27 @@ fn bad_tokenizer_json_is_invalid_file() {
 }
 
 #[test]
-fn batches_bound_padding_and_size() {
-    // Equal lengths: full batches.
-    assert_eq!(batch_sizes(&[20; 70]), vec![BATCH_SIZE, BATCH_SIZE, 6]);
-    // One long text is not padded against short ones: 70 + 3 * 20 real tokens would be
-    // padded to 4 * 70.
-    assert_eq!(batch_sizes(&[70, 20, 20, 20]), vec![1, 3]);
-    // Within a quarter of padding, texts share a batch: 4 * 25 = 100 <= 1.25 * 85.
-    assert_eq!(batch_sizes(&[25, 20, 20, 20]), vec![4]);
-    assert_eq!(batch_sizes(&[]), Vec::<usize>::new());
-    // Every text is in exactly one batch, whatever the lengths.
-    let lengths: Vec<usize> = (1..=200).rev().map(|i| i % 97 + 3).collect();
-    let mut sorted = lengths.clone();
-    sorted.sort_unstable_by(|a, b| b.cmp(a));
-    let sizes = batch_sizes(&sorted);
-    assert_eq!(sizes.iter().sum::<usize>(), sorted.len());
-    assert!(sizes.iter().all(|&s| (1..=BATCH_SIZE).contains(&s)));
+fn batches_share_the_tokens_between_threads_and_cover_every_text() {
+    // Two threads: two batches of about half the tokens each.
+    assert_eq!(batches(&[20, 20, 20, 20], 2), vec![0..2, 2..4]);
+    assert_eq!(batches(&[70, 20, 20, 20], 2), vec![0..1, 1..4]);
+    // One text, or one thread: one batch.
+    assert_eq!(batches(&[40], 2), vec![0..1]);
+    assert_eq!(batches(&[20, 30, 40], 1), vec![0..3]);
+    // No batch holds more than BATCH_TOKENS tokens, unless it is one longer text.
+    assert_eq!(
+        batches(&[BATCH_TOKENS, 1, BATCH_TOKENS + 5, 3], 1),
+        vec![0..1, 1..2, 2..3, 3..4]
+    );
+    assert_eq!(batches(&[], 2), Vec::<std::ops::Range<usize>>::new());
+    // Every text is in exactly one batch, in order, whatever the lengths.
+    let lengths: Vec<usize> = (1..=2000).map(|i| i % 97 + 3).collect();
+    let cut = batches(&lengths, 2);
+    assert_eq!(cut.first().unwrap().start, 0);
+    assert_eq!(cut.last().unwrap().end, lengths.len());
+    assert!(cut.windows(2).all(|w| w[0].end == w[1].start));
+    assert!(cut.iter().all(|r| {
+        let tokens: usize = lengths[r.clone()].iter().sum();
+        !r.is_empty() && (tokens <= BATCH_TOKENS || r.len() == 1)
+    }));
 }
