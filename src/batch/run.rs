@@ -24,6 +24,11 @@ use crate::matcher::{MatchOptions, MatchOutcome, Matcher};
 
 /// Most posts in a chunk.
 pub const CHUNK_POSTS: usize = 2048;
+/// Most posts in a chunk in hybrid mode. A chunk's posts through the gate are embedded
+/// together, and in a stream of mostly unrelated posts 2,048 posts hold a handful: too few
+/// texts for efficient matrix products on two cores. Four times as many posts made hybrid
+/// scoring of the benchmark tweets on the shipped knowledge base 10-15% faster, for 30 MB more.
+pub const HYBRID_CHUNK_POSTS: usize = 4 * CHUNK_POSTS;
 /// Most bytes of raw records in a chunk (a chunk closes at whichever limit comes first).
 pub const CHUNK_BYTES: usize = 16 * 1024 * 1024;
 /// Chunks read ahead of the one being scored.
@@ -54,11 +59,15 @@ pub fn score(matcher: &Matcher, config: &ScoreConfig) -> Result<Summary, BatchEr
     let progress = Progress::start(config.progress, sources.iter().map(|s| s.size).sum());
 
     let (tx, rx) = mpsc::sync_channel(CHANNEL_CHUNKS);
+    let chunk_posts = match matcher.model_id() {
+        Some(_) => HYBRID_CHUNK_POSTS,
+        None => CHUNK_POSTS,
+    };
     let reader = {
         let (sources, fields, consumed) = (sources.clone(), fields.clone(), Arc::clone(&consumed));
         thread::Builder::new()
             .name("score-reader".to_owned())
-            .spawn(move || read_inputs(&sources, &fields, &consumed, &tx))
+            .spawn(move || read_inputs(&sources, &fields, chunk_posts, &consumed, &tx))
             .map_err(|e| BatchError::io("<reader thread>", e))?
     };
     let mut run = Run {
@@ -103,10 +112,11 @@ pub fn score(matcher: &Matcher, config: &ScoreConfig) -> Result<Summary, BatchEr
 fn read_inputs(
     sources: &[Source],
     fields: &Fields,
+    chunk_posts: usize,
     consumed: &Arc<AtomicU64>,
     tx: &SyncSender<Result<Chunk, BatchError>>,
 ) {
-    let mut chunk = Chunk::with_capacity(CHUNK_POSTS);
+    let mut chunk = Chunk::with_capacity(chunk_posts);
     let mut bytes = 0;
     for (index, source) in sources.iter().enumerate() {
         let records = source
@@ -124,8 +134,8 @@ fn read_inputs(
                 Ok(record) => {
                     bytes += record.size();
                     chunk.push((index, record));
-                    if chunk.len() >= CHUNK_POSTS || bytes >= CHUNK_BYTES {
-                        let full = std::mem::replace(&mut chunk, Chunk::with_capacity(CHUNK_POSTS));
+                    if chunk.len() >= chunk_posts || bytes >= CHUNK_BYTES {
+                        let full = std::mem::replace(&mut chunk, Chunk::with_capacity(chunk_posts));
                         bytes = 0;
                         if tx.send(Ok(full)).is_err() {
                             return; // the run has stopped
