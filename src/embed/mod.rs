@@ -126,30 +126,13 @@ impl Embedder {
 
     /// Runs the texts of one batch through the model, their tokens one after another.
     fn embed_batch(&self, batch: &[Encoding]) -> Result<Vec<Vec<f32>>, EmbedError> {
-        // A text without tokens (a tokenizer that adds no special tokens) embeds as zeros.
         let lengths: Vec<usize> = batch.iter().map(Encoding::len).filter(|&l| l > 0).collect();
-        let mut vectors = if lengths.is_empty() {
-            Vec::new()
-        } else {
-            let mut ids = Vec::new();
-            let mut type_ids = Vec::new();
-            let mut positions = Vec::new();
-            for e in batch {
-                ids.extend_from_slice(e.get_ids());
-                type_ids.extend_from_slice(e.get_type_ids());
-                positions.extend(0..e.len() as u32);
-            }
-            let t = ids.len();
-            let tensor = |v: Vec<u32>| Tensor::from_vec(v, t, &self.device);
-            let hidden = self.model.forward(
-                &tensor(ids)?,
-                &tensor(type_ids)?,
-                &tensor(positions)?,
-                &lengths,
-            )?;
-            bert::mean_pool_normalize(&hidden, &lengths)?.to_vec2::<f32>()?
+        let mut vectors = match lengths.is_empty() {
+            true => Vec::new(),
+            false => self.run_packed(batch, &lengths)?,
         }
         .into_iter();
+        // A text without tokens (a tokenizer that adds no special tokens) embeds as zeros.
         Ok(batch
             .iter()
             .map(|e| match e.len() {
@@ -157,6 +140,32 @@ impl Embedder {
                 _ => vectors.next().unwrap_or_default(),
             })
             .collect())
+    }
+
+    /// The model's pooled output for the texts of `batch` with tokens, whose counts are
+    /// `lengths`.
+    fn run_packed(
+        &self,
+        batch: &[Encoding],
+        lengths: &[usize],
+    ) -> Result<Vec<Vec<f32>>, EmbedError> {
+        let mut ids = Vec::new();
+        let mut type_ids = Vec::new();
+        let mut positions = Vec::new();
+        for e in batch {
+            ids.extend_from_slice(e.get_ids());
+            type_ids.extend_from_slice(e.get_type_ids());
+            positions.extend(0..e.len() as u32);
+        }
+        let t = ids.len();
+        let tensor = |v: Vec<u32>| Tensor::from_vec(v, t, &self.device);
+        let hidden = self.model.forward(
+            &tensor(ids)?,
+            &tensor(type_ids)?,
+            &tensor(positions)?,
+            lengths,
+        )?;
+        Ok(bert::mean_pool_normalize(&hidden, lengths)?.to_vec2::<f32>()?)
     }
 }
 

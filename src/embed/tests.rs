@@ -94,7 +94,7 @@ fn many_texts_keep_input_order() {
     let Some(embedder) = load_model_or_skip("many_texts_keep_input_order") else {
         return;
     };
-    // More than one batch, lengths interleaved so sorting really reorders.
+    // More than one batch (batches are cut by tokens), lengths interleaved.
     let texts: Vec<String> = (0..70)
         .map(|i| format!("post {i} {}", "the election was stolen ".repeat(i % 7)))
         .collect();
