@@ -1,6 +1,6 @@
 //! The sentence-embedding model alone: one post at a time (what `MatchPost` pays when the gate
-//! lets a post through) and batches of 32 (what `score` and `MatchPosts` pay). Criterion prints
-//! posts/s ("elem/s"). Skips when the model is absent (`scripts/fetch_model.sh`).
+//! lets a post through) and 32 posts in one call (what `score` and `MatchPosts` pay). Criterion
+//! prints posts/s ("elem/s"). Skips when the model is absent (`scripts/fetch_model.sh`).
 //!
 //! `cargo bench --bench embed`
 
