@@ -6,7 +6,8 @@
 //! - **Streaming, bounded memory.** A reader thread reads the inputs one record at a time and
 //!   hands them over in chunks of at most [`CHUNK_POSTS`] posts ([`HYBRID_CHUNK_POSTS`] in
 //!   hybrid mode) or [`CHUNK_BYTES`] bytes, through a channel a few chunks deep. A record
-//!   longer than [`MAX_RECORD_BYTES`] is never held whole. Memory therefore depends on these constants, never on the size of the input.
+//!   longer than [`MAX_RECORD_BYTES`] is never held whole. Memory therefore depends on these
+//!   constants, never on the size of the input.
 //! - **Input order.** Each chunk is parsed and matched in parallel on a rayon pool of the run's
 //!   own (not the global one), and its results are written in the order they were read. Chunks
 //!   are taken in order, and inputs one after another, so the output lists the posts exactly as

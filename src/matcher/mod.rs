@@ -112,7 +112,7 @@ pub(crate) struct Scoring<'a> {
 pub(crate) enum Similarity<'a> {
     /// Lexical scoring: none (0).
     None,
-    /// The highest there can be (1) for every entry: with every weight positive, the scores are
+    /// The highest there can be (1) for every entry: with no weight negative, the scores are
     /// then an upper bound of what the post's embedding could give.
     Ceiling,
     /// The post's embedding against the entries'.

@@ -193,11 +193,12 @@ impl Matcher {
     }
 
     /// Whether the hybrid model could score some narrative at `min_score` or more, whatever the
-    /// post's embedding. Every weight of the model is positive and a similarity is at most 1, so
+    /// post's embedding. No weight of the model is negative and a similarity is at most 1, so
     /// scoring with every similarity at 1 bounds the real scores from above. The model also
     /// retrieves entries BM25 did not: if BM25's candidates were cut at [`CANDIDATES`], all the
     /// entries sharing a term are bounded; those sharing none have no lexical feature but the
-    /// narrative's coverage of the post, bounded here by 1.
+    /// narrative's coverage of the post and its anchoring (true for a narrative without
+    /// anchors), both bounded here by their top.
     fn model_could_match(
         &self,
         analysis: &Analysis,
@@ -207,6 +208,7 @@ impl Matcher {
     ) -> bool {
         let unshared = Overlap {
             narrative_coverage: 1.0,
+            anchored: true,
             dense: 1.0,
             dense_share: 1.0,
             ..Overlap::default()

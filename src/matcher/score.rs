@@ -195,6 +195,14 @@ mod tests {
     }
 
     #[test]
+    fn no_weight_is_negative() {
+        // The matcher's ceiling relies on it: a similarity of 1 then bounds every hybrid score.
+        for model in [CURATED, COLLECTION, CURATED_HYBRID, COLLECTION_HYBRID] {
+            assert!(model.weights.iter().all(|&w| w >= 0.0), "{model:?}");
+        }
+    }
+
+    #[test]
     fn every_lexical_gate_is_above_zero() {
         // The matcher's cheap path relies on it: a post scoring 0 lexically never needs the model.
         assert!(CURATED.gate() > 0.0 && COLLECTION.gate() > 0.0);
