@@ -8,7 +8,9 @@
 //!
 //! Threading: matrix multiplications run on rayon's global pool; the number
 //! of threads is read from `RAYON_NUM_THREADS` (default: physical cores).
-//! `RAYON_NUM_THREADS=1` makes every matmul single-threaded.
+//! `RAYON_NUM_THREADS=1` makes every matmul single-threaded. Element-wise
+//! operations run on candle's own pool of `CANDLE_NUM_THREADS` threads, which
+//! the `counterclaim` binary sets to 1 (see `main`).
 
 mod bert;
 mod error;
