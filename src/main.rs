@@ -207,8 +207,8 @@ fn main() -> anyhow::Result<()> {
     // candle runs element-wise operations on a pool of its own, whose workers spin while they
     // wait. The model's batches already run side by side on rayon's threads (see `embed`), and
     // the spinning took 12% of the cycles of hybrid scoring on two cores; without that pool,
-    // hybrid `score` ran 7-15% faster with the same output. `CANDLE_NUM_THREADS` set by the
-    // user still wins.
+    // hybrid `score` ran 10-16% faster with the same output (docs/quality.md).
+    // `CANDLE_NUM_THREADS` set by the user still wins.
     if std::env::var_os("CANDLE_NUM_THREADS").is_none() {
         // SAFETY: no other thread exists yet to read the environment concurrently.
         unsafe { std::env::set_var("CANDLE_NUM_THREADS", "1") };

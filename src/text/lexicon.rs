@@ -35,10 +35,6 @@ pub(crate) const EXCLUDED_MISSPELLINGS: &[&str] = &[
 
 const ENGLISH_WORDS: &str = include_str!("english_words.txt");
 
-/// rustc's fast hasher: lookups are on the hot path of segmentation, and SipHash's DoS
-/// resistance is not needed for a fixed, trusted key set.
-pub(crate) type FxBuild = rustc_hash::FxBuildHasher;
-
 struct EnglishList {
     costs: WordMap<f32>,
     /// The words, in rank order.

@@ -23,7 +23,7 @@ use std::collections::HashMap;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
-use super::lexicon::FxBuild;
+use rustc_hash::FxBuildHasher;
 
 /// Whether `c` is an invisible format character that [`strip_invisible`] removes.
 pub(crate) fn is_invisible(c: char) -> bool {
@@ -154,7 +154,7 @@ thread_local! {
     /// Folding one character (property lookups, lowercase tables and, above
     /// all, the skeleton's two normalisations) dominates the cost of non-Latin
     /// text, while a post repeats the same few characters.
-    static FOLD_CACHE: RefCell<HashMap<(char, bool), FoldedChar, FxBuild>> = RefCell::default();
+    static FOLD_CACHE: RefCell<HashMap<(char, bool), FoldedChar, FxBuildHasher>> = RefCell::default();
 }
 
 fn fold_char_cached(c: char, lowercase: bool) -> FoldedChar {
