@@ -92,14 +92,14 @@ pub(super) struct Output {
 }
 
 enum Sink {
-    Jsonl(BufWriter<Box<dyn Write>>),
-    Csv(Box<csv::Writer<Box<dyn Write>>>),
+    Jsonl(BufWriter<Box<dyn Write + Send>>),
+    Csv(Box<csv::Writer<Box<dyn Write + Send>>>),
 }
 
 impl Output {
     /// Creates (truncates) `path`, or writes to standard output when `None`.
     pub fn create(path: Option<&Path>, format: OutputFormat) -> Result<Self, BatchError> {
-        let (name, writer): (PathBuf, Box<dyn Write>) = match path {
+        let (name, writer): (PathBuf, Box<dyn Write + Send>) = match path {
             None => ("<stdout>".into(), Box::new(io::stdout())),
             Some(p) => {
                 let file = File::create(p).map_err(|e| BatchError::io(p, e))?;

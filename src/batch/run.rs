@@ -1,6 +1,6 @@
 //! The pipeline: a reader thread splits the inputs into chunks of raw records; the calling
-//! thread has each chunk parsed and matched in parallel on the run's pool, then writes the
-//! results in input order and takes the next chunk. The channel between them is
+//! thread has each chunk parsed and matched in parallel on the run's pool while the results of
+//! the chunk before are written, in input order. The channel between them is
 //! [`CHANNEL_CHUNKS`] deep, so reading (and decompressing) overlaps scoring while memory stays
 //! bounded.
 
@@ -232,23 +232,40 @@ struct Run<'a> {
 }
 
 impl Run<'_> {
+    /// Scores each chunk while the one before it is written: writing is a small part of a
+    /// run, but done between chunks it left the scoring threads idle.
     fn consume(
         &mut self,
         pool: &rayon::ThreadPool,
         rx: Receiver<Result<Chunk, BatchError>>,
     ) -> Result<(), BatchError> {
         let keep_record = self.errors.is_some();
+        let (matcher, options, fields) = (self.matcher, self.options, self.fields);
+        let mut scored: Option<(Chunk, Vec<Verdict>)> = None;
         for chunk in rx {
-            let chunk = chunk?;
-            let (matcher, options, fields) = (self.matcher, self.options, self.fields);
-            let verdicts: Vec<Verdict> =
-                pool.install(|| score_chunk(matcher, options, fields, keep_record, &chunk));
-            for ((input, raw), verdict) in chunk.iter().zip(verdicts) {
-                self.record(*input, raw.line, verdict)?;
-            }
-            let bytes = self.consumed.load(Ordering::Relaxed);
-            self.progress.update(self.tally.posts_read(), bytes);
+            let chunk = match chunk {
+                Ok(chunk) => chunk,
+                // The records read before the error are written first.
+                Err(e) => return scored.map_or(Ok(()), |s| self.write_chunk(s)).and(Err(e)),
+            };
+            let (verdicts, written) = pool.install(|| {
+                rayon::join(
+                    || score_chunk(matcher, options, fields, keep_record, &chunk),
+                    || scored.take().map_or(Ok(()), |s| self.write_chunk(s)),
+                )
+            });
+            written?;
+            scored = Some((chunk, verdicts));
         }
+        scored.map_or(Ok(()), |s| self.write_chunk(s))
+    }
+
+    fn write_chunk(&mut self, (chunk, verdicts): (Chunk, Vec<Verdict>)) -> Result<(), BatchError> {
+        for ((input, raw), verdict) in chunk.iter().zip(verdicts) {
+            self.record(*input, raw.line, verdict)?;
+        }
+        let bytes = self.consumed.load(Ordering::Relaxed);
+        self.progress.update(self.tally.posts_read(), bytes);
         Ok(())
     }
 

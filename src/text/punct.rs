@@ -23,21 +23,27 @@ pub(crate) fn clean_punctuation(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
     let mut prev: Option<char> = None;
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        let next = chars.peek().copied();
-        let kept = if is_word_char(c) {
-            Some(c)
+    let mut rest = s;
+    while let Some(c) = rest.chars().next() {
+        // A run of ASCII letters and digits, most of any post, is kept whole.
+        let run = rest
+            .bytes()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .unwrap_or(rest.len());
+        let (token, after) = rest.split_at(run.max(c.len_utf8()));
+        let next = after.chars().next();
+        let kept = if run > 0 || is_word_char(c) {
+            Some(token)
         } else if matches!(c, '\'' | '’' | '`' | '´')
             && prev.is_some_and(is_letter)
             && next.is_some_and(is_letter)
         {
-            Some('\'')
+            Some("'")
         } else if matches!(c, '.' | ',')
             && prev.is_some_and(|p| p.is_ascii_digit())
             && next.is_some_and(|n| n.is_ascii_digit())
         {
-            Some(c)
+            Some(token)
         } else {
             None
         };
@@ -47,11 +53,12 @@ pub(crate) fn clean_punctuation(s: &str) -> String {
                     out.push(' ');
                 }
                 pending_space = false;
-                out.push(k);
+                out.push_str(k);
             }
             None => pending_space = true,
         }
-        prev = Some(c);
+        prev = token.chars().next_back();
+        rest = after;
     }
     out
 }

@@ -96,22 +96,33 @@ pub(crate) fn fold_cow(s: &str, lowercase: bool) -> Cow<'_, str> {
     // Most non-ASCII posts (precomposed accents, emoji) are already in NFKC;
     // the quick check avoids running the normaliser over them.
     if unicode_normalization::is_nfkc_quick(s.chars()) == IsNormalized::Yes {
-        Cow::Owned(fold_chars(s.chars(), s.len(), lowercase))
+        Cow::Owned(fold_nfkc(s, lowercase))
     } else {
-        Cow::Owned(fold_chars(s.nfkc(), s.len(), lowercase))
+        Cow::Owned(fold_nfkc(&s.nfkc().collect::<String>(), lowercase))
     }
 }
 
-fn fold_chars(chars: impl Iterator<Item = char>, len_hint: usize, lowercase: bool) -> String {
-    let mut out = String::with_capacity(len_hint + 8);
+/// Folds text already in NFKC. Runs of ASCII, most of nearly every post, are copied whole.
+fn fold_nfkc(s: &str, lowercase: bool) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
     let mut after_mapped = false;
     let mut needs_nfc = false;
-    for c in chars {
-        if c.is_ascii() {
-            out.push(if lowercase { c.to_ascii_lowercase() } else { c });
+    let mut rest = s;
+    while !rest.is_empty() {
+        let ascii = rest.bytes().position(|b| !b.is_ascii()).unwrap_or(rest.len());
+        if ascii > 0 {
+            let start = out.len();
+            out.push_str(&rest[..ascii]);
+            if lowercase {
+                out[start..].make_ascii_lowercase();
+            }
             after_mapped = false;
-            continue;
+            rest = &rest[ascii..];
         }
+        let Some(c) = rest.chars().next() else {
+            break;
+        };
+        rest = &rest[c.len_utf8()..];
         // A mapped base letter followed by a combining mark must be recomposed.
         if after_mapped && unicode_normalization::char::canonical_combining_class(c) != 0 {
             needs_nfc = true;
