@@ -72,12 +72,20 @@ impl Matcher {
                 found.push((term, i));
                 continue;
             }
-            let corrected = self.correct(word);
-            if let Some(c) = corrected {
-                corrections.push((i, c));
+            if self.word_cache.append(lang, word, i, &mut found) {
+                continue;
             }
+            let corrected = self.correct(word);
+            let from = found.len();
             for (term, _) in self.index.analyze(corrected.unwrap_or(word), lang) {
                 found.push((WordTerm::of(&self.terms, lang, &term), i));
+            }
+            match corrected {
+                Some(c) => corrections.push((i, c)),
+                None => {
+                    let terms = found[from..].iter().map(|&(t, _)| t);
+                    self.word_cache.insert(lang, word, terms);
+                }
             }
         }
         let keys: Vec<u64> = found.iter().filter_map(|(t, _)| t.key()).collect();

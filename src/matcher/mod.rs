@@ -37,7 +37,7 @@ pub use score::{DEFAULT_THRESHOLD, FEATURES};
 use score::{ScoreModel, ratio};
 use spell::Corrector;
 pub use stance::Stance;
-use words::WordTable;
+use words::{WordCache, WordTable};
 
 /// How many entries BM25 retrieval hands to the scorer.
 const CANDIDATES: usize = 20;
@@ -192,6 +192,7 @@ pub struct Matcher {
     lexicon: Lexicon,
     corrector: Corrector,
     words: WordTable,
+    word_cache: WordCache,
 }
 
 impl Matcher {
@@ -262,6 +263,7 @@ impl Matcher {
             lexicon,
             corrector,
             words,
+            word_cache: WordCache::default(),
         })
     }
 

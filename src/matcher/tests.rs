@@ -178,3 +178,34 @@ proptest! {
         prop_assert!(outcome.matches.len() <= limits::DEFAULT_MAX_MATCHES);
     }
 }
+
+#[test]
+fn words_remembered_by_the_cache_analyse_as_the_first_time() {
+    // A matcher of its own: the shared one's cache depends on the tests run before.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("index");
+    let m = Matcher::new(Arc::new(KnowledgeBase::load(&dir).unwrap()), None).unwrap();
+    let post =
+        "It's 2020 and Pelosi's balots can't be counted, says @SpeakerPelosi in 58,000 tweets";
+    let analyse = || {
+        let a = m.analyze(post, None).unwrap();
+        (
+            a.known.clone(),
+            a.term_ids.clone(),
+            a.weight,
+            a.bigrams.clone(),
+            a.corrected_text(),
+        )
+    };
+    let first = analyse();
+    let mut found = Vec::new();
+    assert!(
+        m.word_cache.append(Lang::En, "2020", 0, &mut found),
+        "numbers are remembered"
+    );
+    assert!(
+        !m.word_cache.append(Lang::En, "balots", 0, &mut found),
+        "corrections are not"
+    );
+    assert_eq!(analyse(), first);
+    assert!(first.4.contains("ballots"), "{}", first.4);
+}

@@ -109,7 +109,10 @@ fn fold_nfkc(s: &str, lowercase: bool) -> String {
     let mut needs_nfc = false;
     let mut rest = s;
     while !rest.is_empty() {
-        let ascii = rest.bytes().position(|b| !b.is_ascii()).unwrap_or(rest.len());
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
         if ascii > 0 {
             let start = out.len();
             out.push_str(&rest[..ascii]);
