@@ -11,10 +11,14 @@
 //! The English list (`english_words.txt`, see its header and the module
 //! docs of `text`) is parsed once into a static [`WordMap`] of costs (and a
 //! list of the words, which borrow the embedded text), so
-//! [`Lexicon::english`] is cheap and never copies it.
+//! [`Lexicon::english`] is cheap and never copies it. Adding knowledge-base
+//! words copies it once, so that every word costs one lookup whichever list
+//! it comes from: segmentation asks for the cost of every piece of every
+//! hashtag, and a second lookup in a map of domain words was a twentieth of
+//! lexical scoring.
 
 use std::fmt;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use super::WordMap;
 
@@ -35,8 +39,16 @@ pub(crate) const EXCLUDED_MISSPELLINGS: &[&str] = &[
 
 const ENGLISH_WORDS: &str = include_str!("english_words.txt");
 
+/// What the lexicon knows of a word.
+#[derive(Clone, Copy)]
+struct Known {
+    cost: f32,
+    /// Whether the word is in the English list (it may be a knowledge-base word too).
+    english: bool,
+}
+
 struct EnglishList {
-    costs: WordMap<f32>,
+    costs: Arc<WordMap<Known>>,
     /// The words, in rank order.
     words: Vec<&'static str>,
     max_len: usize,
@@ -53,12 +65,13 @@ static ENGLISH: LazyLock<EnglishList> = LazyLock::new(|| {
         .filter(|w| !EXCLUDED_MISSPELLINGS.contains(w) && !has_triple(w));
     for (rank, word) in words.enumerate() {
         max_len = max_len.max(word.len());
-        if costs.insert_new(word, (rank as f32 + 2.0).ln() + WORD_COST) {
+        let cost = (rank as f32 + 2.0).ln() + WORD_COST;
+        if costs.insert_new(word, Known { cost, english: true }) {
             in_order.push(word);
         }
     }
     EnglishList {
-        costs,
+        costs: Arc::new(costs),
         words: in_order,
         max_len,
     }
@@ -82,17 +95,18 @@ pub(crate) fn has_triple(word: &str) -> bool {
 /// (lower = more likely). Built from an embedded English word list plus the
 /// knowledge base's own vocabulary (KB words are preferred: they are what we
 /// want to find).
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Lexicon {
-    domain: WordMap<()>,
-    domain_max_len: usize,
+    /// Every known word, English or from the knowledge base.
+    words: Arc<WordMap<Known>>,
+    max_len: usize,
 }
 
 impl fmt::Debug for Lexicon {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Lexicon")
             .field("english_words", &ENGLISH.costs.len())
-            .field("domain_words", &self.domain.len())
+            .field("words", &self.words.len())
             .finish()
     }
 }
@@ -100,8 +114,10 @@ impl fmt::Debug for Lexicon {
 impl Lexicon {
     /// The embedded English list only.
     pub fn english() -> Lexicon {
-        LazyLock::force(&ENGLISH);
-        Lexicon::default()
+        Lexicon {
+            words: Arc::clone(&ENGLISH.costs),
+            max_len: ENGLISH.max_len,
+        }
     }
 
     /// Adds knowledge-base words (lowercased) with a low cost. Each item is
@@ -117,8 +133,14 @@ impl Lexicon {
                 if word.chars().count() < 2 || has_triple(&word) {
                     continue;
                 }
-                self.domain_max_len = self.domain_max_len.max(word.len());
-                self.domain.insert(&word, ());
+                let words = Arc::make_mut(&mut self.words);
+                let english = words.get(&word).is_some_and(|k| k.english);
+                let known = Known {
+                    cost: DOMAIN_COST,
+                    english,
+                };
+                words.insert(&word, known);
+                self.max_len = self.max_len.max(word.len());
             }
         }
         self
@@ -137,7 +159,7 @@ impl Lexicon {
     /// Whether `word` (any case) is in the embedded English list. The spell
     /// corrector uses this to leave real words such as "ballet" alone.
     pub fn is_english_word(&self, word: &str) -> bool {
-        self.with_lower(word, |w| ENGLISH.costs.contains(w))
+        self.with_lower(word, |w| self.words.get(w).is_some_and(|k| k.english))
     }
 
     fn with_lower(&self, word: &str, f: impl Fn(&str) -> bool) -> bool {
@@ -150,16 +172,12 @@ impl Lexicon {
 
     /// Cost of an already-lowercase word, `None` if unknown.
     pub(crate) fn cost(&self, word: &str) -> Option<f32> {
-        if self.domain.contains(word) {
-            Some(DOMAIN_COST)
-        } else {
-            ENGLISH.costs.get(word).copied()
-        }
+        self.words.get(word).map(|k| k.cost)
     }
 
     /// Length in bytes of the longest known word (bounds segmentation work).
     pub(crate) fn max_word_len(&self) -> usize {
-        ENGLISH.max_len.max(self.domain_max_len)
+        self.max_len
     }
 }
 
@@ -213,7 +231,10 @@ mod tests {
         assert_eq!(lex.cost("dominion"), Some(DOMAIN_COST));
         assert!(!lex.contains("zzz"));
         assert!(lex.cost("x").unwrap() > DOMAIN_COST);
-        assert!(format!("{lex:?}").contains("domain_words: 3"));
+        let english = Lexicon::english();
+        let new = ["rigged", "dominion", "mail-in"].into_iter().filter(|w| !english.contains(w));
+        assert_eq!(lex.words.len(), english.words.len() + new.count());
+        assert!(english.cost("rigged").is_none(), "the English list is not changed");
     }
 
     #[test]
