@@ -10,16 +10,14 @@
 //!
 //! Words outside the table (numbers, names, contractions: about one word in ten of the
 //! benchmark tweets) took a fifth of lexical scoring. Each thread remembers what analysis made
-//! of the last [`CACHED_WORDS`] of them in the [`WordCache`].
+//! of the last of them in the [`WordCache`].
 
-use std::cell::RefCell;
 use std::hash::BuildHasher;
 
 use rustc_hash::FxBuildHasher;
-use thread_local::ThreadLocal;
 
 use super::entries::{TermId, Terms};
-use crate::text::{Lang, WordMap};
+use crate::text::{Lang, WordMap, WordMemo};
 
 /// What analysis makes of one word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,24 +101,12 @@ impl WordTable {
     }
 }
 
-/// Words each thread remembers in a [`WordCache`]; when full, it starts again empty.
-pub const CACHED_WORDS: usize = 16_384;
-/// Longer words are not remembered, so that a cache stays under about a megabyte per thread.
-const CACHED_WORD_BYTES: usize = 24;
-
-/// What analysis made of the words the [`WordTable`] lacks, remembered per thread (no locks):
-/// only words analysed without a spelling correction, since a correction borrows from the
-/// corrector. A value is what the full path computes for the word, so the cache changes no
-/// result.
+/// What analysis made of the words the [`WordTable`] lacks, remembered per thread: only words
+/// analysed without a spelling correction, since a correction borrows from the corrector. A
+/// value is what the full path computes for the word, so the cache changes no result.
 #[derive(Default)]
 pub struct WordCache {
-    threads: ThreadLocal<RefCell<Remembered>>,
-}
-
-#[derive(Default)]
-struct Remembered {
-    by_lang: [WordMap<Box<[WordTerm]>>; 2],
-    words: usize,
+    by_lang: [WordMemo<Box<[WordTerm]>>; 2],
 }
 
 impl WordCache {
@@ -133,29 +119,14 @@ impl WordCache {
         at: usize,
         found: &mut Vec<(WordTerm, usize)>,
     ) -> bool {
-        let Some(cache) = self.threads.get() else {
-            return false;
-        };
-        match cache.borrow().by_lang[lang as usize].get(word) {
-            Some(terms) => {
-                found.extend(terms.iter().map(|&t| (t, at)));
-                true
-            }
-            None => false,
-        }
+        self.by_lang[lang as usize]
+            .with(word, |terms| found.extend(terms.iter().map(|&t| (t, at))))
+            .is_some()
     }
 
     /// Remembers the terms of `word`.
     pub fn insert(&self, lang: Lang, word: &str, terms: impl Iterator<Item = WordTerm>) {
-        if word.len() > CACHED_WORD_BYTES {
-            return;
-        }
-        let mut cache = self.threads.get_or_default().borrow_mut();
-        if cache.words == CACHED_WORDS {
-            *cache = Remembered::default();
-        }
-        cache.words += 1;
-        cache.by_lang[lang as usize].insert(word, terms.collect());
+        self.by_lang[lang as usize].insert(word, terms.collect());
     }
 }
 
@@ -174,7 +145,7 @@ mod tests {
     }
 
     #[test]
-    fn the_cache_remembers_per_language_and_stays_bounded() {
+    fn the_cache_remembers_terms_per_language() {
         let cache = WordCache::default();
         let mut found = Vec::new();
         assert!(!cache.append(Lang::En, "it's", 0, &mut found));
@@ -186,23 +157,5 @@ mod tests {
         assert!(cache.append(Lang::En, "it's", 4, &mut found));
         assert_eq!(found, [(WordTerm::Stop, 4), (WordTerm::Known(7), 4)]);
         assert!(!cache.append(Lang::Es, "it's", 0, &mut found));
-
-        let long = "x".repeat(CACHED_WORD_BYTES + 1);
-        cache.insert(Lang::En, &long, [].into_iter());
-        assert!(!cache.append(Lang::En, &long, 0, &mut found));
-
-        for i in 1..CACHED_WORDS {
-            cache.insert(Lang::En, &format!("w{i}"), [].into_iter());
-        }
-        assert!(
-            cache.append(Lang::En, "it's", 0, &mut found),
-            "full, not yet emptied"
-        );
-        cache.insert(Lang::En, "one-more", [].into_iter());
-        assert!(
-            !cache.append(Lang::En, "it's", 0, &mut found),
-            "emptied when full"
-        );
-        assert!(cache.append(Lang::En, "one-more", 0, &mut found));
     }
 }

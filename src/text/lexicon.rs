@@ -20,7 +20,7 @@
 use std::fmt;
 use std::sync::{Arc, LazyLock};
 
-use super::WordMap;
+use super::{WordMap, WordMemo};
 
 /// Cost added to every word: makes fewer, longer words win over many short ones.
 pub(crate) const WORD_COST: f32 = 3.0;
@@ -66,7 +66,13 @@ static ENGLISH: LazyLock<EnglishList> = LazyLock::new(|| {
     for (rank, word) in words.enumerate() {
         max_len = max_len.max(word.len());
         let cost = (rank as f32 + 2.0).ln() + WORD_COST;
-        if costs.insert_new(word, Known { cost, english: true }) {
+        if costs.insert_new(
+            word,
+            Known {
+                cost,
+                english: true,
+            },
+        ) {
             in_order.push(word);
         }
     }
@@ -100,6 +106,8 @@ pub struct Lexicon {
     /// Every known word, English or from the knowledge base.
     words: Arc<WordMap<Known>>,
     max_len: usize,
+    /// Hashtag pieces split with these words (see `segment::tag_words`); `None`: kept whole.
+    pub(crate) tag_splits: Arc<WordMemo<Option<Box<str>>>>,
 }
 
 impl fmt::Debug for Lexicon {
@@ -117,6 +125,7 @@ impl Lexicon {
         Lexicon {
             words: Arc::clone(&ENGLISH.costs),
             max_len: ENGLISH.max_len,
+            tag_splits: Arc::default(),
         }
     }
 
@@ -125,6 +134,7 @@ impl Lexicon {
     /// one character and words with a tripled character are skipped (they
     /// would make segmentation and squeezing unstable).
     pub fn with_domain_words<'a>(mut self, words: impl IntoIterator<Item = &'a str>) -> Lexicon {
+        self.tag_splits = Arc::default();
         for item in words {
             for raw in item.split_whitespace() {
                 let word = raw
@@ -232,9 +242,14 @@ mod tests {
         assert!(!lex.contains("zzz"));
         assert!(lex.cost("x").unwrap() > DOMAIN_COST);
         let english = Lexicon::english();
-        let new = ["rigged", "dominion", "mail-in"].into_iter().filter(|w| !english.contains(w));
+        let new = ["rigged", "dominion", "mail-in"]
+            .into_iter()
+            .filter(|w| !english.contains(w));
         assert_eq!(lex.words.len(), english.words.len() + new.count());
-        assert!(english.cost("rigged").is_none(), "the English list is not changed");
+        assert!(
+            english.cost("rigged").is_none(),
+            "the English list is not changed"
+        );
     }
 
     #[test]

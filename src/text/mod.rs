@@ -82,7 +82,7 @@ pub use segment::split_hashtags;
 pub use spaced::join_spaced_letters;
 pub use squeeze::squeeze_elongations;
 pub use unicode::{fold_unicode, strip_invisible};
-pub(crate) use word_map::WordMap;
+pub(crate) use word_map::{WordMap, WordMemo};
 
 /// Language of a post or knowledge-base text, as far as analysis is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -5,8 +5,13 @@
 //! pointer to another allocation and compare there: that chase was three quarters of the word
 //! table's lookup time, itself a seventh of lexical scoring. Longer words are keyed by the
 //! string.
+//!
+//! [`WordMemo`] is a bounded, per-thread [`WordMap`] for remembering work done on words.
+
+use std::cell::RefCell;
 
 use rustc_hash::FxHashMap;
+use thread_local::ThreadLocal;
 
 #[derive(Clone)]
 pub struct WordMap<V> {
@@ -77,6 +82,61 @@ impl<V> WordMap<V> {
     }
 }
 
+/// Words each thread remembers in a [`WordMemo`]; when full, it starts again empty.
+pub const MEMO_WORDS: usize = 16_384;
+/// Longer words are not remembered, which bounds a memo to about a megabyte per thread.
+pub const MEMO_WORD_BYTES: usize = 32;
+
+/// What was computed for words, remembered per thread (no locks) for the last
+/// [`MEMO_WORDS`] words of up to [`MEMO_WORD_BYTES`] bytes. For work that a stream of posts
+/// repeats: names, numbers, hashtags.
+pub struct WordMemo<V: Send> {
+    threads: ThreadLocal<RefCell<Remembered<V>>>,
+}
+
+struct Remembered<V> {
+    map: WordMap<V>,
+    words: usize,
+}
+
+impl<V: Send> Default for WordMemo<V> {
+    fn default() -> Self {
+        Self {
+            threads: ThreadLocal::new(),
+        }
+    }
+}
+
+impl<V: Send> WordMemo<V> {
+    /// `f` of the value remembered for `word` by this thread, if any.
+    pub fn with<R>(&self, word: &str, f: impl FnOnce(&V) -> R) -> Option<R> {
+        let remembered = self.threads.get()?.borrow();
+        remembered.map.get(word).map(f)
+    }
+
+    /// Remembers `value` for `word` in this thread (unless the word is too long).
+    pub fn insert(&self, word: &str, value: V) {
+        if word.len() > MEMO_WORD_BYTES {
+            return;
+        }
+        let mut remembered = self
+            .threads
+            .get_or(|| {
+                RefCell::new(Remembered {
+                    map: WordMap::default(),
+                    words: 0,
+                })
+            })
+            .borrow_mut();
+        if remembered.words == MEMO_WORDS {
+            remembered.map = WordMap::default();
+            remembered.words = 0;
+        }
+        remembered.words += 1;
+        remembered.map.insert(word, value);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,5 +163,28 @@ mod tests {
         }
         assert!(!map.insert_new("ab", 9) && map.get("ab") == Some(&0));
         assert!(map.insert_new("abc", 9) && map.get("abc") == Some(&9));
+    }
+
+    #[test]
+    fn a_memo_is_per_thread_and_bounded() {
+        let memo = WordMemo::default();
+        assert_eq!(memo.with("it's", |v| *v), None);
+        memo.insert("it's", 1);
+        assert_eq!(memo.with("it's", |v| *v), Some(1));
+        std::thread::scope(|s| {
+            s.spawn(|| assert_eq!(memo.with("it's", |v| *v), None, "another thread's"));
+        });
+
+        let long = "x".repeat(MEMO_WORD_BYTES + 1);
+        memo.insert(&long, 2);
+        assert_eq!(memo.with(&long, |v| *v), None);
+
+        for i in 1..MEMO_WORDS {
+            memo.insert(&format!("w{i}"), 3);
+        }
+        assert_eq!(memo.with("it's", |v| *v), Some(1), "full, not yet emptied");
+        memo.insert("one-more", 4);
+        assert_eq!(memo.with("it's", |v| *v), None, "emptied when full");
+        assert_eq!(memo.with("one-more", |v| *v), Some(4));
     }
 }
