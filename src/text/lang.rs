@@ -121,17 +121,7 @@ static POINTS: LazyLock<FxHashMap<&'static str, (u32, u32)>> = LazyLock::new(|| 
 pub fn detect_lang(s: &str) -> Lang {
     let mut es = 0u32;
     let mut en = 0u32;
-    for c in s.chars() {
-        es += match c {
-            'ñ' | 'Ñ' | '¿' | '¡' => 2,
-            'á' | 'é' | 'í' | 'ó' | 'ú' | 'Á' | 'É' | 'Í' | 'Ó' | 'Ú' => 1,
-            _ => 0,
-        };
-    }
-    for word in s
-        .split(|c: char| !c.is_alphabetic())
-        .filter(|w| !w.is_empty())
-    {
+    let mut word_points = |word: &str| {
         let lower;
         let word = if word.chars().any(char::is_uppercase) {
             lower = word.to_lowercase();
@@ -143,11 +133,48 @@ pub fn detect_lang(s: &str) -> Lang {
             es += s;
             en += e;
         }
+    };
+    // One pass over the words (runs of letters): ASCII bytes are taken as they are, and only
+    // other characters are decoded (and scored as letters).
+    let mut letters = 0;
+    let mut word_start = None;
+    let mut i = 0;
+    while i < s.len() {
+        let b = s.as_bytes()[i];
+        let (alphabetic, len) = if b.is_ascii() {
+            (b.is_ascii_alphabetic(), 1)
+        } else if let Some(c) = s[i..].chars().next() {
+            letters += spanish_letter_points(c);
+            (c.is_alphabetic(), c.len_utf8())
+        } else {
+            break;
+        };
+        match (alphabetic, word_start) {
+            (true, None) => word_start = Some(i),
+            (false, Some(start)) => {
+                word_points(&s[start..i]);
+                word_start = None;
+            }
+            _ => {}
+        }
+        i += len;
     }
+    if let Some(start) = word_start {
+        word_points(&s[start..]);
+    }
+    es += letters;
     if es >= 2 && es > en {
         Lang::Es
     } else {
         Lang::En
+    }
+}
+
+fn spanish_letter_points(c: char) -> u32 {
+    match c {
+        'ñ' | 'Ñ' | '¿' | '¡' => 2,
+        'á' | 'é' | 'í' | 'ó' | 'ú' | 'Á' | 'É' | 'Í' | 'Ó' | 'Ú' => 1,
+        _ => 0,
     }
 }
 
