@@ -106,7 +106,7 @@ pub struct Lexicon {
     /// Every known word, English or from the knowledge base.
     words: Arc<WordMap<Known>>,
     max_len: usize,
-    /// Hashtag pieces split with these words (see `segment::tag_words`); `None`: kept whole.
+    /// Hashtag pieces split with these words (see `segment::push_tag_words`); `None`: kept whole.
     pub(crate) tag_splits: Arc<WordMemo<Option<Box<str>>>>,
 }
 

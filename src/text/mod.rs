@@ -49,7 +49,8 @@
 //! a release build). Non-ASCII text skips the normaliser when it is already
 //! in NFKC, and per-character look-alike folding is cached per thread.
 //! Segmentation runs a small dynamic programme only on hashtags,
-//! letter-spaced runs and leetspeak compounds.
+//! letter-spaced runs and leetspeak compounds, and each thread remembers the
+//! hashtag pieces it split (a `WordMemo` in the [`Lexicon`]).
 //!
 //! **Word list.** [`Lexicon::english`] embeds `english_words.txt`: the 30,000
 //! most frequent alphabetic words of Peter Norvig's counts from the Google Web

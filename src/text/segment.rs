@@ -150,12 +150,12 @@ pub(crate) fn split_hashtags_cow<'a>(s: &'a str, lex: &Lexicon) -> Cow<'a, str> 
             continue;
         }
         out.push_str(&s[copied..i]);
-        for (i, piece) in rest[..body_len]
+        for (n, piece) in rest[..body_len]
             .split('_')
             .flat_map(camel_pieces)
             .enumerate()
         {
-            if i > 0 {
+            if n > 0 {
                 out.push(' ');
             }
             let lower = piece.to_lowercase();
