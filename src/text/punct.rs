@@ -30,22 +30,20 @@ pub(crate) fn clean_punctuation(s: &str) -> String {
             .bytes()
             .position(|b| !b.is_ascii_alphanumeric())
             .unwrap_or(rest.len());
-        let (token, after) = rest.split_at(run.max(c.len_utf8()));
-        let next = after.chars().next();
-        let kept = if run > 0 || is_word_char(c) {
-            Some(token)
-        } else if matches!(c, '\'' | '’' | '`' | '´')
-            && prev.is_some_and(is_letter)
-            && next.is_some_and(is_letter)
-        {
-            Some("'")
-        } else if matches!(c, '.' | ',')
-            && prev.is_some_and(|p| p.is_ascii_digit())
-            && next.is_some_and(|n| n.is_ascii_digit())
-        {
-            Some(token)
+        let (kept, len, last) = if run > 0 {
+            (
+                Some(&rest[..run]),
+                run,
+                char::from(rest.as_bytes()[run - 1]),
+            )
         } else {
-            None
+            let len = c.len_utf8();
+            let kept = if is_word_char(c) {
+                Some(&rest[..len])
+            } else {
+                kept_punctuation(c, prev, &rest[len..])
+            };
+            (kept, len, c)
         };
         match kept {
             Some(k) => {
@@ -57,10 +55,28 @@ pub(crate) fn clean_punctuation(s: &str) -> String {
             }
             None => pending_space = true,
         }
-        prev = token.chars().next_back();
-        rest = after;
+        prev = Some(last);
+        rest = &rest[len..];
     }
     out
+}
+
+/// What a character that is not a word character becomes: an apostrophe between letters, a
+/// `.` or `,` between digits, or `None` (a word break), given the characters around it.
+fn kept_punctuation(c: char, prev: Option<char>, after: &str) -> Option<&'static str> {
+    let next = || after.chars().next();
+    match c {
+        '\'' | '’' | '`' | '´' if prev.is_some_and(is_letter) && next().is_some_and(is_letter) => {
+            Some("'")
+        }
+        '.' | ','
+            if prev.is_some_and(|p| p.is_ascii_digit())
+                && next().is_some_and(|n| n.is_ascii_digit()) =>
+        {
+            Some(if c == '.' { "." } else { "," })
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]
