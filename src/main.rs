@@ -367,9 +367,18 @@ fn matcher(args: &KbArgs) -> anyhow::Result<Matcher> {
     Ok(matcher)
 }
 
+/// Threads per core that may match posts at once in the server (tokio's blocking pool, which
+/// would otherwise grow to 512). Matching is CPU-bound, so more would add no speed, and each
+/// thread that matches keeps word memos of a few megabytes (`text::WordMemo`).
+const MATCHING_THREADS_PER_CORE: usize = 4;
+
 fn serve(addr: SocketAddr, args: &KbArgs) -> anyhow::Result<()> {
     let matcher = Arc::new(matcher(args)?);
-    let runtime = tokio::runtime::Runtime::new()?;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(MATCHING_THREADS_PER_CORE * cores)
+        .build()?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(addr)
             .await
