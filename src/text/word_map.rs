@@ -91,12 +91,7 @@ pub const MEMO_WORD_BYTES: usize = 32;
 /// [`MEMO_WORDS`] words of up to [`MEMO_WORD_BYTES`] bytes. For work that a stream of posts
 /// repeats: names, numbers, hashtags.
 pub struct WordMemo<V: Send> {
-    threads: ThreadLocal<RefCell<Remembered<V>>>,
-}
-
-struct Remembered<V> {
-    map: WordMap<V>,
-    words: usize,
+    threads: ThreadLocal<RefCell<WordMap<V>>>,
 }
 
 impl<V: Send> Default for WordMemo<V> {
@@ -110,8 +105,7 @@ impl<V: Send> Default for WordMemo<V> {
 impl<V: Send> WordMemo<V> {
     /// `f` of the value remembered for `word` by this thread, if any.
     pub fn with<R>(&self, word: &str, f: impl FnOnce(&V) -> R) -> Option<R> {
-        let remembered = self.threads.get()?.borrow();
-        remembered.map.get(word).map(f)
+        self.threads.get()?.borrow().get(word).map(f)
     }
 
     /// Remembers `value` for `word` in this thread (unless the word is too long).
@@ -119,21 +113,11 @@ impl<V: Send> WordMemo<V> {
         if word.len() > MEMO_WORD_BYTES {
             return;
         }
-        let mut remembered = self
-            .threads
-            .get_or(|| {
-                RefCell::new(Remembered {
-                    map: WordMap::default(),
-                    words: 0,
-                })
-            })
-            .borrow_mut();
-        if remembered.words == MEMO_WORDS {
-            remembered.map = WordMap::default();
-            remembered.words = 0;
+        let mut map = self.threads.get_or_default().borrow_mut();
+        if map.len() >= MEMO_WORDS {
+            *map = WordMap::default();
         }
-        remembered.words += 1;
-        remembered.map.insert(word, value);
+        map.insert(word, value);
     }
 }
 
