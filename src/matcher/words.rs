@@ -10,7 +10,7 @@
 //!
 //! Words outside the table (numbers, names, contractions: about one word in ten of the
 //! benchmark tweets) took a fifth of lexical scoring. Each thread remembers what analysis made
-//! of the last of them in the [`WordCache`].
+//! of them in the [`WordCache`], up to a bound.
 
 use std::hash::BuildHasher;
 

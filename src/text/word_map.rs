@@ -87,8 +87,8 @@ pub const MEMO_WORDS: usize = 16_384;
 /// Longer words are not remembered, which bounds a memo to about a megabyte per thread.
 pub const MEMO_WORD_BYTES: usize = 32;
 
-/// What was computed for words, remembered per thread (no locks) for the last
-/// [`MEMO_WORDS`] words of up to [`MEMO_WORD_BYTES`] bytes. For work that a stream of posts
+/// What was computed for words, remembered per thread (no locks) for up to [`MEMO_WORDS`]
+/// words of up to [`MEMO_WORD_BYTES`] bytes, emptied when full. For work that a stream of posts
 /// repeats: names, numbers, hashtags.
 pub struct WordMemo<V: Send> {
     threads: ThreadLocal<RefCell<WordMap<V>>>,
