@@ -4,8 +4,6 @@
 
 use std::ops::Range;
 
-use rustc_hash::FxHashSet;
-
 use super::Matcher;
 use super::entries::{self, TermId};
 use super::score::UNKNOWN_TERM_WEIGHT;
@@ -99,13 +97,15 @@ impl Matcher {
         let mut term_ids: Vec<TermId> = known.iter().map(|&(t, _)| t).collect();
         term_ids.sort_unstable();
         term_ids.dedup();
-        let unknown: FxHashSet<u64> = found
+        let mut unknown: Vec<u64> = found
             .iter()
             .filter_map(|(t, _)| match t {
                 WordTerm::Unknown(key) => Some(*key),
                 _ => None,
             })
             .collect();
+        unknown.sort_unstable();
+        unknown.dedup();
         let weight = term_ids.iter().map(|&t| self.terms.idf(t)).sum::<f32>()
             + unknown.len() as f32 * UNKNOWN_TERM_WEIGHT;
         Some(Analysis {
