@@ -59,38 +59,61 @@ pub(crate) fn drop_links_cow(s: &str) -> Cow<'_, str> {
 }
 
 /// Removes link-like tokens and tags mentions, keeping the whitespace between the others.
+///
+/// Only a token holding `.`, `@` or `:` can change, so `memchr` finds those bytes and the text
+/// between such tokens is copied whole. A dropped token takes the whitespace before it along,
+/// and the output never starts with whitespace that came before a dropped token.
 fn drop_tokens(s: &str) -> Cow<'_, str> {
     let mut out: Option<String> = None;
-    let mut pos = 0;
-    while pos < s.len() {
-        let ws_end = s[pos..]
-            .find(|c: char| !c.is_whitespace())
-            .map_or(s.len(), |i| pos + i);
-        let tok_end = s[ws_end..]
-            .find(char::is_whitespace)
-            .map_or(s.len(), |i| ws_end + i);
-        let token = &s[ws_end..tok_end];
-        let kept = match kept(token) {
-            Kept::Prefix(keep) if keep < token.len() => Some(Cow::Borrowed(&token[..keep])),
-            Kept::Prefix(_) => None,
-            Kept::Mentions => Some(Cow::Owned(mentions_as_tags(token))),
-        };
-        if let Some(kept) = kept {
-            let buf = out.get_or_insert_with(|| s[..pos].to_owned());
-            if !kept.is_empty() && !buf.is_empty() {
-                buf.push_str(&s[pos..ws_end]);
-            }
-            buf.push_str(&kept);
-        } else if let Some(buf) = out.as_mut() {
-            if buf.is_empty() {
-                buf.push_str(&s[ws_end..tok_end]);
-            } else {
-                buf.push_str(&s[pos..tok_end]);
-            }
+    // The text before `copied` is in `out` (or unchanged, while there is no `out`); the hits
+    // before `next` are in a token already looked at.
+    let (mut copied, mut next) = (0, 0);
+    for hit in memchr::memchr3_iter(b'.', b'@', b':', s.as_bytes()) {
+        if hit < next {
+            continue;
         }
-        pos = tok_end;
+        let start = s[..hit]
+            .rfind(char::is_whitespace)
+            .map_or(0, |i| i + s[i..].chars().next().map_or(1, char::len_utf8));
+        next = s[hit..]
+            .find(char::is_whitespace)
+            .map_or(s.len(), |i| hit + i);
+        let token = &s[start..next];
+        let kept = match kept(token) {
+            Kept::Prefix(keep) if keep < token.len() => Cow::Borrowed(&token[..keep]),
+            Kept::Prefix(_) => continue,
+            Kept::Mentions => Cow::Owned(mentions_as_tags(token)),
+        };
+        let ws_start = s[..start].trim_end().len();
+        let buf = match &mut out {
+            Some(buf) => {
+                push_unchanged(buf, &s[copied..ws_start]);
+                buf
+            }
+            None => out.insert(s[..ws_start].to_owned()),
+        };
+        if !kept.is_empty() && !buf.is_empty() {
+            buf.push_str(&s[ws_start..start]);
+        }
+        buf.push_str(&kept);
+        copied = next;
     }
-    out.map_or(Cow::Borrowed(s), Cow::Owned)
+    match out {
+        None => Cow::Borrowed(s),
+        Some(mut buf) => {
+            push_unchanged(&mut buf, &s[copied..]);
+            Cow::Owned(buf)
+        }
+    }
+}
+
+/// Text whose tokens are all kept: whole, or without its leading whitespace at the start.
+fn push_unchanged(buf: &mut String, text: &str) {
+    buf.push_str(if buf.is_empty() {
+        text.trim_start()
+    } else {
+        text
+    });
 }
 
 /// What survives of a token.
