@@ -59,9 +59,10 @@ impl Matcher {
             lang if self.terms.has(lang) => lang,
             _ => Lang::En,
         };
-        let mut spans = Vec::new();
+        let words = memchr::memchr_iter(b' ', normalized.as_bytes()).count() + 1;
+        let mut spans = Vec::with_capacity(words);
         let mut corrections = Vec::new();
-        let mut found: Vec<(WordTerm, usize)> = Vec::new();
+        let mut found: Vec<(WordTerm, usize)> = Vec::with_capacity(words);
         let mut at = 0;
         for (i, word) in normalized.split(' ').enumerate() {
             spans.push(at..at + word.len());

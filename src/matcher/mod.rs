@@ -393,9 +393,11 @@ impl Matcher {
         // Per narrative, the best entry of each kind that matched.
         let mut best: FxHashMap<usize, Best> = FxHashMap::default();
         let mut narrative_coverage: FxHashMap<usize, f32> = FxHashMap::default();
+        let mut shared: Vec<TermId> = Vec::new();
         for (&(entry_no, bm25), &similarity) in hits.iter().zip(&similarities) {
             let entry = &self.entries[entry_no as usize];
-            let shared: Vec<TermId> = shared_with(&analysis.term_ids, &entry.terms).collect();
+            shared.clear();
+            shared.extend(shared_with(&analysis.term_ids, &entry.terms));
             let matched_weight: f32 = shared.iter().map(|&t| self.terms.idf(t)).sum();
             let vocab = &self.vocabularies[entry.narrative];
             let on_topic = *narrative_coverage
