@@ -106,8 +106,8 @@ pub struct Lexicon {
     /// Every known word, English or from the knowledge base.
     words: Arc<WordMap<Known>>,
     max_len: usize,
-    /// Hashtag pieces split with these words (see `segment::push_tag_words`); `None`: kept whole.
-    pub(crate) tag_splits: Arc<WordMemo<Option<Box<str>>>>,
+    /// Hashtags split with these words (see `segment::push_tag_words`).
+    pub(crate) tag_words: Arc<WordMemo<Box<str>>>,
 }
 
 impl fmt::Debug for Lexicon {
@@ -125,7 +125,7 @@ impl Lexicon {
         Lexicon {
             words: Arc::clone(&ENGLISH.costs),
             max_len: ENGLISH.max_len,
-            tag_splits: Arc::default(),
+            tag_words: Arc::default(),
         }
     }
 
@@ -134,7 +134,7 @@ impl Lexicon {
     /// one character and words with a tripled character are skipped (they
     /// would make segmentation and squeezing unstable).
     pub fn with_domain_words<'a>(mut self, words: impl IntoIterator<Item = &'a str>) -> Lexicon {
-        self.tag_splits = Arc::default();
+        self.tag_words = Arc::default();
         for item in words {
             for raw in item.split_whitespace() {
                 let word = raw

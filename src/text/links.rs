@@ -381,6 +381,9 @@ mod tests {
         assert_eq!(d("https://x.com \u{3000} b"), "b");
         assert_eq!(d("a\u{a0}https://x.com"), "a");
         assert_eq!(d("cc:\t@x and u.s. x.com"), "cc:\t#x and u.s.");
-        assert!(matches!(drop_links_cow("u.s. 3.5 cc: a@"), Cow::Borrowed(_)));
+        assert!(matches!(
+            drop_links_cow("u.s. 3.5 cc: a@"),
+            Cow::Borrowed(_)
+        ));
     }
 }
