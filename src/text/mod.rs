@@ -50,7 +50,7 @@
 //! in NFKC, and per-character look-alike folding is cached per thread.
 //! Segmentation runs a small dynamic programme only on hashtags,
 //! letter-spaced runs and leetspeak compounds, and each thread remembers the
-//! hashtag pieces it split (a `WordMemo` in the [`Lexicon`]).
+//! hashtags it split (a `WordMemo` in the [`Lexicon`]).
 //!
 //! **Word list.** [`Lexicon::english`] embeds `english_words.txt`: the 30,000
 //! most frequent alphabetic words of Peter Norvig's counts from the Google Web
