@@ -96,6 +96,13 @@ proptest! {
     }
 
     #[test]
+    fn nfkc_around_non_ascii_runs_equals_nfkc_of_the_whole(raw in texts()) {
+        use unicode_normalization::UnicodeNormalization;
+        let whole: String = raw.nfkc().collect();
+        prop_assert_eq!(super::unicode::nfkc(&raw), whole, "raw: {:?}", raw);
+    }
+
+    #[test]
     fn steps_never_panic(raw in texts()) {
         let _ = drop_links(&raw);
         let _ = split_hashtags(&raw, &LEX);

@@ -93,12 +93,41 @@ pub(crate) fn fold_cow(s: &str, lowercase: bool) -> Cow<'_, str> {
         }
         return Cow::Borrowed(s);
     }
-    // Most non-ASCII posts (precomposed accents, emoji) are already in NFKC;
-    // the quick check avoids running the normaliser over them.
-    if unicode_normalization::is_nfkc_quick(s.chars()) == IsNormalized::Yes {
-        Cow::Owned(fold_nfkc(s, lowercase))
-    } else {
-        Cow::Owned(fold_nfkc(&s.nfkc().collect::<String>(), lowercase))
+    Cow::Owned(fold_nfkc(&nfkc(s), lowercase))
+}
+
+/// `s` in NFKC, normalising only around its non-ASCII characters.
+///
+/// An ASCII character is a safe place to cut text for normalisation (UAX #15, "stable code
+/// points"): it neither decomposes nor composes with what comes before it. So each run of
+/// non-ASCII characters, with the ASCII character before it (which a combining mark may compose
+/// with), is normalised on its own, and the runs the quick check passes (most: precomposed
+/// accents, emoji, curly quotes) are copied.
+pub(super) fn nfkc(s: &str) -> Cow<'_, str> {
+    let bytes = s.as_bytes();
+    let mut out: Option<String> = None;
+    let (mut copied, mut at) = (0, 0);
+    while let Some(start) = bytes[at..].iter().position(|b| !b.is_ascii()) {
+        let start = at + start;
+        let end = bytes[start..]
+            .iter()
+            .position(u8::is_ascii)
+            .map_or(s.len(), |n| start + n);
+        let run = &s[start.saturating_sub(1)..end];
+        if unicode_normalization::is_nfkc_quick(run.chars()) != IsNormalized::Yes {
+            let buf = out.get_or_insert_with(|| String::with_capacity(s.len() + 8));
+            buf.push_str(&s[copied..start.saturating_sub(1)]);
+            buf.extend(run.nfkc());
+            copied = end;
+        }
+        at = end;
+    }
+    match out {
+        None => Cow::Borrowed(s),
+        Some(mut buf) => {
+            buf.push_str(&s[copied..]);
+            Cow::Owned(buf)
+        }
     }
 }
 
@@ -283,6 +312,23 @@ fn decomposes(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn normalising_around_non_ascii_runs_equals_normalising_the_whole() {
+        for s in [
+            "e\u{0301}t\u{00E9} …and ﬁne",
+            "Ｆａｋｅ ballots…",
+            "\u{1100}\u{1161}\u{11A8}x\u{0915}\u{093C}",
+            "a\u{0323}\u{0302}b\u{0302}\u{0323}",
+            "no change: é ñ 🔥 “quotes”",
+            "\u{0301}start",
+            "plain ascii",
+        ] {
+            let whole: String = s.nfkc().collect();
+            assert_eq!(nfkc(s), whole, "{s:?}");
+        }
+        assert!(matches!(nfkc("é ñ 🔥"), Cow::Borrowed(_)));
+    }
 
     #[test]
     fn strips_invisible_keeps_whitespace() {
