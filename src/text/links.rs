@@ -46,7 +46,8 @@ pub fn drop_links(s: &str) -> String {
 }
 
 pub(crate) fn drop_links_cow(s: &str) -> Cow<'_, str> {
-    if !s.bytes().any(|b| matches!(b, b'@' | b'.' | b'/')) {
+    // Only a token holding one of these can change (see `kept`).
+    if memchr::memchr3(b'.', b'@', b':', s.as_bytes()).is_none() {
         return Cow::Borrowed(s);
     }
     match split_attribution(s) {
@@ -232,7 +233,7 @@ fn is_bare_domain(s: &str, any_tld: bool) -> bool {
 /// dash and the name.
 fn split_attribution(s: &str) -> Option<(&str, &str)> {
     let t = s.trim_end();
-    let open = t.rfind("(@")?;
+    let open = memchr::memmem::rfind(t.as_bytes(), b"(@")?;
     let after = &t[open + 2..];
     let handle_len = after
         .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
