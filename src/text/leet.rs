@@ -72,27 +72,28 @@ pub fn undo_leetspeak(s: &str, lexicon: &Lexicon) -> String {
 }
 
 pub(crate) fn undo_leetspeak_cow<'a>(s: &'a str, lex: &Lexicon) -> Cow<'a, str> {
-    if !s
-        .bytes()
-        .any(|b| b.is_ascii_digit() || matches!(b, b'@' | b'$' | b'!' | b'|'))
-    {
-        return Cow::Borrowed(s);
-    }
+    let is_leet_byte = |b: &u8| b.is_ascii_digit() || matches!(b, b'@' | b'$' | b'!' | b'|');
     let mut out: Option<String> = None;
-    let mut copied = 0;
-    let mut start: Option<usize> = None;
-    for (i, c) in s.char_indices().chain([(s.len(), ' ')]) {
-        if i < s.len() && is_token_char(c) {
-            start.get_or_insert(i);
-            continue;
-        }
-        let Some(st) = start.take() else { continue };
-        if let Some(rep) = decode(&s[st..i], lex) {
+    let (mut copied, mut at) = (0, 0);
+    // Only a token holding a digit or symbol can change: find those, then the token around.
+    while let Some(n) = s.as_bytes()[at..].iter().position(is_leet_byte) {
+        let hit = at + n;
+        let start = s[..hit]
+            .char_indices()
+            .rev()
+            .take_while(|&(_, c)| is_token_char(c))
+            .last()
+            .map_or(hit, |(i, _)| i);
+        let end = s[hit..]
+            .find(|c| !is_token_char(c))
+            .map_or(s.len(), |n| hit + n);
+        if let Some(rep) = decode(&s[start..end], lex) {
             let buf = out.get_or_insert_with(|| String::with_capacity(s.len()));
-            buf.push_str(&s[copied..st]);
+            buf.push_str(&s[copied..start]);
             buf.push_str(&rep);
-            copied = i;
+            copied = end;
         }
+        at = end;
     }
     match out {
         Some(mut buf) => {
