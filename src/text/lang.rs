@@ -9,9 +9,7 @@
 
 use std::sync::LazyLock;
 
-use rustc_hash::FxHashMap;
-
-use super::Lang;
+use super::{Lang, WordMap};
 
 /// Words that signal Spanish: two points each (function words and a few election words).
 const SPANISH_STRONG: &[&str] = &[
@@ -98,8 +96,8 @@ const ENGLISH_WEAK: &[&str] = &["i", "in", "my", "me", "us"];
 
 /// Each signal word with its (Spanish, English) points: one hash lookup per word of a post (a
 /// chain of string comparisons took 5% of lexical scoring).
-static POINTS: LazyLock<FxHashMap<&'static str, (u32, u32)>> = LazyLock::new(|| {
-    let mut points = FxHashMap::default();
+static POINTS: LazyLock<WordMap<(u32, u32)>> = LazyLock::new(|| {
+    let mut points = WordMap::default();
     let lists = [
         (SPANISH_STRONG, (2, 0)),
         (SPANISH_WEAK, (1, 0)),
@@ -108,9 +106,8 @@ static POINTS: LazyLock<FxHashMap<&'static str, (u32, u32)>> = LazyLock::new(|| 
     ];
     for (words, (es, en)) in lists {
         for &word in words {
-            let entry = points.entry(word).or_insert((0, 0));
-            entry.0 += es;
-            entry.1 += en;
+            let (es0, en0) = points.get(word).copied().unwrap_or_default();
+            points.insert(word, (es0 + es, en0 + en));
         }
     }
     points
@@ -123,7 +120,12 @@ pub fn detect_lang(s: &str) -> Lang {
     let mut en = 0u32;
     let mut word_points = |word: &str| {
         let lower;
-        let word = if word.chars().any(char::is_uppercase) {
+        let upper = if word.is_ascii() {
+            word.bytes().any(|b| b.is_ascii_uppercase())
+        } else {
+            word.chars().any(char::is_uppercase)
+        };
+        let word = if upper {
             lower = word.to_lowercase();
             lower.as_str()
         } else {
