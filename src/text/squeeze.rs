@@ -49,11 +49,18 @@ pub(crate) fn squeeze_cow<'a>(s: &'a str, lex: &Lexicon) -> Cow<'a, str> {
 }
 
 fn has_squeezable_run(s: &str) -> bool {
+    let squeezable = |c: char| !c.is_whitespace() && !c.is_numeric();
+    if s.is_ascii() {
+        return s
+            .as_bytes()
+            .windows(3)
+            .any(|w| w[0] == w[1] && w[1] == w[2] && squeezable(char::from(w[0])));
+    }
     let mut prev = None;
     let mut run = 0;
     for c in s.chars() {
         run = if Some(c) == prev { run + 1 } else { 1 };
-        if run >= 3 && !c.is_whitespace() && !c.is_numeric() {
+        if run >= 3 && squeezable(c) {
             return true;
         }
         prev = Some(c);
@@ -110,6 +117,23 @@ mod tests {
 
     fn sq(s: &str) -> String {
         squeeze_elongations(s, &Lexicon::english().with_domain_words(["rigged"]))
+    }
+
+    #[test]
+    fn squeezable_runs_in_ascii_and_other_text() {
+        for (s, want) in [
+            ("sooo", true),
+            ("2000", false),
+            ("a   b", false),
+            ("a\u{0B}\u{0B}\u{0B}", false),
+            ("!!!", true),
+            ("ééé", true),
+            ("é sooo", true),
+            ("é 2000", false),
+            ("ab", false),
+        ] {
+            assert_eq!(has_squeezable_run(s), want, "{s:?}");
+        }
     }
 
     #[test]
