@@ -22,6 +22,9 @@ pub fn join_spaced_letters(s: &str, lexicon: &Lexicon) -> String {
 }
 
 pub(crate) fn join_spaced_letters_cow<'a>(s: &'a str, lex: &Lexicon) -> Cow<'a, str> {
+    if !may_have_run(s) {
+        return Cow::Borrowed(s);
+    }
     let mut out: Option<String> = None;
     let mut copied = 0;
     // (start byte, end byte, letter count) of the current run of single letters
@@ -60,6 +63,26 @@ pub(crate) fn join_spaced_letters_cow<'a>(s: &'a str, lex: &Lexicon) -> Cow<'a, 
         }
         None => Cow::Borrowed(s),
     }
+}
+
+/// Whether `s` has three tokens in a row short enough to be single letters, which a run needs:
+/// one byte in ASCII text, up to four in other text. Most posts have none.
+fn may_have_run(s: &str) -> bool {
+    let max_len = if s.is_ascii() { 1 } else { 4 };
+    let mut in_row = 0;
+    let mut start = 0;
+    for end in memchr::memchr_iter(b' ', s.as_bytes()).chain([s.len()]) {
+        in_row = if (1..=max_len).contains(&(end - start)) {
+            in_row + 1
+        } else {
+            0
+        };
+        if in_row == 3 {
+            return true;
+        }
+        start = end + 1;
+    }
+    false
 }
 
 fn join_run(run: &str, lex: &Lexicon) -> Option<String> {
@@ -101,5 +124,15 @@ mod tests {
             join_spaced_letters_cow("plain words here", &l),
             Cow::Borrowed(_)
         ));
+    }
+
+    #[test]
+    fn a_run_needs_three_short_tokens_in_a_row() {
+        assert!(may_have_run("x b a l l"));
+        assert!(may_have_run("a b c"));
+        assert!(!may_have_run("i am a fan of a b"));
+        assert!(!may_have_run("a  b c"));
+        assert!(may_have_run("é ñ a"));
+        assert!(!may_have_run("é ñ abcde"));
     }
 }
