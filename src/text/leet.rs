@@ -72,11 +72,14 @@ pub fn undo_leetspeak(s: &str, lexicon: &Lexicon) -> String {
 }
 
 pub(crate) fn undo_leetspeak_cow<'a>(s: &'a str, lex: &Lexicon) -> Cow<'a, str> {
-    let is_leet_byte = |b: &u8| b.is_ascii_digit() || matches!(b, b'@' | b'$' | b'!' | b'|');
     let mut out: Option<String> = None;
     let (mut copied, mut at) = (0, 0);
     // Only a token holding a digit or symbol can change: find those, then the token around.
-    while let Some(n) = s.as_bytes()[at..].iter().position(is_leet_byte) {
+    // Every leet character is ASCII, so a byte can be tested as the character it encodes.
+    while let Some(n) = s.as_bytes()[at..]
+        .iter()
+        .position(|&b| is_leet_char(char::from(b)))
+    {
         let hit = at + n;
         let start = s[..hit]
             .char_indices()
