@@ -70,20 +70,7 @@ impl Dense {
             });
         }
         let started = std::time::Instant::now();
-        // Each distinct text is embedded once. Besides the time, this keeps duplicates exactly
-        // equal: the same text in two batches (padded to different lengths) differs in the
-        // seventh decimal, enough to decide which of two duplicate claims ranks first.
-        let mut distinct: Vec<&str> = Vec::new();
-        let mut slots: FxHashMap<&str, usize> = FxHashMap::default();
-        let slot_of: Vec<usize> = texts
-            .iter()
-            .map(|&t| {
-                *slots.entry(t).or_insert_with(|| {
-                    distinct.push(t);
-                    distinct.len() - 1
-                })
-            })
-            .collect();
+        let (distinct, slot_of) = distinct(texts);
         let mut embedded = Vec::with_capacity(distinct.len() * dim);
         for batch in distinct.chunks(256) {
             for v in encoder.encode(batch)? {
@@ -126,9 +113,18 @@ impl Dense {
         self.encoder.id()
     }
 
-    /// Embeds posts (already normalised) in one batch.
+    /// Embeds posts (already normalised) in one batch, each distinct text once: a stream repeats
+    /// texts (copied posts, retweets), and the model is most of a matched post's time.
     pub fn encode(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, String> {
-        self.encoder.encode(texts)
+        let (distinct, slot_of) = distinct(texts);
+        let embedded = self.encoder.encode(&distinct)?;
+        if embedded.len() != distinct.len() {
+            let (got, asked) = (embedded.len(), distinct.len());
+            return Err(format!(
+                "the model returned {got} embeddings for {asked} texts"
+            ));
+        }
+        Ok(slot_of.iter().map(|&s| embedded[s].clone()).collect())
     }
 
     /// Cosine similarity of a post's embedding to entry `entry`.
@@ -165,6 +161,25 @@ fn dot(a: &[f32], b: &[f32]) -> f32 {
         }
     }
     sums.iter().sum::<f32>() + tail
+}
+
+/// The distinct texts of `texts`, in order of first appearance, and the index among them of each
+/// text. Embedding each distinct text once saves time, and keeps duplicates exactly equal: the
+/// same text in two batches (padded to different lengths) differs in the seventh decimal, enough
+/// to decide which of two duplicate claims ranks first.
+fn distinct<'t>(texts: &[&'t str]) -> (Vec<&'t str>, Vec<usize>) {
+    let mut distinct = Vec::new();
+    let mut slots: FxHashMap<&str, usize> = FxHashMap::default();
+    let slot_of = texts
+        .iter()
+        .map(|&t| {
+            *slots.entry(t).or_insert_with(|| {
+                distinct.push(t);
+                distinct.len() - 1
+            })
+        })
+        .collect();
+    (distinct, slot_of)
 }
 
 /// Where the embeddings of a knowledge-base version by a model are cached.
@@ -254,6 +269,20 @@ mod tests {
         let post = [0.6, 0.8];
         assert_eq!(dense.similarity(&post, 0), dense.similarity(&post, 2));
         assert_ne!(dense.similarity(&post, 0), dense.similarity(&post, 1));
+    }
+
+    #[test]
+    fn a_post_text_given_twice_is_embedded_once() {
+        let encoder = Arc::new(Drifting::default());
+        let dense = Dense::build(encoder.clone(), &["a claim"], "kb-test", None).unwrap();
+        let posts = dense
+            .encode(&["copied post", "other post", "copied post"])
+            .unwrap();
+        let seen = encoder.seen.lock().unwrap();
+        assert_eq!(seen[1..], ["copied post", "other post"]);
+        assert_eq!(posts.len(), 3);
+        assert_eq!(posts[0], posts[2]);
+        assert_ne!(posts[0], posts[1]);
     }
 
     #[test]
