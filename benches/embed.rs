@@ -2,11 +2,16 @@
 //! lets a post through) and 32 posts in one call (what `score` and `MatchPosts` pay). Criterion
 //! prints posts/s ("elem/s"). Skips when the model is absent (`scripts/fetch_model.sh`).
 //!
+//! And the model's largest matrix product alone, on random numbers (it needs no model), as
+//! candle runs it on this machine's cores: there criterion's "elem/s" is floating-point
+//! operations per second, the rate that bounds hybrid scoring (docs/quality.md).
+//!
 //! `cargo bench --bench embed`
 
 use std::hint::black_box;
 use std::path::Path;
 
+use candle_core::{Device, Module, Tensor};
 use counterclaim::embed::Embedder;
 use counterclaim::eval::labelled::read_posts;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -40,5 +45,21 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+/// A batch of 1,280 tokens (about 35 tweets) through the feed-forward layer's first weight,
+/// 384 → 1,536, as `candle_nn::Linear` runs it in the model: 2 × 1,280 × 384 × 1,536 operations.
+fn matmul(c: &mut Criterion) {
+    let (tokens, hidden, inner) = (1280usize, 384usize, 1536usize);
+    let x = Tensor::randn(0f32, 1.0, (tokens, hidden), &Device::Cpu).expect("input");
+    let w = Tensor::randn(0f32, 1.0, (inner, hidden), &Device::Cpu).expect("weight");
+    let layer = candle_nn::Linear::new(w, None);
+    let mut group = c.benchmark_group("matmul");
+    group.sample_size(20);
+    group.throughput(Throughput::Elements((2 * tokens * hidden * inner) as u64));
+    group.bench_function("feed_forward_1280_tokens", |b| {
+        b.iter(|| layer.forward(black_box(&x)).unwrap())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench, matmul);
 criterion_main!(benches);
