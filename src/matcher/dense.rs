@@ -73,12 +73,11 @@ impl Dense {
         let (distinct, slot_of) = distinct(texts);
         let mut embedded = Vec::with_capacity(distinct.len() * dim);
         for batch in distinct.chunks(256) {
-            for v in encoder.encode(batch)? {
-                if v.len() != dim {
-                    return Err(format!("the model returned {} numbers, not {dim}", v.len()));
-                }
-                embedded.extend(v);
-            }
+            embedded.extend(
+                checked_encode(encoder.as_ref(), batch)?
+                    .into_iter()
+                    .flatten(),
+            );
         }
         let vectors: Vec<f32> = slot_of
             .iter()
@@ -117,13 +116,7 @@ impl Dense {
     /// texts (copied posts, retweets), and the model is most of a matched post's time.
     pub fn encode(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, String> {
         let (distinct, slot_of) = distinct(texts);
-        let embedded = self.encoder.encode(&distinct)?;
-        if embedded.len() != distinct.len() {
-            let (got, asked) = (embedded.len(), distinct.len());
-            return Err(format!(
-                "the model returned {got} embeddings for {asked} texts"
-            ));
-        }
+        let embedded = checked_encode(self.encoder.as_ref(), &distinct)?;
         Ok(slot_of.iter().map(|&s| embedded[s].clone()).collect())
     }
 
@@ -180,6 +173,22 @@ fn distinct<'t>(texts: &[&'t str]) -> (Vec<&'t str>, Vec<usize>) {
         })
         .collect();
     (distinct, slot_of)
+}
+
+/// `encoder`'s embeddings of `texts`, checked to be one per text, each of its dimension.
+fn checked_encode(encoder: &dyn Encoder, texts: &[&str]) -> Result<Vec<Vec<f32>>, String> {
+    let vectors = encoder.encode(texts)?;
+    if vectors.len() != texts.len() {
+        let (got, asked) = (vectors.len(), texts.len());
+        return Err(format!(
+            "the model returned {got} embeddings for {asked} texts"
+        ));
+    }
+    let dim = encoder.dim();
+    match vectors.iter().find(|v| v.len() != dim) {
+        Some(v) => Err(format!("the model returned {} numbers, not {dim}", v.len())),
+        None => Ok(vectors),
+    }
 }
 
 /// Where the embeddings of a knowledge-base version by a model are cached.
@@ -283,6 +292,34 @@ mod tests {
         assert_eq!(posts.len(), 3);
         assert_eq!(posts[0], posts[2]);
         assert_ne!(posts[0], posts[1]);
+    }
+
+    /// Returns one embedding fewer than asked for.
+    struct Short;
+
+    impl Encoder for Short {
+        fn id(&self) -> &str {
+            "short"
+        }
+        fn dim(&self) -> usize {
+            2
+        }
+        fn encode(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, String> {
+            Ok(vec![vec![1.0, 0.0]; texts.len().saturating_sub(1)])
+        }
+    }
+
+    #[test]
+    fn a_model_that_returns_too_few_embeddings_is_an_error() {
+        let error = Dense::build(Arc::new(Short), &["a claim", "another"], "kb-test", None)
+            .err()
+            .expect("building fails");
+        assert!(error.contains("1 embeddings for 2 texts"), "{error}");
+
+        let mut dense = Dense::build(Arc::new(Drifting::default()), &["a"], "kb", None).unwrap();
+        dense.replace_encoder(Arc::new(Short));
+        let error = dense.encode(&["one post", "another post"]).unwrap_err();
+        assert!(error.contains("1 embeddings for 2 texts"), "{error}");
     }
 
     #[test]
