@@ -87,24 +87,21 @@ impl Matcher {
                 }
             }
         }
-        let keys: Vec<u64> = found.iter().filter_map(|(t, _)| t.key()).collect();
-        let known: Vec<(TermId, usize)> = found
-            .iter()
-            .filter_map(|&(t, i)| match t {
-                WordTerm::Known(id) => Some((id, i)),
-                _ => None,
-            })
-            .collect();
+        // One pass, into vectors sized once (collecting each grew it several times).
+        let mut keys = Vec::with_capacity(found.len());
+        let mut known = Vec::with_capacity(found.len());
+        let mut unknown = Vec::with_capacity(found.len());
+        for &(term, i) in &found {
+            keys.extend(term.key());
+            match term {
+                WordTerm::Known(id) => known.push((id, i)),
+                WordTerm::Unknown(key) => unknown.push(key),
+                WordTerm::Stop => {}
+            }
+        }
         let mut term_ids: Vec<TermId> = known.iter().map(|&(t, _)| t).collect();
         term_ids.sort_unstable();
         term_ids.dedup();
-        let mut unknown: Vec<u64> = found
-            .iter()
-            .filter_map(|(t, _)| match t {
-                WordTerm::Unknown(key) => Some(*key),
-                _ => None,
-            })
-            .collect();
         unknown.sort_unstable();
         unknown.dedup();
         let weight = term_ids.iter().map(|&t| self.terms.idf(t)).sum::<f32>()
