@@ -391,8 +391,10 @@ impl Matcher {
             .collect();
         let top_similarity = similarities.iter().copied().fold(0.0, f32::max);
         // Per narrative, the best entry of each kind that matched.
-        let mut best: FxHashMap<usize, Best> = FxHashMap::default();
-        let mut narrative_coverage: FxHashMap<usize, f32> = FxHashMap::default();
+        let mut best: FxHashMap<usize, Best> =
+            FxHashMap::with_capacity_and_hasher(hits.len(), Default::default());
+        let mut narrative_coverage: FxHashMap<usize, f32> =
+            FxHashMap::with_capacity_and_hasher(hits.len(), Default::default());
         let mut shared: Vec<TermId> = Vec::new();
         for (&(entry_no, bm25), &similarity) in hits.iter().zip(&similarities) {
             let entry = &self.entries[entry_no as usize];
