@@ -158,8 +158,8 @@ fn dot(a: &[f32], b: &[f32]) -> f32 {
 
 /// The distinct texts of `texts`, in order of first appearance, and the index among them of each
 /// text. Embedding each distinct text once saves time, and keeps duplicates exactly equal: the
-/// same text in two batches (padded to different lengths) differs in the seventh decimal, enough
-/// to decide which of two duplicate claims ranks first.
+/// same text in two batches could differ in the seventh decimal (it did when batches were
+/// padded), enough to decide which of two duplicate claims ranks first.
 fn distinct<'t>(texts: &[&'t str]) -> (Vec<&'t str>, Vec<usize>) {
     let mut distinct = Vec::new();
     let mut slots: FxHashMap<&str, usize> = FxHashMap::default();
