@@ -4,7 +4,7 @@
     cargo build --release
     # the curated model, on the tuning posts (never the test posts):
     ./target/release/counterclaim eval --posts tests/fixtures/tuning_posts.jsonl --features /tmp/curated.jsonl
-    python3 scripts/fit_score.py curated /tmp/curated.jsonl
+    python3 scripts/fit_score.py curated /tmp/curated.jsonl [more rows.jsonl ...]
     # the collection model, on the CheckThat! 2020 train split:
     ./target/release/counterclaim eval --kb claims.jsonl --queries train/tweets.queries.tsv \
         --qrels train/tweet-vclaim-pairs.qrels --features /tmp/collection.jsonl
@@ -36,6 +36,8 @@ MODELS = {
     "collection": {"use": [1, 5, 6], "min_matched": 1},
     "curated-hybrid": {"use": [0, 1, 2, 3, 4, 5, 6, 7], "min_matched": 0},
     "collection-hybrid": {"use": [1, 5, 7, 8, 9], "min_matched": 0},
+    "concept": {"use": [0, 1, 2, 3, 4, 5, 6], "min_matched": 0},
+    "concept-hybrid": {"use": [0, 1, 2, 3, 4, 5, 6, 7], "min_matched": 0},
 }
 L2 = 1e-3
 
@@ -77,16 +79,26 @@ def fit(xs, ys, iterations=30):
     return beta
 
 
-def main(kind, path):
+def main(kind, paths):
     model = MODELS[kind]
-    rows = [json.loads(line) for line in open(path, encoding="utf-8")]
+    rows = [json.loads(line) for path in paths for line in open(path, encoding="utf-8")]
     # matched_terms is stored as min(n, 5) / 5.
     rows = [r for r in rows if r["features"][4] * 5 + 1e-6 >= model["min_matched"]]
-    xs = [[1.0] + [r["features"][i] for i in model["use"]] for r in rows]
     ys = [1.0 if r["relevant"] else 0.0 for r in rows]
-    beta = fit(xs, ys)
+    # The matcher's ceiling needs every weight non-negative: a feature whose weight comes out
+    # negative is left out and the rest refitted.
+    use = list(model["use"])
+    while True:
+        xs = [[1.0] + [r["features"][i] for i in use] for r in rows]
+        beta = fit(xs, ys)
+        negative = [(b, i) for i, b in zip(use, beta[1:]) if b < 0]
+        if not negative:
+            break
+        dropped = min(negative)[1]
+        print(f"// {FEATURES[dropped]} left out (weight {min(negative)[0]:.3f})")
+        use.remove(dropped)
     weights = [0.0] * len(FEATURES)
-    for i, b in zip(model["use"], beta[1:]):
+    for i, b in zip(use, beta[1:]):
         weights[i] = b
     print(f"// fitted on {len(rows)} candidates, {int(sum(ys))} relevant")
     print("weights: [%s]," % ", ".join("%.3f" % w for w in weights))
@@ -95,4 +107,4 @@ def main(kind, path):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(sys.argv[1], sys.argv[2:])

@@ -142,7 +142,7 @@ enum Command {
         #[command(flatten)]
         kb: KbArgs,
         /// Queries, `id<TAB>text` (a header line is skipped).
-        #[arg(long, requires = "qrels", required_unless_present = "posts")]
+        #[arg(long, requires = "qrels", required_unless_present_any = ["posts", "stream"])]
         queries: Option<PathBuf>,
         /// TREC qrels: `qid 0 docid relevance`.
         #[arg(long, requires = "queries")]
@@ -156,6 +156,23 @@ enum Command {
         /// Labelled posts (JSONL: id, text, narrative, stance, form).
         #[arg(long, conflicts_with_all = ["queries", "qrels"])]
         posts: Option<PathBuf>,
+        /// A stream of posts in any format `score` reads; every post not in --labels should
+        /// match nothing. Prints alarms per 10,000 posts, precision, recall, the reliability of
+        /// the scores and every alarm and miss with its evidence.
+        #[arg(long, requires = "labels", conflicts_with_all = ["queries", "qrels", "posts"])]
+        stream: Option<PathBuf>,
+        /// Sparse labels of the stream (JSONL: id, narrative, stance?, also?).
+        #[arg(long, requires = "stream")]
+        labels: Option<PathBuf>,
+        /// The stream's format (default: from its name).
+        #[arg(long, value_parser = ["jsonl", "csv", "tsv"])]
+        input_format: Option<String>,
+        /// The stream's id field or column.
+        #[arg(long, default_value = "id")]
+        id_field: String,
+        /// The stream's text field or column.
+        #[arg(long, default_value = "text")]
+        text_field: String,
         /// Also write every candidate's score features and label as JSONL (for
         /// scripts/fit_score.py).
         #[arg(long)]
@@ -299,8 +316,26 @@ fn main() -> anyhow::Result<()> {
             run,
             posts,
             features,
+            stream,
+            labels,
+            input_format,
+            id_field,
+            text_field,
         } => match (posts, queries, qrels) {
             (Some(posts), _, _) => eval_posts(&kb, &posts, features.as_deref()),
+            (None, None, None) if stream.is_some() => {
+                let fields = counterclaim::batch::Fields {
+                    id: id_field,
+                    text: text_field,
+                };
+                let format = input_format
+                    .map(|f| f.parse().map_err(anyhow::Error::msg))
+                    .transpose()?;
+                let (Some(stream), Some(labels)) = (stream, labels) else {
+                    bail!("--stream needs --labels");
+                };
+                eval_stream(&kb, &stream, &labels, format, &fields, features.as_deref())
+            }
             (None, Some(queries), Some(qrels)) => eval_ranking(
                 &kb,
                 &queries,
@@ -309,7 +344,7 @@ fn main() -> anyhow::Result<()> {
                 run.as_deref(),
                 features.as_deref(),
             ),
-            _ => bail!("give --posts, or --queries with --qrels"),
+            _ => bail!("give --posts, --stream with --labels, or --queries with --qrels"),
         },
         Command::Kb {
             command:
@@ -534,6 +569,31 @@ fn eval_posts(args: &KbArgs, posts: &Path, features: Option<&Path>) -> anyhow::R
     let report = labelled::evaluate(&matcher, &posts, &MatchOptions::default());
     write_features(features, || labelled::feature_rows(&matcher, &posts))?;
     print!("{}", report.to_text());
+    Ok(())
+}
+
+fn eval_stream(
+    args: &KbArgs,
+    stream: &Path,
+    labels: &Path,
+    format: Option<counterclaim::batch::InputFormat>,
+    fields: &counterclaim::batch::Fields,
+    features: Option<&Path>,
+) -> anyhow::Result<()> {
+    use counterclaim::eval::stream;
+    let matcher = matcher(args)?;
+    let labels = stream::read_labels(labels).map_err(anyhow::Error::msg)?;
+    let report = stream::evaluate(
+        &matcher,
+        stream,
+        format,
+        fields,
+        &labels,
+        counterclaim::matcher::DEFAULT_THRESHOLD,
+    )
+    .map_err(anyhow::Error::msg)?;
+    print!("{}", report.to_text());
+    write_features(features, || report.rows.clone())?;
     Ok(())
 }
 

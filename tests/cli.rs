@@ -198,3 +198,53 @@ fn a_missing_or_corrupt_model_falls_back_to_lexical_matching() {
         );
     }
 }
+
+#[test]
+fn eval_stream_counts_alarms_misses_and_shows_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let stream = dir.path().join("stream.csv");
+    std::fs::write(
+        &stream,
+        concat!(
+            "id,text\n",
+            "1,Moscow and Beijing are cranking out phony ballots\n",
+            "2,My sourdough starter finally bubbled today\n",
+            "3,Absentee voting is how they will steal it\n",
+            "4,Happy birthday to my favourite aunt\n",
+        ),
+    )
+    .unwrap();
+    let labels = dir.path().join("labels.jsonl");
+    std::fs::write(
+        &labels,
+        concat!(
+            r#"{"id": "1", "narrative": "foreign-counterfeit-mail-ballots", "stance": "promotes"}"#,
+            "\n",
+            r#"{"id": "4", "narrative": "unsolicited-ballots-chaos"}"#,
+            "\n",
+        ),
+    )
+    .unwrap();
+    let out = run(&[
+        "eval",
+        "--lexical",
+        "--stream",
+        stream.to_str().unwrap(),
+        "--labels",
+        labels.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let s = stdout(&out);
+    // Post 3 matches a narrative nobody labelled: a false alarm, shown with its evidence;
+    // post 4 is labelled but matches nothing: a miss.
+    assert!(s.starts_with("posts=4  labelled=2"), "{s}");
+    assert!(s.contains("false alarms=1 (2500.00 per 10,000)"), "{s}");
+    assert!(s.contains("recall=0.5000 (1/2)"), "{s}");
+    assert!(s.contains("- 3 [label: none] Absentee voting"), "{s}");
+    assert!(s.contains("best: mail-voting-widespread-fraud"), "{s}");
+    assert!(s.contains("- 4 [label: unsolicited-ballots-chaos]"), "{s}");
+}

@@ -13,6 +13,11 @@ use counterclaim::matcher::{MatchOptions, Matcher};
 const MIN_PRECISION: f64 = 0.95;
 const MIN_RECALL: f64 = 0.80;
 const MIN_STANCE_ACCURACY: f64 = 0.90;
+const HELD_OUT_MIN_PRECISION: f64 = 0.95;
+const HELD_OUT_MIN_RECALL: f64 = 0.70;
+const HELD_OUT_MAX_HARD_ALARMS: f64 = 0.02;
+const STREAM_MAX_FALSE_ALARMS: usize = 3;
+const STREAM_MIN_FOUND: usize = 8;
 
 #[test]
 fn labelled_test_set_meets_the_committed_figures() {
@@ -35,4 +40,93 @@ fn labelled_test_set_meets_the_committed_figures() {
         "stance {:.3}",
         o.stance_accuracy()
     );
+}
+
+/// The data sets of `../shared/datasets`, or `None` (and a message) when they are absent;
+/// `COUNTERCLAIM_REQUIRE_DATASETS=1` (set by `.ci/run`, which has them) makes that a failure.
+fn dataset(relative: &str) -> Option<std::path::PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/datasets")
+        .join(relative);
+    if path.exists() {
+        return Some(path);
+    }
+    assert!(
+        std::env::var_os("COUNTERCLAIM_REQUIRE_DATASETS").is_none(),
+        "{} not found and COUNTERCLAIM_REQUIRE_DATASETS is set",
+        path.display()
+    );
+    eprintln!("skipped: {} not found", path.display());
+    None
+}
+
+/// Issue 14's held-out set (`tests/fixtures/heldout_posts.jsonl`): written apart from the
+/// matcher after the concepts were designed, never fitted on. The floors are the figures
+/// measured when it was first run, lexically (`docs/quality.md`).
+#[test]
+fn held_out_set_meets_the_committed_figures() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let kb = KnowledgeBase::load(&root.join("index")).unwrap();
+    let matcher = Matcher::new(Arc::new(kb), None).unwrap();
+    let posts = read_posts(&root.join("tests/fixtures/heldout_posts.jsonl")).unwrap();
+    assert!(
+        posts.len() >= 300,
+        "the held-out set has {} posts",
+        posts.len()
+    );
+    let report = evaluate(&matcher, &posts, &MatchOptions::default());
+    print!("{}", report.to_text());
+    let o = report.overall;
+    assert!(
+        o.precision() >= HELD_OUT_MIN_PRECISION,
+        "precision {:.3}",
+        o.precision()
+    );
+    assert!(
+        o.recall() >= HELD_OUT_MIN_RECALL,
+        "recall {:.3}",
+        o.recall()
+    );
+    let hard = report.by_form["other-election"];
+    assert!(
+        hard.false_positives as f64 <= HELD_OUT_MAX_HARD_ALARMS * hard.posts as f64,
+        "{} false alarms on {} hard election negatives",
+        hard.false_positives,
+        hard.posts
+    );
+}
+
+/// The 14,231 fact-checked claims of CheckThat! 2022 as a stream of posts: the claims labelled
+/// as one of the four narratives are found, and almost nothing else raises an alarm.
+#[test]
+fn the_checkthat_2022_stream_raises_few_false_alarms() {
+    use counterclaim::batch::Fields;
+    use counterclaim::eval::stream;
+    let Some(path) = dataset("checkthat2022/vclaims.jsonl") else {
+        return;
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let kb = KnowledgeBase::load(&root.join("index")).unwrap();
+    let matcher = Matcher::new(Arc::new(kb), None).unwrap();
+    let labels =
+        stream::read_labels(&root.join("tests/fixtures/streams/checkthat2022.labels.jsonl"))
+            .unwrap();
+    let fields = Fields {
+        id: "vclaim_id".into(),
+        text: "vclaim".into(),
+    };
+    let report = stream::evaluate(&matcher, &path, None, &fields, &labels, 0.5).unwrap();
+    print!("{}", report.to_text());
+    assert_eq!(report.posts, 14_231);
+    assert!(
+        report.unseen_labels.is_empty(),
+        "{:?}",
+        report.unseen_labels
+    );
+    assert!(
+        report.false_alarms.len() <= STREAM_MAX_FALSE_ALARMS,
+        "{} false alarms",
+        report.false_alarms.len()
+    );
+    assert!(report.found >= STREAM_MIN_FOUND, "found {}", report.found);
 }

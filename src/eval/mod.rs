@@ -3,9 +3,11 @@
 //! - [`labelled`]: precision, recall and stance accuracy on labelled posts (the fixture sets in
 //!   `tests/fixtures/`), the quality gate of the shipped knowledge base.
 //! - [`ranking`]: MAP@k, MRR, P@1 and recall on claim-retrieval benchmarks (CheckThat!).
+//! - [`stream`]: alarms, precision and recall on a real stream with sparse labels.
 
 pub mod labelled;
 pub mod ranking;
+pub mod stream;
 
 use serde::Serialize;
 

@@ -1,6 +1,7 @@
 //! The flat format for fact-check collections: JSONL, one claim a line.
 //!
-//! `{"id", "text", "title"?, "subtitle"?, "author"?, "date"?, "url"?, "narrative_id"?}`
+//! `{"id", "text", "title"?, "subtitle"?, "author"?, "date"?, "url"?, "narrative_id"?,
+//! "concepts"?}`
 //!
 //! A line without `narrative_id` is a narrative of its own whose id is the line's `id`, titled by
 //! `title`, else by its text. Lines sharing a `narrative_id` are claims of one narrative. Flat
@@ -13,7 +14,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::{Claim, KbError, KnowledgeBase, Narrative, Provenance};
+use super::{Claim, Concept, KbError, KnowledgeBase, Narrative, Provenance};
 
 /// The field names CheckThat! 2022 uses (`vclaim_id`, `vclaim`) are accepted as aliases, so its
 /// collection loads as it is.
@@ -35,11 +36,24 @@ struct FlatRecord {
     url: Option<String>,
     #[serde(default)]
     narrative_id: Option<String>,
+    /// The narrative's core concepts, on any one of its lines (see `Concept`).
+    #[serde(default)]
+    concepts: Vec<FlatConcept>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FlatConcept {
+    id: String,
+    #[serde(default)]
+    en: Vec<String>,
+    #[serde(default)]
+    es: Vec<String>,
 }
 
 /// An id given as a string or a number (CheckThat! uses both); `null` reads as empty, which
 /// validation then rejects with the record's position.
-pub(in crate::kb) fn id_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+pub(crate) fn id_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Id {
@@ -102,7 +116,25 @@ pub(super) fn load(path: &Path) -> Result<KnowledgeBase, KbError> {
             });
             narratives.len() - 1
         });
-        narratives[slot].claims.push(claim);
+        let narrative = &mut narratives[slot];
+        narrative.claims.push(claim);
+        if !record.concepts.is_empty() {
+            if !narrative.concepts.is_empty() {
+                return Err(line_error(format!(
+                    "narrative {:?} already has its concepts from an earlier line",
+                    narrative.id
+                )));
+            }
+            narrative.concepts = record
+                .concepts
+                .into_iter()
+                .map(|c| Concept {
+                    id: c.id,
+                    en: c.en,
+                    es: c.es,
+                })
+                .collect();
+        }
     }
     KnowledgeBase::from_parts(path, narratives, Vec::new(), false)
 }

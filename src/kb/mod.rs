@@ -21,7 +21,9 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-pub use model::{Claim, Narrative, OfficialStatement, Provenance};
+pub(crate) use flat::id_string;
+pub use model::{Claim, Concept, Narrative, OfficialStatement, Provenance};
+pub use validate::MAX_CONCEPTS;
 
 /// What can go wrong while loading a knowledge base. Every variant names the file.
 #[derive(Debug, thiserror::Error)]

@@ -45,9 +45,21 @@ pub struct Narrative {
     pub variants: Vec<String>,
     /// Distinctive words, added to the vocabulary used to split hashtags.
     pub keywords: Vec<String>,
+    /// The narrative's core concepts: a post must mention every one of them (by one of its
+    /// aliases) to match. Empty for knowledge bases that declare none (flat collections).
+    pub concepts: Vec<Concept>,
     pub claims: Vec<Claim>,
     /// Derived when loading from each statement's `rebuts`.
     pub statement_ids: Vec<String>,
+}
+
+/// One core concept of a narrative ("a foreign country", "counterfeit", "ballots") and the words
+/// posts use for it, per language. An alias of several words matches only as a phrase.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Concept {
+    pub id: String,
+    pub en: Vec<String>,
+    pub es: Vec<String>,
 }
 
 /// An official's statement that rebuts one or more narratives.

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::{Claim, KbError, KnowledgeBase, Narrative, OfficialStatement, Provenance};
+use super::{Claim, Concept, KbError, KnowledgeBase, Narrative, OfficialStatement, Provenance};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -77,7 +77,19 @@ struct NarrativeFile {
     #[serde(default)]
     keywords: Vec<String>,
     #[serde(default)]
+    concept: Vec<ConceptRecord>,
+    #[serde(default)]
     claim: Vec<ClaimRecord>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConceptRecord {
+    id: String,
+    #[serde(default)]
+    en: Vec<String>,
+    #[serde(default)]
+    es: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -174,6 +186,15 @@ pub(super) fn load(dir: &Path) -> Result<KnowledgeBase, KbError> {
             context: file.context,
             variants: file.variants,
             keywords: file.keywords,
+            concepts: file
+                .concept
+                .into_iter()
+                .map(|c| Concept {
+                    id: c.id,
+                    en: c.en,
+                    es: c.es,
+                })
+                .collect(),
             claims,
             statement_ids: Vec::new(),
         });

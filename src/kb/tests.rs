@@ -198,3 +198,72 @@ fn shipped_knowledge_base_loads() {
         assert!(!n.claims.is_empty() && !n.statement_ids.is_empty());
     }
 }
+
+#[test]
+fn concepts_load_and_bad_ones_are_named() {
+    let with = |concepts: &str| format!("{ALPHA}\n{concepts}");
+    let dir = tempfile::tempdir().unwrap();
+    let good = with(
+        "[[concept]]\nid = \"ballots\"\nen = [\"ballot\", \"vote by mail\"]\nes = [\"boletas\"]\n",
+    );
+    write_kb(dir.path(), STATEMENTS, &[("alpha.toml", &good)]);
+    let kb = KnowledgeBase::load(dir.path()).unwrap();
+    let concepts = &kb.narratives()[0].concepts;
+    assert_eq!(concepts.len(), 1);
+    assert_eq!(concepts[0].en, ["ballot", "vote by mail"]);
+    assert_eq!(concepts[0].es, ["boletas"]);
+
+    for (concepts, expected) in [
+        ("[[concept]]\nid = \"x\"\n", "concept \"x\" has no alias"),
+        (
+            "[[concept]]\nid = \"x\"\nen = [\" \"]\n",
+            "concept \"x\" has an empty alias",
+        ),
+        (
+            "[[concept]]\nid = \"x\"\nen = [\"a\"]\n[[concept]]\nid = \"x\"\nen = [\"b\"]\n",
+            "duplicate concept id \"x\"",
+        ),
+        (
+            "[[concept]]\nid = \"x\"\nen = [\"a\"]\nsubject = true\n",
+            "unknown field",
+        ),
+    ] {
+        let err = load_err(STATEMENTS, &[("alpha.toml", &with(concepts))]);
+        assert!(err.contains(expected), "{concepts}: {err}");
+    }
+}
+
+#[test]
+fn a_flat_collection_may_declare_concepts_once_per_narrative() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kb.jsonl");
+    let line = |id: &str, concepts: &str| {
+        format!(r#"{{"id": "{id}", "text": "t", "narrative_id": "n"{concepts}}}"#)
+    };
+    let concepts = r#", "concepts": [{"id": "c", "en": ["ballot"]}]"#;
+    fs::write(&path, [line("a", concepts), line("b", "")].join("\n")).unwrap();
+    let kb = KnowledgeBase::load(&path).unwrap();
+    assert_eq!(kb.narratives()[0].concepts[0].en, ["ballot"]);
+
+    fs::write(&path, [line("a", concepts), line("b", concepts)].join("\n")).unwrap();
+    let err = KnowledgeBase::load(&path).unwrap_err().to_string();
+    assert!(
+        err.contains("kb.jsonl:2:") && err.contains("already has its concepts"),
+        "{err}"
+    );
+}
+
+#[test]
+fn every_shipped_narrative_declares_its_concepts() {
+    let kb = KnowledgeBase::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("index")).unwrap();
+    for n in kb.narratives() {
+        assert!(n.concepts.len() >= 2, "{}", n.id);
+        assert!(
+            n.concepts
+                .iter()
+                .all(|c| !c.en.is_empty() && !c.es.is_empty()),
+            "{}",
+            n.id
+        );
+    }
+}

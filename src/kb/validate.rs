@@ -36,6 +36,7 @@ pub(super) fn check(
         if n.variants.iter().any(|v| v.trim().is_empty()) {
             return Err(invalid(item, "has an empty variant"));
         }
+        check_concepts(n).map_err(|message| invalid(item.clone(), &message))?;
         for c in &n.claims {
             let item = format!("claim {:?}", c.id);
             if c.id.trim().is_empty() {
@@ -83,6 +84,35 @@ pub(super) fn check(
                 ));
             }
         }
+    }
+    Ok(())
+}
+
+/// At most this many concepts a narrative (the matcher keeps them as the bits of a `u32`).
+pub const MAX_CONCEPTS: usize = 32;
+
+/// A narrative's concepts: unique non-empty ids, no empty alias, at least one alias each.
+fn check_concepts(n: &Narrative) -> Result<(), String> {
+    if n.concepts.is_empty() {
+        return Ok(());
+    }
+    let mut ids = HashSet::new();
+    for c in &n.concepts {
+        if c.id.trim().is_empty() {
+            return Err("a concept has an empty id".into());
+        }
+        if !ids.insert(c.id.as_str()) {
+            return Err(format!("duplicate concept id {:?}", c.id));
+        }
+        if c.en.is_empty() && c.es.is_empty() {
+            return Err(format!("concept {:?} has no alias (en or es)", c.id));
+        }
+        if c.en.iter().chain(&c.es).any(|a| a.trim().is_empty()) {
+            return Err(format!("concept {:?} has an empty alias", c.id));
+        }
+    }
+    if n.concepts.len() > MAX_CONCEPTS {
+        return Err(format!("more than {MAX_CONCEPTS} concepts"));
     }
     Ok(())
 }

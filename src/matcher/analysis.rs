@@ -5,6 +5,7 @@
 use std::ops::Range;
 
 use super::Matcher;
+use super::concepts::Mention;
 use super::entries::{self, TermId};
 use super::score::UNKNOWN_TERM_WEIGHT;
 use super::words::WordTerm;
@@ -25,6 +26,9 @@ pub(super) struct Analysis<'m> {
     pub weight: f32,
     /// Hashes of adjacent term pairs (see `entries::bigrams`).
     pub bigrams: Vec<u64>,
+    /// Which of each narrative's declared concepts the post mentions (empty when the knowledge
+    /// base declares none).
+    pub mentions: Vec<Mention>,
 }
 
 impl Analysis<'_> {
@@ -115,6 +119,7 @@ impl Matcher {
             term_ids,
             weight,
             bigrams: entries::bigrams(&keys),
+            mentions: self.concepts.mentions(lang, &keys),
         })
     }
 

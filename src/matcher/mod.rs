@@ -7,6 +7,7 @@
 
 mod analysis;
 mod bm25;
+mod concepts;
 mod dense;
 mod entries;
 mod pipeline;
@@ -28,6 +29,7 @@ use crate::text::{Lang, Lexicon};
 use crate::{Error, limits};
 
 use analysis::Analysis;
+use concepts::{Concepts, Coverage};
 use dense::Dense;
 pub use dense::{Encoder, cache_file};
 use entries::{Entry, EntryKind, NarrativeVocab, TermId, Terms};
@@ -101,10 +103,15 @@ fn lang_code<S: serde::Serializer>(lang: &Lang, s: S) -> Result<S::Ok, S::Error>
     s.serialize_str(lang_code_str(*lang))
 }
 
-/// How candidates are scored: the model, and what it is told of their similarity to the post.
+/// How candidates are scored: the models (one for narratives that declare concepts, one for
+/// the others), and what they are told of their similarity to the post.
 pub(crate) struct Scoring<'a> {
     model: &'static ScoreModel,
+    concept_model: &'static ScoreModel,
     similarity: Similarity<'a>,
+    /// Whether a narrative's declared concepts decide if it is a candidate (matching posts);
+    /// free-text search ranks every narrative by its words.
+    concepts: bool,
 }
 
 /// The dense similarity of a post to the entries.
@@ -129,17 +136,16 @@ pub(crate) struct Best {
 }
 
 impl Best {
-    /// The entry the match rests on and its score: the best claim or variant, unless a rebuttal
-    /// statement matched clearly better (a post echoing the rebuttals is about the narrative
-    /// too, if a little less surely).
+    /// The entry the match rests on, its score and overlap. The score is always the best claim's
+    /// or variant's: words shared only with a rebuttal statement never make a match. When a
+    /// statement matched clearly better (a post echoing the rebuttal), it is the evidence.
     fn choice(&self) -> Option<(usize, f32, Overlap)> {
-        let text = self.text.map_or(0.0, |(_, s, _)| s);
-        let statement = self.statement.map_or(0.0, |(_, s, _)| s);
-        match (self.text, self.statement) {
-            (Some(t), _) if text >= statement * STATEMENT_DISCOUNT => Some(t),
-            (_, Some((e, s, o))) => Some((e, s * STATEMENT_DISCOUNT, o)),
-            (Some(t), None) => Some(t),
-            (None, None) => None,
+        let (text, score, overlap) = self.text?;
+        match self.statement {
+            Some((statement, s, _)) if s * STATEMENT_DISCOUNT > score => {
+                Some((statement, score, overlap))
+            }
+            _ => Some((text, score, overlap)),
         }
     }
 
@@ -187,6 +193,9 @@ pub struct Matcher {
     /// one fit for lexical matching and one for hybrid.
     model: &'static ScoreModel,
     hybrid_model: &'static ScoreModel,
+    /// The narratives' declared concepts, and each narrative's entries (a range of `entries`).
+    concepts: Concepts,
+    narrative_entries: Vec<std::ops::Range<u32>>,
     /// The entries' embeddings, in hybrid mode.
     dense: Option<Dense>,
     lexicon: Lexicon,
@@ -207,6 +216,7 @@ impl Matcher {
                     .iter()
                     .flat_map(|n| n.keywords.iter().map(|k| k.to_lowercase())),
             )
+            .chain(concept_aliases(&kb).map(str::to_lowercase))
             .collect();
         let lexicon = Lexicon::english().with_domain_words(
             domain_words
@@ -221,7 +231,18 @@ impl Matcher {
             bm25,
             index,
         } = entries::build(&kb, &lexicon, index_dir)?;
-        let kb_words: Vec<&str> = entries.iter().flat_map(|e| e.indexed.split(' ')).collect();
+        // The words of the concepts' aliases join the knowledge base's: spelling is corrected
+        // towards them ("absentie") and never away from them ("Beijing").
+        let alias_texts: Vec<String> = concept_aliases(&kb)
+            .map(|a| crate::text::normalize(a, &lexicon).text)
+            .collect();
+        let kb_words: Vec<&str> = entries
+            .iter()
+            .map(|e| e.indexed.as_str())
+            .chain(alias_texts.iter().map(String::as_str))
+            .flat_map(|t| t.split(' '))
+            .filter(|w| !w.is_empty())
+            .collect();
         let corrector = Corrector::new(kb_words.iter().copied());
         let mut alphabetic = kb_words.clone();
         alphabetic.retain(|w| w.chars().all(char::is_alphabetic));
@@ -245,6 +266,16 @@ impl Matcher {
             version = kb.version(),
             "matcher ready"
         );
+        let concepts = Concepts::build(&kb, &lexicon, &terms, &index);
+        let mut narrative_entries = vec![0..0; kb.narratives().len()];
+        // A narrative's entries are next to each other (see `entries::entry_texts`).
+        for (i, e) in (0u32..).zip(&entries) {
+            let range = &mut narrative_entries[e.narrative];
+            if range.end <= range.start {
+                range.start = i;
+            }
+            range.end = i + 1;
+        }
         let (model, hybrid_model) = if kb.narratives().iter().any(|n| !n.variants.is_empty()) {
             (&score::CURATED, &score::CURATED_HYBRID)
         } else {
@@ -259,6 +290,8 @@ impl Matcher {
             vocabularies,
             model,
             hybrid_model,
+            concepts,
+            narrative_entries,
             dense: None,
             lexicon,
             corrector,
@@ -337,8 +370,8 @@ impl Matcher {
         .filter_map(|(entry, score)| Some((u32::try_from(entry).ok()?, score)))
         .collect();
         let scoring = Scoring {
-            model: self.model,
-            similarity: Similarity::None,
+            concepts: false,
+            ..self.lexical_scoring()
         };
         let ranked = self.rank(&analysis, &hits, &scoring);
         Ok(self.answer(query, &analysis, ranked, f32::MIN_POSITIVE, max_results))
@@ -398,6 +431,16 @@ impl Matcher {
         let mut shared: Vec<TermId> = Vec::new();
         for (&(entry_no, bm25), &similarity) in hits.iter().zip(&similarities) {
             let entry = &self.entries[entry_no as usize];
+            let mention = analysis
+                .mentions
+                .get(entry.narrative)
+                .filter(|_| scoring.concepts)
+                .copied()
+                .unwrap_or_default();
+            let coverage = mention.coverage();
+            if coverage == Coverage::Missing {
+                continue;
+            }
             shared.clear();
             shared.extend(shared_with(&analysis.term_ids, &entry.terms));
             let matched_weight: f32 = shared.iter().map(|&t| self.terms.idf(t)).sum();
@@ -420,7 +463,10 @@ impl Matcher {
                 dense: similarity,
                 dense_share: ratio(similarity, top_similarity),
             };
-            let score = scoring.model.score(&overlap);
+            let score = match coverage {
+                Coverage::Undeclared => scoring.model.score(&overlap),
+                _ => scoring.concept_model.score_mentioned(&overlap),
+            };
             best.entry(entry.narrative).or_default().offer(
                 entry.kind,
                 entry_no as usize,
@@ -473,6 +519,16 @@ impl Matcher {
         })
     }
 
+    /// Lexical scoring, with the models for this knowledge base.
+    fn lexical_scoring(&self) -> Scoring<'static> {
+        Scoring {
+            model: self.model,
+            concept_model: &score::CONCEPT,
+            similarity: Similarity::None,
+            concepts: true,
+        }
+    }
+
     /// The post's words (normalised, corrected) whose terms the entry contains, in post order.
     fn matched_words(&self, analysis: &Analysis, entry: &Entry) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
@@ -484,6 +540,15 @@ impl Matcher {
         }
         out
     }
+}
+
+/// Every alias of every narrative's concepts, in both languages.
+fn concept_aliases(kb: &KnowledgeBase) -> impl Iterator<Item = &str> {
+    kb.narratives()
+        .iter()
+        .flat_map(|n| &n.concepts)
+        .flat_map(|c| c.en.iter().chain(&c.es))
+        .map(String::as_str)
 }
 
 /// The shipped knowledge base, indexed once for all the library's tests.

@@ -6,7 +6,9 @@
 //! there could be is not embedded either: it matches nothing, as it would have with the model.
 
 use super::analysis::Analysis;
-use super::entries::TermId;
+use super::concepts::Coverage;
+use super::entries::{EntryKind, TermId};
+use super::score::CONCEPT_HYBRID;
 use super::score::Overlap;
 use super::{
     Best, CANDIDATES, MatchOutcome, Matcher, NarrativeMatch, REASON_BELOW_THRESHOLD, REASON_EMPTY,
@@ -114,25 +116,39 @@ impl Matcher {
             work: Err(reason),
             wants_model: false,
         };
-        if analysis.term_ids.is_empty() {
+        // Narratives whose concepts the post all mentions.
+        let mentioned = |n: usize| analysis.mentions[n].coverage() == Coverage::Complete;
+        let any_mentioned = (0..analysis.mentions.len()).any(mentioned);
+        if analysis.term_ids.is_empty() && !any_mentioned {
             return Ok(done(REASON_NO_SHARED_WORDS));
         }
         // The cheap path most posts take: too few shared terms to score above zero. In hybrid
         // mode too: a lexical score of zero never passes the gate (every gate is above zero).
-        if analysis.term_ids.len() < self.model.min_matched_terms() && options.min_score > 0.0 {
+        if analysis.term_ids.len() < self.model.min_matched_terms()
+            && !any_mentioned
+            && options.min_score > 0.0
+        {
             return Ok(done(REASON_BELOW_THRESHOLD));
         }
         let query = self.query(&analysis);
-        let hits = self.bm25.search(&query, CANDIDATES);
-        let lexical = Scoring {
-            model: self.model,
-            similarity: Similarity::None,
-        };
-        let ranked = self.rank(&analysis, &hits, &lexical);
+        let mut hits = self.bm25.search(&query, CANDIDATES);
+        // A post can mention a narrative's concepts in words none of its texts has: its claims
+        // and variants are then candidates whatever BM25 thought of them.
+        for n in (0..analysis.mentions.len()).filter(|&n| mentioned(n)) {
+            for entry in self.narrative_entries[n].clone() {
+                let is_text = !matches!(self.entries[entry as usize].kind, EntryKind::Statement(_));
+                if is_text && !hits.iter().any(|&(e, _)| e == entry) {
+                    hits.push((entry, self.bm25.score(&query, entry)));
+                }
+            }
+        }
+        let ranked = self.rank(&analysis, &hits, &self.lexical_scoring());
         let best = ranked.first().map_or(0.0, |(_, b)| b.score());
         // The gate: a post whose best lexical score is this low shares only incidental words
-        // with the knowledge base, and the model is not worth its time.
-        let wants_model = self.uses_model(&analysis) && best >= self.model.gate();
+        // with the knowledge base, and the model is not worth its time, unless it mentions a
+        // narrative's concepts (in whatever words its aliases allow).
+        let wants_model =
+            self.uses_model(&analysis) && (best >= self.model.gate() || any_mentioned);
         // Nor is it when no embedding could lift the post to the threshold; the hybrid model
         // would then match nothing, so neither does the post.
         if wants_model && !self.model_could_match(&analysis, &query, &hits, options.min_score) {
@@ -175,7 +191,9 @@ impl Matcher {
                         }
                         let scoring = Scoring {
                             model: self.hybrid_model,
+                            concept_model: &CONCEPT_HYBRID,
                             similarity: Similarity::Embedded(post_vector, dense),
+                            concepts: true,
                         };
                         self.rank(&analysis, &hits, &scoring)
                     }
@@ -225,7 +243,9 @@ impl Matcher {
         };
         let ceiling = Scoring {
             model: self.hybrid_model,
+            concept_model: &CONCEPT_HYBRID,
             similarity: Similarity::Ceiling,
+            concepts: true,
         };
         let ranked = self.rank(analysis, hits, &ceiling);
         ranked

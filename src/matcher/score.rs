@@ -94,6 +94,25 @@ pub const COLLECTION_HYBRID: ScoreModel = ScoreModel {
     gate: 0.0,
 };
 
+/// For narratives that declare their concepts (the shipped knowledge base), scoring only the
+/// candidates whose concepts the post mentions: is a post that names the narrative's subject and
+/// idea actually making or discussing it? Fitted on the concept-passing candidates of the tuning
+/// posts and the real-stream fitting split (docs/quality.md).
+pub const CONCEPT: ScoreModel = ScoreModel {
+    weights: [2.709, 1.162, 1.941, 0.348, 0.0, 3.473, 0.0, 0.0, 0.0, 0.0],
+    intercept: -2.698,
+    min_matched_terms: 0,
+    gate: 0.0,
+};
+
+/// [`CONCEPT`] in hybrid mode, with the dense similarity.
+pub const CONCEPT_HYBRID: ScoreModel = ScoreModel {
+    weights: [2.444, 1.108, 1.766, 0.186, 0.0, 3.720, 0.0, 1.092, 0.0, 0.0],
+    intercept: -2.999,
+    min_matched_terms: 0,
+    gate: 0.0,
+};
+
 impl ScoreModel {
     /// Candidates sharing fewer terms with the post score 0.
     pub fn min_matched_terms(&self) -> usize {
@@ -110,6 +129,16 @@ impl ScoreModel {
         if overlap.matched_terms < self.min_matched_terms {
             return 0.0;
         }
+        self.probability(overlap)
+    }
+
+    /// The score of a candidate whose narrative's concepts the post mentions: those stand in
+    /// for the shared terms, so there is no minimum.
+    pub fn score_mentioned(&self, overlap: &Overlap) -> f32 {
+        self.probability(overlap)
+    }
+
+    fn probability(&self, overlap: &Overlap) -> f32 {
         let z: f32 = self.intercept
             + overlap
                 .features()
@@ -197,7 +226,14 @@ mod tests {
     #[test]
     fn no_weight_is_negative() {
         // The matcher's ceiling relies on it: a similarity of 1 then bounds every hybrid score.
-        for model in [CURATED, COLLECTION, CURATED_HYBRID, COLLECTION_HYBRID] {
+        for model in [
+            CURATED,
+            COLLECTION,
+            CURATED_HYBRID,
+            COLLECTION_HYBRID,
+            CONCEPT,
+            CONCEPT_HYBRID,
+        ] {
             assert!(model.weights.iter().all(|&w| w >= 0.0), "{model:?}");
         }
     }

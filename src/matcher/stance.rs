@@ -90,6 +90,11 @@ const DEBUNK_EN: &[&str] = &[
     "don't fall for",
     "do not fall for",
     "false",
+    "rounding error",
+    "no coordinated",
+    "no widespread",
+    "not widespread",
+    "no such thing",
 ];
 const DEBUNK_ES: &[&str] = &[
     "falso",
@@ -116,6 +121,9 @@ const DEBUNK_ES: &[&str] = &[
     "no hay fraude",
     "extremadamente difícil",
     "bulos",
+    "no tiene pruebas",
+    "no tienen pruebas",
+    "sin fundamento",
 ];
 const NEGATIONS_EN: &[&str] = &[
     "not",
@@ -168,12 +176,29 @@ impl PostCues {
         Self {
             debunk_cues,
             negations,
-            question: raw.trim_end().ends_with('?')
-                || raw.contains('¿')
-                || normalized.starts_with("is it true"),
+            question: is_question(raw) || normalized.starts_with("is it true"),
             reporting: count(REPORTING) > 0,
         }
     }
+}
+
+/// Whether the post asks rather than asserts: it ends with a question mark (or opens one, in
+/// Spanish) and no sentence of it ends with a full stop or an exclamation mark. "Late-night
+/// vote dumps = a stolen election. Still counting on Friday?" asserts; "Why is it taking so
+/// long? Is that fraud?" asks. A stop counts only after a lowercase letter or digit and before a
+/// space or the end, so "U.S." and links do not end sentences.
+fn is_question(raw: &str) -> bool {
+    let raw = raw.trim_end();
+    if !(raw.ends_with('?') || raw.contains('¿')) {
+        return false;
+    }
+    let chars: Vec<char> = raw.chars().collect();
+    !chars.iter().enumerate().any(|(i, &c)| {
+        (c == '.' || c == '!')
+            && i > 0
+            && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit())
+            && chars.get(i + 1).is_none_or(|n| n.is_whitespace())
+    })
 }
 
 /// Whether `phrase` occurs in `text` as whole words.
@@ -246,6 +271,21 @@ mod tests {
             stance("China will print millions of fake ballots", 0.7, 0.0),
             Stance::Promotes
         );
+    }
+
+    #[test]
+    fn a_question_after_an_assertion_asserts() {
+        assert!(is_question(
+            "Is China really printing fake mail-in ballots?"
+        ));
+        assert!(is_question(
+            "Why so slow? Is that fraud, or is it the U.S. mail?"
+        ));
+        assert!(!is_question(
+            "Vote dumps = a stolen election. Still counting on Friday?"
+        ));
+        assert!(!is_question("Stolen! Who's counting?"));
+        assert!(is_question("Rigged? https://t.co/x.y?"));
     }
 
     #[test]

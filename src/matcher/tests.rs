@@ -209,3 +209,53 @@ fn words_remembered_by_the_cache_analyse_as_the_first_time() {
     assert_eq!(analyse(), first);
     assert!(first.4.contains("ballots"), "{}", first.4);
 }
+
+/// The posts issue 14 opened with: paraphrases in words the knowledge base's texts do not use,
+/// and an unrelated post sharing two rare words with a statement.
+#[test]
+fn concepts_find_paraphrases_and_refuse_incidental_words() {
+    for (text, narrative) in [
+        (
+            "Beijing is going to run off bogus ballots by the truckload and mail them in",
+            "foreign-counterfeit-mail-ballots",
+        ),
+        (
+            "Moscow and Beijing are cranking out phony ballots, mark my words",
+            "foreign-counterfeit-mail-ballots",
+        ),
+        (
+            "Absentee voting is how they will steal it. Millions of fraudulent votes.",
+            "mail-voting-widespread-fraud",
+        ),
+    ] {
+        let m = best(text).unwrap_or_else(|| panic!("no match: {text}"));
+        assert_eq!(m.narrative_id, narrative, "{text}");
+        assert_eq!(m.stance, Stance::Promotes, "{text}");
+    }
+    assert_eq!(
+        best("It was extraordinarily difficult to get tickets for the game"),
+        None
+    );
+}
+
+#[test]
+fn words_shared_only_with_a_statement_never_match() {
+    // All of it from the statements' quotes, nothing of a claim's idea.
+    assert_eq!(
+        best("The reality is that it is no longer about the tickets, extraordinarily difficult"),
+        None
+    );
+}
+
+#[test]
+fn a_concept_alias_of_several_words_matches_only_as_a_phrase() {
+    // "mail vote" is the subject of mail-voting-widespread-fraud as a phrase, not word by word.
+    assert_eq!(
+        best("Mail voting is rigged").map(|m| m.narrative_id),
+        Some("mail-voting-widespread-fraud".to_owned())
+    );
+    assert_eq!(
+        best("I mail my rent and vote early, and that carnival game is rigged"),
+        None
+    );
+}

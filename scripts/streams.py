@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""Prepares the real streams that narrative matching is measured on, split into a fitting half
+and a reporting half, from the data sets in ../shared/datasets (never copied into the repo).
+
+    python3 scripts/streams.py [DATASETS_DIR]     # writes target/streams/*.jsonl
+
+- checkthat2022.jsonl: the 14,231 fact-checked claims of the CheckThat! 2022 collection as
+  posts (`id`, `text` = the claim); .fit.jsonl / .report.jsonl split them by a hash of the id.
+- checkthat2020.jsonl: the 997 CheckThat! 2020 tweets; .fit.jsonl is the train split,
+  .report.jsonl the dev split.
+
+Labels (sparse: a post not labelled should match nothing) are in tests/fixtures/streams/.
+Then, for instance:
+
+    counterclaim eval --stream target/streams/checkthat2022.jsonl \\
+        --labels tests/fixtures/streams/checkthat2022.labels.jsonl
+"""
+
+import csv
+import hashlib
+import json
+import os
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def fit_half(post_id):
+    """The fitting half: a fixed, even split that does not depend on the order of the file."""
+    return hashlib.sha256(post_id.encode()).digest()[0] % 2 == 0
+
+
+def write(path, posts):
+    with open(path, "w", encoding="utf-8") as out:
+        for post in posts:
+            out.write(json.dumps(post, ensure_ascii=False) + "\n")
+    print(f"{path}: {len(posts)} posts")
+
+
+def tweets(path):
+    csv.field_size_limit(1 << 30)
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = csv.reader(f, delimiter="\t")
+        next(rows)
+        return [{"id": row[0], "text": row[1]} for row in rows if len(row) >= 2]
+
+
+def main(datasets):
+    out = os.path.join(ROOT, "target", "streams")
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(datasets, "checkthat2022", "vclaims.jsonl"), encoding="utf-8") as f:
+        claims = [json.loads(line) for line in f if line.strip()]
+    claims = [{"id": str(c["vclaim_id"]), "text": c["vclaim"]} for c in claims]
+    write(os.path.join(out, "checkthat2022.jsonl"), claims)
+    write(os.path.join(out, "checkthat2022.fit.jsonl"), [c for c in claims if fit_half(c["id"])])
+    write(os.path.join(out, "checkthat2022.report.jsonl"),
+          [c for c in claims if not fit_half(c["id"])])
+    base = os.path.join(datasets, "checkthat2020")
+    train = tweets(os.path.join(base, "train", "tweets.queries.tsv"))
+    dev = tweets(os.path.join(base, "dev", "tweets.queries.tsv"))
+    write(os.path.join(out, "checkthat2020.jsonl"), train + dev)
+    write(os.path.join(out, "checkthat2020.fit.jsonl"), train)
+    write(os.path.join(out, "checkthat2020.report.jsonl"), dev)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "..", "shared", "datasets"))

@@ -1,0 +1,175 @@
+//! Narratives' declared concepts, compiled to term keys, and which of them a post mentions.
+//!
+//! A narrative may declare its core concepts with their aliases (`[[concept]]` in the native
+//! format): "a foreign country" (China, Beijing, Kremlin, overseas…), "counterfeit" (fake, bogus,
+//! phony, forged…), "ballots". A post matches such a narrative only if it mentions every one of
+//! them, so sharing a few incidental words with one of its texts ("extraordinarily difficult")
+//! is never enough, while a post that says the same thing in other words ("Moscow is cranking out
+//! phony ballots") is found.
+//!
+//! Posts missing a concept are not rescued by the sentence-embedding model: on the fitting sets,
+//! of the 202 candidates that mentioned all but one concept and were within 0.4 cosine of one of
+//! the narrative's texts, 12 were the narrative, and above any similarity floor false alarms
+//! outnumbered them (docs/quality.md).
+//!
+//! Aliases are analysed like posts (normalised, stemmed, stop words dropped), so one alias covers
+//! its inflections ("ballot" covers "ballots"), and an alias of several words matches only as a
+//! phrase: its terms next to each other in the post, stop words aside ("vote by mail").
+
+use rustc_hash::FxHashMap;
+
+use super::entries::Terms;
+use super::words::WordTerm;
+use crate::kb::{KnowledgeBase, MAX_CONCEPTS};
+use crate::search::SearchIndex;
+use crate::text::{self, Lang, Lexicon};
+
+/// One alias: the rest of its term keys after the first, which indexes it.
+struct Alias {
+    narrative: u32,
+    concept: u8,
+    rest: Box<[u64]>,
+}
+
+#[derive(Default)]
+pub struct Concepts {
+    /// Per language: an alias's first term key -> the aliases starting with it.
+    by_first: [FxHashMap<u64, Vec<Alias>>; 2],
+    /// Each narrative's concepts, as a bit mask; empty when no narrative declares any.
+    declared: Vec<u32>,
+}
+
+/// Which of a narrative's concepts a post mentions.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Mention {
+    declared: u32,
+    mentioned: u32,
+}
+
+/// How far a post covers a narrative's concepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Coverage {
+    /// The narrative declares no concepts: lexical overlap alone decides.
+    Undeclared,
+    /// Every concept is mentioned.
+    Complete,
+    /// Some concept is not: the post is not about the narrative.
+    Missing,
+}
+
+impl Mention {
+    pub fn coverage(self) -> Coverage {
+        if self.declared == 0 {
+            Coverage::Undeclared
+        } else if self.declared & !self.mentioned == 0 {
+            Coverage::Complete
+        } else {
+            Coverage::Missing
+        }
+    }
+}
+
+impl Concepts {
+    /// Compiles every narrative's aliases with the matcher's own analysis. Aliases that analyse
+    /// to nothing (only stop words) are logged and left out.
+    pub fn build(
+        kb: &KnowledgeBase,
+        lexicon: &Lexicon,
+        terms: &Terms,
+        index: &SearchIndex,
+    ) -> Self {
+        let mut concepts = Concepts {
+            declared: vec![0; kb.narratives().len()],
+            ..Concepts::default()
+        };
+        for (n, narrative) in kb.narratives().iter().enumerate() {
+            for (c, concept) in narrative.concepts.iter().take(MAX_CONCEPTS).enumerate() {
+                concepts.declared[n] |= 1u32 << c;
+                for (lang, aliases) in [(Lang::En, &concept.en), (Lang::Es, &concept.es)] {
+                    for alias in aliases {
+                        let keys = alias_keys(alias, lang, lexicon, terms, index);
+                        let Some((&first, rest)) = keys.split_first() else {
+                            tracing::warn!(narrative = %narrative.id, concept = %concept.id, alias, "concept alias has no words once stop words are dropped; ignored");
+                            continue;
+                        };
+                        concepts.by_first[lang as usize]
+                            .entry(first)
+                            .or_default()
+                            .push(Alias {
+                                narrative: n as u32,
+                                concept: c as u8,
+                                rest: rest.into(),
+                            });
+                    }
+                }
+            }
+        }
+        if concepts.declared.iter().all(|&d| d == 0) {
+            concepts.declared.clear();
+        }
+        concepts
+    }
+
+    /// What a post mentions, narrative by narrative (indexed like the knowledge base's
+    /// narratives; empty when no narrative declares concepts). `keys` are the post's term keys
+    /// in text order (see `WordTerm::key`).
+    pub fn mentions(&self, lang: Lang, keys: &[u64]) -> Vec<Mention> {
+        if self.declared.is_empty() {
+            return Vec::new();
+        }
+        let mut out: Vec<Mention> = self
+            .declared
+            .iter()
+            .map(|&declared| Mention {
+                declared,
+                mentioned: 0,
+            })
+            .collect();
+        let table = &self.by_first[lang as usize];
+        for (i, key) in keys.iter().enumerate() {
+            let Some(aliases) = table.get(key) else {
+                continue;
+            };
+            for alias in aliases {
+                if keys[i + 1..].starts_with(&alias.rest) {
+                    out[alias.narrative as usize].mentioned |= 1 << alias.concept;
+                }
+            }
+        }
+        out
+    }
+}
+
+/// An alias's term keys, in order, as a post with the same words would have them.
+fn alias_keys(
+    alias: &str,
+    lang: Lang,
+    lexicon: &Lexicon,
+    terms: &Terms,
+    index: &SearchIndex,
+) -> Vec<u64> {
+    let normalized = text::normalize(alias, lexicon).text;
+    let analysed = index.analyze(&normalized, lang);
+    tracing::debug!(alias, terms = ?analysed.iter().map(|(t, _)| t).collect::<Vec<_>>(), "concept alias");
+    analysed
+        .into_iter()
+        .filter_map(|(term, _)| WordTerm::of(terms, lang, &term).key())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coverage_needs_every_concept() {
+        let mention = |declared, mentioned| Mention {
+            declared,
+            mentioned,
+        };
+        assert_eq!(mention(0, 0).coverage(), Coverage::Undeclared);
+        assert_eq!(mention(0b111, 0b111).coverage(), Coverage::Complete);
+        assert_eq!(mention(0b111, 0b011).coverage(), Coverage::Missing);
+        assert_eq!(mention(0b11, 0b00).coverage(), Coverage::Missing);
+    }
+}
