@@ -252,6 +252,22 @@ async fn narratives_can_be_listed_read_and_searched() {
         .narrative
         .unwrap();
     assert!(!n.claims.is_empty() && !n.statements.is_empty());
+    // Each statement comes with its date and the report's words it needs to stand alone.
+    let n = c
+        .get_narrative(pb::GetNarrativeRequest {
+            id: "foreign-counterfeit-mail-ballots".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .narrative
+        .unwrap();
+    let s = (n.statements.iter())
+        .find(|s| s.id == "evanina-extraordinarily-difficult")
+        .unwrap();
+    assert_eq!(s.quote, "extraordinarily difficult");
+    assert_eq!(s.date, "2020-07-24");
+    assert!(s.context.starts_with("Changing actual votes"), "{s:?}");
     let missing = c
         .get_narrative(pb::GetNarrativeRequest { id: "nope".into() })
         .await
