@@ -18,11 +18,15 @@
 //!   skipped` always (blank JSONL lines are not posts, and not counted). In strict mode, the
 //!   first bad record ends the run with [`BatchError::BadRecord`]. An input that cannot be read
 //!   on (I/O, a truncated archive, a CSV header without the columns) ends the run with an error
-//!   after the posts before it: never a silently short run.
+//!   after the posts before it: never a silently short run. A CSV quote that swallows the lines
+//!   after it makes its record bad, and the report names the lines. When every record of an
+//!   input read so far fails the same way, the log says what the input looks like and which
+//!   setting to change.
 //!
 //! Files:
 //! - `input`: input formats, opening and decompressing inputs.
 //! - `reader`: reading records (JSONL lines, CSV/TSV records) in bounded memory.
+//! - `quotes`: catching CSV quotes that swallow the lines after them.
 //! - `record`: a raw record → a [`Post`](crate::matcher::Post), or the reason it is bad.
 //! - `output`: the JSONL and CSV writers, and the errors file.
 //! - `run`: the pipeline itself ([`score`]).
@@ -32,6 +36,7 @@
 mod input;
 mod output;
 mod progress;
+mod quotes;
 mod reader;
 mod record;
 mod run;

@@ -2,13 +2,14 @@
 //! [`MAX_RECORD_BYTES`] whatever the input. Nothing here parses a post: records leave raw, so
 //! that parsing runs in parallel with matching (see [`record`](super::record)).
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::io::{self, BufRead, Read};
 use std::rc::Rc;
 
 use super::BatchError;
 use super::input::InputFormat;
+use super::quotes::QuoteWatch;
 use super::record::{Body, Columns, Fields, RawRecord};
 
 /// Longest record read (a JSONL line, a CSV record), in bytes: room for a post text at its
@@ -34,6 +35,7 @@ enum State<'a> {
     Csv {
         reader: csv::Reader<Bounded<Box<dyn BufRead + 'a>>>,
         budget: Rc<Cell<usize>>,
+        quotes: Rc<RefCell<QuoteWatch>>,
         columns: Columns,
         delimiter: u8,
     },
@@ -65,12 +67,14 @@ impl<'a> RecordReader<'a> {
             InputFormat::Tsv => b'\t',
         };
         let budget = Rc::new(Cell::new(0));
+        let quotes = Rc::new(RefCell::new(QuoteWatch::new(delimiter)));
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .flexible(true)
             .from_reader(Bounded {
                 src,
                 budget: Rc::clone(&budget),
+                quotes: Rc::clone(&quotes),
             });
         let header = reader
             .byte_headers()
@@ -108,6 +112,7 @@ impl<'a> RecordReader<'a> {
             state: State::Csv {
                 reader,
                 budget,
+                quotes,
                 columns,
                 delimiter,
             },
@@ -146,6 +151,7 @@ impl Iterator for RecordReader<'_> {
             State::Csv {
                 reader,
                 budget,
+                quotes,
                 columns,
                 delimiter,
             } => {
@@ -156,10 +162,12 @@ impl Iterator for RecordReader<'_> {
                     Ok(false) => return None,
                     Ok(true) => {
                         let line = record.position().map_or(line, |p| p.line());
+                        let runaway = quotes.borrow_mut().take(line, reader.position().line());
                         let body = Body::Csv {
                             record,
                             columns: *columns,
                             delimiter: *delimiter,
+                            runaway: runaway.map(|r| r.message(line)),
                         };
                         Ok(RawRecord::new(line, body))
                     }
@@ -249,10 +257,12 @@ fn read_line(src: &mut dyn BufRead, buf: &mut Vec<u8>, max: usize) -> io::Result
 }
 
 /// Fails a read once the current CSV record has read more than [`MAX_RECORD_BYTES`] (give or
-/// take the CSV reader's buffer); `budget` is reset before each record.
+/// take the CSV reader's buffer); `budget` is reset before each record. Shows every byte read
+/// to `quotes`.
 struct Bounded<R> {
     src: R,
     budget: Rc<Cell<usize>>,
+    quotes: Rc<RefCell<QuoteWatch>>,
 }
 
 #[derive(Debug)]
@@ -273,6 +283,10 @@ impl<R: Read> Read for Bounded<R> {
         }
         let n = self.src.read(buf)?;
         self.budget.set(self.budget.get() + n);
+        match n {
+            0 if !buf.is_empty() => self.quotes.borrow_mut().end(),
+            n => self.quotes.borrow_mut().feed(&buf[..n]),
+        }
         Ok(n)
     }
 }
