@@ -94,12 +94,13 @@ impl<'a> RecordReader<'a> {
                     input: name.to_owned(),
                     line: 1,
                     message: format!(
-                        "the header has no {field:?} column (it has {})",
+                        "the header has no {field:?} column (it has {}){}",
                         header
                             .iter()
                             .map(|h| format!("{:?}", String::from_utf8_lossy(h)))
                             .collect::<Vec<_>>()
-                            .join(", ")
+                            .join(", "),
+                        format_hint(&header, format)
                     ),
                 })
         };
@@ -179,6 +180,25 @@ impl Iterator for RecordReader<'_> {
             self.state = State::Done;
         }
         Some(next)
+    }
+}
+
+/// When a header looks like another format than `format` (JSONL or TSV read as CSV...): which
+/// `--input-format` to give.
+fn format_hint(header: &csv::ByteRecord, format: InputFormat) -> String {
+    let delimiter = if format == InputFormat::Tsv {
+        "\t"
+    } else {
+        ","
+    };
+    let line: Vec<_> = header.iter().map(String::from_utf8_lossy).collect();
+    match InputFormat::sniff(&line.join(delimiter)) {
+        Some(looks) if looks != format => format!(
+            "; it looks like {}, not {}: give --input-format {looks}",
+            looks.as_str().to_uppercase(),
+            format.as_str().to_uppercase()
+        ),
+        _ => String::new(),
     }
 }
 

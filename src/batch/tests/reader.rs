@@ -233,3 +233,24 @@ fn a_csv_id_holding_a_line_break_or_a_text_over_the_limit_on_many_lines_is_bad()
     assert!(error.contains("past the limit"), "{error}");
 }
 
+#[test]
+fn a_header_in_another_format_names_the_input_format_to_give() {
+    for (input, format, wanted) in [
+        (
+            "{\"id\": 1, \"text\": \"x\"}\n",
+            InputFormat::Csv,
+            "--input-format jsonl",
+        ),
+        ("id\ttext\n1\tx\n", InputFormat::Csv, "--input-format tsv"),
+        ("id,text\n1,x\n", InputFormat::Tsv, "--input-format csv"),
+    ] {
+        let src: Box<dyn BufRead> = Box::new(Cursor::new(input));
+        match RecordReader::new(src, format, "in", &Fields::default()) {
+            Err(BatchError::BadInput { message, .. }) => {
+                assert!(message.contains(wanted), "{message}");
+            }
+            Err(e) => panic!("{e}"),
+            Ok(_) => panic!("accepted {input:?} as {format}"),
+        }
+    }
+}
