@@ -4,11 +4,9 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
+use super::setup::{MatcherArgs, match_options};
 use anyhow::{Context, bail};
 use counterclaim::batch::{self, ScoreConfig};
-use counterclaim::matcher::MatchOptions;
-
-use super::setup::MatcherArgs;
 
 #[derive(clap::Args)]
 pub struct ScoreArgs {
@@ -62,7 +60,7 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<()> {
             .transpose()?,
         id_field: args.id_field,
         text_field: args.text_field,
-        options: MatchOptions::from_request(args.top_k, args.min_score, false),
+        options: match_options(args.top_k, "--top-k", args.min_score, false)?,
         threads: args.threads,
         errors: args.errors,
         strict: args.strict,
@@ -72,6 +70,10 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<()> {
     // The inputs and settings are checked before the matcher is built (seconds, in hybrid
     // mode), so a typo fails at once.
     batch::check(&config)?;
+    if config.inputs.iter().any(|i| i.as_os_str() == batch::STDIN) && std::io::stdin().is_terminal()
+    {
+        eprintln!("Reading posts from standard input (end with Ctrl-D)…");
+    }
     let matcher = args.matcher.matcher()?;
     let result = batch::score(&matcher, &config)?;
     eprintln!("{}", result.to_text());

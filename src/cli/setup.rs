@@ -10,7 +10,7 @@ use std::sync::Arc;
 use anyhow::{Context, bail};
 use counterclaim::embed::{self, Embedder};
 use counterclaim::kb::KnowledgeBase;
-use counterclaim::matcher::Matcher;
+use counterclaim::matcher::{MatchOptions, Matcher};
 
 #[derive(clap::Args)]
 pub struct KbArg {
@@ -142,6 +142,33 @@ impl MatcherArgs {
                 "no sentence-embedding model: matching is lexical only ({hint})"
             );
         }
+    }
+}
+
+/// Match options from the flags, checked, with the flags' names in the message (the library
+/// names the gRPC fields). `max_flag` is the flag of `max`; 0 is refused, where gRPC reads it
+/// as the default.
+pub fn match_options(
+    max: u32,
+    max_flag: &str,
+    min_score: Option<f32>,
+    with_statements: bool,
+) -> anyhow::Result<MatchOptions> {
+    if max == 0 {
+        bail!("{max_flag}: at least 1");
+    }
+    let options = MatchOptions::from_request(max, min_score, with_statements);
+    match options.validate() {
+        Ok(()) => Ok(options),
+        Err(counterclaim::Error::InvalidArgument { field, reason }) => {
+            let flag = if field.ends_with("min_score") {
+                "--min-score"
+            } else {
+                max_flag
+            };
+            bail!("{flag}: {reason}")
+        }
+        Err(e) => Err(e.into()),
     }
 }
 

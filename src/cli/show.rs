@@ -5,10 +5,10 @@ use std::io::{IsTerminal, Read};
 
 use anyhow::{Context, bail};
 use counterclaim::kb::{KnowledgeBase, OfficialStatement};
-use counterclaim::matcher::{MatchOptions, MatchOutcome, Matcher, Post, Stance};
+use counterclaim::matcher::{MatchOutcome, Matcher, Post, Stance};
 
 use super::NarrativesCommand;
-use super::setup::{KbArg, MatcherArgs};
+use super::setup::{KbArg, MatcherArgs, match_options};
 
 /// Search hits below this score share only a common word or two with the query (the search
 /// scores with the matcher's calibrated model, whose threshold for a match is 0.5); they are
@@ -40,8 +40,8 @@ pub fn match_post(
     if text.trim().is_empty() {
         bail!("no post to match: give its text as an argument, or on standard input");
     }
+    let options = match_options(max_matches, "--max-matches", min_score, true)?;
     let matcher = args.matcher()?;
-    let options = MatchOptions::from_request(max_matches, min_score, true);
     let outcome = matcher.match_post(&Post::new("cli", text), &options)?;
     if json {
         println!("{}", serde_json::to_string_pretty(&outcome)?);

@@ -60,6 +60,14 @@ fn path(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
+/// A file named `name` holding `contents`, in a new temporary directory (removed with it).
+fn temp_file(name: &str, contents: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join(name);
+    std::fs::write(&file, contents).unwrap();
+    (dir, file)
+}
+
 #[test]
 fn match_prints_a_readable_answer_and_json() {
     let text = "Rusia y China van a falsificar boletas por correo";

@@ -56,17 +56,14 @@ fn score_keeps_order_reports_bad_records_and_strict_stops() {
 
 #[test]
 fn a_csv_quote_that_swallows_the_next_line_is_reported_with_its_line() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("posts.csv");
-    std::fs::write(
-        &input,
+    let (dir, input) = temp_file(
+        "posts.csv",
         "id,text\n\
          1,China will counterfeit millions of mail-in ballots\n\
          2,lovely weather\n\
          3,\"a post with an \"\"unterminated quote\n\
          4,Mail-in voting means massive fraud\n",
-    )
-    .unwrap();
+    );
     let summary = dir.path().join("summary.json");
     let out = run(&["score", path(&input), "--summary", path(&summary)]);
     let log = stderr(&out);
@@ -105,13 +102,10 @@ fn csv_on_standard_input_read_as_jsonl_says_which_flag_to_give_and_fails() {
 
 #[test]
 fn a_text_field_of_another_name_is_hinted_at() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("tweets.jsonl");
-    std::fs::write(
-        &input,
+    let (_dir, input) = temp_file(
+        "tweets.jsonl",
         "{\"id\": 1, \"full_text\": \"a\"}\n{\"id\": 2, \"full_text\": \"b\"}\n",
-    )
-    .unwrap();
+    );
     let out = run(&["score", path(&input)]);
     let log = stderr(&out);
     assert!(!out.status.success());
@@ -126,11 +120,24 @@ fn a_missing_input_is_reported_once_and_an_unknown_extension_names_the_flag() {
     assert_eq!(log.matches("no-such-posts.jsonl").count(), 1, "{log}");
     assert_eq!(log.matches("No such file or directory").count(), 1, "{log}");
 
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("posts.txt");
-    std::fs::write(&input, "id,text\n1,x\n").unwrap();
+    let (_dir, input) = temp_file("posts.txt", "id,text\n1,x\n");
     let out = run(&["score", path(&input)]);
     let log = stderr(&out);
     assert!(!out.status.success());
     assert!(log.contains("--input-format"), "{log}");
+}
+
+#[test]
+fn out_of_range_options_name_the_flag() {
+    let out = run(&["score", "tests/fixtures/posts.jsonl", "--top-k", "0"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("--top-k: at least 1"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&["match", "--min-score", "2", "mail-in ballots"]);
+    assert!(!out.status.success());
+    let log = stderr(&out);
+    assert!(log.contains("--min-score: must be within [0, 1]"), "{log}");
 }
