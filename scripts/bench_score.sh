@@ -10,7 +10,7 @@
 #
 #   scripts/bench_score.sh [DATASETS_DIR]     (default ../shared/datasets)
 #
-# COUNTERCLAIM_BIN=path runs another build instead of building this one: the README pairs each
+# COUNTERCLAIM_BIN=path runs another build instead of building this one: docs/performance.md pairs each
 # figure with an older build run in the same minutes (`git worktree add /tmp/old ab335ba`,
 # build there, then COUNTERCLAIM_BIN=/tmp/old/target/release/counterclaim, alternating runs).
 set -euo pipefail
