@@ -75,7 +75,9 @@ fn print_outcome(matcher: &Matcher, outcome: &MatchOutcome) {
         );
         println!("  matched words: {}", m.evidence.matched_words.join(", "));
         if let Some(n) = kb.narrative(&m.narrative_id) {
-            println!("  official statements:");
+            if kb.statements_for(n).next().is_some() {
+                println!("  official statements:");
+            }
             for s in kb.statements_for(n) {
                 print!("{}", statement("  ", s, false));
             }
@@ -162,13 +164,25 @@ fn show_narrative(kb: &KnowledgeBase, id: &str, args: &KbArg) -> anyhow::Result<
             args.name()
         );
     };
-    println!("{}\n{}\n\n{}\n", n.id, n.title, n.summary);
+    println!("{}\n{}\n", n.id, n.title);
+    if !n.summary.is_empty() {
+        println!("{}\n", n.summary);
+    }
     println!("Documented claims:");
     for c in &n.claims {
-        let when = when(&c.date, &c.date_note).map_or(String::new(), |w| format!(", {w}"));
-        println!("- {} ({}{when}): \"{}\"", c.id, c.claimant, c.text);
+        let who = match (c.claimant.as_str(), when(&c.date, &c.date_note)) {
+            ("", None) => String::new(),
+            ("", Some(when)) => format!(" ({when})"),
+            (claimant, None) => format!(" ({claimant})"),
+            (claimant, Some(when)) => format!(" ({claimant}, {when})"),
+        };
+        println!("- {}{who}: \"{}\"", c.id, c.text);
     }
-    println!("\nOfficial statements:");
+    if kb.statements_for(n).next().is_none() {
+        println!("\nOfficial statements: none in this knowledge base.");
+    } else {
+        println!("\nOfficial statements:");
+    }
     for s in kb.statements_for(n) {
         print!("{}", statement("", s, true));
     }

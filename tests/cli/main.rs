@@ -195,6 +195,33 @@ fn narratives_show_dates_and_context_of_every_statement() {
     assert!(s.contains("The reality is that it is no longer about election day"));
 }
 
+#[test]
+fn a_flat_collection_shows_what_it_has_and_says_what_it_lacks() {
+    let (_dir, kb) = temp_file(
+        "claims.jsonl",
+        "{\"id\": \"c1\", \"text\": \"Foreign countries will counterfeit mail-in ballots\"}\n",
+    );
+    let s = stdout(&run(&["narratives", "show", "c1", "--kb", path(&kb)]));
+    assert!(
+        s.contains("- c1: \"Foreign countries"),
+        "no empty claimant: {s}"
+    );
+    assert!(
+        s.contains("Official statements: none in this knowledge base."),
+        "{s}"
+    );
+    let s = stdout(&run(&[
+        "match",
+        "--kb",
+        path(&kb),
+        "China will counterfeit mail-in ballots",
+    ]));
+    assert!(
+        s.contains("(c1)") && !s.contains("official statements"),
+        "{s}"
+    );
+}
+
 /// A copy of the shipped knowledge base in `dir`, with `edit` applied to statements.toml.
 fn edited_kb(dir: &Path, edit: impl Fn(String) -> String) -> std::path::PathBuf {
     let index = util::root().join("index");
