@@ -20,28 +20,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// Writes `INDEX_FILES: &[(&str, &str)]`: each TOML file of `index/` (its path, such as
-/// `index/narratives/x.toml`, and its text through `include_str!`), so `index/` stays the one
-/// copy of the shipped knowledge base and the binary carries it whatever directory it runs in.
+/// Writes `INDEX_FILES: &[(&str, &str)]`: every TOML file under `index/` (its path, such as
+/// `index/narratives/x.toml`, and its text through `include_str!`), sorted, so `index/` stays the
+/// one copy of the shipped knowledge base and the binary carries it whatever directory it runs in.
 fn write_index_files(root: &Path, out: &Path) -> Result<(), Box<dyn std::error::Error>> {
     // A directory here makes cargo rerun this when any file under it changes.
     println!("cargo:rerun-if-changed=index");
-    let mut files = vec![
-        "index/sources.toml".to_owned(),
-        "index/statements.toml".to_owned(),
-    ];
-    let mut narratives = Vec::new();
-    for entry in fs::read_dir(root.join("index/narratives"))? {
-        let name = entry?
-            .file_name()
-            .into_string()
-            .map_err(|n| format!("index/narratives/{}: not a UTF-8 file name", n.display()))?;
-        if name.ends_with(".toml") {
-            narratives.push(format!("index/narratives/{name}"));
-        }
-    }
-    narratives.sort();
-    files.extend(narratives);
+    let mut files = Vec::new();
+    toml_files(root, Path::new("index"), &mut files)?;
+    files.sort();
     let mut code = String::from("pub(super) const INDEX_FILES: &[(&str, &str)] = &[\n");
     for file in &files {
         let full = root.join(file);
@@ -50,5 +37,26 @@ fn write_index_files(root: &Path, out: &Path) -> Result<(), Box<dyn std::error::
     }
     code.push_str("];\n");
     fs::write(out, code)?;
+    Ok(())
+}
+
+/// The `.toml` files under `dir` (relative to `root`), as `/`-separated relative paths.
+fn toml_files(
+    root: &Path,
+    dir: &Path,
+    files: &mut Vec<String>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    for entry in fs::read_dir(root.join(dir))? {
+        let entry = entry?;
+        let path = dir.join(entry.file_name());
+        let name = path
+            .to_str()
+            .ok_or("a file name under index/ is not UTF-8")?;
+        if entry.file_type()?.is_dir() {
+            toml_files(root, &path, files)?;
+        } else if name.ends_with(".toml") {
+            files.push(name.to_owned());
+        }
+    }
     Ok(())
 }

@@ -190,7 +190,8 @@ pub(super) fn load_from(dir: &Path, files: &dyn Files) -> Result<KnowledgeBase, 
 }
 
 /// Where the files of a native knowledge base are read from: a directory ([`Disk`]), or the
-/// copy of `index/` built into the binary (`super::builtin`).
+/// copy of `index/` built into the binary (`super::builtin`, every TOML file under `index/`).
+/// Read every file through it, never `fs` directly, so that both load the same.
 pub(super) trait Files {
     fn read(&self, path: &Path) -> Result<String, KbError>;
     /// The `.toml` files of `dir`, sorted so loading is deterministic.
