@@ -18,8 +18,10 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 fn bench(c: &mut Criterion) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // Where the binary looks: `COUNTERCLAIM_MODEL`, a checkout's `models/`, the user's data dir.
     let dir = std::env::var_os("COUNTERCLAIM_MODEL")
         .map(Into::into)
+        .or_else(counterclaim::embed::find_default_model)
         .unwrap_or_else(|| root.join("models/all-MiniLM-L6-v2"));
     let embedder = match Embedder::load(&dir) {
         Ok(embedder) => embedder,

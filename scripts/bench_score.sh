@@ -10,7 +10,7 @@
 #
 #   scripts/bench_score.sh [DATASETS_DIR]     (default ../shared/datasets)
 #
-# COUNTERCLAIM_BIN=path runs another build instead of building this one: the README pairs each
+# COUNTERCLAIM_BIN=path runs another build instead of building this one: docs/performance.md pairs each
 # figure with an older build run in the same minutes (`git worktree add /tmp/old ab335ba`,
 # build there, then COUNTERCLAIM_BIN=/tmp/old/target/release/counterclaim, alternating runs).
 set -euo pipefail
@@ -57,9 +57,12 @@ echo "machine: $(nproc) cores"
 all="$out/posts.jsonl" some="$out/posts-hybrid.jsonl"
 run "lexical, CheckThat! 2020 collection (10,375 claims)" "$all" --lexical --kb "$out/claims2020.jsonl"
 run "lexical, shipped knowledge base (index/)" "$all" --lexical --kb index
-if [ -f models/all-MiniLM-L6-v2/model.safetensors ]; then
+# Where counterclaim looks for the model (src/embed/location.rs).
+user_model="${XDG_DATA_HOME:-$HOME/.local/share}/counterclaim/models/all-MiniLM-L6-v2"
+if [ -f "${COUNTERCLAIM_MODEL:-models/all-MiniLM-L6-v2}/model.safetensors" ] ||
+  [ -f "$user_model/model.safetensors" ]; then
   run "hybrid, shipped knowledge base (index/)" "$all" --kb index
   run "hybrid, CheckThat! 2020 collection" "$some" --kb "$out/claims2020.jsonl"
 else
-  echo "no model in models/all-MiniLM-L6-v2 (scripts/fetch_model.sh): hybrid runs skipped"
+  echo "no model in models/all-MiniLM-L6-v2 or $user_model (scripts/fetch_model.sh): hybrid runs skipped"
 fi

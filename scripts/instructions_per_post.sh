@@ -8,7 +8,7 @@
 #
 #   scripts/instructions_per_post.sh [DATASETS_DIR]     (default ../shared/datasets)
 #
-# COUNTERCLAIM_BIN=path measures another build (the README compares with `55158c0`).
+# COUNTERCLAIM_BIN=path measures another build (docs/performance.md compares with `55158c0`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${1:-../shared/datasets}

@@ -5,8 +5,8 @@
 //!
 //! ## Layout
 //!
-//! Dependencies point one way: transports ([`grpc`], the CLI in `main.rs`) call the core
-//! ([`kb`], [`text`], [`matcher`]), and the core reaches tantivy only through [`search`].
+//! Dependencies point one way: transports ([`grpc`], the CLI in `main.rs` and `cli/`) call the
+//! core ([`kb`], [`text`], [`matcher`]), and the core reaches tantivy only through [`search`].
 //!
 //! - [`kb`]: narratives, claims, official statements; loading and validation of the native TOML
 //!   format and the flat JSONL format.

@@ -17,6 +17,18 @@ async fn client(server: &TestServer) -> CounterclaimClient<tonic::transport::Cha
         .max_encoding_message_size(64 * 1024 * 1024)
 }
 
+async fn narrative(
+    c: &mut CounterclaimClient<tonic::transport::Channel>,
+    id: &str,
+) -> pb::Narrative {
+    c.get_narrative(pb::GetNarrativeRequest { id: id.into() })
+        .await
+        .unwrap()
+        .into_inner()
+        .narrative
+        .unwrap()
+}
+
 fn post(id: &str, text: &str) -> pb::Post {
     pb::Post {
         id: id.into(),
@@ -242,16 +254,16 @@ async fn narratives_can_be_listed_read_and_searched() {
         .unwrap_err();
     assert_eq!(bad_token.code(), Code::InvalidArgument);
 
-    let n = c
-        .get_narrative(pb::GetNarrativeRequest {
-            id: "unsolicited-ballots-chaos".into(),
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .narrative
-        .unwrap();
+    let n = narrative(&mut c, "unsolicited-ballots-chaos").await;
     assert!(!n.claims.is_empty() && !n.statements.is_empty());
+    // Each statement comes with its date and the report's words it needs to stand alone.
+    let n = narrative(&mut c, "foreign-counterfeit-mail-ballots").await;
+    let s = (n.statements.iter())
+        .find(|s| s.id == "evanina-extraordinarily-difficult")
+        .unwrap();
+    assert_eq!(s.quote, "extraordinarily difficult");
+    assert_eq!(s.date, "2020-07-24");
+    assert!(s.context.starts_with("Changing actual votes"), "{s:?}");
     let missing = c
         .get_narrative(pb::GetNarrativeRequest { id: "nope".into() })
         .await

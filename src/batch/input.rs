@@ -38,6 +38,22 @@ impl InputFormat {
         name.rsplit_once('.')?.1.parse().ok()
     }
 
+    /// The format a line of an input looks like: JSONL if it starts with `{`, TSV if it holds a
+    /// tab, CSV if it holds a comma; `None` if it gives no sign. For hints only: a CSV line may
+    /// start with `{` too.
+    pub fn sniff(line: &str) -> Option<Self> {
+        let line = line.trim_start_matches('\u{feff}').trim_start();
+        if line.starts_with('{') {
+            Some(InputFormat::Jsonl)
+        } else if line.contains('\t') {
+            Some(InputFormat::Tsv)
+        } else if line.contains(',') {
+            Some(InputFormat::Csv)
+        } else {
+            None
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             InputFormat::Jsonl => "jsonl",
@@ -103,7 +119,8 @@ impl Source {
             .ok_or_else(|| {
                 BatchError::Config(format!(
                     "{}: cannot tell the input format from the name: name it .jsonl, .csv or .tsv \
-                 (optionally .gz or .zst), or give the input format",
+                     (optionally .gz or .zst), or give the format (--input-format jsonl, csv or \
+                     tsv)",
                     path.display()
                 ))
             })?;

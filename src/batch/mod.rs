@@ -18,11 +18,15 @@
 //!   skipped` always (blank JSONL lines are not posts, and not counted). In strict mode, the
 //!   first bad record ends the run with [`BatchError::BadRecord`]. An input that cannot be read
 //!   on (I/O, a truncated archive, a CSV header without the columns) ends the run with an error
-//!   after the posts before it: never a silently short run.
+//!   after the posts before it: never a silently short run. A CSV quote that swallows the lines
+//!   after it makes its record bad, and the report names the lines. When no record of an
+//!   input has been a post and the first line looks like another format, or every record fails
+//!   for the same reason, the log says what the input looks like and which setting to change.
 //!
 //! Files:
 //! - `input`: input formats, opening and decompressing inputs.
 //! - `reader`: reading records (JSONL lines, CSV/TSV records) in bounded memory.
+//! - `quotes`: catching CSV quotes that swallow the lines after them.
 //! - `record`: a raw record → a [`Post`](crate::matcher::Post), or the reason it is bad.
 //! - `output`: the JSONL and CSV writers, and the errors file.
 //! - `run`: the pipeline itself ([`score`]).
@@ -32,6 +36,7 @@
 mod input;
 mod output;
 mod progress;
+mod quotes;
 mod reader;
 mod record;
 mod run;
@@ -143,6 +148,12 @@ impl ScoreConfig {
         }
         Ok(sources)
     }
+}
+
+/// Checks a run's settings and inputs (each exists and has a known format) without reading
+/// them, so a caller can fail before building the matcher; [`score`] checks them again.
+pub fn check(config: &ScoreConfig) -> Result<(), BatchError> {
+    config.check().map(drop)
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {

@@ -2,13 +2,14 @@
 //! [`MAX_RECORD_BYTES`] whatever the input. Nothing here parses a post: records leave raw, so
 //! that parsing runs in parallel with matching (see [`record`](super::record)).
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::io::{self, BufRead, Read};
 use std::rc::Rc;
 
 use super::BatchError;
 use super::input::InputFormat;
+use super::quotes::QuoteWatch;
 use super::record::{Body, Columns, Fields, RawRecord};
 
 /// Longest record read (a JSONL line, a CSV record), in bytes: room for a post text at its
@@ -34,6 +35,7 @@ enum State<'a> {
     Csv {
         reader: csv::Reader<Bounded<Box<dyn BufRead + 'a>>>,
         budget: Rc<Cell<usize>>,
+        quotes: Rc<RefCell<QuoteWatch>>,
         columns: Columns,
         delimiter: u8,
     },
@@ -65,12 +67,14 @@ impl<'a> RecordReader<'a> {
             InputFormat::Tsv => b'\t',
         };
         let budget = Rc::new(Cell::new(0));
+        let quotes = Rc::new(RefCell::new(QuoteWatch::new(delimiter)));
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .flexible(true)
             .from_reader(Bounded {
                 src,
                 budget: Rc::clone(&budget),
+                quotes: Rc::clone(&quotes),
             });
         let header = reader
             .byte_headers()
@@ -90,12 +94,13 @@ impl<'a> RecordReader<'a> {
                     input: name.to_owned(),
                     line: 1,
                     message: format!(
-                        "the header has no {field:?} column (it has {})",
+                        "the header has no {field:?} column (it has {}){}",
                         header
                             .iter()
                             .map(|h| format!("{:?}", String::from_utf8_lossy(h)))
                             .collect::<Vec<_>>()
-                            .join(", ")
+                            .join(", "),
+                        format_hint(&header, format)
                     ),
                 })
         };
@@ -108,6 +113,7 @@ impl<'a> RecordReader<'a> {
             state: State::Csv {
                 reader,
                 budget,
+                quotes,
                 columns,
                 delimiter,
             },
@@ -146,6 +152,7 @@ impl Iterator for RecordReader<'_> {
             State::Csv {
                 reader,
                 budget,
+                quotes,
                 columns,
                 delimiter,
             } => {
@@ -156,10 +163,12 @@ impl Iterator for RecordReader<'_> {
                     Ok(false) => return None,
                     Ok(true) => {
                         let line = record.position().map_or(line, |p| p.line());
+                        let runaway = quotes.borrow_mut().take(line, reader.position().line());
                         let body = Body::Csv {
                             record,
                             columns: *columns,
                             delimiter: *delimiter,
+                            runaway: runaway.map(|r| r.message(line)),
                         };
                         Ok(RawRecord::new(line, body))
                     }
@@ -171,6 +180,25 @@ impl Iterator for RecordReader<'_> {
             self.state = State::Done;
         }
         Some(next)
+    }
+}
+
+/// When a header looks like another format than `format` (JSONL or TSV read as CSV...): which
+/// `--input-format` to give.
+fn format_hint(header: &csv::ByteRecord, format: InputFormat) -> String {
+    let delimiter = if format == InputFormat::Tsv {
+        "\t"
+    } else {
+        ","
+    };
+    let line: Vec<_> = header.iter().map(String::from_utf8_lossy).collect();
+    match InputFormat::sniff(&line.join(delimiter)) {
+        Some(looks) if looks != format => format!(
+            "; it looks like {}, not {}: give --input-format {looks}",
+            looks.as_str().to_uppercase(),
+            format.as_str().to_uppercase()
+        ),
+        _ => String::new(),
     }
 }
 
@@ -249,10 +277,12 @@ fn read_line(src: &mut dyn BufRead, buf: &mut Vec<u8>, max: usize) -> io::Result
 }
 
 /// Fails a read once the current CSV record has read more than [`MAX_RECORD_BYTES`] (give or
-/// take the CSV reader's buffer); `budget` is reset before each record.
+/// take the CSV reader's buffer); `budget` is reset before each record. Shows every byte read
+/// to `quotes`.
 struct Bounded<R> {
     src: R,
     budget: Rc<Cell<usize>>,
+    quotes: Rc<RefCell<QuoteWatch>>,
 }
 
 #[derive(Debug)]
@@ -273,6 +303,10 @@ impl<R: Read> Read for Bounded<R> {
         }
         let n = self.src.read(buf)?;
         self.budget.set(self.budget.get() + n);
+        match n {
+            0 if !buf.is_empty() => self.quotes.borrow_mut().end(),
+            n => self.quotes.borrow_mut().feed(&buf[..n]),
+        }
         Ok(n)
     }
 }

@@ -7,6 +7,7 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
 
+use crate::limits::MAX_POST_TEXT_BYTES;
 use crate::matcher::Post;
 
 /// The names of the id and text fields (JSONL) or columns (CSV, TSV).
@@ -47,6 +48,8 @@ pub(super) enum Body {
         record: csv::ByteRecord,
         columns: Columns,
         delimiter: u8,
+        /// Why the record swallowed lines after it (a quote gone wrong), if it did.
+        runaway: Option<String>,
     },
     /// Bad before parsing (too long): why.
     Unreadable(String),
@@ -62,8 +65,14 @@ impl RawRecord {
         match &self.body {
             Body::Json(bytes) => parse_json(bytes, fields),
             Body::Csv {
-                record, columns, ..
+                record,
+                columns,
+                runaway,
+                ..
             } => {
+                if let Some(runaway) = runaway {
+                    return Err(runaway.clone());
+                }
                 let get = |column: usize, name: &str| match record.get(column) {
                     None => Err(format!("no {name:?} column in this record")),
                     Some(bytes) => std::str::from_utf8(bytes)
@@ -73,7 +82,23 @@ impl RawRecord {
                 if id.is_empty() {
                     return Err(format!("{:?} is empty", fields.id));
                 }
+                if id.contains(['\n', '\r']) {
+                    return Err(format!(
+                        "{:?} holds a line break: a quote opened in it is closed only on a \
+                         later line, so the lines in between were read into it",
+                        fields.id
+                    ));
+                }
                 let text = get(columns.text, &fields.text)?;
+                if text.len() > MAX_POST_TEXT_BYTES && text.contains('\n') {
+                    return Err(format!(
+                        "{:?} runs over {} lines to {} bytes, past the limit of \
+                         {MAX_POST_TEXT_BYTES}: a quote not closed where it should be?",
+                        fields.text,
+                        text.lines().count(),
+                        text.len()
+                    ));
+                }
                 Ok(Post::new(id, text))
             }
             Body::Unreadable(message) => Err(message.clone()),

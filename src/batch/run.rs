@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use super::input::Source;
+use super::input::{InputFormat, Source};
 use super::output::{ErrorLog, Output};
 use super::progress::Progress;
 use super::reader::RecordReader;
@@ -76,6 +76,7 @@ pub fn score(matcher: &Matcher, config: &ScoreConfig) -> Result<Summary, BatchEr
         strict: config.strict,
         fields: &fields,
         sources: &sources,
+        seen: vec![InputSeen::default(); sources.len()],
         output: &mut output,
         errors: errors.as_mut(),
         tally: Tally::default(),
@@ -217,6 +218,15 @@ fn score_chunk(
     verdicts.into_iter().flatten().collect()
 }
 
+/// What a run has seen of one input so far.
+#[derive(Debug, Clone, Copy, Default)]
+struct InputSeen {
+    /// A record of it was a post.
+    good: bool,
+    /// Its bad records have been explained (see [`Run::explain_bad_start`]).
+    explained: bool,
+}
+
 /// The state of the writing side of a run.
 struct Run<'a> {
     matcher: &'a Matcher,
@@ -224,6 +234,7 @@ struct Run<'a> {
     strict: bool,
     fields: &'a Fields,
     sources: &'a [Source],
+    seen: Vec<InputSeen>,
     output: &'a mut Output,
     errors: Option<&'a mut ErrorLog>,
     tally: Tally,
@@ -261,12 +272,56 @@ impl Run<'_> {
     }
 
     fn write_chunk(&mut self, (chunk, verdicts): (Chunk, Vec<Verdict>)) -> Result<(), BatchError> {
+        self.explain_bad_start(&chunk, &verdicts);
         for ((input, raw), verdict) in chunk.iter().zip(verdicts) {
             self.record(*input, raw.line, verdict)?;
         }
         let bytes = self.consumed.load(Ordering::Relaxed);
         self.progress.update(self.tally.posts_read(), bytes);
         Ok(())
+    }
+
+    /// When no record of an input has been a post so far and all of them in this chunk are bad,
+    /// and its first line looks like another format, or every record fails for the same
+    /// reason, the settings are wrong rather than the records (CSV read as JSONL, another name
+    /// for the text field): says what the input looks like and what to change, once per input.
+    fn explain_bad_start(&mut self, chunk: &Chunk, verdicts: &[Verdict]) {
+        let mut start = 0;
+        // A chunk holds its inputs' records one input after another.
+        for group in chunk.chunk_by(|a, b| a.0 == b.0) {
+            let (input, first) = (group[0].0, &group[0].1);
+            let group_verdicts = &verdicts[start..start + group.len()];
+            start += group.len();
+            let seen = &mut self.seen[input];
+            if seen.good || seen.explained {
+                continue;
+            }
+            let reasons: Option<Vec<&str>> = (group_verdicts.iter())
+                .map(|verdict| match verdict {
+                    Verdict::Bad { message, .. } => message.split(':').next(),
+                    _ => None,
+                })
+                .collect();
+            let Some(reasons) = reasons else {
+                seen.good = true;
+                continue;
+            };
+            let reason = reasons[0];
+            let same = reasons.iter().all(|r| *r == reason);
+            let source = &self.sources[input];
+            let Some(hint) = settings_hint(source, self.fields, same.then_some(reason), first)
+            else {
+                continue;
+            };
+            seen.explained = true;
+            self.progress.suspend(|| {
+                tracing::warn!(
+                    "{}: none of the {} records read is a post: {hint}",
+                    source.name,
+                    group.len()
+                );
+            });
+        }
     }
 
     fn record(&mut self, input: usize, line: u64, verdict: Verdict) -> Result<(), BatchError> {
@@ -304,4 +359,51 @@ impl Run<'_> {
         }
         Ok(())
     }
+}
+
+/// What to change when every record of `source` read so far is bad, judging by its first
+/// record and the reason they share (`None`: they fail for different reasons); `None` when the
+/// records give no sign that a setting is wrong.
+fn settings_hint(
+    source: &Source,
+    fields: &Fields,
+    reason: Option<&str>,
+    first: &RawRecord,
+) -> Option<String> {
+    let line = first.text().unwrap_or_default();
+    let line = line.lines().next().unwrap_or_default();
+    if let Some(format) = InputFormat::sniff(line)
+        && format != source.format
+    {
+        let mut shown: String = line.chars().take(60).collect();
+        if shown.len() < line.len() {
+            shown.push('…');
+        }
+        return Some(format!(
+            "line {} ({shown:?}) looks like {}, not {}: give --input-format {format}",
+            first.line,
+            format.as_str().to_uppercase(),
+            source.format.as_str().to_uppercase(),
+        ));
+    }
+    let reason = reason?;
+    let missing = |name: &str| reason.starts_with(&format!("no {name:?} "));
+    Some(if missing(&fields.text) {
+        format!(
+            "each has no {:?}: if the text is in a field of another name, give it with \
+             --text-field",
+            fields.text
+        )
+    } else if missing(&fields.id) {
+        format!(
+            "each has no {:?}: if the id is in a field of another name, give it with --id-field",
+            fields.id
+        )
+    } else {
+        format!(
+            "each is bad for the same reason ({reason}); is the input {}? --input-format sets \
+             the format, --id-field and --text-field the fields",
+            source.format.as_str().to_uppercase()
+        )
+    })
 }

@@ -1,7 +1,8 @@
 //! Sentence embeddings with all-MiniLM-L6-v2 on the CPU via candle.
 //!
 //! [`Embedder::load`] reads `config.json`, `tokenizer.json` and
-//! `model.safetensors` from a directory (see `scripts/fetch_model.sh`);
+//! `model.safetensors` from a directory (see `scripts/fetch_model.sh`, and [`find_default_model`]
+//! for where it is looked for when none is given);
 //! [`Embedder::embed`] returns one 384-d, L2-normalised, attention-mask
 //! mean-pooled vector per input text, matching sentence-transformers'
 //! `all-MiniLM-L6-v2` (max_seq_length 256) to < 1e-4 per component.
@@ -15,11 +16,13 @@
 mod bert;
 mod error;
 mod gelu;
+mod location;
 #[cfg(test)]
 mod tests;
 
 pub use error::EmbedError;
 use error::without_backtrace;
+pub use location::{MODEL_NAME, default_cache_dir, default_model_dirs, find_default_model};
 
 use std::fs;
 use std::path::Path;

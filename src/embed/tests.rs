@@ -20,12 +20,13 @@ struct RefItem {
     embedding: Vec<f32>,
 }
 
-/// `COUNTERCLAIM_MODEL`, else `models/all-MiniLM-L6-v2` under the crate root.
+/// `COUNTERCLAIM_MODEL`, else where the binary looks by default (tests run in the crate root, so
+/// a checkout's `models/` comes first, then the user's data directory).
 fn model_dir() -> PathBuf {
-    std::env::var_os("COUNTERCLAIM_MODEL").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("models/all-MiniLM-L6-v2"),
-        PathBuf::from,
-    )
+    std::env::var_os("COUNTERCLAIM_MODEL")
+        .map(PathBuf::from)
+        .or_else(super::find_default_model)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("models/all-MiniLM-L6-v2"))
 }
 
 fn load_model_or_skip(test: &str) -> Option<Embedder> {

@@ -67,6 +67,7 @@ pub fn statement(s: &OfficialStatement) -> pb::OfficialStatement {
         quote: s.quote.clone(),
         rebuts: s.rebuts.clone(),
         provenance: Some(provenance(&s.provenance)),
+        context: s.context.clone(),
     }
 }
 

@@ -10,6 +10,7 @@
 //! Loading validates everything ([`validate`]) and fails with an error naming the file and the
 //! item, so a curator's typo never reaches a running service.
 
+mod builtin;
 mod flat;
 pub mod import;
 mod model;
@@ -23,7 +24,7 @@ use sha2::{Digest, Sha256};
 
 pub(crate) use flat::id_string;
 pub use model::{Claim, Concept, Narrative, OfficialStatement, Provenance};
-pub use validate::MAX_CONCEPTS;
+pub use validate::{MAX_CONCEPTS, MIN_STANDALONE_WORDS};
 
 /// What can go wrong while loading a knowledge base. Every variant names the file.
 #[derive(Debug, thiserror::Error)]
@@ -76,9 +77,18 @@ impl KnowledgeBase {
         } else {
             Err(KbError::Io {
                 path: path.to_path_buf(),
-                source: std::io::Error::from(std::io::ErrorKind::NotFound),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    "no such file or directory",
+                ),
             })
         }
+    }
+
+    /// The shipped knowledge base (`index/`), as the binary was built with it: loading it
+    /// needs no file.
+    pub fn built_in() -> Result<Self, KbError> {
+        builtin::load()
     }
 
     /// Builds a knowledge base from parts, validating it. `origin` names the file or directory in
@@ -145,6 +155,12 @@ impl KnowledgeBase {
             .statement_ids
             .iter()
             .filter_map(|id| self.statement(id))
+    }
+
+    /// What a curator should fix though loading accepts it (`counterclaim kb check` prints it):
+    /// official statements too short to stand alone without a `context`.
+    pub fn warnings(&self) -> Vec<String> {
+        validate::warnings(&self.statements)
     }
 
     pub fn claim_count(&self) -> usize {

@@ -73,6 +73,9 @@ pub struct OfficialStatement {
     pub date_note: String,
     pub published_in: String,
     pub quote: String,
+    /// Words of the same report that the quote needs to stand alone (the question it answered,
+    /// the sentence it completes, what it refers to), verbatim; empty when it stands alone.
+    pub context: String,
     pub rebuts: Vec<String>,
     pub provenance: Provenance,
 }

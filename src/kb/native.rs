@@ -57,6 +57,8 @@ struct StatementRecord {
     #[serde(default)]
     published_in: String,
     quote: String,
+    #[serde(default)]
+    context: String,
     rebuts: Vec<String>,
     source: String,
     #[serde(default)]
@@ -113,8 +115,13 @@ struct ClaimRecord {
 }
 
 pub(super) fn load(dir: &Path) -> Result<KnowledgeBase, KbError> {
+    load_from(dir, &Disk)
+}
+
+/// Loads the knowledge base whose files `files` holds under `dir`.
+pub(super) fn load_from(dir: &Path, files: &dyn Files) -> Result<KnowledgeBase, KbError> {
     let sources_path = dir.join("sources.toml");
-    let sources: SourcesFile = read_toml(&sources_path)?;
+    let sources: SourcesFile = read_toml(files, &sources_path)?;
     let sources: HashMap<String, SourceRecord> = sources
         .source
         .into_iter()
@@ -137,7 +144,7 @@ pub(super) fn load(dir: &Path) -> Result<KnowledgeBase, KbError> {
     };
 
     let statements_path = dir.join("statements.toml");
-    let statements: StatementsFile = read_toml(&statements_path)?;
+    let statements: StatementsFile = read_toml(files, &statements_path)?;
     let statements = statements
         .statement
         .into_iter()
@@ -153,14 +160,15 @@ pub(super) fn load(dir: &Path) -> Result<KnowledgeBase, KbError> {
                 date_note: s.date_note,
                 published_in: s.published_in,
                 quote: s.quote,
+                context: s.context,
                 rebuts: s.rebuts,
             })
         })
         .collect::<Result<Vec<_>, KbError>>()?;
 
     let mut narratives = Vec::new();
-    for path in narrative_files(&dir.join("narratives"))? {
-        let file: NarrativeFile = read_toml(&path)?;
+    for path in files.toml_files(&dir.join("narratives"))? {
+        let file: NarrativeFile = read_toml(files, &path)?;
         let claims = file
             .claim
             .into_iter()
@@ -202,28 +210,45 @@ pub(super) fn load(dir: &Path) -> Result<KnowledgeBase, KbError> {
     KnowledgeBase::from_parts(dir, narratives, statements, true)
 }
 
-/// The narrative files, sorted so loading is deterministic.
-fn narrative_files(dir: &Path) -> Result<Vec<PathBuf>, KbError> {
-    let io = |source| KbError::Io {
-        path: dir.to_path_buf(),
-        source,
-    };
-    let mut files = Vec::new();
-    for entry in fs::read_dir(dir).map_err(io)? {
-        let path = entry.map_err(io)?.path();
-        if path.extension().is_some_and(|e| e == "toml") {
-            files.push(path);
-        }
-    }
-    files.sort();
-    Ok(files)
+/// Where the files of a native knowledge base are read from: a directory ([`Disk`]), or the
+/// copy of `index/` built into the binary (`super::builtin`, every TOML file under `index/`).
+/// Read every file through it, never `fs` directly, so that both load the same.
+pub(super) trait Files {
+    fn read(&self, path: &Path) -> Result<String, KbError>;
+    /// The `.toml` files of `dir`, sorted so loading is deterministic.
+    fn toml_files(&self, dir: &Path) -> Result<Vec<PathBuf>, KbError>;
 }
 
-fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, KbError> {
-    let text = fs::read_to_string(path).map_err(|source| KbError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+/// The file system.
+struct Disk;
+
+impl Files for Disk {
+    fn read(&self, path: &Path) -> Result<String, KbError> {
+        fs::read_to_string(path).map_err(|source| KbError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    }
+
+    fn toml_files(&self, dir: &Path) -> Result<Vec<PathBuf>, KbError> {
+        let io = |source| KbError::Io {
+            path: dir.to_path_buf(),
+            source,
+        };
+        let mut files = Vec::new();
+        for entry in fs::read_dir(dir).map_err(io)? {
+            let path = entry.map_err(io)?.path();
+            if path.extension().is_some_and(|e| e == "toml") {
+                files.push(path);
+            }
+        }
+        files.sort();
+        Ok(files)
+    }
+}
+
+fn read_toml<T: serde::de::DeserializeOwned>(files: &dyn Files, path: &Path) -> Result<T, KbError> {
+    let text = files.read(path)?;
     toml::from_str(&text).map_err(|e| KbError::Parse {
         path: path.to_path_buf(),
         message: e.to_string(),

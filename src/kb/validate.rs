@@ -116,3 +116,26 @@ fn check_concepts(n: &Narrative) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// A quote of fewer words than this rarely stands alone ("I have not", "fully aware"): it needs a
+/// `context` from its report.
+pub const MIN_STANDALONE_WORDS: usize = 6;
+
+/// What loading accepts but a curator should fix: official statements too short to stand alone
+/// without a `context`. One line per statement, naming it.
+pub(super) fn warnings(statements: &[OfficialStatement]) -> Vec<String> {
+    statements
+        .iter()
+        .filter(|s| {
+            s.context.trim().is_empty() && s.quote.split_whitespace().count() < MIN_STANDALONE_WORDS
+        })
+        .map(|s| {
+            format!(
+                "statement {:?}: the quote {:?} has fewer than {MIN_STANDALONE_WORDS} words and no \
+                 context: add the report's words around it (the question it answered, the \
+                 sentence it completes) as `context`",
+                s.id, s.quote
+            )
+        })
+        .collect()
+}

@@ -152,3 +152,105 @@ fn a_runaway_csv_quote_stops_the_input_with_its_line() {
     }
     assert!(records.next().is_none());
 }
+
+#[test]
+fn a_csv_quote_never_closed_makes_its_record_bad_and_names_the_lines() {
+    // The issue's input: the unterminated quote on line 3 swallows line 4.
+    let input = "id,text\n1,fine\n3,\"a post with an \"\"unterminated quote\n4,next post\n";
+    let got = parsed(reader(input, InputFormat::Csv));
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got[0], (2, Ok("1".to_owned())));
+    let (line, error) = &got[1];
+    assert_eq!(*line, 3);
+    let error = error.as_ref().unwrap_err();
+    assert!(
+        error.contains("the quote opened on line 3 is never closed"),
+        "{error}"
+    );
+    assert!(error.contains("any post after line 3"), "{error}");
+
+    // The same without a line end at the end of the input.
+    let got = parsed(reader("id,text\n1,\"abc", InputFormat::Csv));
+    assert!(got[0].1.as_ref().unwrap_err().contains("never closed"));
+}
+
+#[test]
+fn a_csv_quote_closed_on_a_later_line_with_text_after_it_is_reported() {
+    let input = "id,text\n\
+                 1,\"unclosed\n\
+                 2,plain\n\
+                 3,\"quoted\" text\n\
+                 4,fine\n";
+    let got = parsed(reader(input, InputFormat::Csv));
+    assert_eq!(got.len(), 2, "{got:?}");
+    let error = got[0].1.as_ref().unwrap_err();
+    assert_eq!(got[0].0, 2);
+    assert!(
+        error.contains("the quote opened on line 2 closes on line 4"),
+        "{error}"
+    );
+    assert!(error.contains("lines 3-4"), "{error}");
+    assert_eq!(got[1], (5, Ok("4".to_owned())));
+}
+
+#[test]
+fn csv_quotes_that_are_fine_over_lines_are_not_reported() {
+    let input = "id,text\n\
+                 1,\"he said \"\"hi\"\"\nand left\"\n\
+                 2,\"a, b\"\n\
+                 3,5\" screen\n\
+                 4,last\n";
+    let got = parsed(reader(input, InputFormat::Csv));
+    let ids: Vec<_> = got.iter().map(|(line, id)| (*line, id.clone())).collect();
+    assert_eq!(
+        ids,
+        [
+            (2, Ok("1".to_owned())),
+            (4, Ok("2".to_owned())),
+            (5, Ok("3".to_owned())),
+            (6, Ok("4".to_owned())),
+        ]
+    );
+}
+
+#[test]
+fn a_csv_id_holding_a_line_break_or_a_text_over_the_limit_on_many_lines_is_bad() {
+    let got = parsed(reader("id,text\n\"1\n2\",text\n3,ok\n", InputFormat::Csv));
+    assert!(
+        got[0]
+            .1
+            .as_ref()
+            .unwrap_err()
+            .contains("holds a line break"),
+        "{got:?}"
+    );
+    assert_eq!(got[1], (4, Ok("3".to_owned())));
+
+    let long = format!("{}\n", "x".repeat(99)).repeat(200);
+    let got = parsed(reader(format!("id,text\n1,\"{long}\"\n"), InputFormat::Csv));
+    let error = got[0].1.as_ref().unwrap_err();
+    assert!(error.contains("runs over 200 lines"), "{error}");
+    assert!(error.contains("past the limit"), "{error}");
+}
+
+#[test]
+fn a_header_in_another_format_names_the_input_format_to_give() {
+    for (input, format, wanted) in [
+        (
+            "{\"id\": 1, \"text\": \"x\"}\n",
+            InputFormat::Csv,
+            "--input-format jsonl",
+        ),
+        ("id\ttext\n1\tx\n", InputFormat::Csv, "--input-format tsv"),
+        ("id,text\n1,x\n", InputFormat::Tsv, "--input-format csv"),
+    ] {
+        let src: Box<dyn BufRead> = Box::new(Cursor::new(input));
+        match RecordReader::new(src, format, "in", &Fields::default()) {
+            Err(BatchError::BadInput { message, .. }) => {
+                assert!(message.contains(wanted), "{message}");
+            }
+            Err(e) => panic!("{e}"),
+            Ok(_) => panic!("accepted {input:?} as {format}"),
+        }
+    }
+}

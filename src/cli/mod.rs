@@ -1,0 +1,139 @@
+//! The commands of the `counterclaim` binary: their flags (clap), and what each one runs.
+//!
+//! - `setup`: the knowledge base and the matcher the flags ask for, and what to say when a path
+//!   is missing.
+//! - `logging`: logs on stderr, coloured only on a terminal, or JSON.
+//! - `show`: what `match` and `narratives` print for a person.
+//! - `score`: batch scoring.
+//! - `tools`: evaluation and knowledge-base maintenance.
+
+pub mod logging;
+mod score;
+mod setup;
+mod show;
+mod tools;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use setup::{KbArg, MatcherArgs};
+
+#[derive(Parser)]
+#[command(
+    version,
+    about = "Spots known false election narratives in posts and answers them with official statements."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// Log format on stderr: text (coloured on a terminal) or json (one object a line, for log
+    /// shippers).
+    #[arg(
+        long,
+        global = true,
+        env = "COUNTERCLAIM_LOG_FORMAT",
+        value_enum,
+        default_value_t = logging::LogFormat::Text
+    )]
+    pub log_format: logging::LogFormat,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run the gRPC service.
+    Serve {
+        #[arg(long, env = "COUNTERCLAIM_ADDR", default_value = "127.0.0.1:50051")]
+        addr: SocketAddr,
+        #[command(flatten)]
+        matcher: MatcherArgs,
+    },
+    /// Match one post (the TEXT argument, or standard input).
+    Match {
+        text: Option<String>,
+        #[command(flatten)]
+        matcher: MatcherArgs,
+        /// Print JSON instead of a readable answer.
+        #[arg(long)]
+        json: bool,
+        /// Report narratives scoring at least this (default: the service's threshold).
+        #[arg(long)]
+        min_score: Option<f32>,
+        /// Narratives reported at most.
+        #[arg(long, default_value_t = 3)]
+        max_matches: u32,
+    },
+    /// Score dumps of posts (JSONL, CSV or TSV; gzip or zstd; `-` for stdin) in parallel,
+    /// writing one record per post in input order.
+    Score(score::ScoreArgs),
+    /// Read the narratives of the knowledge base.
+    Narratives {
+        #[command(subcommand)]
+        command: NarrativesCommand,
+        #[command(flatten)]
+        kb: KbArg,
+    },
+    /// Measure quality: ranking on a benchmark (--queries, --qrels) or precision, recall and
+    /// stance accuracy on labelled posts (--posts).
+    Eval(tools::EvalArgs),
+    /// Knowledge-base maintenance.
+    Kb {
+        #[command(subcommand)]
+        command: KbCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum NarrativesCommand {
+    /// One line per narrative.
+    List,
+    /// A narrative with its claims and the statements that rebut it.
+    Show { id: String },
+    /// Free-text search over the narratives' titles, claims, variants and statements, best
+    /// first, e.g. "fake ballots from China".
+    Search {
+        query: String,
+        /// Keep the search index on disk here (reused while the knowledge base is unchanged)
+        /// instead of building it in RAM.
+        #[arg(long, env = "COUNTERCLAIM_INDEX_DIR")]
+        index_dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum KbCommand {
+    /// Convert a fact-check collection into a knowledge base: CheckThat! 2020 TSV, CheckThat!
+    /// 2022 JSONL, or schema.org ClaimReview JSON-LD. Bad records are reported with their
+    /// position and skipped.
+    Import(tools::ImportArgs),
+    /// Load and validate a knowledge base; print what it holds and what a curator should fix.
+    Check {
+        /// A directory (native format) or a .jsonl file (flat format) [default: the shipped
+        /// knowledge base, built into the binary].
+        path: Option<PathBuf>,
+    },
+}
+
+/// Runs a command. Errors are the user's to read: they name the file, flag or variable at fault.
+pub fn run(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Serve { addr, matcher } => setup::serve(addr, &matcher),
+        Command::Match {
+            text,
+            matcher,
+            json,
+            min_score,
+            max_matches,
+        } => show::match_post(text, &matcher, json, min_score, max_matches),
+        Command::Score(args) => score::run(args),
+        Command::Narratives { command, kb } => show::narratives(command, &kb),
+        Command::Eval(args) => tools::eval(args),
+        Command::Kb {
+            command: KbCommand::Import(args),
+        } => tools::import(args),
+        Command::Kb {
+            command: KbCommand::Check { path },
+        } => tools::check(path),
+    }
+}

@@ -1,0 +1,92 @@
+//! `counterclaim score`: batch scoring, its summary, and an exit status that fails a run in
+//! which no post could be read.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use super::setup::{MatcherArgs, match_options};
+use anyhow::{Context, bail};
+use counterclaim::batch::{self, ScoreConfig};
+
+#[derive(clap::Args)]
+pub struct ScoreArgs {
+    /// Input files; `-` is standard input.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Output file (default: standard output).
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    #[command(flatten)]
+    matcher: MatcherArgs,
+    /// Output format.
+    #[arg(long, default_value = "jsonl", value_parser = ["jsonl", "csv"])]
+    format: String,
+    /// Input format when the extension does not tell (default: by extension; stdin is jsonl).
+    #[arg(long, value_parser = ["jsonl", "csv", "tsv"])]
+    input_format: Option<String>,
+    /// The field (JSONL) or column (CSV, TSV) holding the post id.
+    #[arg(long, default_value = "id")]
+    id_field: String,
+    /// The field or column holding the post text.
+    #[arg(long, default_value = "text")]
+    text_field: String,
+    /// Matches per post at most.
+    #[arg(long, default_value_t = 3)]
+    top_k: u32,
+    /// Report matches scoring at least this; 0 returns the top-k candidates whatever their
+    /// score (what ranking evaluation needs). Default: the service's threshold.
+    #[arg(long)]
+    min_score: Option<f32>,
+    /// Scoring threads (default: one per core).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Write bad records here as JSONL (input, line, error).
+    #[arg(long)]
+    errors: Option<PathBuf>,
+    /// Write the summary here as JSON.
+    #[arg(long)]
+    summary: Option<PathBuf>,
+    /// Stop at the first bad record with a non-zero exit.
+    #[arg(long)]
+    strict: bool,
+}
+
+pub fn run(args: ScoreArgs) -> anyhow::Result<()> {
+    let config = ScoreConfig {
+        output: args.output,
+        output_format: args.format.parse().map_err(anyhow::Error::msg)?,
+        input_format: (args.input_format)
+            .map(|f| f.parse().map_err(anyhow::Error::msg))
+            .transpose()?,
+        id_field: args.id_field,
+        text_field: args.text_field,
+        options: match_options(args.top_k, "--top-k", args.min_score, false)?,
+        threads: args.threads,
+        errors: args.errors,
+        strict: args.strict,
+        progress: std::io::stderr().is_terminal(),
+        ..ScoreConfig::new(args.inputs)
+    };
+    // The inputs and settings are checked before the matcher is built (seconds, in hybrid
+    // mode), so a typo fails at once.
+    batch::check(&config)?;
+    if config.inputs.iter().any(|i| i.as_os_str() == batch::STDIN) && std::io::stdin().is_terminal()
+    {
+        eprintln!("Reading posts from standard input (end with Ctrl-D)…");
+    }
+    let matcher = args.matcher.matcher()?;
+    let result = batch::score(&matcher, &config)?;
+    eprintln!("{}", result.to_text());
+    if let Some(path) = args.summary {
+        let json = serde_json::to_string_pretty(&result)?;
+        std::fs::write(&path, json + "\n")
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    if result.written() == 0 && result.skipped > 0 {
+        bail!(
+            "no post could be read: all {} records were bad (see above)",
+            result.skipped
+        );
+    }
+    Ok(())
+}
