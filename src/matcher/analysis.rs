@@ -110,6 +110,7 @@ impl Matcher {
         unknown.dedup();
         let weight = term_ids.iter().map(|&t| self.terms.idf(t)).sum::<f32>()
             + unknown.len() as f32 * UNKNOWN_TERM_WEIGHT;
+        let mentions = self.concepts.mentions(lang, &keys, &normalized);
         Some(Analysis {
             lang,
             normalized,
@@ -119,7 +120,7 @@ impl Matcher {
             term_ids,
             weight,
             bigrams: entries::bigrams(&keys),
-            mentions: self.concepts.mentions(lang, &keys),
+            mentions,
         })
     }
 

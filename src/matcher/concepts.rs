@@ -14,7 +14,9 @@
 //!
 //! Aliases are analysed like posts (normalised, stemmed, stop words dropped), so one alias covers
 //! its inflections ("ballot" covers "ballots"), and an alias of several words matches only as a
-//! phrase: its terms next to each other in the post, stop words aside ("vote by mail").
+//! phrase: its terms next to each other in the post, stop words aside ("vote by mail"). Negation
+//! words are stop words too, and "no solicitadas" analysed is "solicitadas", the opposite: an
+//! alias that loses a negation to analysis matches the post's normalised words as they are.
 
 use rustc_hash::FxHashMap;
 
@@ -31,10 +33,24 @@ struct Alias {
     rest: Box<[u64]>,
 }
 
+/// Words whose loss to the stop-word filter turns an alias into its opposite.
+const NEGATIONS: &[&str] = &[
+    "no", "not", "never", "didn't", "didnt", "don't", "dont", "sin", "nunca", "ni",
+];
+
+/// An alias with a negation, matched on the post's normalised words.
+struct Surface {
+    narrative: u32,
+    concept: u8,
+    words: String,
+}
+
 #[derive(Default)]
 pub struct Concepts {
     /// Per language: an alias's first term key -> the aliases starting with it.
     by_first: [FxHashMap<u64, Vec<Alias>>; 2],
+    /// Per language: the aliases with a negation.
+    surface: [Vec<Surface>; 2],
     /// Each narrative's concepts, as a bit mask; empty when no narrative declares any.
     declared: Vec<u32>,
 }
@@ -87,7 +103,17 @@ impl Concepts {
                 concepts.declared[n] |= 1u32 << c;
                 for (lang, aliases) in [(Lang::En, &concept.en), (Lang::Es, &concept.es)] {
                     for alias in aliases {
-                        let keys = alias_keys(alias, lang, lexicon, terms, index);
+                        let words = text::normalize(alias, lexicon).text;
+                        let keys = alias_keys(&words, lang, terms, index);
+                        let dropped = keys.len() < words.split(' ').count();
+                        if dropped && words.split(' ').any(|w| NEGATIONS.contains(&w)) {
+                            concepts.surface[lang as usize].push(Surface {
+                                narrative: n as u32,
+                                concept: c as u8,
+                                words,
+                            });
+                            continue;
+                        }
                         let Some((&first, rest)) = keys.split_first() else {
                             tracing::warn!(narrative = %narrative.id, concept = %concept.id, alias, "concept alias has no words once stop words are dropped; ignored");
                             continue;
@@ -112,8 +138,8 @@ impl Concepts {
 
     /// What a post mentions, narrative by narrative (indexed like the knowledge base's
     /// narratives; empty when no narrative declares concepts). `keys` are the post's term keys
-    /// in text order (see `WordTerm::key`).
-    pub fn mentions(&self, lang: Lang, keys: &[u64]) -> Vec<Mention> {
+    /// in text order (see `WordTerm::key`), `normalized` its normalised words.
+    pub fn mentions(&self, lang: Lang, keys: &[u64], normalized: &str) -> Vec<Mention> {
         if self.declared.is_empty() {
             return Vec::new();
         }
@@ -136,21 +162,20 @@ impl Concepts {
                 }
             }
         }
+        for alias in &self.surface[lang as usize] {
+            if text::has_words(normalized, &alias.words) {
+                out[alias.narrative as usize].mentioned |= 1 << alias.concept;
+            }
+        }
         out
     }
 }
 
-/// An alias's term keys, in order, as a post with the same words would have them.
-fn alias_keys(
-    alias: &str,
-    lang: Lang,
-    lexicon: &Lexicon,
-    terms: &Terms,
-    index: &SearchIndex,
-) -> Vec<u64> {
-    let normalized = text::normalize(alias, lexicon).text;
-    let analysed = index.analyze(&normalized, lang);
-    tracing::debug!(alias, terms = ?analysed.iter().map(|(t, _)| t).collect::<Vec<_>>(), "concept alias");
+/// An alias's term keys (from its normalised words), in order, as a post with the same words
+/// would have them.
+fn alias_keys(normalized: &str, lang: Lang, terms: &Terms, index: &SearchIndex) -> Vec<u64> {
+    let analysed = index.analyze(normalized, lang);
+    tracing::debug!(alias = normalized, terms = ?analysed.iter().map(|(t, _)| t).collect::<Vec<_>>(), "concept alias");
     analysed
         .into_iter()
         .filter_map(|(term, _)| WordTerm::of(terms, lang, &term).key())

@@ -11,7 +11,7 @@
 
 use serde::Serialize;
 
-use crate::text::Lang;
+use crate::text::{Lang, has_words};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -168,7 +168,7 @@ pub struct PostCues {
 
 impl PostCues {
     pub fn new(raw: &str, normalized: &str, lang: Lang) -> Self {
-        let count = |phrases: &[&str]| phrases.iter().filter(|p| has_phrase(normalized, p)).count();
+        let count = |phrases: &[&str]| phrases.iter().filter(|p| has_words(normalized, p)).count();
         let (debunk_cues, negations) = match lang {
             Lang::En => (count(DEBUNK_EN), count(NEGATIONS_EN)),
             Lang::Es => (count(DEBUNK_ES) + count(DEBUNK_EN), count(NEGATIONS_ES)),
@@ -198,15 +198,6 @@ fn is_question(raw: &str) -> bool {
             && i > 0
             && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit())
             && chars.get(i + 1).is_none_or(|n| n.is_whitespace())
-    })
-}
-
-/// Whether `phrase` occurs in `text` as whole words.
-fn has_phrase(text: &str, phrase: &str) -> bool {
-    text.match_indices(phrase).any(|(at, _)| {
-        let before = text[..at].chars().next_back();
-        let after = text[at + phrase.len()..].chars().next();
-        before.is_none_or(|c| c == ' ') && after.is_none_or(|c| c == ' ')
     })
 }
 
@@ -300,9 +291,9 @@ mod tests {
 
     #[test]
     fn phrases_match_whole_words_only() {
-        assert!(has_phrase("there is no evidence here", "no evidence"));
-        assert!(has_phrase("lies", "lies"));
-        assert!(!has_phrase("the evidence is nothing", "no"));
-        assert!(!has_phrase("believes", "lie"));
+        assert!(has_words("there is no evidence here", "no evidence"));
+        assert!(has_words("lies", "lies"));
+        assert!(!has_words("the evidence is nothing", "no"));
+        assert!(!has_words("believes", "lie"));
     }
 }

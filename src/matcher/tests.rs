@@ -259,3 +259,19 @@ fn a_concept_alias_of_several_words_matches_only_as_a_phrase() {
         None
     );
 }
+
+#[test]
+fn a_negated_alias_keeps_its_negation() {
+    // "no solicitadas" analysed alone would be "solicitadas": requested ballots, the opposite.
+    let unsolicited = Some("unsolicited-ballots-chaos".to_owned());
+    assert_eq!(
+        best("Boletas no solicitadas para todos, un caos").map(|m| m.narrative_id),
+        unsolicited
+    );
+    assert_eq!(best("Recibí mis boletas solicitadas hoy"), None);
+    assert_eq!(
+        best("They mailed me a ballot I did not request. Chaos.").map(|m| m.narrative_id),
+        unsolicited
+    );
+    assert_eq!(best("I requested my absentee ballot and it arrived"), None);
+}

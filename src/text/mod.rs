@@ -99,6 +99,16 @@ pub struct Normalized {
     pub lang: Lang,
 }
 
+/// Whether `words` occur in normalised `text` as whole words ("no evidence" in "there is no
+/// evidence", not "no" in "nothing").
+pub fn has_words(text: &str, words: &str) -> bool {
+    text.match_indices(words).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + words.len()..].chars().next();
+        before.is_none_or(|c| c == ' ') && after.is_none_or(|c| c == ' ')
+    })
+}
+
 /// Runs the full pipeline (see the module docs) and detects the language.
 /// The output has at most `2 × raw.chars().count() + 16` characters.
 pub fn normalize(raw: &str, lexicon: &Lexicon) -> Normalized {
