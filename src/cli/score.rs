@@ -21,15 +21,8 @@ pub struct ScoreArgs {
     /// Output format.
     #[arg(long, default_value = "jsonl", value_parser = ["jsonl", "csv"])]
     format: String,
-    /// Input format when the extension does not tell (default: by extension; stdin is jsonl).
-    #[arg(long, value_parser = ["jsonl", "csv", "tsv"])]
-    input_format: Option<String>,
-    /// The field (JSONL) or column (CSV, TSV) holding the post id.
-    #[arg(long, default_value = "id")]
-    id_field: String,
-    /// The field or column holding the post text.
-    #[arg(long, default_value = "text")]
-    text_field: String,
+    #[command(flatten)]
+    input: InputArgs,
     /// Matches per post at most.
     #[arg(long, default_value_t = 3)]
     top_k: u32,
@@ -51,15 +44,42 @@ pub struct ScoreArgs {
     strict: bool,
 }
 
+/// How to read posts from an input: `score`'s inputs, `eval --stream`'s stream.
+#[derive(clap::Args)]
+pub struct InputArgs {
+    /// Input format when the extension does not tell (default: by extension; stdin is jsonl).
+    #[arg(long, value_parser = ["jsonl", "csv", "tsv"])]
+    input_format: Option<String>,
+    /// The field (JSONL) or column (CSV, TSV) holding the post id.
+    #[arg(long, default_value = "id")]
+    pub id_field: String,
+    /// The field or column holding the post text.
+    #[arg(long, default_value = "text")]
+    pub text_field: String,
+}
+
+impl InputArgs {
+    pub fn format(&self) -> anyhow::Result<Option<batch::InputFormat>> {
+        (self.input_format.as_deref())
+            .map(|f| f.parse().map_err(anyhow::Error::msg))
+            .transpose()
+    }
+
+    pub fn fields(&self) -> batch::Fields {
+        batch::Fields {
+            id: self.id_field.clone(),
+            text: self.text_field.clone(),
+        }
+    }
+}
+
 pub fn run(args: ScoreArgs) -> anyhow::Result<()> {
     let config = ScoreConfig {
         output: args.output,
         output_format: args.format.parse().map_err(anyhow::Error::msg)?,
-        input_format: (args.input_format)
-            .map(|f| f.parse().map_err(anyhow::Error::msg))
-            .transpose()?,
-        id_field: args.id_field,
-        text_field: args.text_field,
+        input_format: args.input.format()?,
+        id_field: args.input.id_field,
+        text_field: args.input.text_field,
         options: match_options(args.top_k, "--top-k", args.min_score, false)?,
         threads: args.threads,
         errors: args.errors,

@@ -7,6 +7,7 @@ use counterclaim::kb::KnowledgeBase;
 use counterclaim::kb::import::{self, ImportFormat};
 use counterclaim::matcher::MatchOptions;
 
+use super::score::InputArgs;
 use super::setup::MatcherArgs;
 
 #[derive(clap::Args)]
@@ -36,15 +37,9 @@ pub struct EvalArgs {
     /// Sparse labels of the stream (JSONL: id, narrative, stance?, also?).
     #[arg(long, requires = "stream")]
     labels: Option<PathBuf>,
-    /// The stream's format (default: from its name).
-    #[arg(long, value_parser = ["jsonl", "csv", "tsv"])]
-    input_format: Option<String>,
-    /// The stream's id field or column.
-    #[arg(long, default_value = "id")]
-    id_field: String,
-    /// The stream's text field or column.
-    #[arg(long, default_value = "text")]
-    text_field: String,
+    /// How to read the stream.
+    #[command(flatten)]
+    input: InputArgs,
     /// Also write every candidate's score features and label as JSONL (for
     /// scripts/fit_score.py).
     #[arg(long)]
@@ -133,15 +128,7 @@ fn eval_stream(args: &EvalArgs, stream: &Path, labels: &Path) -> anyhow::Result<
     use counterclaim::eval::stream;
     must_exist("--stream", stream)?;
     must_exist("--labels", labels)?;
-    let format = args
-        .input_format
-        .as_deref()
-        .map(|f| f.parse().map_err(anyhow::Error::msg))
-        .transpose()?;
-    let fields = counterclaim::batch::Fields {
-        id: args.id_field.clone(),
-        text: args.text_field.clone(),
-    };
+    let (format, fields) = (args.input.format()?, args.input.fields());
     let matcher = args.matcher.matcher()?;
     let labels = stream::read_labels(labels).map_err(anyhow::Error::msg)?;
     let threshold = counterclaim::matcher::DEFAULT_THRESHOLD;
