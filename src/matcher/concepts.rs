@@ -136,6 +136,12 @@ impl Concepts {
         concepts
     }
 
+    /// Whether every narrative declares concepts: a post that mentions none's all then matches
+    /// nothing, whatever words it shares.
+    pub fn everywhere(&self) -> bool {
+        !self.declared.is_empty() && self.declared.iter().all(|&d| d != 0)
+    }
+
     /// What a post mentions, narrative by narrative (indexed like the knowledge base's
     /// narratives; empty when no narrative declares concepts). `keys` are the post's term keys
     /// in text order (see `WordTerm::key`), `normalized` its normalised words.

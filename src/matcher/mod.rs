@@ -52,6 +52,8 @@ const STATEMENT_DISCOUNT: f32 = 0.9;
 pub const REASON_EMPTY: &str = "the post has no words once links and emoji are removed";
 pub const REASON_NO_SHARED_WORDS: &str = "the post shares no words with the knowledge base";
 pub const REASON_BELOW_THRESHOLD: &str = "no narrative scored above the threshold";
+pub const REASON_NO_CONCEPTS: &str =
+    "the post does not mention every core concept of any narrative (its subject and idea)";
 
 /// Which knowledge-base text a match rests on, and the post's words that matched it.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -12,7 +12,7 @@ use super::score::CONCEPT_HYBRID;
 use super::score::Overlap;
 use super::{
     Best, CANDIDATES, MatchOutcome, Matcher, NarrativeMatch, REASON_BELOW_THRESHOLD, REASON_EMPTY,
-    REASON_NO_SHARED_WORDS, Scoring, Similarity,
+    REASON_NO_CONCEPTS, REASON_NO_SHARED_WORDS, Scoring, Similarity,
 };
 use super::{MatchOptions, Post};
 use crate::Error;
@@ -121,6 +121,9 @@ impl Matcher {
         let any_mentioned = (0..analysis.mentions.len()).any(mentioned);
         if analysis.term_ids.is_empty() && !any_mentioned {
             return Ok(done(REASON_NO_SHARED_WORDS));
+        }
+        if self.concepts.everywhere() && !any_mentioned {
+            return Ok(done(REASON_NO_CONCEPTS));
         }
         // The cheap path most posts take: too few shared terms to score above zero. In hybrid
         // mode too: a lexical score of zero never passes the gate (every gate is above zero).
