@@ -95,6 +95,15 @@ const DEBUNK_EN: &[&str] = &[
     "no widespread",
     "not widespread",
     "no such thing",
+    "misleading",
+    "takes time",
+    "always takes",
+    "for years",
+    "never showed up",
+    "not evidence",
+    "isn't a conspiracy",
+    "not a conspiracy",
+    "smoothly",
 ];
 const DEBUNK_ES: &[&str] = &[
     "falso",
@@ -124,6 +133,11 @@ const DEBUNK_ES: &[&str] = &[
     "no tiene pruebas",
     "no tienen pruebas",
     "sin fundamento",
+    "engañoso",
+    "engañosa",
+    "no hay ningún",
+    "siempre se tarda",
+    "tardar no es",
 ];
 const NEGATIONS_EN: &[&str] = &[
     "not",
