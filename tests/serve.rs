@@ -168,6 +168,13 @@ async fn sigterm_finishes_calls_in_flight_ends_streams_at_the_deadline_and_exits
     ] {
         assert!(log.contains(step), "no {step:?} in the log:\n{log}");
     }
+    // The access log: one line per call, with its method, code, posts and request id.
+    let batches = log
+        .lines()
+        .filter(|l| l.contains("method=/counterclaim.v1.Counterclaim/MatchPosts"))
+        .filter(|l| l.contains("code=Ok") && l.contains("posts=24") && l.contains("request_id="))
+        .count();
+    assert_eq!(batches, 4, "{log}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -8,15 +8,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use tokio::sync::{mpsc, watch};
-use tokio_stream::{Stream, StreamExt, wrappers::ReceiverStream};
+use tokio_stream::{Stream, wrappers::ReceiverStream};
 use tonic::{Request, Response, Status, Streaming};
 
 use super::access_log::CallInfo;
 use super::admission::Admission;
-use super::counters::{Counters, Rejection};
+use super::counters::Counters;
 use super::pb::{self, counterclaim_server::Counterclaim};
-use super::streams::StreamSlots;
-use super::{Options, convert, status};
+use super::streams::{Session, StreamSlots};
+use super::{Options, convert};
 use crate::matcher::{MatchOptions, Matcher, Post};
 use crate::{Error, limits};
 
@@ -85,7 +85,7 @@ impl Drop for Abandoned {
 }
 
 /// Runs CPU-bound matching off the async workers.
-async fn blocking<T: Send + 'static>(
+pub(super) async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, Error> + Send + 'static,
 ) -> Result<T, Status> {
     tokio::task::spawn_blocking(work)
@@ -100,7 +100,7 @@ fn count_posts<T>(request: &Request<T>, posts: usize) {
     }
 }
 
-fn match_one(
+pub(super) fn match_one(
     matcher: &Matcher,
     request: pb::MatchPostRequest,
 ) -> Result<pb::MatchPostResponse, Error> {
@@ -223,76 +223,16 @@ impl Counterclaim for CounterclaimService {
         request: Request<Streaming<pb::MatchPostRequest>>,
     ) -> Result<Response<Self::StreamMatchPostsStream>, Status> {
         let slot = self.streams.take(request.remote_addr(), &self.counters)?;
-        let call = request.extensions().get::<Arc<CallInfo>>().cloned();
-        let mut inbound = request.into_inner();
-        let (matcher, admission, counters) = (
-            self.matcher.clone(),
-            self.admission.clone(),
-            self.counters.clone(),
-        );
-        let (idle, mut end) = (self.stream_idle_timeout, self.end_streams.clone());
+        let session = Session {
+            matcher: self.matcher.clone(),
+            admission: self.admission.clone(),
+            counters: self.counters.clone(),
+            call: request.extensions().get::<Arc<CallInfo>>().cloned(),
+            idle_timeout: self.stream_idle_timeout,
+            end: self.end_streams.clone(),
+        };
         let (tx, rx) = mpsc::channel(limits::STREAM_BUFFER);
-        tokio::spawn(async move {
-            let _slot = slot;
-            // One post at a time keeps responses in request order.
-            loop {
-                let next = tokio::select! {
-                    ended = end.wait_for(|&end| end) => Err(ended.is_ok()),
-                    next = tokio::time::timeout(idle, inbound.next()) => Ok(next),
-                };
-                let next = match next {
-                    Err(_) => {
-                        let error = Error::ShuttingDown(
-                            "the server is shutting down; reconnect and send the posts not \
-                             answered"
-                                .into(),
-                        );
-                        let status = counters.reject(Rejection::ShuttingDown, error).into();
-                        let _ = tx.send(Err(status)).await;
-                        break;
-                    }
-                    Ok(Ok(Some(next))) => next,
-                    Ok(Ok(None)) => break,
-                    Ok(Err(_)) => {
-                        let error = Error::TimedOut(format!(
-                            "no post for {} s: the stream is closed; open a new one",
-                            idle.as_secs_f64()
-                        ));
-                        let status = counters.reject(Rejection::StreamIdle, error).into();
-                        let _ = tx.send(Err(status)).await;
-                        break;
-                    }
-                };
-                let reply = match next {
-                    Err(status) => Err(status::from_codec(status)),
-                    Ok(request) => {
-                        if let Some(call) = &call {
-                            call.add_posts(1);
-                        }
-                        let post_id = request
-                            .post
-                            .as_ref()
-                            .map(|p| p.id.clone())
-                            .unwrap_or_default();
-                        let outcome = match stream_one(&matcher, &admission, request).await {
-                            Ok(result) => pb::stream_match_posts_response::Outcome::Result(result),
-                            Err(status) => {
-                                pb::stream_match_posts_response::Outcome::Error(post_error(&status))
-                            }
-                        };
-                        counters.matched(1);
-                        Ok(pb::StreamMatchPostsResponse {
-                            post_id,
-                            outcome: Some(outcome),
-                        })
-                    }
-                };
-                let stop = reply.is_err();
-                if tx.send(reply).await.is_err() || stop {
-                    break;
-                }
-            }
-        });
+        tokio::spawn(session.run(slot, request.into_inner(), tx));
         Ok(Response::new(Box::pin(ReceiverStream::new(rx))))
     }
 
@@ -391,23 +331,7 @@ impl Counterclaim for CounterclaimService {
     }
 }
 
-/// One post of a stream: admitted like any other matching work (a post turned away gets a
-/// RESOURCE_EXHAUSTED error entry and the stream goes on).
-async fn stream_one(
-    matcher: &Arc<Matcher>,
-    admission: &Admission,
-    request: pb::MatchPostRequest,
-) -> Result<pb::MatchPostResponse, Status> {
-    let admitted = admission.admit(1).await?;
-    let matcher = matcher.clone();
-    blocking(move || {
-        let _admitted = admitted;
-        match_one(&matcher, request)
-    })
-    .await
-}
-
-fn post_error(status: &Status) -> pb::PostError {
+pub(super) fn post_error(status: &Status) -> pb::PostError {
     use tonic_types::StatusExt;
     let field = status
         .get_error_details()

@@ -7,10 +7,18 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, watch};
+use tokio_stream::StreamExt;
+use tonic::{Status, Streaming};
 
+use super::access_log::CallInfo;
+use super::admission::Admission;
 use super::counters::{Counters, Rejection};
+use super::pb::{self, stream_match_posts_response::Outcome};
+use super::service::{blocking, match_one, post_error};
+use super::status;
 use crate::Error;
+use crate::matcher::Matcher;
 
 /// How long a stream slot refusal tells the client to wait.
 const RETRY_AFTER: std::time::Duration = std::time::Duration::from_secs(1);
@@ -101,6 +109,100 @@ impl StreamSlots {
 impl Drop for StreamSlot {
     fn drop(&mut self) {
         self.slots.release(self.peer);
+    }
+}
+
+/// One open `StreamMatchPosts`: reads posts one at a time (which keeps answers in request
+/// order), admits and matches each, and ends when the client closes its side, goes idle past
+/// the timeout, or the drain deadline passes.
+pub struct Session {
+    pub matcher: Arc<Matcher>,
+    pub admission: Arc<Admission>,
+    pub counters: Arc<Counters>,
+    pub call: Option<Arc<CallInfo>>,
+    pub idle_timeout: std::time::Duration,
+    /// Turns true at the drain deadline.
+    pub end: watch::Receiver<bool>,
+}
+
+type Reply = Result<pb::StreamMatchPostsResponse, Status>;
+
+impl Session {
+    /// Runs the stream; `slot` is given back when it ends.
+    pub async fn run(
+        mut self,
+        slot: StreamSlot,
+        mut inbound: Streaming<pb::MatchPostRequest>,
+        tx: mpsc::Sender<Reply>,
+    ) {
+        let _slot = slot;
+        loop {
+            let next = tokio::select! {
+                _ = self.end.wait_for(|&end| end) => None,
+                next = tokio::time::timeout(self.idle_timeout, inbound.next()) => Some(next),
+            };
+            let reply = match next {
+                None => Err(self.ended()),
+                Some(Err(_)) => Err(self.idle()),
+                Some(Ok(None)) => break,
+                Some(Ok(Some(Err(status)))) => Err(status::from_codec(status)),
+                Some(Ok(Some(Ok(request)))) => Ok(self.answer(request).await),
+            };
+            let stop = reply.is_err();
+            if tx.send(reply).await.is_err() || stop {
+                break;
+            }
+        }
+    }
+
+    /// A post's answer, or its error entry (the stream goes on).
+    async fn answer(&self, request: pb::MatchPostRequest) -> pb::StreamMatchPostsResponse {
+        if let Some(call) = &self.call {
+            call.add_posts(1);
+        }
+        let post_id = (request.post.as_ref())
+            .map(|p| p.id.clone())
+            .unwrap_or_default();
+        let outcome = match self.match_post(request).await {
+            Ok(result) => Outcome::Result(result),
+            Err(status) => Outcome::Error(post_error(&status)),
+        };
+        pb::StreamMatchPostsResponse {
+            post_id,
+            outcome: Some(outcome),
+        }
+    }
+
+    /// Admitted like any other matching work: a post turned away gets RESOURCE_EXHAUSTED in its
+    /// error entry.
+    async fn match_post(
+        &self,
+        request: pb::MatchPostRequest,
+    ) -> Result<pb::MatchPostResponse, Status> {
+        let admitted = self.admission.admit(1).await?;
+        let (matcher, counters) = (self.matcher.clone(), self.counters.clone());
+        blocking(move || {
+            let _admitted = admitted;
+            let result = match_one(&matcher, request);
+            counters.matched(1);
+            result
+        })
+        .await
+    }
+
+    fn ended(&self) -> Status {
+        let error = Error::ShuttingDown(
+            "the server is shutting down; reconnect and send the posts not answered".into(),
+        );
+        self.counters.reject(Rejection::ShuttingDown, error).into()
+    }
+
+    fn idle(&self) -> Status {
+        let error = Error::TimedOut(format!(
+            "no post for {} s: the stream is closed; open a new one",
+            self.idle_timeout.as_secs_f64()
+        ));
+        self.counters.reject(Rejection::StreamIdle, error).into()
     }
 }
 
