@@ -85,7 +85,7 @@ impl Drop for Abandoned {
 }
 
 /// Runs CPU-bound matching off the async workers.
-pub(super) async fn blocking<T: Send + 'static>(
+async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, Error> + Send + 'static,
 ) -> Result<T, Status> {
     tokio::task::spawn_blocking(work)
@@ -100,7 +100,7 @@ fn count_posts<T>(request: &Request<T>, posts: usize) {
     }
 }
 
-pub(super) fn match_one(
+fn match_one(
     matcher: &Matcher,
     request: pb::MatchPostRequest,
 ) -> Result<pb::MatchPostResponse, Error> {
@@ -115,6 +115,25 @@ pub(super) fn match_one(
         outcome,
         options.include_statements,
     ))
+}
+
+/// One post, admitted like any other matching work (unary calls and each post of a stream).
+/// The post holds its share of the bound until it is matched.
+pub(super) async fn admit_and_match(
+    matcher: &Arc<Matcher>,
+    admission: &Admission,
+    counters: &Arc<Counters>,
+    request: pb::MatchPostRequest,
+) -> Result<pb::MatchPostResponse, Status> {
+    let admitted = admission.admit(1).await?;
+    let (matcher, counters) = (matcher.clone(), counters.clone());
+    blocking(move || {
+        let _admitted = admitted;
+        let result = match_one(&matcher, request);
+        counters.matched(1);
+        result
+    })
+    .await
 }
 
 /// Matches a batch in sub-batches, checking between them that the caller is still there. A
@@ -164,17 +183,10 @@ impl Counterclaim for CounterclaimService {
         request: Request<pb::MatchPostRequest>,
     ) -> Result<Response<pb::MatchPostResponse>, Status> {
         count_posts(&request, 1);
-        let admitted = self.admission.admit(1).await?;
-        let (matcher, counters) = (self.matcher.clone(), self.counters.clone());
         let request = request.into_inner();
-        blocking(move || {
-            let _admitted = admitted;
-            let result = match_one(&matcher, request);
-            counters.matched(1);
-            result
-        })
-        .await
-        .map(Response::new)
+        admit_and_match(&self.matcher, &self.admission, &self.counters, request)
+            .await
+            .map(Response::new)
     }
 
     #[tracing::instrument(skip_all)]

@@ -15,7 +15,7 @@ use super::access_log::CallInfo;
 use super::admission::Admission;
 use super::counters::{Counters, Rejection};
 use super::pb::{self, stream_match_posts_response::Outcome};
-use super::service::{blocking, match_one, post_error};
+use super::service::{admit_and_match, post_error};
 use super::status;
 use crate::Error;
 use crate::matcher::Matcher;
@@ -163,7 +163,10 @@ impl Session {
         let post_id = (request.post.as_ref())
             .map(|p| p.id.clone())
             .unwrap_or_default();
-        let outcome = match self.match_post(request).await {
+        let matched =
+            admit_and_match(&self.matcher, &self.admission, &self.counters, request).await;
+        // A post turned away by admission gets RESOURCE_EXHAUSTED in its error entry.
+        let outcome = match matched {
             Ok(result) => Outcome::Result(result),
             Err(status) => Outcome::Error(post_error(&status)),
         };
@@ -171,23 +174,6 @@ impl Session {
             post_id,
             outcome: Some(outcome),
         }
-    }
-
-    /// Admitted like any other matching work: a post turned away gets RESOURCE_EXHAUSTED in its
-    /// error entry.
-    async fn match_post(
-        &self,
-        request: pb::MatchPostRequest,
-    ) -> Result<pb::MatchPostResponse, Status> {
-        let admitted = self.admission.admit(1).await?;
-        let (matcher, counters) = (self.matcher.clone(), self.counters.clone());
-        blocking(move || {
-            let _admitted = admitted;
-            let result = match_one(&matcher, request);
-            counters.matched(1);
-            result
-        })
-        .await
     }
 
     fn ended(&self) -> Status {
