@@ -93,19 +93,10 @@ async fn calls_beyond_the_bound_are_rejected_at_once_with_a_retry_hint() {
         .expect("room again once the batch is done");
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn an_abandoned_batch_stops_matching() {
-    let server = TestServer::start().await;
-    let mut c = client(&server).await;
-    let mut call = tonic::Request::new(slow_batch(limits::MAX_BATCH_POSTS as u64));
-    call.set_timeout(Duration::from_millis(300));
-    let status = c.match_posts(call).await.unwrap_err();
-    assert!(
-        matches!(status.code(), Code::Cancelled | Code::DeadlineExceeded),
-        "{status:?}"
-    );
+/// Waits until an abandoned 256-post batch has stopped, and checks it stopped early.
+async fn assert_stops_early(server: &TestServer) {
     // Unchecked, the 256 posts would keep two cores busy for about 8 s in a debug build; the
-    // handler stops after the sub-batch that was running when the deadline passed.
+    // handler stops after the sub-batch that was running when its caller went.
     until("the work stops", || server.counters.posts_in_flight() == 0).await;
     let matched = server.counters.posts_matched();
     tokio::time::sleep(Duration::from_millis(1500)).await;
@@ -115,6 +106,76 @@ async fn an_abandoned_batch_stops_matching() {
         matched <= 2 * CANCEL_CHECK_POSTS as u64,
         "{matched} posts matched"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_batch_whose_deadline_passes_stops_matching() {
+    let server = TestServer::start().await;
+    let mut c = client(&server).await;
+    let mut call = tonic::Request::new(slow_batch(limits::MAX_BATCH_POSTS as u64));
+    call.set_timeout(Duration::from_millis(300));
+    let status = c.match_posts(call).await.unwrap_err();
+    assert!(
+        matches!(status.code(), Code::Cancelled | Code::DeadlineExceeded),
+        "{status:?}"
+    );
+    assert_stops_early(&server).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_batch_whose_client_goes_away_stops_matching() {
+    let server = TestServer::start().await;
+    let mut c = client(&server).await;
+    let call = tokio::spawn(async move {
+        c.match_posts(slow_batch(limits::MAX_BATCH_POSTS as u64))
+            .await
+    });
+    until("the batch is matching", || {
+        server.counters.posts_in_flight() > 0
+    })
+    .await;
+    // Dropping the call resets its HTTP/2 stream, as a client that crashes or gives up does.
+    call.abort();
+    assert_stops_early(&server).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_streamed_post_beyond_the_bound_gets_its_own_error_and_the_stream_goes_on() {
+    let server = TestServer::with(Options {
+        max_posts_in_flight: 24,
+        max_queued_calls: 0,
+        ..Options::default()
+    })
+    .await;
+    let mut c = client(&server).await;
+    let mut batch_client = c.clone();
+    let batch = tokio::spawn(async move { batch_client.match_posts(slow_batch(24)).await });
+    until("the batch holds the bound", || {
+        server.counters.posts_in_flight() == 24
+    })
+    .await;
+    let (posts, outbound) = tokio::sync::mpsc::channel(1);
+    let mut answers = c
+        .stream_match_posts(tokio_stream::wrappers::ReceiverStream::new(outbound))
+        .await
+        .unwrap()
+        .into_inner();
+    posts.send(request("turned-away", "ballots")).await.unwrap();
+    let answer = answers.next().await.unwrap().unwrap();
+    assert_eq!(answer.post_id, "turned-away");
+    match answer.outcome {
+        Some(pb::stream_match_posts_response::Outcome::Error(e)) => {
+            assert_eq!(e.code, Code::ResourceExhausted as i32, "{e:?}");
+        }
+        other => panic!("expected an error entry, got {other:?}"),
+    }
+    batch.await.unwrap().unwrap();
+    posts.send(request("answered", "ballots")).await.unwrap();
+    let answer = answers.next().await.unwrap().unwrap();
+    assert!(matches!(
+        answer.outcome,
+        Some(pb::stream_match_posts_response::Outcome::Result(_))
+    ));
 }
 
 #[tokio::test(flavor = "multi_thread")]
