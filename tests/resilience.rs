@@ -41,21 +41,30 @@ async fn until(what: &str, condition: impl Fn() -> bool) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn calls_beyond_the_bound_are_rejected_at_once_with_a_retry_hint() {
+type BatchCall =
+    tokio::task::JoinHandle<Result<tonic::Response<pb::MatchPostsResponse>, tonic::Status>>;
+
+/// A server whose bound (24 posts, no queue) is held by a slow batch, still running.
+async fn full_server() -> (TestServer, CounterclaimClient<Channel>, BatchCall) {
     let server = TestServer::with(Options {
         max_posts_in_flight: 24,
         max_queued_calls: 0,
         ..Options::default()
     })
     .await;
-    let mut c = client(&server).await;
+    let c = client(&server).await;
     let mut batch_client = c.clone();
     let batch = tokio::spawn(async move { batch_client.match_posts(slow_batch(24)).await });
     until("the batch holds the bound", || {
         server.counters.posts_in_flight() == 24
     })
     .await;
+    (server, c, batch)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn calls_beyond_the_bound_are_rejected_at_once_with_a_retry_hint() {
+    let (server, mut c, batch) = full_server().await;
 
     let rejected: Vec<_> = (0..8)
         .map(|i| {
@@ -141,19 +150,7 @@ async fn a_batch_whose_client_goes_away_stops_matching() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_streamed_post_beyond_the_bound_gets_its_own_error_and_the_stream_goes_on() {
-    let server = TestServer::with(Options {
-        max_posts_in_flight: 24,
-        max_queued_calls: 0,
-        ..Options::default()
-    })
-    .await;
-    let mut c = client(&server).await;
-    let mut batch_client = c.clone();
-    let batch = tokio::spawn(async move { batch_client.match_posts(slow_batch(24)).await });
-    until("the batch holds the bound", || {
-        server.counters.posts_in_flight() == 24
-    })
-    .await;
+    let (_server, mut c, batch) = full_server().await;
     let (posts, outbound) = tokio::sync::mpsc::channel(1);
     let mut answers = c
         .stream_match_posts(tokio_stream::wrappers::ReceiverStream::new(outbound))
