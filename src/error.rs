@@ -14,9 +14,21 @@ pub enum Error {
     /// The thing asked for does not exist.
     #[error("{what} {id:?} not found")]
     NotFound { what: &'static str, id: String },
-    /// The service is at a capacity limit; the client may retry later.
+    /// The service is at a capacity limit; the client may retry after `retry_after`.
+    #[error("{reason}")]
+    Busy {
+        reason: String,
+        retry_after: std::time::Duration,
+    },
+    /// The caller went away or its deadline passed, so the work was stopped.
     #[error("{0}")]
-    Busy(String),
+    Cancelled(String),
+    /// A connection or stream waited longer than its limit for the client (e.g. an idle stream).
+    #[error("{0}")]
+    TimedOut(String),
+    /// The service is shutting down; the client should go to another instance or retry.
+    #[error("{0}")]
+    ShuttingDown(String),
     /// The knowledge base failed to load or validate.
     #[error(transparent)]
     KnowledgeBase(#[from] KbError),
@@ -31,6 +43,13 @@ pub enum Error {
 }
 
 impl Error {
+    pub fn busy(reason: impl Into<String>, retry_after: std::time::Duration) -> Self {
+        Error::Busy {
+            reason: reason.into(),
+            retry_after,
+        }
+    }
+
     pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
         Error::InvalidArgument {
             field: field.into(),

@@ -23,7 +23,8 @@ pub const DEFAULT_PAGE_SIZE: usize = 50;
 pub const MAX_PAGE_SIZE: usize = 200;
 /// Largest gRPC message accepted, in bytes (a full batch of maximal posts fits).
 pub const MAX_MESSAGE_BYTES: usize = 8 * 1024 * 1024;
-/// Most `StreamMatchPosts` streams open at once, server-wide; more get RESOURCE_EXHAUSTED.
+/// Most `StreamMatchPosts` streams open at once, server-wide, by default (`serve --max-streams`);
+/// more get RESOURCE_EXHAUSTED.
 pub const MAX_OPEN_STREAMS: usize = 256;
 /// Posts a stream may have in flight (read but not yet answered) before the server stops reading.
 pub const STREAM_BUFFER: usize = 64;

@@ -162,22 +162,44 @@ async fn match_posts_keeps_order_and_bounds_the_batch() {
     assert_eq!(err.code(), Code::InvalidArgument);
     assert!(err.message().starts_with("posts:"), "{}", err.message());
 
+    // One bad post gets its own error entry; the others are answered.
     let bad = vec![
-        post("ok", "x"),
+        post("ok", "China will forge our mail ballots"),
         post("bad", &"y".repeat(limits::MAX_POST_TEXT_BYTES + 1)),
+        post("also-ok", "what a lovely day for a picnic"),
     ];
-    let err = c
+    let r = c
         .match_posts(pb::MatchPostsRequest {
             posts: bad,
             options: None,
         })
         .await
-        .unwrap_err();
-    assert!(
-        err.message().starts_with("posts[1].text"),
-        "{}",
-        err.message()
+        .unwrap()
+        .into_inner();
+    let ids: Vec<&str> = r.results.iter().map(|r| r.post_id.as_str()).collect();
+    assert_eq!(ids, ["ok", "bad", "also-ok"]);
+    assert_eq!(
+        r.results[0].matches[0].narrative_id,
+        "foreign-counterfeit-mail-ballots"
     );
+    assert!(r.results[0].error.is_none() && r.results[2].error.is_none());
+    let error = r.results[1].error.as_ref().expect("the bad post's error");
+    assert_eq!(error.code, Code::InvalidArgument as i32);
+    assert_eq!(error.field, "posts[1].text");
+    assert!(r.results[1].matches.is_empty());
+
+    // Options apply to every post: bad ones still fail the whole call.
+    let err = c
+        .match_posts(pb::MatchPostsRequest {
+            posts: vec![post("a", "x")],
+            options: Some(pb::MatchOptions {
+                max_matches: 1000,
+                ..Default::default()
+            }),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::InvalidArgument);
 }
 
 #[tokio::test]

@@ -4,16 +4,17 @@
 //!   is missing.
 //! - `logging`: logs on stderr, coloured only on a terminal, or JSON.
 //! - `show`: what `match` and `narratives` print for a person.
+//! - `serve`: the gRPC service, its limits and its signals.
 //! - `score`: batch scoring.
 //! - `tools`: evaluation and knowledge-base maintenance.
 
 pub mod logging;
 mod score;
+mod serve;
 mod setup;
 mod show;
 mod tools;
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
@@ -42,13 +43,8 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 pub enum Command {
-    /// Run the gRPC service.
-    Serve {
-        #[arg(long, env = "COUNTERCLAIM_ADDR", default_value = "127.0.0.1:50051")]
-        addr: SocketAddr,
-        #[command(flatten)]
-        matcher: MatcherArgs,
-    },
+    /// Run the gRPC service. SIGTERM or SIGINT drains it and exits 0.
+    Serve(Box<serve::ServeArgs>),
     /// Match one post (the TEXT argument, or standard input).
     Match {
         text: Option<String>,
@@ -118,7 +114,7 @@ pub enum KbCommand {
 /// Runs a command. Errors are the user's to read: they name the file, flag or variable at fault.
 pub fn run(command: Command) -> anyhow::Result<()> {
     match command {
-        Command::Serve { addr, matcher } => setup::serve(addr, &matcher),
+        Command::Serve(args) => serve::run(&args),
         Command::Match {
             text,
             matcher,

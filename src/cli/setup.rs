@@ -3,11 +3,10 @@
 //! `scripts/fetch_model.sh` puts it. A path that is missing is reported with the flag or
 //! variable that set it.
 
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use counterclaim::embed::{self, Embedder};
 use counterclaim::kb::KnowledgeBase;
 use counterclaim::matcher::{MatchOptions, Matcher};
@@ -170,30 +169,4 @@ pub fn match_options(
         }
         Err(e) => Err(e.into()),
     }
-}
-
-/// Threads per core that may match posts at once in the server (tokio's blocking pool, which
-/// would otherwise grow to 512). Matching is CPU-bound, so more would add no speed, and each
-/// thread that matches keeps word memos of a few megabytes (`text::WordMemo`).
-const MATCHING_THREADS_PER_CORE: usize = 4;
-
-pub fn serve(addr: SocketAddr, args: &MatcherArgs) -> anyhow::Result<()> {
-    let matcher = Arc::new(args.matcher()?);
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .max_blocking_threads(MATCHING_THREADS_PER_CORE * cores)
-        .build()?;
-    runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(addr)
-            .await
-            .with_context(|| format!("binding {addr} (set by --addr or COUNTERCLAIM_ADDR)"))?;
-        tracing::info!(addr = %listener.local_addr()?, kb = matcher.kb().version(), "serving counterclaim.v1");
-        let shutdown = async {
-            let _ = tokio::signal::ctrl_c().await;
-            tracing::info!("shutting down");
-        };
-        counterclaim::grpc::serve(listener, matcher, shutdown).await?;
-        Ok(())
-    })
 }

@@ -159,5 +159,20 @@ pub fn outcome(
             .map(|m| narrative_match(kb, m, with_statements))
             .collect(),
         kb_version: kb.version().to_owned(),
+        error: None,
+    }
+}
+
+/// The entry of a `MatchPosts` post that could not be matched.
+pub fn failed_post(
+    kb: &KnowledgeBase,
+    post_id: String,
+    error: pb::PostError,
+) -> pb::MatchPostResponse {
+    pb::MatchPostResponse {
+        post_id,
+        kb_version: kb.version().to_owned(),
+        error: Some(error),
+        ..Default::default()
     }
 }

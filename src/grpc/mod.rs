@@ -2,23 +2,39 @@
 //! and v1alpha) so grpcurl and Python clients can discover the API.
 //!
 //! [`serve`] takes an already-bound listener, so tests bind `127.0.0.1:0` and talk real TCP.
+//!
+//! - `service`: the handlers, thin.
+//! - `admission`: the server-wide bound on posts in flight, with its short queue.
+//! - `streams`: stream slots (server-wide and per connection).
+//! - `access_log`: one log line per call, and the request id.
+//! - `counters`: posts matched, work in flight, rejections by kind.
+//! - `status`: the one place an `Error` (or a codec failure) becomes a `Status`.
+//! - `convert`: wire types ⇄ domain types.
 
+mod access_log;
+mod admission;
 mod convert;
+mod counters;
 mod service;
 mod status;
+mod streams;
 
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::TcpListener;
-use tonic::codegen::http;
+use tokio::sync::{oneshot, watch};
 use tonic::transport::Server;
 use tonic::transport::server::TcpIncoming;
 
 use crate::limits;
 use crate::matcher::Matcher;
-pub use service::CounterclaimService;
+pub use access_log::REQUEST_ID_HEADER;
+pub use admission::RETRY_AFTER;
+pub use counters::{Counters, Rejection};
+pub use service::{CANCEL_CHECK_POSTS, CounterclaimService};
+use streams::StreamSlots;
 
 /// The generated `counterclaim.v1` types, client and server.
 pub mod pb {
@@ -29,16 +45,72 @@ pub mod pb {
         tonic::include_file_descriptor_set!("counterclaim_descriptor");
 }
 
-/// Serves the API on `listener` until `shutdown` completes.
+/// How much the server takes on, and how it lets go. [`Options::default`] derives the bounds
+/// from the machine's cores; `counterclaim serve` sets each from a flag.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Posts being matched at once, server-wide, over every RPC.
+    pub max_posts_in_flight: usize,
+    /// Calls that may wait for room under that bound; beyond them, RESOURCE_EXHAUSTED at once.
+    pub max_queued_calls: usize,
+    /// How long a queued call waits before it is rejected.
+    pub queue_timeout: Duration,
+    /// Open `StreamMatchPosts` streams, server-wide.
+    pub max_streams: usize,
+    /// Open streams per connection: one client cannot take every slot.
+    pub max_streams_per_connection: usize,
+    /// A stream that sends no post for this long is closed (DEADLINE_EXCEEDED).
+    pub stream_idle_timeout: Duration,
+    /// After a shutdown request, how long in-flight calls and open streams have to finish.
+    pub drain_timeout: Duration,
+    /// HTTP/2 pings on a quiet connection, and how long to wait for the answer before closing
+    /// it (a peer that vanished without closing its socket).
+    pub keepalive_interval: Duration,
+    pub keepalive_timeout: Duration,
+    /// A connection is closed gracefully once this old, so clients rebalance and no connection
+    /// holds its resources forever (tonic has no idle timeout for connections).
+    pub max_connection_age: Duration,
+    /// Longest a call may run on the server, whatever the client's deadline.
+    pub call_timeout: Duration,
+    /// Where the server counts what it does; keep a clone to read it.
+    pub counters: Arc<Counters>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Self {
+            max_posts_in_flight: limits::MAX_BATCH_POSTS * cores,
+            max_queued_calls: 8 * cores,
+            queue_timeout: Duration::from_millis(20),
+            max_streams: limits::MAX_OPEN_STREAMS,
+            max_streams_per_connection: limits::MAX_OPEN_STREAMS / 4,
+            stream_idle_timeout: Duration::from_secs(300),
+            drain_timeout: Duration::from_secs(30),
+            keepalive_interval: Duration::from_secs(60),
+            keepalive_timeout: Duration::from_secs(20),
+            max_connection_age: Duration::from_secs(3600),
+            call_timeout: Duration::from_secs(60),
+            counters: Arc::default(),
+        }
+    }
+}
+
+/// Once the drain deadline has passed and streams were told to end, how long the server waits
+/// for the last calls before it stops anyway.
+const AFTER_DEADLINE: Duration = Duration::from_secs(2);
+
+/// Serves the API on `listener` until `shutdown` completes, then drains: no new connections,
+/// health NOT_SERVING, in-flight calls finish, open streams end at `options.drain_timeout`.
 pub async fn serve(
     listener: TcpListener,
     matcher: Arc<Matcher>,
+    options: Options,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), tonic::transport::Error> {
     let (health_reporter, health) = tonic_health::server::health_reporter();
-    health_reporter
-        .set_serving::<pb::counterclaim_server::CounterclaimServer<CounterclaimService>>()
-        .await;
+    type Api = pb::counterclaim_server::CounterclaimServer<CounterclaimService>;
+    health_reporter.set_serving::<Api>().await;
     let reflection = || {
         tonic_reflection::server::Builder::configure()
             .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
@@ -50,38 +122,77 @@ pub async fn serve(
     let reflection_v1alpha = reflection()
         .build_v1alpha()
         .expect("the embedded descriptor sets are valid");
-    let api = pb::counterclaim_server::CounterclaimServer::new(CounterclaimService::new(matcher))
+    let streams = StreamSlots::new(options.max_streams, options.max_streams_per_connection);
+    let (end_streams, end_streams_rx) = watch::channel(false);
+    let service = CounterclaimService::new(matcher, &options, streams.clone(), end_streams_rx);
+    let api = Api::new(service)
         .max_decoding_message_size(limits::MAX_MESSAGE_BYTES)
         .max_encoding_message_size(limits::MAX_MESSAGE_BYTES);
-    Server::builder()
-        .layer(tower::util::MapResponseLayer::new(
-            oversize_is_resource_exhausted,
-        ))
-        .timeout(Duration::from_secs(60))
+
+    let (draining, drain_started) = oneshot::channel();
+    let signal = async move {
+        shutdown.await;
+        tracing::info!(
+            deadline_s = options.drain_timeout.as_secs_f64(),
+            "draining: no new connections, health NOT_SERVING, in-flight calls finish, open \
+             streams end at the deadline"
+        );
+        health_reporter.set_not_serving::<Api>().await;
+        health_reporter
+            .set_service_status("", tonic_health::ServingStatus::NotServing)
+            .await;
+        let _ = draining.send(tokio::time::Instant::now());
+    };
+    let server = Server::builder()
+        .layer(access_log::AccessLogLayer)
+        .layer(tower::util::MapResponseLayer::new(status::codec_response))
+        .timeout(options.call_timeout)
         .concurrency_limit_per_connection(256)
+        .http2_keepalive_interval(Some(options.keepalive_interval))
+        .http2_keepalive_timeout(Some(options.keepalive_timeout))
+        .max_connection_age(options.max_connection_age)
+        .max_connection_age_grace(options.drain_timeout)
         .add_service(health)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
         .add_service(api)
         // Without TCP_NODELAY a small unary reply waits out the peer's delayed ACK (~40 ms).
-        .serve_with_incoming_shutdown(
-            TcpIncoming::from(listener).with_nodelay(Some(true)),
-            shutdown,
-        )
-        .await
-}
+        .serve_with_incoming_shutdown(TcpIncoming::from(listener).with_nodelay(Some(true)), signal);
+    tokio::pin!(server);
 
-/// tonic reports a request over the message-size limit as OUT_OF_RANGE; the gRPC spec says a
-/// server answers RESOURCE_EXHAUSTED, which is what clients retry or shrink batches on.
-fn oversize_is_resource_exhausted<B>(mut response: http::Response<B>) -> http::Response<B> {
-    let headers = response.headers_mut();
-    let oversize = headers.get("grpc-status").is_some_and(|s| s == "11")
-        && headers.get("grpc-message").is_some_and(|m| {
-            let m = m.to_str().unwrap_or_default();
-            m.contains("length too large") || m.contains("length%20too%20large")
-        });
-    if oversize {
-        headers.insert("grpc-status", http::HeaderValue::from_static("8"));
+    let started = tokio::select! {
+        done = &mut server => {
+            tracing::info!("drained: every call finished");
+            return done;
+        }
+        started = drain_started => match started {
+            Ok(started) => started,
+            Err(_) => return server.await,
+        },
+    };
+    tokio::select! {
+        done = &mut server => {
+            tracing::info!("drained: every call finished");
+            return done;
+        }
+        () = tokio::time::sleep_until(started + options.drain_timeout) => {}
     }
-    response
+    tracing::info!(
+        open_streams = streams.open(),
+        "drain deadline: ending open streams"
+    );
+    let _ = end_streams.send(true);
+    tokio::select! {
+        done = &mut server => {
+            tracing::info!("drained: every call ended");
+            done
+        }
+        () = tokio::time::sleep(AFTER_DEADLINE) => {
+            tracing::warn!(
+                "calls still open {} s after the drain deadline (e.g. health watches); stopping",
+                AFTER_DEADLINE.as_secs()
+            );
+            Ok(())
+        }
+    }
 }

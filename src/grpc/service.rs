@@ -1,33 +1,86 @@
-//! The `counterclaim.v1.Counterclaim` handlers: validate, convert, call the matcher, convert
-//! back. Matching runs on the blocking pool so a large batch never stalls the async runtime.
+//! The `counterclaim.v1.Counterclaim` handlers: validate, convert, admit, call the matcher,
+//! convert back. Matching runs on the blocking pool so a large batch never stalls the async
+//! runtime, and stops between sub-batches once its caller has gone (see [`Abandoned`]).
 
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
-use tokio::sync::{Semaphore, mpsc};
-use tokio_stream::{Stream, StreamExt, wrappers::ReceiverStream};
+use tokio::sync::{mpsc, watch};
+use tokio_stream::{Stream, wrappers::ReceiverStream};
 use tonic::{Request, Response, Status, Streaming};
 
-use super::convert;
+use super::access_log::CallInfo;
+use super::admission::Admission;
+use super::counters::Counters;
 use super::pb::{self, counterclaim_server::Counterclaim};
+use super::streams::{Session, StreamSlots};
+use super::{Options, convert};
 use crate::matcher::{MatchOptions, Matcher, Post};
 use crate::{Error, limits};
 
+/// Posts matched between two checks that the caller is still there. Small enough that an
+/// abandoned batch stops within a few posts' time, large enough that hybrid mode still embeds
+/// posts together.
+pub const CANCEL_CHECK_POSTS: usize = 32;
+
 pub struct CounterclaimService {
     matcher: Arc<Matcher>,
-    open_streams: Arc<Semaphore>,
+    admission: Arc<Admission>,
+    streams: Arc<StreamSlots>,
+    stream_idle_timeout: Duration,
+    counters: Arc<Counters>,
+    /// Turns true at the drain deadline: open streams end.
+    end_streams: watch::Receiver<bool>,
 }
 
 impl CounterclaimService {
-    pub fn new(matcher: Arc<Matcher>) -> Self {
+    pub fn new(
+        matcher: Arc<Matcher>,
+        options: &Options,
+        streams: Arc<StreamSlots>,
+        end_streams: watch::Receiver<bool>,
+    ) -> Self {
+        let counters = options.counters.clone();
         Self {
             matcher,
-            open_streams: Arc::new(Semaphore::new(limits::MAX_OPEN_STREAMS)),
+            admission: Arc::new(Admission::new(
+                options.max_posts_in_flight,
+                options.max_queued_calls,
+                options.queue_timeout,
+                counters.clone(),
+            )),
+            streams,
+            stream_idle_timeout: options.stream_idle_timeout,
+            counters,
+            end_streams,
         }
     }
 
     fn kb_version(&self) -> String {
         self.matcher.kb().version().to_owned()
+    }
+}
+
+/// Set when a handler's future is dropped, which tonic does when the caller's deadline passes
+/// or the caller resets the call; matching checks it between sub-batches. The matcher never sees
+/// it: the handler splits the work.
+struct Abandoned(Arc<AtomicBool>);
+
+impl Abandoned {
+    fn new() -> Self {
+        Self(Arc::new(AtomicBool::new(false)))
+    }
+
+    fn flag(&self) -> Arc<AtomicBool> {
+        self.0.clone()
+    }
+}
+
+impl Drop for Abandoned {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
     }
 }
 
@@ -39,6 +92,12 @@ async fn blocking<T: Send + 'static>(
         .await
         .map_err(|e| Status::internal(format!("matching task failed: {e}")))?
         .map_err(Status::from)
+}
+
+fn count_posts<T>(request: &Request<T>, posts: usize) {
+    if let Some(info) = request.extensions().get::<Arc<CallInfo>>() {
+        info.add_posts(posts);
+    }
 }
 
 fn match_one(
@@ -58,6 +117,61 @@ fn match_one(
     ))
 }
 
+/// One post, admitted like any other matching work (unary calls and each post of a stream).
+/// The post holds its share of the bound until it is matched.
+pub(super) async fn admit_and_match(
+    matcher: &Arc<Matcher>,
+    admission: &Admission,
+    counters: &Arc<Counters>,
+    request: pb::MatchPostRequest,
+) -> Result<pb::MatchPostResponse, Status> {
+    let admitted = admission.admit(1).await?;
+    let (matcher, counters) = (matcher.clone(), counters.clone());
+    blocking(move || {
+        let _admitted = admitted;
+        let result = match_one(&matcher, request);
+        counters.matched(1);
+        result
+    })
+    .await
+}
+
+/// Matches a batch in sub-batches, checking between them that the caller is still there. A
+/// post that fails gets its own error entry; the others are answered.
+fn match_batch(
+    matcher: &Matcher,
+    posts: Vec<pb::Post>,
+    options: &MatchOptions,
+    abandoned: &AtomicBool,
+    counters: &Counters,
+) -> Result<Vec<pb::MatchPostResponse>, Error> {
+    options.validate()?;
+    let posts: Vec<Post> = posts.into_iter().map(Post::from).collect();
+    let mut results = Vec::with_capacity(posts.len());
+    for chunk in posts.chunks(CANCEL_CHECK_POSTS) {
+        if abandoned.load(Ordering::Relaxed) {
+            return Err(Error::Cancelled(format!(
+                "the caller went away after {} of {} posts",
+                results.len(),
+                posts.len()
+            )));
+        }
+        for (outcome, post) in matcher.match_posts(chunk, options).into_iter().zip(chunk) {
+            let i = results.len();
+            results.push(match outcome {
+                Ok(outcome) => convert::outcome(matcher.kb(), outcome, options.include_statements),
+                Err(e) => convert::failed_post(
+                    matcher.kb(),
+                    post.id.clone(),
+                    post_error(&e.within(&format!("posts[{i}]")).into()),
+                ),
+            });
+        }
+        counters.matched(chunk.len());
+    }
+    Ok(results)
+}
+
 type ResponseStream =
     Pin<Box<dyn Stream<Item = Result<pb::StreamMatchPostsResponse, Status>> + Send>>;
 
@@ -68,9 +182,9 @@ impl Counterclaim for CounterclaimService {
         &self,
         request: Request<pb::MatchPostRequest>,
     ) -> Result<Response<pb::MatchPostResponse>, Status> {
-        let matcher = self.matcher.clone();
+        count_posts(&request, 1);
         let request = request.into_inner();
-        blocking(move || match_one(&matcher, request))
+        admit_and_match(&self.matcher, &self.admission, &self.counters, request)
             .await
             .map(Response::new)
     }
@@ -80,6 +194,7 @@ impl Counterclaim for CounterclaimService {
         &self,
         request: Request<pb::MatchPostsRequest>,
     ) -> Result<Response<pb::MatchPostsResponse>, Status> {
+        count_posts(&request, request.get_ref().posts.len());
         let request = request.into_inner();
         if request.posts.len() > limits::MAX_BATCH_POSTS {
             return Err(Error::invalid(
@@ -92,24 +207,18 @@ impl Counterclaim for CounterclaimService {
             )
             .into());
         }
-        let matcher = self.matcher.clone();
+        // The work holds its share of the bound until it stops, not until the caller leaves.
+        let admitted = self.admission.admit(request.posts.len()).await?;
+        let abandoned = Abandoned::new();
+        let (matcher, counters, flag) = (
+            self.matcher.clone(),
+            self.counters.clone(),
+            abandoned.flag(),
+        );
         let options: MatchOptions = convert::options(request.options);
         let results = blocking(move || {
-            options.validate()?;
-            let posts: Vec<Post> = request.posts.into_iter().map(Post::from).collect();
-            (matcher
-                .match_posts(&posts, &options)
-                .into_iter()
-                .enumerate())
-            .map(|(i, outcome)| {
-                let outcome = outcome.map_err(|e| e.within(&format!("posts[{i}]")))?;
-                Ok(convert::outcome(
-                    matcher.kb(),
-                    outcome,
-                    options.include_statements,
-                ))
-            })
-            .collect::<Result<Vec<_>, Error>>()
+            let _admitted = admitted;
+            match_batch(&matcher, request.posts, &options, &flag, &counters)
         })
         .await?;
         Ok(Response::new(pb::MatchPostsResponse {
@@ -125,46 +234,17 @@ impl Counterclaim for CounterclaimService {
         &self,
         request: Request<Streaming<pb::MatchPostRequest>>,
     ) -> Result<Response<Self::StreamMatchPostsStream>, Status> {
-        let permit = self.open_streams.clone().try_acquire_owned().map_err(|_| {
-            Error::Busy(format!(
-                "{} streams are open; retry later",
-                limits::MAX_OPEN_STREAMS
-            ))
-        })?;
-        let mut inbound = request.into_inner();
-        let matcher = self.matcher.clone();
+        let slot = self.streams.take(request.remote_addr(), &self.counters)?;
+        let session = Session {
+            matcher: self.matcher.clone(),
+            admission: self.admission.clone(),
+            counters: self.counters.clone(),
+            call: request.extensions().get::<Arc<CallInfo>>().cloned(),
+            idle_timeout: self.stream_idle_timeout,
+            end: self.end_streams.clone(),
+        };
         let (tx, rx) = mpsc::channel(limits::STREAM_BUFFER);
-        tokio::spawn(async move {
-            let _permit = permit;
-            // One post at a time keeps responses in request order.
-            while let Some(next) = inbound.next().await {
-                let reply = match next {
-                    Err(status) => Err(status),
-                    Ok(request) => {
-                        let post_id = request
-                            .post
-                            .as_ref()
-                            .map(|p| p.id.clone())
-                            .unwrap_or_default();
-                        let m = matcher.clone();
-                        let outcome = match blocking(move || match_one(&m, request)).await {
-                            Ok(result) => pb::stream_match_posts_response::Outcome::Result(result),
-                            Err(status) => {
-                                pb::stream_match_posts_response::Outcome::Error(post_error(&status))
-                            }
-                        };
-                        Ok(pb::StreamMatchPostsResponse {
-                            post_id,
-                            outcome: Some(outcome),
-                        })
-                    }
-                };
-                let stop = reply.is_err();
-                if tx.send(reply).await.is_err() || stop {
-                    break;
-                }
-            }
-        });
+        tokio::spawn(session.run(slot, request.into_inner(), tx));
         Ok(Response::new(Box::pin(ReceiverStream::new(rx))))
     }
 
@@ -263,7 +343,7 @@ impl Counterclaim for CounterclaimService {
     }
 }
 
-fn post_error(status: &Status) -> pb::PostError {
+pub(super) fn post_error(status: &Status) -> pb::PostError {
     use tonic_types::StatusExt;
     let field = status
         .get_error_details()

@@ -1,0 +1,190 @@
+//! `counterclaim serve`: the gRPC service, its limits from the flags, and its signals. SIGTERM
+//! and SIGINT drain the server and exit 0; SIGHUP is logged and ignored (it will reload the
+//! knowledge base).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use counterclaim::grpc;
+
+use super::setup::MatcherArgs;
+
+#[derive(clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port. The address bound is printed on stdout
+    /// ("listening on ADDR").
+    #[arg(long, env = "COUNTERCLAIM_ADDR", default_value = "127.0.0.1:50051")]
+    pub addr: SocketAddr,
+    #[command(flatten)]
+    pub matcher: MatcherArgs,
+    /// Posts matched at once, server-wide (a MatchPosts of 256 posts counts 256)
+    /// [default: 256 per core].
+    #[arg(long, env = "COUNTERCLAIM_MAX_POSTS_IN_FLIGHT")]
+    pub max_posts_in_flight: Option<usize>,
+    /// Calls that may wait for room under that bound; beyond them a call gets
+    /// RESOURCE_EXHAUSTED at once [default: 8 per core].
+    #[arg(long, env = "COUNTERCLAIM_MAX_QUEUED_CALLS")]
+    pub max_queued_calls: Option<usize>,
+    /// How long a queued call waits before RESOURCE_EXHAUSTED (e.g. 20ms, 1s).
+    #[arg(long, default_value = "20ms", value_parser = parse_duration)]
+    pub queue_timeout: Duration,
+    /// Open StreamMatchPosts streams, server-wide.
+    #[arg(long, default_value_t = counterclaim::limits::MAX_OPEN_STREAMS)]
+    pub max_streams: usize,
+    /// Open streams per connection [default: a quarter of --max-streams].
+    #[arg(long)]
+    pub max_streams_per_connection: Option<usize>,
+    /// A stream that sends no post for this long is closed (DEADLINE_EXCEEDED).
+    #[arg(long, default_value = "5m", value_parser = parse_duration)]
+    pub stream_idle_timeout: Duration,
+    /// On SIGTERM or SIGINT, how long in-flight calls and open streams have to finish.
+    #[arg(long, env = "COUNTERCLAIM_DRAIN_TIMEOUT", default_value = "30s", value_parser = parse_duration)]
+    pub drain_timeout: Duration,
+    /// HTTP/2 ping interval on a quiet connection; a ping unanswered for --keepalive-timeout
+    /// closes it.
+    #[arg(long, default_value = "60s", value_parser = parse_duration)]
+    pub keepalive_interval: Duration,
+    #[arg(long, default_value = "20s", value_parser = parse_duration)]
+    pub keepalive_timeout: Duration,
+    /// Connections are closed gracefully at this age (clients reconnect, and rebalance).
+    #[arg(long, default_value = "1h", value_parser = parse_duration)]
+    pub max_connection_age: Duration,
+}
+
+impl ServeArgs {
+    fn options(&self) -> grpc::Options {
+        let defaults = grpc::Options::default();
+        grpc::Options {
+            max_posts_in_flight: self
+                .max_posts_in_flight
+                .unwrap_or(defaults.max_posts_in_flight),
+            max_queued_calls: self.max_queued_calls.unwrap_or(defaults.max_queued_calls),
+            queue_timeout: self.queue_timeout,
+            max_streams: self.max_streams,
+            max_streams_per_connection: (self.max_streams_per_connection)
+                .unwrap_or((self.max_streams / 4).max(1)),
+            stream_idle_timeout: self.stream_idle_timeout,
+            drain_timeout: self.drain_timeout,
+            keepalive_interval: self.keepalive_interval,
+            keepalive_timeout: self.keepalive_timeout,
+            max_connection_age: self.max_connection_age,
+            ..defaults
+        }
+    }
+}
+
+/// `500ms`, `20s`, `5m`, `1h`; a bare number is seconds.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: f64 = number
+        .parse()
+        .map_err(|_| format!("{text:?}: expected a duration such as 500ms, 30s or 5m"))?;
+    let seconds = match unit {
+        "ms" => number / 1000.0,
+        "" | "s" => number,
+        "m" => number * 60.0,
+        "h" => number * 3600.0,
+        _ => return Err(format!("{text:?}: the unit is one of ms, s, m, h")),
+    };
+    Duration::try_from_secs_f64(seconds).map_err(|e| format!("{text:?}: {e}"))
+}
+
+/// Threads per core that may match posts at once in the server (tokio's blocking pool, which
+/// would otherwise grow to 512). Matching is CPU-bound, so more would add no speed, and each
+/// thread that matches keeps word memos of a few megabytes (`text::WordMemo`).
+const MATCHING_THREADS_PER_CORE: usize = 4;
+
+pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
+    let matcher = Arc::new(args.matcher.matcher()?);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(MATCHING_THREADS_PER_CORE * cores)
+        .build()?;
+    let options = args.options();
+    let served = runtime.block_on(async {
+        let addr = args.addr;
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("binding {addr} (set by --addr or COUNTERCLAIM_ADDR)"))?;
+        let bound = listener.local_addr()?;
+        // Installed before the address is announced, so a signal sent by whoever reads it is
+        // never the default action (which, for SIGHUP and SIGTERM, kills the process).
+        let shutdown = shutdown_signal()?;
+        tracing::info!(
+            addr = %bound,
+            kb = matcher.kb().version(),
+            max_posts_in_flight = options.max_posts_in_flight,
+            max_queued_calls = options.max_queued_calls,
+            max_streams = options.max_streams,
+            drain_timeout_s = options.drain_timeout.as_secs_f64(),
+            "serving counterclaim.v1"
+        );
+        announce(bound);
+        counterclaim::grpc::serve(listener, matcher, options, shutdown).await?;
+        Ok(())
+    });
+    // Matching cut off at the drain deadline is not waited for: it has no one to answer.
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    tracing::info!("stopped");
+    served
+}
+
+/// Tells whoever started the server (a test, a supervisor script) where it listens.
+fn announce(addr: SocketAddr) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "listening on {addr}");
+    let _ = stdout.flush();
+}
+
+/// Completes at the first SIGTERM or SIGINT; logs and ignores SIGHUP.
+#[cfg(unix)]
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()> + Send> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate()).context("installing the SIGTERM handler")?;
+    let mut int = signal(SignalKind::interrupt()).context("installing the SIGINT handler")?;
+    let mut hup = signal(SignalKind::hangup()).context("installing the SIGHUP handler")?;
+    Ok(async move {
+        loop {
+            tokio::select! {
+                _ = term.recv() => { tracing::info!(signal = "SIGTERM", "shutdown requested"); break; }
+                _ = int.recv() => { tracing::info!(signal = "SIGINT", "shutdown requested"); break; }
+                _ = hup.recv() => tracing::info!(
+                    signal = "SIGHUP",
+                    "ignored: reloading the knowledge base is not supported yet"
+                ),
+            }
+        }
+    })
+}
+
+#[cfg(not(unix))]
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()> + Send> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!(signal = "ctrl-c", "shutdown requested");
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_with_their_unit() {
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("30"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("5m"), Ok(Duration::from_secs(300)));
+        assert_eq!(parse_duration("1.5s"), Ok(Duration::from_millis(1500)));
+        assert!(parse_duration("5 parsecs").is_err());
+        assert!(parse_duration("").is_err());
+    }
+}

@@ -1,0 +1,203 @@
+//! The real `counterclaim serve` binary and its signals: SIGTERM drains it (in-flight calls
+//! finish, health turns NOT_SERVING, an open stream ends at the drain deadline) and it exits 0;
+//! SIGHUP leaves it running.
+#![cfg(unix)]
+
+mod util;
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+use counterclaim::grpc::pb::{self, counterclaim_client::CounterclaimClient};
+use tokio_stream::StreamExt;
+use tonic::Code;
+use util::slow_batch;
+
+const DRAIN: Duration = Duration::from_secs(3);
+
+struct Served {
+    child: Child,
+    addr: SocketAddr,
+    log: tempfile::NamedTempFile,
+}
+
+impl Served {
+    /// Starts the binary on 127.0.0.1:0 and reads the address it prints.
+    fn start() -> Self {
+        let log = tempfile::NamedTempFile::new().unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_counterclaim"))
+            .args([
+                "serve",
+                "--addr",
+                "127.0.0.1:0",
+                "--lexical",
+                "--drain-timeout",
+            ])
+            .arg(format!("{}s", DRAIN.as_secs()))
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::piped())
+            .stderr(log.reopen().unwrap())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let addr = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("no address announced: {line:?}"))
+            .parse()
+            .unwrap();
+        Self { child, addr, log }
+    }
+
+    fn signal(&self, name: &str) {
+        let sent = Command::new("kill")
+            .args([format!("-{name}"), self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+    }
+
+    fn wait(&mut self, limit: Duration) -> Option<ExitStatus> {
+        let start = Instant::now();
+        while start.elapsed() < limit {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        None
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.log.path()).unwrap()
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sigterm_finishes_calls_in_flight_ends_streams_at_the_deadline_and_exits_0() {
+    use tonic_health::pb::{HealthCheckRequest, health_client::HealthClient};
+    let mut server = Served::start();
+    let channel = tonic::transport::Channel::from_shared(format!("http://{}", server.addr))
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    let mut client = CounterclaimClient::new(channel.clone()).max_encoding_message_size(64 << 20);
+
+    // A health watch and a stream that stays open, idle, after its first answer.
+    let mut health = HealthClient::new(channel.clone())
+        .watch(HealthCheckRequest {
+            service: "counterclaim.v1.Counterclaim".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(health.next().await.unwrap().unwrap().status, 1, "SERVING");
+    let (posts, outbound) = tokio::sync::mpsc::channel(4);
+    let mut answers = client
+        .stream_match_posts(tokio_stream::wrappers::ReceiverStream::new(outbound))
+        .await
+        .unwrap()
+        .into_inner();
+    posts
+        .send(pb::MatchPostRequest {
+            post: Some(pb::Post {
+                id: "s1".into(),
+                text: "China will forge our mail ballots".into(),
+                ..Default::default()
+            }),
+            options: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(answers.next().await.unwrap().unwrap().post_id, "s1");
+
+    // Unary calls that take about a second each, in flight when SIGTERM arrives.
+    let calls: Vec<_> = (0..4)
+        .map(|_| {
+            let mut c = client.clone();
+            tokio::spawn(async move { c.match_posts(slow_batch(24)).await })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let signalled = Instant::now();
+    server.signal("TERM");
+
+    assert_eq!(
+        health.next().await.unwrap().unwrap().status,
+        2,
+        "NOT_SERVING while draining"
+    );
+    let mut failed = Vec::new();
+    for call in calls {
+        match call.await.unwrap() {
+            Ok(r) => assert_eq!(r.into_inner().results.len(), 24),
+            Err(status) => failed.push(status),
+        }
+    }
+    assert!(failed.is_empty(), "unary calls failed: {failed:?}");
+
+    // The open stream is ended, cleanly, with UNAVAILABLE at the drain deadline.
+    let end = answers.next().await.unwrap().unwrap_err();
+    assert_eq!(end.code(), Code::Unavailable, "{end:?}");
+    assert!(signalled.elapsed() >= DRAIN - Duration::from_millis(100));
+    drop(posts);
+
+    let status = server
+        .wait(DRAIN + Duration::from_secs(10))
+        .expect("the server exits after the drain deadline");
+    assert!(status.success(), "{status:?}\n{}", server.log());
+    let log = server.log();
+    for step in [
+        "shutdown requested",
+        "draining",
+        "drain deadline: ending open streams",
+        "stopped",
+    ] {
+        assert!(log.contains(step), "no {step:?} in the log:\n{log}");
+    }
+    // The access log: one line per call, with its method, code, posts and request id.
+    let batches = log
+        .lines()
+        .filter(|l| l.contains("method=/counterclaim.v1.Counterclaim/MatchPosts"))
+        .filter(|l| l.contains("code=Ok") && l.contains("posts=24") && l.contains("request_id="))
+        .count();
+    assert_eq!(batches, 4, "{log}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sighup_is_logged_and_ignored() {
+    let mut server = Served::start();
+    server.signal("HUP");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        server.child.try_wait().unwrap().is_none(),
+        "SIGHUP killed it"
+    );
+    let mut client = CounterclaimClient::connect(format!("http://{}", server.addr))
+        .await
+        .unwrap();
+    client
+        .get_server_info(pb::GetServerInfoRequest {})
+        .await
+        .expect("still serving after SIGHUP");
+    assert!(server.log().contains("SIGHUP"), "{}", server.log());
+
+    // With nothing in flight, SIGTERM stops it at once.
+    drop(client);
+    server.signal("TERM");
+    let status = server.wait(Duration::from_secs(5)).expect("exits promptly");
+    assert!(status.success(), "{status:?}");
+}
