@@ -51,8 +51,9 @@ pub struct Concepts {
     by_first: [FxHashMap<u64, Vec<Alias>>; 2],
     /// Per language: the aliases with a negation.
     surface: [Vec<Surface>; 2],
-    /// Each narrative's concepts, as a bit mask; empty when no narrative declares any.
-    declared: Vec<u32>,
+    /// Per language, each narrative's concepts that have an alias in it, as a bit mask; empty
+    /// when no narrative declares any.
+    declared: [Vec<u32>; 2],
 }
 
 /// Which of a narrative's concepts a post mentions.
@@ -94,19 +95,21 @@ impl Concepts {
         terms: &Terms,
         index: &SearchIndex,
     ) -> Self {
+        let narratives = kb.narratives().len();
         let mut concepts = Concepts {
-            declared: vec![0; kb.narratives().len()],
+            declared: [vec![0; narratives], vec![0; narratives]],
             ..Concepts::default()
         };
         for (n, narrative) in kb.narratives().iter().enumerate() {
             for (c, concept) in narrative.concepts.iter().take(MAX_CONCEPTS).enumerate() {
-                concepts.declared[n] |= 1u32 << c;
                 for (lang, aliases) in [(Lang::En, &concept.en), (Lang::Es, &concept.es)] {
                     for alias in aliases {
                         let words = text::normalize(alias, lexicon).text;
                         let keys = alias_keys(&words, lang, terms, index);
                         let dropped = keys.len() < words.split(' ').count();
+                        let bit = 1u32 << c;
                         if dropped && words.split(' ').any(|w| NEGATIONS.contains(&w)) {
+                            concepts.declared[lang as usize][n] |= bit;
                             concepts.surface[lang as usize].push(Surface {
                                 narrative: n as u32,
                                 concept: c as u8,
@@ -118,6 +121,7 @@ impl Concepts {
                             tracing::warn!(narrative = %narrative.id, concept = %concept.id, alias, "concept alias has no words once stop words are dropped; ignored");
                             continue;
                         };
+                        concepts.declared[lang as usize][n] |= bit;
                         concepts.by_first[lang as usize]
                             .entry(first)
                             .or_default()
@@ -130,27 +134,31 @@ impl Concepts {
                 }
             }
         }
-        if concepts.declared.iter().all(|&d| d == 0) {
-            concepts.declared.clear();
+        for declared in &mut concepts.declared {
+            if declared.iter().all(|&d| d == 0) {
+                declared.clear();
+            }
         }
         concepts
     }
 
-    /// Whether every narrative declares concepts: a post that mentions none's all then matches
-    /// nothing, whatever words it shares.
-    pub fn everywhere(&self) -> bool {
-        !self.declared.is_empty() && self.declared.iter().all(|&d| d != 0)
+    /// Whether every narrative declares concepts in `lang`: a post that mentions none's all
+    /// then matches nothing, whatever words it shares.
+    pub fn everywhere(&self, lang: Lang) -> bool {
+        let declared = &self.declared[lang as usize];
+        !declared.is_empty() && declared.iter().all(|&d| d != 0)
     }
 
     /// What a post mentions, narrative by narrative (indexed like the knowledge base's
-    /// narratives; empty when no narrative declares concepts). `keys` are the post's term keys
-    /// in text order (see `WordTerm::key`), `normalized` its normalised words.
+    /// narratives; empty when no narrative declares concepts in the post's language: a concept
+    /// with no alias in it is not asked of the post). `keys` are the post's term keys in text
+    /// order (see `WordTerm::key`), `normalized` its normalised words.
     pub fn mentions(&self, lang: Lang, keys: &[u64], normalized: &str) -> Vec<Mention> {
-        if self.declared.is_empty() {
+        let declared = &self.declared[lang as usize];
+        if declared.is_empty() {
             return Vec::new();
         }
-        let mut out: Vec<Mention> = self
-            .declared
+        let mut out: Vec<Mention> = declared
             .iter()
             .map(|&declared| Mention {
                 declared,

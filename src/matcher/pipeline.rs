@@ -122,7 +122,7 @@ impl Matcher {
         if analysis.term_ids.is_empty() && !any_mentioned {
             return Ok(done(REASON_NO_SHARED_WORDS));
         }
-        if self.concepts.everywhere() && !any_mentioned {
+        if self.concepts.everywhere(analysis.lang) && !any_mentioned {
             return Ok(done(REASON_NO_CONCEPTS));
         }
         // The cheap path most posts take: too few shared terms to score above zero. In hybrid

@@ -282,3 +282,25 @@ fn a_negated_alias_keeps_its_negation() {
     );
     assert_eq!(best("I requested my absentee ballot and it arrived"), None);
 }
+
+#[test]
+fn a_concept_without_aliases_in_the_posts_language_is_not_asked_of_it() {
+    // Concepts in English only: a Spanish post is matched on its words, as if none were declared.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kb.jsonl");
+    std::fs::write(
+        &path,
+        r#"{"id": "c1", "text": "China imprimirá millones de boletas falsas para el correo", "concepts": [{"id": "china", "en": ["China"]}]}"#,
+    )
+    .unwrap();
+    let kb = KnowledgeBase::load(&path).unwrap();
+    let m = Matcher::new(Arc::new(kb), None).unwrap();
+    let outcome = m
+        .match_post(
+            &Post::new("p", "China imprimirá millones de boletas falsas"),
+            &MatchOptions::default(),
+        )
+        .unwrap();
+    assert_eq!(outcome.lang, Lang::Es);
+    assert_eq!(outcome.matches.len(), 1, "{outcome:?}");
+}
