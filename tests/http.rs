@@ -73,7 +73,8 @@ async fn metrics_count_calls_by_method_and_code_with_their_durations() {
             &format!(r#"counterclaim_requests_total{{{method},code="INVALID_ARGUMENT"}} 1"#),
             &format!(r#"counterclaim_request_duration_seconds_bucket{{{method},le="+Inf"}} 2"#),
             &format!(r#"counterclaim_request_duration_seconds_count{{{method}}} 2"#),
-            "counterclaim_posts_matched_total 1",
+            // Every post admitted and run through the matcher, the one that failed too.
+            "counterclaim_posts_matched_total 2",
             &format!(
                 r#"counterclaim_matches_total{{narrative="{}",stance="{stance}"}} 1"#,
                 matched.narrative_id

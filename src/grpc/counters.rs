@@ -206,10 +206,14 @@ impl Counters {
             .set(1.0);
     }
 
-    /// Counts the answers the matcher gave: the posts, and each match by narrative and stance.
-    pub(super) fn matched(&self, answers: &[pb::MatchPostResponse]) {
+    /// Counts posts the matcher has finished, answered or not.
+    pub(super) fn matched(&self, posts: usize) {
         self.posts_matched
-            .fetch_add(answers.len() as u64, Ordering::Relaxed);
+            .fetch_add(posts as u64, Ordering::Relaxed);
+    }
+
+    /// Counts the matches in answers, by narrative and stance.
+    pub(super) fn answered(&self, answers: &[pb::MatchPostResponse]) {
         for m in answers.iter().flat_map(|a| &a.matches) {
             let stance = match pb::Stance::try_from(m.stance) {
                 Ok(pb::Stance::Promotes) => "promotes",

@@ -130,8 +130,9 @@ pub(super) async fn admit_and_match(
     blocking(move || {
         let _admitted = admitted;
         let result = match_one(&matcher, request);
+        counters.matched(1);
         if let Ok(answer) = &result {
-            counters.matched(std::slice::from_ref(answer));
+            counters.answered(std::slice::from_ref(answer));
         }
         result
     })
@@ -170,7 +171,8 @@ fn match_batch(
                 ),
             });
         }
-        counters.matched(&results[start..]);
+        counters.matched(chunk.len());
+        counters.answered(&results[start..]);
     }
     Ok(results)
 }
