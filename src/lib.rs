@@ -5,7 +5,7 @@
 //!
 //! ## Layout
 //!
-//! Dependencies point one way: transports ([`grpc`], the CLI in `main.rs` and `cli/`) call the
+//! Dependencies point one way: transports ([`grpc`], [`http`], the CLI in `main.rs` and `cli/`) call the
 //! core ([`kb`], [`text`], [`matcher`]), and the core reaches tantivy only through [`search`].
 //!
 //! - [`kb`]: narratives, claims, official statements; loading and validation of the native TOML
@@ -20,6 +20,7 @@
 //! - [`batch`]: batch scoring of post dumps (JSONL, CSV, TSV; gzip, zstd), streaming, in input
 //!   order, on all cores.
 //! - [`grpc`]: the `counterclaim.v1` service, proto ⇄ domain conversion, error → status.
+//! - [`http`]: the HTTP address beside it: Prometheus metrics at `/metrics`, `/healthz`.
 //! - [`limits`]: every size a client may send.
 //! - [`error`]: the one error type, user errors apart from internal ones.
 
@@ -28,6 +29,7 @@ pub mod embed;
 pub mod error;
 pub mod eval;
 pub mod grpc;
+pub mod http;
 pub mod kb;
 pub mod limits;
 pub mod matcher;

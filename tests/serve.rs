@@ -1,6 +1,6 @@
 //! The real `counterclaim serve` binary and its signals: SIGTERM drains it (in-flight calls
-//! finish, health turns NOT_SERVING, an open stream ends at the drain deadline) and it exits 0;
-//! SIGHUP leaves it running.
+//! finish, health turns NOT_SERVING and `/healthz` 503, an open stream ends at the drain
+//! deadline) and it exits 0; SIGHUP leaves it running.
 #![cfg(unix)]
 
 mod util;
@@ -13,24 +13,27 @@ use std::time::{Duration, Instant};
 use counterclaim::grpc::pb::{self, counterclaim_client::CounterclaimClient};
 use tokio_stream::StreamExt;
 use tonic::Code;
-use util::slow_batch;
+use util::{http_get, slow_batch};
 
 const DRAIN: Duration = Duration::from_secs(3);
 
 struct Served {
     child: Child,
     addr: SocketAddr,
+    http_addr: SocketAddr,
     log: tempfile::NamedTempFile,
 }
 
 impl Served {
-    /// Starts the binary on 127.0.0.1:0 and reads the address it prints.
+    /// Starts the binary on 127.0.0.1:0 and reads the addresses it prints.
     fn start() -> Self {
         let log = tempfile::NamedTempFile::new().unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_counterclaim"))
             .args([
                 "serve",
                 "--addr",
+                "127.0.0.1:0",
+                "--http-addr",
                 "127.0.0.1:0",
                 "--lexical",
                 "--drain-timeout",
@@ -41,17 +44,24 @@ impl Served {
             .stderr(log.reopen().unwrap())
             .spawn()
             .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let addr = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("no address announced: {line:?}"))
-            .parse()
-            .unwrap();
-        Self { child, addr, log }
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut announced = |what: &str| -> SocketAddr {
+            let mut line = String::new();
+            stdout.read_line(&mut line).unwrap();
+            line.trim()
+                .strip_prefix(what)
+                .unwrap_or_else(|| panic!("no {what:?} announced: {line:?}"))
+                .parse()
+                .unwrap()
+        };
+        let addr = announced("listening on ");
+        let http_addr = announced("http listening on ");
+        Self {
+            child,
+            addr,
+            http_addr,
+            log,
+        }
     }
 
     fn signal(&self, name: &str) {
@@ -140,6 +150,8 @@ async fn sigterm_finishes_calls_in_flight_ends_streams_at_the_deadline_and_exits
         2,
         "NOT_SERVING while draining"
     );
+    let (status, _, body) = http_get(server.http_addr, "/healthz").await;
+    assert_eq!((status, body.as_str()), (503, "draining"));
     let mut failed = Vec::new();
     for call in calls {
         match call.await.unwrap() {
@@ -180,6 +192,8 @@ async fn sigterm_finishes_calls_in_flight_ends_streams_at_the_deadline_and_exits
 #[tokio::test(flavor = "multi_thread")]
 async fn sighup_is_logged_and_ignored() {
     let mut server = Served::start();
+    let (status, _, body) = http_get(server.http_addr, "/healthz").await;
+    assert_eq!((status, body.as_str()), (200, "ok"));
     server.signal("HUP");
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(

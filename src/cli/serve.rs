@@ -1,13 +1,13 @@
-//! `counterclaim serve`: the gRPC service, its limits from the flags, and its signals. SIGTERM
-//! and SIGINT drain the server and exit 0; SIGHUP is logged and ignored (it will reload the
-//! knowledge base).
+//! `counterclaim serve`: the gRPC service, its HTTP address (metrics, health), its limits from
+//! the flags, and its signals. SIGTERM and SIGINT drain the server and exit 0; SIGHUP is logged
+//! and ignored (it will reload the knowledge base).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use counterclaim::grpc;
+use counterclaim::{grpc, http};
 
 use super::setup::MatcherArgs;
 
@@ -17,6 +17,13 @@ pub struct ServeArgs {
     /// ("listening on ADDR").
     #[arg(long, env = "COUNTERCLAIM_ADDR", default_value = "127.0.0.1:50051")]
     pub addr: SocketAddr,
+    /// HTTP address for Prometheus metrics (/metrics) and /healthz; port 0 picks a free port.
+    /// The address bound is printed on stdout after the gRPC one ("http listening on ADDR").
+    #[arg(long, env = "COUNTERCLAIM_HTTP_ADDR", default_value = "127.0.0.1:8080")]
+    pub http_addr: SocketAddr,
+    /// Serve no HTTP address (no metrics, no /healthz); overrides --http-addr.
+    #[arg(long)]
+    pub no_http: bool,
     #[command(flatten)]
     pub matcher: MatcherArgs,
     /// Posts matched at once, server-wide (a MatchPosts of 256 posts counts 256)
@@ -114,11 +121,22 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
             .await
             .with_context(|| format!("binding {addr} (set by --addr or COUNTERCLAIM_ADDR)"))?;
         let bound = listener.local_addr()?;
+        let http_listener = if args.no_http {
+            None
+        } else {
+            let addr = args.http_addr;
+            let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
+                format!("binding {addr} (set by --http-addr or COUNTERCLAIM_HTTP_ADDR)")
+            })?;
+            Some(listener)
+        };
+        let http_bound = http_listener.as_ref().map(|l| l.local_addr()).transpose()?;
         // Installed before the address is announced, so a signal sent by whoever reads it is
         // never the default action (which, for SIGHUP and SIGTERM, kills the process).
         let shutdown = shutdown_signal()?;
         tracing::info!(
             addr = %bound,
+            http_addr = http_bound.map(|a| a.to_string()),
             kb = matcher.kb().version(),
             max_posts_in_flight = options.max_posts_in_flight,
             max_queued_calls = options.max_queued_calls,
@@ -126,8 +144,28 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
             drain_timeout_s = options.drain_timeout.as_secs_f64(),
             "serving counterclaim.v1"
         );
-        announce(bound);
-        counterclaim::grpc::serve(listener, matcher, options, shutdown).await?;
+        announce("listening on", bound);
+        // The HTTP address answers through the drain (/healthz says 503) and stops with the
+        // gRPC server.
+        let (grpc_stopped, stop_http) = tokio::sync::oneshot::channel::<()>();
+        let http = http_listener.map(|listener| {
+            announce("http listening on", http_bound.expect("bound above"));
+            let stopped = async {
+                let _ = stop_http.await;
+            };
+            tokio::spawn(http::serve(listener, options.counters.clone(), stopped))
+        });
+        let served = grpc::serve(listener, matcher, options, shutdown).await;
+        drop(grpc_stopped);
+        if let Some(http) = http {
+            match tokio::time::timeout(HTTP_GRACE, http).await {
+                Ok(Ok(Ok(()))) => {}
+                Ok(Ok(Err(e))) => tracing::warn!(error = %e, "the HTTP server failed"),
+                Ok(Err(e)) => tracing::warn!(error = %e, "the HTTP server panicked"),
+                Err(_) => tracing::warn!("HTTP requests still open at shutdown; stopping"),
+            }
+        }
+        served?;
         Ok(())
     });
     // Matching cut off at the drain deadline is not waited for: it has no one to answer.
@@ -136,11 +174,14 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
     served
 }
 
+/// How long open HTTP requests (a slow scrape) have once the gRPC server has stopped.
+const HTTP_GRACE: Duration = Duration::from_secs(2);
+
 /// Tells whoever started the server (a test, a supervisor script) where it listens.
-fn announce(addr: SocketAddr) {
+fn announce(what: &str, addr: SocketAddr) {
     use std::io::Write;
     let mut stdout = std::io::stdout().lock();
-    let _ = writeln!(stdout, "listening on {addr}");
+    let _ = writeln!(stdout, "{what} {addr}");
     let _ = stdout.flush();
 }
 

@@ -2,7 +2,8 @@
 //! posts it carried and its request id. The id comes from the caller's `x-request-id` header
 //! (so one id follows a request through several services) or is generated, and is returned in
 //! the response's `x-request-id` header. A tower layer, so handlers stay free of it; they only
-//! add the posts they matched to the call's [`CallInfo`].
+//! add the posts they matched to the call's [`CallInfo`]. The same ending is counted, by method
+//! and code with its duration, in the server's [`Counters`].
 
 use std::future::Future;
 use std::pin::Pin;
@@ -16,6 +17,8 @@ use tonic::Code;
 use tonic::body::Body;
 use tonic::codegen::{Bytes, http};
 use tower::{Layer, Service};
+
+use super::counters::Counters;
 
 /// The request header a caller's id is read from, and the response header it is returned in.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
@@ -35,19 +38,23 @@ impl CallInfo {
     }
 }
 
-#[derive(Clone, Copy, Default)]
-pub struct AccessLogLayer;
+#[derive(Clone)]
+pub struct AccessLogLayer(pub Arc<Counters>);
 
 impl<S> Layer<S> for AccessLogLayer {
     type Service = AccessLog<S>;
     fn layer(&self, inner: S) -> Self::Service {
-        AccessLog { inner }
+        AccessLog {
+            inner,
+            counters: self.0.clone(),
+        }
     }
 }
 
 #[derive(Clone)]
 pub struct AccessLog<S> {
     inner: S,
+    counters: Arc<Counters>,
 }
 
 type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
@@ -75,6 +82,7 @@ where
         let mut entry = Entry {
             method: request.uri().path().to_owned(),
             info,
+            counters: self.counters.clone(),
             start: Instant::now(),
             logged: false,
         };
@@ -127,6 +135,7 @@ fn grpc_code(headers: &http::HeaderMap) -> Option<Code> {
 struct Entry {
     method: String,
     info: Arc<CallInfo>,
+    counters: Arc<Counters>,
     start: Instant,
     logged: bool,
 }
@@ -136,11 +145,13 @@ impl Entry {
         if std::mem::replace(&mut self.logged, true) {
             return;
         }
+        let duration = self.start.elapsed();
+        self.counters.call_ended(&self.method, code, duration);
         tracing::info!(
             target: "counterclaim::access",
             method = %self.method,
             code = ?code,
-            duration_ms = self.start.elapsed().as_secs_f64() * 1e3,
+            duration_ms = duration.as_secs_f64() * 1e3,
             posts = self.info.posts.load(Ordering::Relaxed),
             request_id = %self.info.request_id,
             "call"

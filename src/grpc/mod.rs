@@ -7,7 +7,8 @@
 //! - `admission`: the server-wide bound on posts in flight, with its short queue.
 //! - `streams`: stream slots (server-wide and per connection).
 //! - `access_log`: one log line per call, and the request id.
-//! - `counters`: posts matched, work in flight, rejections by kind.
+//! - `counters`: posts matched, work in flight, rejections by kind, calls by method and code;
+//!   rendered for Prometheus.
 //! - `status`: the one place an `Error` (or a codec failure) becomes a `Status`.
 //! - `convert`: wire types ⇄ domain types.
 
@@ -72,7 +73,8 @@ pub struct Options {
     pub max_connection_age: Duration,
     /// Longest a call may run on the server, whatever the client's deadline.
     pub call_timeout: Duration,
-    /// Where the server counts what it does; keep a clone to read it.
+    /// Where the server counts what it does; keep a clone to read it, or to serve it with
+    /// [`crate::http::serve`].
     pub counters: Arc<Counters>,
 }
 
@@ -100,8 +102,20 @@ impl Default for Options {
 /// for the last calls before it stops anyway.
 const AFTER_DEADLINE: Duration = Duration::from_secs(2);
 
+/// How often request durations are folded into their histogram buckets.
+const UPKEEP_INTERVAL: Duration = Duration::from_secs(5);
+
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// Serves the API on `listener` until `shutdown` completes, then drains: no new connections,
-/// health NOT_SERVING, in-flight calls finish, open streams end at `options.drain_timeout`.
+/// health NOT_SERVING (and [`Counters::draining`] true), in-flight calls finish, open streams
+/// end at `options.drain_timeout`.
 pub async fn serve(
     listener: TcpListener,
     matcher: Arc<Matcher>,
@@ -122,6 +136,20 @@ pub async fn serve(
     let reflection_v1alpha = reflection()
         .build_v1alpha()
         .expect("the embedded descriptor sets are valid");
+    let counters = options.counters.clone();
+    counters.knowledge_base(matcher.kb().version());
+    // Durations are folded into their buckets at each scrape, and by this when nobody scrapes.
+    let upkeep = tokio::spawn({
+        let counters = counters.clone();
+        async move {
+            let mut every = tokio::time::interval(UPKEEP_INTERVAL);
+            loop {
+                every.tick().await;
+                counters.upkeep();
+            }
+        }
+    });
+    let _stop_upkeep = AbortOnDrop(upkeep);
     let streams = StreamSlots::new(options.max_streams, options.max_streams_per_connection);
     let (end_streams, end_streams_rx) = watch::channel(false);
     let service = CounterclaimService::new(matcher, &options, streams.clone(), end_streams_rx);
@@ -137,6 +165,7 @@ pub async fn serve(
             "draining: no new connections, health NOT_SERVING, in-flight calls finish, open \
              streams end at the deadline"
         );
+        counters.drain_started();
         health_reporter.set_not_serving::<Api>().await;
         health_reporter
             .set_service_status("", tonic_health::ServingStatus::NotServing)
@@ -144,7 +173,7 @@ pub async fn serve(
         let _ = draining.send(tokio::time::Instant::now());
     };
     let server = Server::builder()
-        .layer(access_log::AccessLogLayer)
+        .layer(access_log::AccessLogLayer(options.counters.clone()))
         .layer(tower::util::MapResponseLayer::new(status::codec_response))
         .timeout(options.call_timeout)
         .concurrency_limit_per_connection(256)

@@ -131,6 +131,9 @@ pub(super) async fn admit_and_match(
         let _admitted = admitted;
         let result = match_one(&matcher, request);
         counters.matched(1);
+        if let Ok(answer) = &result {
+            counters.answered(std::slice::from_ref(answer));
+        }
         result
     })
     .await
@@ -156,6 +159,7 @@ fn match_batch(
                 posts.len()
             )));
         }
+        let start = results.len();
         for (outcome, post) in matcher.match_posts(chunk, options).into_iter().zip(chunk) {
             let i = results.len();
             results.push(match outcome {
@@ -168,6 +172,7 @@ fn match_batch(
             });
         }
         counters.matched(chunk.len());
+        counters.answered(&results[start..]);
     }
     Ok(results)
 }

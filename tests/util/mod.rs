@@ -30,6 +30,8 @@ pub fn shipped_matcher() -> Arc<Matcher> {
 /// A running server; dropping it shuts the server down.
 pub struct TestServer {
     pub addr: SocketAddr,
+    /// The HTTP address (metrics, health), when started [`TestServer::with_http`].
+    pub http_addr: Option<SocketAddr>,
     /// The server's own counters (posts matched, rejections by kind).
     pub counters: Arc<Counters>,
     shutdown: Option<oneshot::Sender<()>>,
@@ -45,7 +47,34 @@ impl TestServer {
         Self::serving(shipped_matcher(), options).await
     }
 
+    /// A server with its HTTP address beside it, stopped when the gRPC server has stopped, as
+    /// `counterclaim serve` does.
+    pub async fn with_http(options: Options) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let http_addr = listener.local_addr().unwrap();
+        let (grpc_stopped, stop_http) = oneshot::channel::<()>();
+        let mut server = Self::stopping(shipped_matcher(), options, grpc_stopped).await;
+        tokio::spawn(counterclaim::http::serve(
+            listener,
+            server.counters.clone(),
+            async {
+                let _ = stop_http.await;
+            },
+        ));
+        server.http_addr = Some(http_addr);
+        server
+    }
+
     pub async fn serving(matcher: Arc<Matcher>, options: Options) -> Self {
+        Self::stopping(matcher, options, oneshot::channel().0).await
+    }
+
+    /// Starts the server; `stopped` is dropped once it has stopped.
+    async fn stopping(
+        matcher: Arc<Matcher>,
+        options: Options,
+        stopped: oneshot::Sender<()>,
+    ) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (tx, rx) = oneshot::channel();
@@ -56,9 +85,11 @@ impl TestServer {
             })
             .await
             .expect("server runs");
+            drop(stopped);
         });
         Self {
             addr,
+            http_addr: None,
             counters,
             shutdown: Some(tx),
         }
@@ -71,10 +102,42 @@ impl TestServer {
 
 impl Drop for TestServer {
     fn drop(&mut self) {
+        self.shut_down();
+    }
+}
+
+impl TestServer {
+    /// Asks the server to drain and stop, as SIGTERM does.
+    pub fn shut_down(&mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
     }
+}
+
+/// A plain HTTP/1.1 GET over a new connection: the status code, the headers and the body.
+pub async fn http_get(addr: SocketAddr, path: &str) -> (u16, String, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    let (head, body) = response
+        .split_once("\r\n\r\n")
+        .unwrap_or_else(|| panic!("no end of headers in {response:?}"));
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or_else(|| panic!("no status in {head:?}"));
+    assert!(
+        !head
+            .to_ascii_lowercase()
+            .contains("transfer-encoding: chunked"),
+        "a chunked body would need decoding: {head}"
+    );
+    (status, head.to_owned(), body.to_owned())
 }
 
 /// Text of unknown words, which the matcher spells out one by one: about 30 ms per post in a
