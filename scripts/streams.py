@@ -8,6 +8,9 @@ and a reporting half, from the data sets in ../shared/datasets (never copied int
   posts (`id`, `text` = the claim); .fit.jsonl / .report.jsonl split them by a hash of the id.
 - checkthat2020.jsonl: the 997 CheckThat! 2020 tweets; .fit.jsonl is the train split,
   .report.jsonl the dev split.
+- heldout_posts.jsonl, posts.jsonl (+ .labels.jsonl): the labelled sets of tests/fixtures as
+  streams, so `eval --stream` prints their reliability tables too (docs/quality.md sums the
+  four).
 
 Labels (sparse: a post not labelled should match nothing) are in tests/fixtures/streams/.
 Then, for instance:
@@ -45,9 +48,21 @@ def tweets(path):
         return [{"id": row[0], "text": row[1]} for row in rows if len(row) >= 2]
 
 
+def labelled_as_stream(out, name):
+    """A labelled set of tests/fixtures as a stream and its sparse labels."""
+    with open(os.path.join(ROOT, "tests", "fixtures", name + ".jsonl"), encoding="utf-8") as f:
+        posts = [json.loads(line) for line in f if line.strip()]
+    write(os.path.join(out, name + ".jsonl"), [{"id": p["id"], "text": p["text"]} for p in posts])
+    write(os.path.join(out, name + ".labels.jsonl"),
+          [{"id": p["id"], "narrative": p["narrative"], "stance": p["stance"]}
+           for p in posts if p["narrative"]])
+
+
 def main(datasets):
     out = os.path.join(ROOT, "target", "streams")
     os.makedirs(out, exist_ok=True)
+    for name in ("heldout_posts", "posts"):
+        labelled_as_stream(out, name)
     with open(os.path.join(datasets, "checkthat2022", "vclaims.jsonl"), encoding="utf-8") as f:
         claims = [json.loads(line) for line in f if line.strip()]
     claims = [{"id": str(c["vclaim_id"]), "text": c["vclaim"]} for c in claims]

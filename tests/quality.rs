@@ -19,11 +19,16 @@ const HELD_OUT_MAX_HARD_ALARMS: f64 = 0.02;
 const STREAM_MAX_FALSE_ALARMS: usize = 3;
 const STREAM_MIN_FOUND: usize = 8;
 
-#[test]
-fn labelled_test_set_meets_the_committed_figures() {
+/// The repository's root and the matcher of the shipped knowledge base (`index/`), lexical.
+fn shipped() -> (&'static Path, Matcher) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let kb = KnowledgeBase::load(&root.join("index")).unwrap();
-    let matcher = Matcher::new(Arc::new(kb), None).unwrap();
+    (root, Matcher::new(Arc::new(kb), None).unwrap())
+}
+
+#[test]
+fn labelled_test_set_meets_the_committed_figures() {
+    let (root, matcher) = shipped();
     let posts = read_posts(&root.join("tests/fixtures/posts.jsonl")).unwrap();
     assert!(posts.len() >= 100, "the test set has {} posts", posts.len());
     let report = evaluate(&matcher, &posts, &MatchOptions::default());
@@ -65,9 +70,7 @@ fn dataset(relative: &str) -> Option<std::path::PathBuf> {
 /// measured when it was first run, lexically (`docs/quality.md`).
 #[test]
 fn held_out_set_meets_the_committed_figures() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let kb = KnowledgeBase::load(&root.join("index")).unwrap();
-    let matcher = Matcher::new(Arc::new(kb), None).unwrap();
+    let (root, matcher) = shipped();
     let posts = read_posts(&root.join("tests/fixtures/heldout_posts.jsonl")).unwrap();
     assert!(
         posts.len() >= 300,
@@ -105,9 +108,7 @@ fn the_checkthat_2022_stream_raises_few_false_alarms() {
     let Some(path) = dataset("checkthat2022/vclaims.jsonl") else {
         return;
     };
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let kb = KnowledgeBase::load(&root.join("index")).unwrap();
-    let matcher = Matcher::new(Arc::new(kb), None).unwrap();
+    let (root, matcher) = shipped();
     let labels =
         stream::read_labels(&root.join("tests/fixtures/streams/checkthat2022.labels.jsonl"))
             .unwrap();

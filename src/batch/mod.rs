@@ -43,6 +43,7 @@ mod run;
 mod summary;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::matcher::MatchOptions;
 
@@ -52,6 +53,18 @@ pub use reader::{MAX_RECORD_BYTES, RecordReader};
 pub use record::{Fields, RawRecord};
 pub use run::{CHUNK_BYTES, CHUNK_POSTS, HYBRID_CHUNK_POSTS, REPORTED_BAD_RECORDS, score};
 pub use summary::Summary;
+
+/// The records of one input, opened as `score` opens its inputs: the format from the name
+/// unless given, compression from the name or the first bytes, [`STDIN`] for standard input.
+pub fn read_input(
+    path: &Path,
+    format: Option<InputFormat>,
+    fields: &Fields,
+) -> Result<RecordReader<'static>, BatchError> {
+    let source = input::Source::resolve(path, format)?;
+    let src = source.open(Arc::default())?;
+    RecordReader::new(src, source.format, &source.name, fields)
+}
 
 /// The name standing for standard input among [`ScoreConfig::inputs`].
 pub const STDIN: &str = "-";

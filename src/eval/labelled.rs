@@ -13,7 +13,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::FeatureRow;
+use super::{FeatureRow, ratio};
 use crate::matcher::{MatchOptions, Matcher, Post};
 
 #[derive(Debug, Clone, Deserialize)]
@@ -52,10 +52,6 @@ impl Counts {
     pub fn stance_accuracy(&self) -> f64 {
         ratio(self.stance_correct, self.true_positives)
     }
-}
-
-fn ratio(a: usize, b: usize) -> f64 {
-    if b == 0 { 1.0 } else { a as f64 / b as f64 }
 }
 
 #[derive(Debug, Clone, Default, Serialize)]

@@ -33,3 +33,9 @@ impl FeatureRow {
         }
     }
 }
+
+/// `a / b`, and 1 when there is nothing to measure (no prediction for a precision, no label
+/// for a recall).
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 { 1.0 } else { a as f64 / b as f64 }
+}

@@ -18,8 +18,8 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::FeatureRow;
-use crate::batch::{Fields, InputFormat, RecordReader, decompress};
+use super::{FeatureRow, ratio};
+use crate::batch::{self, Fields, InputFormat};
 use crate::matcher::{MatchOptions, Matcher, NarrativeMatch, Post};
 
 /// Posts matched together (one `match_posts` call).
@@ -114,14 +114,7 @@ pub fn evaluate(
     threshold: f32,
 ) -> Result<StreamReport, String> {
     let name = stream.display().to_string();
-    let format = format
-        .or_else(|| InputFormat::from_path(stream))
-        .ok_or_else(|| {
-            format!("{name}: cannot tell the format from the name; give --input-format")
-        })?;
-    let file = File::open(stream).map_err(|e| format!("{name}: {e}"))?;
-    let src = decompress(Box::new(BufReader::new(file))).map_err(|e| format!("{name}: {e}"))?;
-    let reader = RecordReader::new(src, format, &name, fields).map_err(|e| e.to_string())?;
+    let reader = batch::read_input(stream, format, fields).map_err(|e| e.to_string())?;
     let mut report = StreamReport {
         threshold,
         ..StreamReport::default()
@@ -328,8 +321,4 @@ fn describe(item: &Listed) -> String {
         }
     }
     out
-}
-
-fn ratio(a: usize, b: usize) -> f64 {
-    if b == 0 { 1.0 } else { a as f64 / b as f64 }
 }

@@ -465,10 +465,13 @@ impl Matcher {
                 dense: similarity,
                 dense_share: ratio(similarity, top_similarity),
             };
-            let score = match coverage {
-                Coverage::Undeclared => scoring.model.score(&overlap),
-                _ => scoring.concept_model.score_mentioned(&overlap),
+            // The concepts the post mentions stand in for shared terms: the concept models ask
+            // for none.
+            let model = match coverage {
+                Coverage::Undeclared => scoring.model,
+                _ => scoring.concept_model,
             };
+            let score = model.score(&overlap);
             best.entry(entry.narrative).or_default().offer(
                 entry.kind,
                 entry_no as usize,

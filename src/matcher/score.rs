@@ -132,16 +132,6 @@ impl ScoreModel {
         if overlap.matched_terms < self.min_matched_terms {
             return 0.0;
         }
-        self.probability(overlap)
-    }
-
-    /// The score of a candidate whose narrative's concepts the post mentions: those stand in
-    /// for the shared terms, so there is no minimum.
-    pub fn score_mentioned(&self, overlap: &Overlap) -> f32 {
-        self.probability(overlap)
-    }
-
-    fn probability(&self, overlap: &Overlap) -> f32 {
         let z: f32 = self.intercept
             + overlap
                 .features()
@@ -239,6 +229,13 @@ mod tests {
         ] {
             assert!(model.weights.iter().all(|&w| w >= 0.0), "{model:?}");
         }
+    }
+
+    #[test]
+    fn concept_models_ask_for_no_shared_terms() {
+        // The matcher relies on it: a post's mentioned concepts stand in for shared terms.
+        assert_eq!(CONCEPT.min_matched_terms(), 0);
+        assert_eq!(CONCEPT_HYBRID.min_matched_terms(), 0);
     }
 
     #[test]
