@@ -29,7 +29,8 @@ pub struct EvalArgs {
     /// Labelled posts (JSONL: id, text, narrative, stance, form).
     #[arg(long, conflicts_with_all = ["queries", "qrels"])]
     posts: Option<PathBuf>,
-    /// A stream of posts in any format `score` reads; every post not in --labels should
+    /// A stream of posts in any format `score` reads (`-`: standard input, JSONL unless
+    /// --input-format says otherwise); every post not in --labels should
     /// match nothing. Prints alarms per 10,000 posts, precision, recall, the reliability of
     /// the scores and every alarm and miss with its evidence.
     #[arg(long, requires = "labels", conflicts_with_all = ["queries", "qrels", "posts"])]
@@ -126,7 +127,9 @@ fn eval_posts(args: &EvalArgs, posts: &Path) -> anyhow::Result<()> {
 
 fn eval_stream(args: &EvalArgs, stream: &Path, labels: &Path) -> anyhow::Result<()> {
     use counterclaim::eval::stream;
-    must_exist("--stream", stream)?;
+    if stream.as_os_str() != counterclaim::batch::STDIN {
+        must_exist("--stream", stream)?;
+    }
     must_exist("--labels", labels)?;
     let (format, fields) = (args.input.format()?, args.input.fields());
     let matcher = args.matcher.matcher()?;

@@ -394,3 +394,28 @@ fn eval_stream_counts_alarms_misses_and_shows_why() {
     assert!(s.contains("best: mail-voting-widespread-fraud"), "{s}");
     assert!(s.contains("- 4 [label: unsolicited-ballots-chaos]"), "{s}");
 }
+
+#[test]
+fn eval_stream_reads_standard_input() {
+    let (_dir, labels) = temp_file(
+        "labels.jsonl",
+        r#"{"id": "1", "narrative": "foreign-counterfeit-mail-ballots"}"#,
+    );
+    let out = run_with_stdin(
+        command(&[
+            "eval",
+            "--lexical",
+            "--stream",
+            "-",
+            "--labels",
+            path(&labels),
+        ]),
+        "{\"id\": \"1\", \"text\": \"Moscow and Beijing are cranking out phony ballots\"}\n",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("recall=1.0000 (1/1)"),
+        "{}",
+        stdout(&out)
+    );
+}
