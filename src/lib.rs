@@ -22,6 +22,7 @@
 //! - [`grpc`]: the `counterclaim.v1` service, proto ⇄ domain conversion, error → status.
 //! - [`http`]: the HTTP address beside it: Prometheus metrics at `/metrics`, `/healthz`.
 //! - [`limits`]: every size a client may send.
+//! - [`live`]: the matcher being served, swapped atomically when the knowledge base is reloaded.
 //! - [`error`]: the one error type, user errors apart from internal ones.
 
 pub mod batch;
@@ -32,6 +33,7 @@ pub mod grpc;
 pub mod http;
 pub mod kb;
 pub mod limits;
+pub mod live;
 pub mod matcher;
 pub mod search;
 pub mod text;

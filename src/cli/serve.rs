@@ -7,6 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use counterclaim::grpc::Counters;
+use counterclaim::live::LiveMatcher;
 use counterclaim::{grpc, http};
 
 use super::setup::MatcherArgs;
@@ -108,7 +110,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 const MATCHING_THREADS_PER_CORE: usize = 4;
 
 pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
-    let matcher = Arc::new(args.matcher.matcher()?);
+    let live = Arc::new(LiveMatcher::new(args.matcher.matcher()?));
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -134,10 +136,12 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
         // Installed before the address is announced, so a signal sent by whoever reads it is
         // never the default action (which, for SIGHUP and SIGTERM, kills the process).
         let shutdown = shutdown_signal()?;
+        let reloads =
+            reload_on_hangup(args.matcher.clone(), live.clone(), options.counters.clone())?;
         tracing::info!(
             addr = %bound,
             http_addr = http_bound.map(|a| a.to_string()),
-            kb = matcher.kb().version(),
+            kb = live.snapshot().kb().version(),
             max_posts_in_flight = options.max_posts_in_flight,
             max_queued_calls = options.max_queued_calls,
             max_streams = options.max_streams,
@@ -155,7 +159,9 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
             };
             tokio::spawn(http::serve(listener, options.counters.clone(), stopped))
         });
-        let served = grpc::serve(listener, matcher, options, shutdown).await;
+        let reloads = tokio::spawn(reloads);
+        let served = grpc::serve(listener, live, options, shutdown).await;
+        reloads.abort();
         drop(grpc_stopped);
         if let Some(http) = http {
             match tokio::time::timeout(HTTP_GRACE, http).await {
@@ -185,25 +191,77 @@ fn announce(what: &str, addr: SocketAddr) {
     let _ = stdout.flush();
 }
 
-/// Completes at the first SIGTERM or SIGINT; logs and ignores SIGHUP.
+/// Completes at the first SIGTERM or SIGINT.
 #[cfg(unix)]
 fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()> + Send> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut term = signal(SignalKind::terminate()).context("installing the SIGTERM handler")?;
     let mut int = signal(SignalKind::interrupt()).context("installing the SIGINT handler")?;
-    let mut hup = signal(SignalKind::hangup()).context("installing the SIGHUP handler")?;
     Ok(async move {
-        loop {
-            tokio::select! {
-                _ = term.recv() => { tracing::info!(signal = "SIGTERM", "shutdown requested"); break; }
-                _ = int.recv() => { tracing::info!(signal = "SIGINT", "shutdown requested"); break; }
-                _ = hup.recv() => tracing::info!(
-                    signal = "SIGHUP",
-                    "ignored: reloading the knowledge base is not supported yet"
-                ),
-            }
+        tokio::select! {
+            _ = term.recv() => tracing::info!(signal = "SIGTERM", "shutdown requested"),
+            _ = int.recv() => tracing::info!(signal = "SIGINT", "shutdown requested"),
         }
     })
+}
+
+/// At each SIGHUP, loads the knowledge base again from its files and, if it loads and is
+/// valid, serves it (see [`reload`]). Signals that arrive during a reload make one more.
+#[cfg(unix)]
+fn reload_on_hangup(
+    args: MatcherArgs,
+    live: Arc<LiveMatcher>,
+    counters: Arc<Counters>,
+) -> anyhow::Result<impl std::future::Future<Output = ()> + Send + 'static> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut hup = signal(SignalKind::hangup()).context("installing the SIGHUP handler")?;
+    Ok(async move {
+        while hup.recv().await.is_some() {
+            tracing::info!(
+                signal = "SIGHUP",
+                kb = args.kb.name(),
+                "reloading the knowledge base"
+            );
+            let (args, live, counters) = (args.clone(), live.clone(), counters.clone());
+            let _ = tokio::task::spawn_blocking(move || reload(&args, &live, &counters)).await;
+        }
+    })
+}
+
+#[cfg(not(unix))]
+fn reload_on_hangup(
+    _: MatcherArgs,
+    _: Arc<LiveMatcher>,
+    _: Arc<Counters>,
+) -> anyhow::Result<impl std::future::Future<Output = ()> + Send + 'static> {
+    Ok(std::future::pending())
+}
+
+/// Builds a matcher on the knowledge base's files as they are now (index and embeddings, off
+/// the request path) and swaps it in; calls in flight finish on the old one. A knowledge base
+/// that fails to load or validate changes nothing and is logged with the reason.
+fn reload(args: &MatcherArgs, live: &LiveMatcher, counters: &Counters) {
+    let before = live.snapshot().kb().version().to_owned();
+    if args.kb.kb.is_none() {
+        tracing::warn!(
+            kb = before,
+            "the built-in knowledge base cannot change: start with --kb to reload from files"
+        );
+        return;
+    }
+    match args.matcher() {
+        Ok(matcher) => {
+            let after = matcher.kb().version().to_owned();
+            live.replace(matcher);
+            counters.knowledge_base(&after);
+            tracing::info!(before, after, "knowledge base reloaded");
+        }
+        Err(e) => tracing::error!(
+            kb = before,
+            error = format!("{e:#}"),
+            "knowledge base not reloaded: the one in service stays"
+        ),
+    }
 }
 
 #[cfg(not(unix))]

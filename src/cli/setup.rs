@@ -11,7 +11,7 @@ use counterclaim::embed::{self, Embedder};
 use counterclaim::kb::KnowledgeBase;
 use counterclaim::matcher::{MatchOptions, Matcher};
 
-#[derive(clap::Args)]
+#[derive(clap::Args, Clone)]
 pub struct KbArg {
     /// Knowledge base: a directory (native TOML format) or a .jsonl file (flat format)
     /// [default: the shipped one, built into the binary].
@@ -54,7 +54,7 @@ pub fn set_by(flag: &str, var: &str, value: &Path) -> String {
     }
 }
 
-#[derive(clap::Args)]
+#[derive(clap::Args, Clone)]
 pub struct MatcherArgs {
     #[command(flatten)]
     pub kb: KbArg,

@@ -100,6 +100,7 @@ pub struct Counters {
     posts_in_flight: AtomicU64,
     rejections: [AtomicU64; Rejection::ALL.len()],
     draining: AtomicBool,
+    kb_version: std::sync::Mutex<Option<String>>,
     prometheus: PrometheusRecorder,
     rendered: PrometheusHandle,
 }
@@ -145,6 +146,7 @@ impl Default for Counters {
             posts_in_flight: AtomicU64::default(),
             rejections: Default::default(),
             draining: AtomicBool::default(),
+            kb_version: Default::default(),
             prometheus,
             rendered,
         }
@@ -199,11 +201,18 @@ impl Counters {
         self.draining.store(true, Ordering::Relaxed);
     }
 
-    pub(super) fn knowledge_base(&self, version: &str) {
-        let labels = vec![Label::new("version", version.to_owned())];
-        self.prometheus
-            .register_gauge(&Key::from_parts(KB_INFO, labels), &METADATA)
-            .set(1.0);
+    /// The knowledge-base version being served: 1 for it, 0 for the one it replaced.
+    pub fn knowledge_base(&self, version: &str) {
+        let gauge = |version: &str| {
+            let labels = vec![Label::new("version", version.to_owned())];
+            self.prometheus
+                .register_gauge(&Key::from_parts(KB_INFO, labels), &METADATA)
+        };
+        let mut served = self.kb_version.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(old) = served.replace(version.to_owned()) {
+            gauge(&old).set(0.0);
+        }
+        gauge(version).set(1.0);
     }
 
     /// Counts posts the matcher has finished, answered or not.

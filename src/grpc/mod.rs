@@ -30,7 +30,7 @@ use tonic::transport::Server;
 use tonic::transport::server::TcpIncoming;
 
 use crate::limits;
-use crate::matcher::Matcher;
+use crate::live::LiveMatcher;
 pub use access_log::REQUEST_ID_HEADER;
 pub use admission::RETRY_AFTER;
 pub use counters::{Counters, Rejection};
@@ -118,7 +118,7 @@ impl Drop for AbortOnDrop {
 /// end at `options.drain_timeout`.
 pub async fn serve(
     listener: TcpListener,
-    matcher: Arc<Matcher>,
+    live: Arc<LiveMatcher>,
     options: Options,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), tonic::transport::Error> {
@@ -137,7 +137,7 @@ pub async fn serve(
         .build_v1alpha()
         .expect("the embedded descriptor sets are valid");
     let counters = options.counters.clone();
-    counters.knowledge_base(matcher.kb().version());
+    counters.knowledge_base(live.snapshot().kb().version());
     // Durations are folded into their buckets at each scrape, and by this when nobody scrapes.
     let upkeep = tokio::spawn({
         let counters = counters.clone();
@@ -152,7 +152,7 @@ pub async fn serve(
     let _stop_upkeep = AbortOnDrop(upkeep);
     let streams = StreamSlots::new(options.max_streams, options.max_streams_per_connection);
     let (end_streams, end_streams_rx) = watch::channel(false);
-    let service = CounterclaimService::new(matcher, &options, streams.clone(), end_streams_rx);
+    let service = CounterclaimService::new(live, &options, streams.clone(), end_streams_rx);
     let api = Api::new(service)
         .max_decoding_message_size(limits::MAX_MESSAGE_BYTES)
         .max_encoding_message_size(limits::MAX_MESSAGE_BYTES);

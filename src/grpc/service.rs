@@ -17,6 +17,7 @@ use super::counters::Counters;
 use super::pb::{self, counterclaim_server::Counterclaim};
 use super::streams::{Session, StreamSlots};
 use super::{Options, convert};
+use crate::live::LiveMatcher;
 use crate::matcher::{MatchOptions, Matcher, Post};
 use crate::{Error, limits};
 
@@ -26,7 +27,8 @@ use crate::{Error, limits};
 pub const CANCEL_CHECK_POSTS: usize = 32;
 
 pub struct CounterclaimService {
-    matcher: Arc<Matcher>,
+    /// Each call takes one snapshot when it starts and answers from it.
+    live: Arc<LiveMatcher>,
     admission: Arc<Admission>,
     streams: Arc<StreamSlots>,
     stream_idle_timeout: Duration,
@@ -37,14 +39,14 @@ pub struct CounterclaimService {
 
 impl CounterclaimService {
     pub fn new(
-        matcher: Arc<Matcher>,
+        live: Arc<LiveMatcher>,
         options: &Options,
         streams: Arc<StreamSlots>,
         end_streams: watch::Receiver<bool>,
     ) -> Self {
         let counters = options.counters.clone();
         Self {
-            matcher,
+            live,
             admission: Arc::new(Admission::new(
                 options.max_posts_in_flight,
                 options.max_queued_calls,
@@ -56,10 +58,6 @@ impl CounterclaimService {
             counters,
             end_streams,
         }
-    }
-
-    fn kb_version(&self) -> String {
-        self.matcher.kb().version().to_owned()
     }
 }
 
@@ -189,9 +187,14 @@ impl Counterclaim for CounterclaimService {
     ) -> Result<Response<pb::MatchPostResponse>, Status> {
         count_posts(&request, 1);
         let request = request.into_inner();
-        admit_and_match(&self.matcher, &self.admission, &self.counters, request)
-            .await
-            .map(Response::new)
+        admit_and_match(
+            &self.live.snapshot(),
+            &self.admission,
+            &self.counters,
+            request,
+        )
+        .await
+        .map(Response::new)
     }
 
     #[tracing::instrument(skip_all)]
@@ -215,11 +218,9 @@ impl Counterclaim for CounterclaimService {
         // The work holds its share of the bound until it stops, not until the caller leaves.
         let admitted = self.admission.admit(request.posts.len()).await?;
         let abandoned = Abandoned::new();
-        let (matcher, counters, flag) = (
-            self.matcher.clone(),
-            self.counters.clone(),
-            abandoned.flag(),
-        );
+        let matcher = self.live.snapshot();
+        let kb_version = matcher.kb().version().to_owned();
+        let (counters, flag) = (self.counters.clone(), abandoned.flag());
         let options: MatchOptions = convert::options(request.options);
         let results = blocking(move || {
             let _admitted = admitted;
@@ -228,7 +229,7 @@ impl Counterclaim for CounterclaimService {
         .await?;
         Ok(Response::new(pb::MatchPostsResponse {
             results,
-            kb_version: self.kb_version(),
+            kb_version,
         }))
     }
 
@@ -241,7 +242,7 @@ impl Counterclaim for CounterclaimService {
     ) -> Result<Response<Self::StreamMatchPostsStream>, Status> {
         let slot = self.streams.take(request.remote_addr(), &self.counters)?;
         let session = Session {
-            matcher: self.matcher.clone(),
+            live: self.live.clone(),
             admission: self.admission.clone(),
             counters: self.counters.clone(),
             call: request.extensions().get::<Arc<CallInfo>>().cloned(),
@@ -258,7 +259,8 @@ impl Counterclaim for CounterclaimService {
         request: Request<pb::ListNarrativesRequest>,
     ) -> Result<Response<pb::ListNarrativesResponse>, Status> {
         let request = request.into_inner();
-        let narratives = self.matcher.kb().narratives();
+        let matcher = self.live.snapshot();
+        let narratives = matcher.kb().narratives();
         let page_size = match request.page_size as usize {
             0 => limits::DEFAULT_PAGE_SIZE,
             n if n > limits::MAX_PAGE_SIZE => {
@@ -292,7 +294,7 @@ impl Counterclaim for CounterclaimService {
                 String::new()
             },
             total: narratives.len() as u32,
-            kb_version: self.kb_version(),
+            kb_version: matcher.kb().version().to_owned(),
         }))
     }
 
@@ -304,14 +306,15 @@ impl Counterclaim for CounterclaimService {
         if id.is_empty() || id.len() > limits::MAX_POST_ID_BYTES {
             return Err(Error::invalid("id", "must be a narrative id").into());
         }
-        let kb = self.matcher.kb();
+        let matcher = self.live.snapshot();
+        let kb = matcher.kb();
         let narrative = kb.narrative(&id).ok_or(Error::NotFound {
             what: "narrative",
             id,
         })?;
         Ok(Response::new(pb::GetNarrativeResponse {
             narrative: Some(convert::narrative(kb, narrative)),
-            kb_version: self.kb_version(),
+            kb_version: kb.version().to_owned(),
         }))
     }
 
@@ -320,17 +323,18 @@ impl Counterclaim for CounterclaimService {
         request: Request<pb::SearchNarrativesRequest>,
     ) -> Result<Response<pb::SearchNarrativesResponse>, Status> {
         let request = request.into_inner();
-        let matcher = self.matcher.clone();
+        let matcher = self.live.snapshot();
+        let searcher = matcher.clone();
         let with_statements = request.include_statements;
         let hits =
-            blocking(move || matcher.search(&request.query, request.max_results as usize)).await?;
-        let kb = self.matcher.kb();
+            blocking(move || searcher.search(&request.query, request.max_results as usize)).await?;
+        let kb = matcher.kb();
         Ok(Response::new(pb::SearchNarrativesResponse {
             hits: hits
                 .into_iter()
                 .map(|h| convert::search_hit(kb, h, with_statements))
                 .collect(),
-            kb_version: self.kb_version(),
+            kb_version: kb.version().to_owned(),
         }))
     }
 
@@ -338,9 +342,9 @@ impl Counterclaim for CounterclaimService {
         &self,
         _request: Request<pb::GetServerInfoRequest>,
     ) -> Result<Response<pb::ServerInfo>, Status> {
-        let matcher = &self.matcher;
+        let matcher = self.live.snapshot();
         Ok(Response::new(pb::ServerInfo {
-            kb_version: self.kb_version(),
+            kb_version: matcher.kb().version().to_owned(),
             narratives: matcher.kb().narratives().len() as u32,
             matching_mode: matcher.mode().to_owned(),
             model_sha256: matcher.model_id().unwrap_or_default().to_owned(),

@@ -18,7 +18,7 @@ use super::pb::{self, stream_match_posts_response::Outcome};
 use super::service::{admit_and_match, post_error};
 use super::status;
 use crate::Error;
-use crate::matcher::Matcher;
+use crate::live::LiveMatcher;
 
 /// How long a stream slot refusal tells the client to wait.
 const RETRY_AFTER: std::time::Duration = std::time::Duration::from_secs(1);
@@ -116,7 +116,9 @@ impl Drop for StreamSlot {
 /// order), admits and matches each, and ends when the client closes its side, goes idle past
 /// the timeout, or the drain deadline passes.
 pub struct Session {
-    pub matcher: Arc<Matcher>,
+    /// Each post is matched on the knowledge base live when it arrives, and its answer names
+    /// that version.
+    pub live: Arc<LiveMatcher>,
     pub admission: Arc<Admission>,
     pub counters: Arc<Counters>,
     pub call: Option<Arc<CallInfo>>,
@@ -163,8 +165,13 @@ impl Session {
         let post_id = (request.post.as_ref())
             .map(|p| p.id.clone())
             .unwrap_or_default();
-        let matched =
-            admit_and_match(&self.matcher, &self.admission, &self.counters, request).await;
+        let matched = admit_and_match(
+            &self.live.snapshot(),
+            &self.admission,
+            &self.counters,
+            request,
+        )
+        .await;
         // A post turned away by admission gets RESOURCE_EXHAUSTED in its error entry.
         let outcome = match matched {
             Ok(result) => Outcome::Result(result),

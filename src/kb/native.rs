@@ -222,8 +222,22 @@ pub(super) trait Files {
 /// The file system.
 struct Disk;
 
+/// Files inside a knowledge-base folder must be its own: a link could make a parse error print
+/// the first line of any file the server can read.
+fn refuse_link(path: &Path) -> Result<(), KbError> {
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => Err(KbError::Parse {
+            path: path.to_path_buf(),
+            message: "is a symbolic link; a knowledge base's files must be inside its folder"
+                .to_owned(),
+        }),
+        _ => Ok(()),
+    }
+}
+
 impl Files for Disk {
     fn read(&self, path: &Path) -> Result<String, KbError> {
+        refuse_link(path)?;
         fs::read_to_string(path).map_err(|source| KbError::Io {
             path: path.to_path_buf(),
             source,
@@ -235,6 +249,7 @@ impl Files for Disk {
             path: dir.to_path_buf(),
             source,
         };
+        refuse_link(dir)?;
         let mut files = Vec::new();
         for entry in fs::read_dir(dir).map_err(io)? {
             let path = entry.map_err(io)?.path();

@@ -267,3 +267,32 @@ fn every_shipped_narrative_declares_its_concepts() {
         );
     }
 }
+
+#[test]
+fn a_knowledge_base_without_narratives_is_refused() {
+    let message = load_err("", &[]);
+    assert!(message.contains("has no narratives"), "{message}");
+}
+
+#[cfg(unix)]
+#[test]
+fn links_inside_the_folder_are_refused_and_their_target_never_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    write_kb(dir.path(), STATEMENTS, &[("alpha.toml", ALPHA)]);
+    let secret = dir.path().join("secret.txt");
+    fs::write(&secret, "root:x:0:0:secret first line\n").unwrap();
+    std::os::unix::fs::symlink(&secret, dir.path().join("narratives/beta.toml")).unwrap();
+    let message = KnowledgeBase::load(dir.path()).unwrap_err().to_string();
+    assert!(
+        message.contains("beta.toml") && message.contains("symbolic link"),
+        "{message}"
+    );
+    assert!(!message.contains("secret"), "{message}");
+
+    let linked = tempfile::tempdir().unwrap();
+    write_kb(linked.path(), STATEMENTS, &[("alpha.toml", ALPHA)]);
+    fs::remove_file(linked.path().join("statements.toml")).unwrap();
+    std::os::unix::fs::symlink(&secret, linked.path().join("statements.toml")).unwrap();
+    let message = KnowledgeBase::load(linked.path()).unwrap_err().to_string();
+    assert!(message.contains("symbolic link"), "{message}");
+}

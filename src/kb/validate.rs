@@ -1,5 +1,6 @@
-//! Validation shared by every loader: unique ids, references that resolve, no empty text, and
-//! every narrative backed by at least one claim and (in curated knowledge bases) one statement.
+//! Validation shared by every loader: at least one narrative, unique ids, references that
+//! resolve, no empty text, and every narrative backed by at least one claim and (in curated
+//! knowledge bases) one statement.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -17,6 +18,13 @@ pub(super) fn check(
         item,
         message: message.to_owned(),
     };
+    if narratives.is_empty() {
+        // Served, it would answer every post with "no match", which looks like good news.
+        return Err(invalid(
+            "the knowledge base".to_owned(),
+            "has no narratives: there is nothing to match posts against",
+        ));
+    }
     let mut narrative_ids = HashSet::new();
     let mut item_ids = HashSet::new();
     for n in narratives {

@@ -80,7 +80,7 @@ impl TestServer {
         let (tx, rx) = oneshot::channel();
         let counters = options.counters.clone();
         tokio::spawn(async move {
-            counterclaim::grpc::serve(listener, matcher, options, async {
+            counterclaim::grpc::serve(listener, Arc::new(matcher.into()), options, async {
                 let _ = rx.await;
             })
             .await
@@ -167,5 +167,19 @@ pub fn slow_batch(n: u64) -> counterclaim::grpc::pb::MatchPostsRequest {
             })
             .collect(),
         options: None,
+    }
+}
+
+/// Copies the files of `from` into `to`, folders included (for a knowledge base to edit).
+pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
     }
 }

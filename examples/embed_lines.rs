@@ -1,0 +1,31 @@
+//! Embeds each line of standard input with the sentence-embedding model and writes the vectors
+//! as little-endian f32 rows to the file named by the first argument: input for analysis
+//! scripts (`scripts/semantic_concepts.py`).
+//!
+//! `cargo run --release --example embed_lines -- OUT < lines.txt`
+
+use std::io::{BufRead, Write};
+
+fn main() -> anyhow::Result<()> {
+    let out = std::env::args()
+        .nth(1)
+        .ok_or_else(|| anyhow::anyhow!("usage: embed_lines OUT < lines.txt"))?;
+    let dir = counterclaim::embed::find_default_model()
+        .ok_or_else(|| anyhow::anyhow!("no model: run scripts/fetch_model.sh"))?;
+    let model = counterclaim::embed::Embedder::load(&dir)?;
+    let lines = std::io::stdin()
+        .lock()
+        .lines()
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut file = std::io::BufWriter::new(std::fs::File::create(&out)?);
+    for chunk in lines.chunks(512) {
+        let texts: Vec<&str> = chunk.iter().map(String::as_str).collect();
+        for vector in model.embed(&texts)? {
+            for x in vector {
+                file.write_all(&x.to_le_bytes())?;
+            }
+        }
+    }
+    file.flush()?;
+    Ok(())
+}
