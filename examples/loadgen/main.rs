@@ -80,6 +80,9 @@ async fn main() -> anyhow::Result<()> {
     if args.clients == 0 || args.max_in_flight == 0 {
         bail!("--clients and --max-in-flight must be at least 1");
     }
+    if args.rate.is_some() && matches!(args.rpc, RpcArg::Stream) {
+        bail!("--rate drives MatchPost only (--rpc unary)");
+    }
     let mut clients = Vec::new();
     for _ in 0..args.clients {
         let channel = Endpoint::from(uri.clone())
@@ -105,8 +108,7 @@ async fn main() -> anyhow::Result<()> {
             );
             (drive::open_loop(&clients, posts, &plan).await, what)
         }
-        (Some(_), RpcArg::Stream) => bail!("--rate drives MatchPost only (--rpc unary)"),
-        (None, rpc) => {
+        (_, rpc) => {
             let (rpc, name) = match rpc {
                 RpcArg::Unary => (Rpc::Unary, "MatchPost"),
                 RpcArg::Stream => (Rpc::Stream, "StreamMatchPosts"),
