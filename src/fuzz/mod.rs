@@ -207,3 +207,39 @@ fn name_hash(name: &str) -> u64 {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01B3)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn panics_on_zero_width_space(data: &[u8]) {
+        assert!(
+            !String::from_utf8_lossy(data).contains('\u{200B}'),
+            "hidden"
+        );
+    }
+
+    #[test]
+    fn a_panic_is_counted_and_its_input_saved() {
+        let target = Target {
+            name: "test",
+            run: panics_on_zero_width_space,
+            seeds: |_| Ok(Vec::new()),
+            mutate,
+            dictionary: &[],
+            max_len: 64,
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let seeds = vec![b"plain words".to_vec()];
+        let report = run(&target, &seeds, 2_000, 1, dir.path());
+        assert!(report.panics > 0);
+        let (message, path) = &report.found[0];
+        assert!(
+            message.starts_with("hidden at src/fuzz/mod.rs"),
+            "{message}"
+        );
+        let input = std::fs::read(path).unwrap();
+        assert!(catch(target.run, &input).is_some());
+        assert!(catch(target.run, b"plain words").is_none());
+    }
+}
