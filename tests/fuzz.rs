@@ -54,3 +54,22 @@ fn the_seeds_themselves_are_accepted() {
             .expect("a seed loads");
     }
 }
+
+#[test]
+fn deep_nesting_is_an_error_not_a_stack_overflow() {
+    // Far past any parser's depth limit; a recursive parser without one would overflow the stack,
+    // which no `catch_unwind` survives.
+    let depth = 30_000;
+    let array = format!("x = {}{}", "[".repeat(depth), "]".repeat(depth));
+    let table = format!("x = {}1{}", "{a=".repeat(depth), "}".repeat(depth));
+    for sources in [array, table] {
+        let files = [("kb/sources.toml", sources.as_str())];
+        assert!(
+            counterclaim::kb::KnowledgeBase::from_native_files(Path::new("kb"), &files).is_err()
+        );
+    }
+    let json = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+    let flat = counterclaim::kb::KnowledgeBase::read_flat(Path::new("deep.jsonl"), json.as_bytes());
+    assert!(flat.is_err());
+    assert!(serde_json::from_str::<serde_json::Value>(&json).is_err());
+}
