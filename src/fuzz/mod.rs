@@ -8,6 +8,7 @@
 //!   [`targets::native_files`]);
 //! - `kb_flat`: the flat JSONL loader;
 //! - `kb_claimreview`: the ClaimReview importer, whose flat output must load back;
+//! - `kb_checkthat2020`, `kb_checkthat2022`: the CheckThat! importers (TSV, JSONL), likewise;
 //! - `grpc_request`: a request message as the service decodes it (prost), then converts,
 //!   validates and answers it, with the built-in knowledge base in lexical mode; the first byte
 //!   picks the method.

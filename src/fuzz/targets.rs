@@ -12,11 +12,11 @@ use super::grpc::{grpc_request, grpc_seeds, mutate_request};
 use super::mutate::mutate;
 use super::structured::{mutate_json, mutate_jsonl, mutate_native};
 use crate::kb::KnowledgeBase;
-use crate::kb::import::{claimreview, write_flat};
+use crate::kb::import::{Imported, checkthat2020, checkthat2022, claimreview, write_flat};
 use crate::matcher::Matcher;
 use crate::text;
 
-pub(super) const ALL: [Target; 5] = [
+pub(super) const ALL: [Target; 7] = [
     Target {
         name: "normalize",
         run: normalize,
@@ -94,6 +94,37 @@ pub(super) const ALL: [Target; 5] = [
         max_len: 16 * 1024,
     },
     Target {
+        name: "kb_checkthat2020",
+        run: kb_checkthat2020,
+        seeds: |root| {
+            Ok(vec![fs::read(
+                root.join("tests/fixtures/import/checkthat2020.tsv"),
+            )?])
+        },
+        mutate,
+        dictionary: &[
+            "\t",
+            "\"",
+            "\"\"",
+            "\n",
+            "\r\n",
+            "vclaim_id\tvclaim\ttitle\n",
+        ],
+        max_len: 16 * 1024,
+    },
+    Target {
+        name: "kb_checkthat2022",
+        run: kb_checkthat2022,
+        seeds: |root| {
+            Ok(vec![fs::read(
+                root.join("tests/fixtures/import/checkthat2022.jsonl"),
+            )?])
+        },
+        mutate: mutate_jsonl,
+        dictionary: &["\"vclaim_id\":", "\"vclaim\":", "null", "\n", "\\ud800"],
+        max_len: 16 * 1024,
+    },
+    Target {
         name: "grpc_request",
         run: grpc_request,
         seeds: grpc_seeds,
@@ -162,17 +193,33 @@ pub fn kb_flat(data: &[u8]) {
 }
 
 /// The ClaimReview importer; what it imports, written in the flat format, must load back (the
-/// importer's documented promise).
+/// importers' documented promise).
 pub fn kb_claimreview(data: &[u8]) {
-    let Ok(value) = serde_json::from_slice(data) else {
-        return;
-    };
-    let imported = claimreview::from_value(&value);
+    if let Ok(value) = serde_json::from_slice(data) {
+        flat_output_loads(&claimreview::from_value(&value));
+    }
+}
+
+/// The CheckThat! 2020 importer (TSV), likewise.
+pub fn kb_checkthat2020(data: &[u8]) {
+    if let Ok(imported) = checkthat2020::read(Path::new("claims.tsv"), data) {
+        flat_output_loads(&imported);
+    }
+}
+
+/// The CheckThat! 2022 importer (JSONL), likewise.
+pub fn kb_checkthat2022(data: &[u8]) {
+    if let Ok(imported) = checkthat2022::read(Path::new("vclaims.jsonl"), data) {
+        flat_output_loads(&imported);
+    }
+}
+
+fn flat_output_loads(imported: &Imported) {
     if imported.narratives.is_empty() {
         return;
     }
     let mut flat = Vec::new();
-    write_flat(&imported, &mut flat).expect("writing to memory cannot fail");
+    write_flat(imported, &mut flat).expect("writing to memory cannot fail");
     if let Err(e) = KnowledgeBase::read_flat(Path::new("imported.jsonl"), flat.as_slice()) {
         panic!("the flat output of an import does not load: {e}");
     }
