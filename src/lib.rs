@@ -24,11 +24,15 @@
 //! - [`limits`]: every size a client may send.
 //! - [`live`]: the matcher being served, swapped atomically when the knowledge base is reloaded.
 //! - [`error`]: the one error type, user errors apart from internal ones.
+//! - `fuzz` (hidden): fuzz targets over every entry point that reads untrusted bytes, and the
+//!   stable-Rust driver that runs them (`scripts/fuzz.sh`).
 
 pub mod batch;
 pub mod embed;
 pub mod error;
 pub mod eval;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod grpc;
 pub mod http;
 pub mod kb;

@@ -14,9 +14,9 @@
 
 mod access_log;
 mod admission;
-mod convert;
+pub(crate) mod convert;
 mod counters;
-mod service;
+pub(crate) mod service;
 mod status;
 mod streams;
 

@@ -18,6 +18,7 @@ use super::pb::{self, counterclaim_server::Counterclaim};
 use super::streams::{Session, StreamSlots};
 use super::{Options, convert};
 use crate::live::LiveMatcher;
+use crate::kb::KnowledgeBase;
 use crate::matcher::{MatchOptions, Matcher, Post};
 use crate::{Error, limits};
 
@@ -98,7 +99,8 @@ fn count_posts<T>(request: &Request<T>, posts: usize) {
     }
 }
 
-fn match_one(
+/// What `MatchPost` (and each post of a stream) does once admitted.
+pub(crate) fn match_one(
     matcher: &Matcher,
     request: pb::MatchPostRequest,
 ) -> Result<pb::MatchPostResponse, Error> {
@@ -137,9 +139,23 @@ pub(super) async fn admit_and_match(
     .await
 }
 
+/// A `MatchPosts` batch over the limit is refused before it is admitted.
+pub(crate) fn check_batch_size(posts: usize) -> Result<(), Error> {
+    if posts > limits::MAX_BATCH_POSTS {
+        return Err(Error::invalid(
+            "posts",
+            format!(
+                "{posts} posts is over the limit of {}",
+                limits::MAX_BATCH_POSTS
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Matches a batch in sub-batches, checking between them that the caller is still there. A
 /// post that fails gets its own error entry; the others are answered.
-fn match_batch(
+pub(crate) fn match_batch(
     matcher: &Matcher,
     posts: Vec<pb::Post>,
     options: &MatchOptions,
@@ -204,17 +220,7 @@ impl Counterclaim for CounterclaimService {
     ) -> Result<Response<pb::MatchPostsResponse>, Status> {
         count_posts(&request, request.get_ref().posts.len());
         let request = request.into_inner();
-        if request.posts.len() > limits::MAX_BATCH_POSTS {
-            return Err(Error::invalid(
-                "posts",
-                format!(
-                    "{} posts is over the limit of {}",
-                    request.posts.len(),
-                    limits::MAX_BATCH_POSTS
-                ),
-            )
-            .into());
-        }
+        check_batch_size(request.posts.len())?;
         // The work holds its share of the bound until it stops, not until the caller leaves.
         let admitted = self.admission.admit(request.posts.len()).await?;
         let abandoned = Abandoned::new();
@@ -258,84 +264,31 @@ impl Counterclaim for CounterclaimService {
         &self,
         request: Request<pb::ListNarrativesRequest>,
     ) -> Result<Response<pb::ListNarrativesResponse>, Status> {
-        let request = request.into_inner();
-        let matcher = self.live.snapshot();
-        let narratives = matcher.kb().narratives();
-        let page_size = match request.page_size as usize {
-            0 => limits::DEFAULT_PAGE_SIZE,
-            n if n > limits::MAX_PAGE_SIZE => {
-                return Err(Error::invalid(
-                    "page_size",
-                    format!("at most {}", limits::MAX_PAGE_SIZE),
-                )
-                .into());
-            }
-            n => n,
-        };
-        let start = match request.page_token.as_str() {
-            "" => 0,
-            token => token
-                .parse::<usize>()
-                .ok()
-                .filter(|&s| s <= narratives.len())
-                .ok_or_else(|| {
-                    Error::invalid("page_token", "not a token from a previous response")
-                })?,
-        };
-        let end = (start + page_size).min(narratives.len());
-        Ok(Response::new(pb::ListNarrativesResponse {
-            narratives: narratives[start..end]
-                .iter()
-                .map(convert::summary)
-                .collect(),
-            next_page_token: if end < narratives.len() {
-                end.to_string()
-            } else {
-                String::new()
-            },
-            total: narratives.len() as u32,
-            kb_version: matcher.kb().version().to_owned(),
-        }))
+        Ok(Response::new(list_narratives(
+            self.live.snapshot().kb(),
+            &request.into_inner(),
+        )?))
     }
 
     async fn get_narrative(
         &self,
         request: Request<pb::GetNarrativeRequest>,
     ) -> Result<Response<pb::GetNarrativeResponse>, Status> {
-        let id = request.into_inner().id;
-        if id.is_empty() || id.len() > limits::MAX_POST_ID_BYTES {
-            return Err(Error::invalid("id", "must be a narrative id").into());
-        }
-        let matcher = self.live.snapshot();
-        let kb = matcher.kb();
-        let narrative = kb.narrative(&id).ok_or(Error::NotFound {
-            what: "narrative",
-            id,
-        })?;
-        Ok(Response::new(pb::GetNarrativeResponse {
-            narrative: Some(convert::narrative(kb, narrative)),
-            kb_version: kb.version().to_owned(),
-        }))
+        Ok(Response::new(get_narrative(
+            self.live.snapshot().kb(),
+            request.into_inner().id,
+        )?))
     }
 
     async fn search_narratives(
         &self,
         request: Request<pb::SearchNarrativesRequest>,
     ) -> Result<Response<pb::SearchNarrativesResponse>, Status> {
-        let request = request.into_inner();
         let matcher = self.live.snapshot();
-        let searcher = matcher.clone();
-        let with_statements = request.include_statements;
-        let hits =
-            blocking(move || searcher.search(&request.query, request.max_results as usize)).await?;
-        let kb = matcher.kb();
-        Ok(Response::new(pb::SearchNarrativesResponse {
-            hits: hits
-                .into_iter()
-                .map(|h| convert::search_hit(kb, h, with_statements))
-                .collect(),
-            kb_version: kb.version().to_owned(),
-        }))
+        let request = request.into_inner();
+        Ok(Response::new(
+            blocking(move || search_narratives(&matcher, &request)).await?,
+        ))
     }
 
     async fn get_server_info(
@@ -352,7 +305,80 @@ impl Counterclaim for CounterclaimService {
     }
 }
 
-pub(super) fn post_error(status: &Status) -> pb::PostError {
+/// A page of narratives; the page token is the position of the page's first narrative.
+pub(crate) fn list_narratives(
+    kb: &KnowledgeBase,
+    request: &pb::ListNarrativesRequest,
+) -> Result<pb::ListNarrativesResponse, Error> {
+    let narratives = kb.narratives();
+    let page_size = match request.page_size as usize {
+        0 => limits::DEFAULT_PAGE_SIZE,
+        n if n > limits::MAX_PAGE_SIZE => {
+            return Err(Error::invalid(
+                "page_size",
+                format!("at most {}", limits::MAX_PAGE_SIZE),
+            ));
+        }
+        n => n,
+    };
+    let start = match request.page_token.as_str() {
+        "" => 0,
+        token => token
+            .parse::<usize>()
+            .ok()
+            .filter(|&s| s <= narratives.len())
+            .ok_or_else(|| Error::invalid("page_token", "not a token from a previous response"))?,
+    };
+    let end = (start + page_size).min(narratives.len());
+    Ok(pb::ListNarrativesResponse {
+        narratives: narratives[start..end]
+            .iter()
+            .map(convert::summary)
+            .collect(),
+        next_page_token: if end < narratives.len() {
+            end.to_string()
+        } else {
+            String::new()
+        },
+        total: narratives.len() as u32,
+        kb_version: kb.version().to_owned(),
+    })
+}
+
+pub(crate) fn get_narrative(
+    kb: &KnowledgeBase,
+    id: String,
+) -> Result<pb::GetNarrativeResponse, Error> {
+    if id.is_empty() || id.len() > limits::MAX_POST_ID_BYTES {
+        return Err(Error::invalid("id", "must be a narrative id"));
+    }
+    let narrative = kb.narrative(&id).ok_or(Error::NotFound {
+        what: "narrative",
+        id,
+    })?;
+    Ok(pb::GetNarrativeResponse {
+        narrative: Some(convert::narrative(kb, narrative)),
+        kb_version: kb.version().to_owned(),
+    })
+}
+
+/// Free-text narrative search; CPU work, so handlers run it on the blocking pool.
+pub(crate) fn search_narratives(
+    matcher: &Matcher,
+    request: &pb::SearchNarrativesRequest,
+) -> Result<pb::SearchNarrativesResponse, Error> {
+    let hits = matcher.search(&request.query, request.max_results as usize)?;
+    let kb = matcher.kb();
+    Ok(pb::SearchNarrativesResponse {
+        hits: hits
+            .into_iter()
+            .map(|h| convert::search_hit(kb, h, request.include_statements))
+            .collect(),
+        kb_version: kb.version().to_owned(),
+    })
+}
+
+pub(crate) fn post_error(status: &Status) -> pb::PostError {
     use tonic_types::StatusExt;
     let field = status
         .get_error_details()

@@ -75,9 +75,14 @@ pub(super) fn load(path: &Path) -> Result<KnowledgeBase, KbError> {
         path: path.to_path_buf(),
         source,
     })?;
+    read(path, BufReader::new(file))
+}
+
+/// Reads the flat format from `reader`; errors name `path` and the line.
+pub(super) fn read(path: &Path, reader: impl BufRead) -> Result<KnowledgeBase, KbError> {
     let mut narratives: Vec<Narrative> = Vec::new();
     let mut by_id: HashMap<String, usize> = HashMap::new();
-    for (i, line) in BufReader::new(file).lines().enumerate() {
+    for (i, line) in reader.lines().enumerate() {
         let line_error = |message: String| KbError::Line {
             path: path.to_path_buf(),
             line: i + 1,

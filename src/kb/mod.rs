@@ -85,6 +85,25 @@ impl KnowledgeBase {
         }
     }
 
+    /// Reads the flat JSONL format from `reader` (what [`load`](Self::load) does with a `.jsonl`
+    /// file); `origin` names it in errors.
+    pub fn read_flat(origin: &Path, reader: impl std::io::BufRead) -> Result<Self, KbError> {
+        flat::read(origin, reader)
+    }
+
+    /// Loads the native format from files held in memory, as `(path, text)` pairs whose paths
+    /// lie under `dir` (`dir/sources.toml`, `dir/narratives/x.toml`, …): what
+    /// [`load`](Self::load) does with a directory.
+    pub fn from_native_files(dir: &Path, files: &[(&str, &str)]) -> Result<Self, KbError> {
+        native::load_from(
+            dir,
+            &native::InMemory {
+                files,
+                missing: "no such file among those given",
+            },
+        )
+    }
+
     /// The shipped knowledge base (`index/`), as the binary was built with it: loading it
     /// needs no file.
     pub fn built_in() -> Result<Self, KbError> {

@@ -210,8 +210,8 @@ pub(super) fn load_from(dir: &Path, files: &dyn Files) -> Result<KnowledgeBase, 
     KnowledgeBase::from_parts(dir, narratives, statements, true)
 }
 
-/// Where the files of a native knowledge base are read from: a directory ([`Disk`]), or the
-/// copy of `index/` built into the binary (`super::builtin`, every TOML file under `index/`).
+/// Where the files of a native knowledge base are read from: a directory ([`Disk`]), or files
+/// held in memory ([`InMemory`]: the copy of `index/` built into the binary, or a fuzz input).
 /// Read every file through it, never `fs` directly, so that both load the same.
 pub(super) trait Files {
     fn read(&self, path: &Path) -> Result<String, KbError>;
@@ -257,6 +257,38 @@ impl Files for Disk {
                 files.push(path);
             }
         }
+        files.sort();
+        Ok(files)
+    }
+}
+
+/// Files held in memory as `(path, text)` pairs, paths such as `index/narratives/x.toml`.
+pub(super) struct InMemory<'a> {
+    pub files: &'a [(&'a str, &'a str)],
+    /// Why a file is not there, for the error that names it.
+    pub missing: &'static str,
+}
+
+impl Files for InMemory<'_> {
+    fn read(&self, path: &Path) -> Result<String, KbError> {
+        self.files
+            .iter()
+            .find(|(name, _)| Path::new(name) == path)
+            .map(|(_, text)| (*text).to_owned())
+            .ok_or_else(|| KbError::Io {
+                path: path.to_path_buf(),
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, self.missing),
+            })
+    }
+
+    fn toml_files(&self, dir: &Path) -> Result<Vec<PathBuf>, KbError> {
+        let mut files: Vec<PathBuf> = self
+            .files
+            .iter()
+            .map(|(name, _)| Path::new(name))
+            .filter(|path| path.parent() == Some(dir) && path.extension() == Some("toml".as_ref()))
+            .map(Path::to_path_buf)
+            .collect();
         files.sort();
         Ok(files)
     }

@@ -317,6 +317,11 @@ impl Matcher {
         Ok(())
     }
 
+    /// The word lists posts are normalised with (English and the knowledge base's words).
+    pub(crate) fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
     pub fn kb(&self) -> &KnowledgeBase {
         &self.kb
     }

@@ -34,7 +34,7 @@ pub(super) fn import(path: &Path) -> Result<Imported, KbError> {
 }
 
 /// Parses the TSV from any reader; `path` only names the input in errors.
-pub(super) fn read(path: &Path, input: impl std::io::Read) -> Result<Imported, KbError> {
+pub(crate) fn read(path: &Path, input: impl std::io::Read) -> Result<Imported, KbError> {
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(b'\t')
         .has_headers(true)

@@ -54,7 +54,7 @@ pub(super) fn import(path: &Path) -> Result<Imported, KbError> {
 }
 
 /// Parses the JSONL from any buffered reader; `path` only names the input in errors.
-pub(super) fn read(path: &Path, mut input: impl BufRead) -> Result<Imported, KbError> {
+pub(crate) fn read(path: &Path, mut input: impl BufRead) -> Result<Imported, KbError> {
     let mut imported = Imported::default();
     let mut seen = HashSet::new();
     let mut buf = Vec::new();
