@@ -28,3 +28,6 @@ pub const MAX_MESSAGE_BYTES: usize = 8 * 1024 * 1024;
 pub const MAX_OPEN_STREAMS: usize = 256;
 /// Posts a stream may have in flight (read but not yet answered) before the server stops reading.
 pub const STREAM_BUFFER: usize = 64;
+/// Most connections open at once by default (`serve --max-connections`); a new one beyond them
+/// is closed at once.
+pub const MAX_CONNECTIONS: usize = 1024;

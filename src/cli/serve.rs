@@ -58,6 +58,10 @@ pub struct ServeArgs {
     /// Connections are closed gracefully at this age (clients reconnect, and rebalance).
     #[arg(long, default_value = "1h", value_parser = parse_duration)]
     pub max_connection_age: Duration,
+    /// Open gRPC connections; a new one beyond them is closed at once. Keep it under the
+    /// file-descriptor limit (`ulimit -n`).
+    #[arg(long, env = "COUNTERCLAIM_MAX_CONNECTIONS", default_value_t = counterclaim::limits::MAX_CONNECTIONS)]
+    pub max_connections: usize,
 }
 
 impl ServeArgs {
@@ -77,6 +81,7 @@ impl ServeArgs {
             keepalive_interval: self.keepalive_interval,
             keepalive_timeout: self.keepalive_timeout,
             max_connection_age: self.max_connection_age,
+            max_connections: self.max_connections,
             ..defaults
         }
     }
@@ -141,6 +146,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
             max_posts_in_flight = options.max_posts_in_flight,
             max_queued_calls = options.max_queued_calls,
             max_streams = options.max_streams,
+            max_connections = options.max_connections,
             drain_timeout_s = options.drain_timeout.as_secs_f64(),
             "serving counterclaim.v1"
         );

@@ -35,16 +35,19 @@ pub enum Rejection {
     StreamIdle,
     /// A stream was still open at the drain deadline and was ended.
     ShuttingDown,
+    /// The server held its most connections; a new one was closed at once.
+    ConnectionsFull,
 }
 
 impl Rejection {
-    pub const ALL: [Rejection; 6] = [
+    pub const ALL: [Rejection; 7] = [
         Rejection::QueueFull,
         Rejection::QueueTimeout,
         Rejection::StreamsFull,
         Rejection::ConnectionStreamsFull,
         Rejection::StreamIdle,
         Rejection::ShuttingDown,
+        Rejection::ConnectionsFull,
     ];
 
     /// The name logs and metrics use.
@@ -56,6 +59,7 @@ impl Rejection {
             Rejection::ConnectionStreamsFull => "connection_streams_full",
             Rejection::StreamIdle => "stream_idle",
             Rejection::ShuttingDown => "shutting_down",
+            Rejection::ConnectionsFull => "connections_full",
         }
     }
 }
@@ -257,9 +261,14 @@ impl Counters {
 
     /// Counts and logs a rejection, and hands back the error the client gets.
     pub(super) fn reject(&self, kind: Rejection, error: Error) -> Error {
-        let total = self.rejections[kind as usize].fetch_add(1, Ordering::Relaxed) + 1;
+        let total = self.count_rejection(kind);
         tracing::warn!(kind = kind.name(), total, %error, "rejected");
         error
+    }
+
+    /// Counts a rejection whose caller logs it (at its own rate); returns the running total.
+    pub(super) fn count_rejection(&self, kind: Rejection) -> u64 {
+        self.rejections[kind as usize].fetch_add(1, Ordering::Relaxed) + 1
     }
 }
 

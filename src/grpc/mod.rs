@@ -6,6 +6,7 @@
 //! - `service`: the handlers, thin.
 //! - `admission`: the server-wide bound on posts in flight, with its short queue.
 //! - `streams`: stream slots (server-wide and per connection).
+//! - `listener`: the cap on open connections, and accept errors (EMFILE) that never spin.
 //! - `access_log`: one log line per call, and the request id.
 //! - `counters`: posts matched, work in flight, rejections by kind, calls by method and code;
 //!   rendered for Prometheus.
@@ -16,6 +17,7 @@ mod access_log;
 mod admission;
 mod convert;
 mod counters;
+mod listener;
 mod service;
 mod status;
 mod streams;
@@ -27,13 +29,13 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::{oneshot, watch};
 use tonic::transport::Server;
-use tonic::transport::server::TcpIncoming;
 
 use crate::limits;
 use crate::matcher::Matcher;
 pub use access_log::REQUEST_ID_HEADER;
 pub use admission::RETRY_AFTER;
 pub use counters::{Counters, Rejection};
+pub use listener::ACCEPT_PAUSE;
 pub use service::{CANCEL_CHECK_POSTS, CounterclaimService};
 use streams::StreamSlots;
 
@@ -71,6 +73,8 @@ pub struct Options {
     /// A connection is closed gracefully once this old, so clients rebalance and no connection
     /// holds its resources forever (tonic has no idle timeout for connections).
     pub max_connection_age: Duration,
+    /// Open connections; a new one beyond them is closed at once (and counted).
+    pub max_connections: usize,
     /// Longest a call may run on the server, whatever the client's deadline.
     pub call_timeout: Duration,
     /// Where the server counts what it does; keep a clone to read it, or to serve it with
@@ -92,6 +96,7 @@ impl Default for Options {
             keepalive_interval: Duration::from_secs(60),
             keepalive_timeout: Duration::from_secs(20),
             max_connection_age: Duration::from_secs(3600),
+            max_connections: limits::MAX_CONNECTIONS,
             call_timeout: Duration::from_secs(60),
             counters: Arc::default(),
         }
@@ -157,6 +162,7 @@ pub async fn serve(
         .max_decoding_message_size(limits::MAX_MESSAGE_BYTES)
         .max_encoding_message_size(limits::MAX_MESSAGE_BYTES);
 
+    let incoming = listener::Listener::new(listener, options.max_connections, counters.clone());
     let (draining, drain_started) = oneshot::channel();
     let signal = async move {
         shutdown.await;
@@ -185,8 +191,7 @@ pub async fn serve(
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
         .add_service(api)
-        // Without TCP_NODELAY a small unary reply waits out the peer's delayed ACK (~40 ms).
-        .serve_with_incoming_shutdown(TcpIncoming::from(listener).with_nodelay(Some(true)), signal);
+        .serve_with_incoming_shutdown(incoming, signal);
     tokio::pin!(server);
 
     let started = tokio::select! {
