@@ -113,13 +113,15 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 const MATCHING_THREADS_PER_CORE: usize = 4;
 
 pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
-    let matcher = Arc::new(args.matcher.matcher()?);
+    let options = args.options();
+    let mut matcher = args.matcher.matcher()?;
+    matcher.decorate_encoder(|model| grpc::timed(model, options.counters.clone()));
+    let matcher = Arc::new(matcher);
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .max_blocking_threads(MATCHING_THREADS_PER_CORE * cores)
         .build()?;
-    let options = args.options();
     let served = runtime.block_on(async {
         let addr = args.addr;
         let listener = tokio::net::TcpListener::bind(addr)

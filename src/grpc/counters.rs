@@ -71,11 +71,19 @@ const MATCHES: &str = "counterclaim_matches_total";
 const REJECTIONS: &str = "counterclaim_rejections_total";
 const IN_FLIGHT: &str = "counterclaim_in_flight_posts";
 const KB_INFO: &str = "counterclaim_kb_info";
+const MODEL_SECONDS: &str = "counterclaim_model_seconds";
+const POSTS_EMBEDDED: &str = "counterclaim_posts_embedded_total";
 
 /// Upper bounds of the duration histogram's buckets, in seconds: a lexical MatchPost takes about
 /// a millisecond, a 256-post hybrid batch seconds, and no call outlives the 60 s call timeout.
 const DURATION_BUCKETS: [f64; 15] = [
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0,
+];
+
+/// Upper bounds of the model-time histogram's buckets, in seconds: one short post takes a few
+/// milliseconds on two cores, a batch of 32 a few hundred, 256 long ones several seconds.
+const MODEL_BUCKETS: [f64; 12] = [
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
 ];
 
 /// The methods the server answers, as `service/method`; any other path a client sends is
@@ -113,6 +121,8 @@ impl Default for Counters {
         let prometheus = PrometheusBuilder::new()
             .set_buckets_for_metric(Matcher::Full(REQUEST_DURATION.into()), &DURATION_BUCKETS)
             .expect("the buckets are not empty")
+            .set_buckets_for_metric(Matcher::Full(MODEL_SECONDS.into()), &MODEL_BUCKETS)
+            .expect("the buckets are not empty")
             .build_recorder();
         for (name, help) in [
             (REQUESTS, "Calls ended, by method and gRPC code."),
@@ -125,6 +135,10 @@ impl Default for Counters {
                 "Narrative matches answered, by narrative and stance.",
             ),
             (REJECTIONS, "Work turned away, by reason."),
+            (
+                POSTS_EMBEDDED,
+                "Posts the sentence-embedding model embedded (a text repeated within a call once).",
+            ),
         ] {
             prometheus.describe_counter(KeyName::from_const_str(name), None, help.into());
         }
@@ -132,6 +146,11 @@ impl Default for Counters {
             KeyName::from_const_str(REQUEST_DURATION),
             None,
             SharedString::const_str("Time from a call's arrival to its status, by method."),
+        );
+        prometheus.describe_histogram(
+            KeyName::from_const_str(MODEL_SECONDS),
+            None,
+            SharedString::const_str("Time in the sentence-embedding model, per batch of posts."),
         );
         prometheus.describe_gauge(
             KeyName::from_const_str(IN_FLIGHT),
@@ -242,6 +261,15 @@ impl Counters {
         self.counter(Key::from_parts(REQUESTS, labels)).increment(1);
         self.prometheus
             .register_histogram(&Key::from_parts(REQUEST_DURATION, vec![method]), &METADATA)
+            .record(duration.as_secs_f64());
+    }
+
+    /// Counts a batch the sentence-embedding model ran: its posts and its time.
+    pub(super) fn model_ran(&self, posts: usize, duration: Duration) {
+        self.counter(Key::from_static_name(POSTS_EMBEDDED))
+            .increment(posts as u64);
+        self.prometheus
+            .register_histogram(&Key::from_static_name(MODEL_SECONDS), &METADATA)
             .record(duration.as_secs_f64());
     }
 

@@ -6,6 +6,7 @@
 //! - `service`: the handlers, thin.
 //! - `admission`: the server-wide bound on posts in flight, with its short queue.
 //! - `streams`: stream slots (server-wide and per connection).
+//! - `model_time`: the decorator that times the sentence-embedding model for the metrics.
 //! - `listener`: the cap on open connections, and accept errors (EMFILE) that never spin.
 //! - `access_log`: one log line per call, and the request id.
 //! - `counters`: posts matched, work in flight, rejections by kind, calls by method and code;
@@ -18,6 +19,7 @@ mod admission;
 mod convert;
 mod counters;
 mod listener;
+mod model_time;
 mod service;
 mod status;
 mod streams;
@@ -36,6 +38,7 @@ pub use access_log::REQUEST_ID_HEADER;
 pub use admission::RETRY_AFTER;
 pub use counters::{Counters, Rejection};
 pub use listener::ACCEPT_PAUSE;
+pub use model_time::timed;
 pub use service::{CANCEL_CHECK_POSTS, CounterclaimService};
 use streams::StreamSlots;
 
