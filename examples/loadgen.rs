@@ -5,9 +5,12 @@
 //! cargo run --release -- serve &
 //! cargo run --release --example loadgen -- --rpc unary  --clients 16 --seconds 10
 //! cargo run --release --example loadgen -- --rpc stream --clients 16 --seconds 10
+//! cargo run --release --example loadgen -- --rpc stream --clients 256 --pace-ms 1000 --seconds 60
 //! ```
 //! Posts are the labelled test posts (`tests/fixtures/posts.jsonl`), cycled; a stream keeps one
-//! post in flight per client so latency is measured per post.
+//! post in flight per client so latency is measured per post. Each client has its own
+//! connection. `--pace-ms` makes slow clients: each waits that long after an answer before it
+//! sends its next post (`scripts/memory.sh` measures the server's memory under 256 of them).
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -37,6 +40,13 @@ struct Args {
     seconds: u64,
     #[arg(long, default_value = "tests/fixtures/posts.jsonl")]
     posts: PathBuf,
+    /// Each client waits this long after an answer before its next call or post.
+    #[arg(long, default_value_t = 0)]
+    pace_ms: u64,
+    /// Streams send posts as fast as the server takes them and never read an answer (clients
+    /// that stopped reading); the count is of posts sent.
+    #[arg(long)]
+    no_read: bool,
 }
 
 #[derive(Default)]
@@ -54,14 +64,16 @@ async fn main() -> anyhow::Result<()> {
         .map(|p| p.text)
         .collect();
     let deadline = Instant::now() + Duration::from_secs(args.seconds);
+    let pace = Duration::from_millis(args.pace_ms);
     let mut tasks = Vec::new();
     for client_no in 0..args.clients {
         let client = CounterclaimClient::connect(args.url.clone()).await?;
         let texts = texts.clone();
         tasks.push(tokio::spawn(async move {
             match args.rpc {
-                Rpc::Unary => unary(client, texts, client_no, deadline).await,
-                Rpc::Stream => stream(client, texts, client_no, deadline).await,
+                Rpc::Unary => unary(client, texts, client_no, deadline, pace).await,
+                Rpc::Stream if args.no_read => unread(client, texts, client_no, deadline).await,
+                Rpc::Stream => stream(client, texts, client_no, deadline, pace).await,
             }
         }));
     }
@@ -113,6 +125,7 @@ async fn unary(
     texts: Vec<String>,
     offset: usize,
     deadline: Instant,
+    pace: Duration,
 ) -> Tally {
     let mut tally = Tally::default();
     let mut i = offset;
@@ -123,6 +136,9 @@ async fn unary(
             Err(_) => tally.errors += 1,
         }
         i += 1;
+        if !pace.is_zero() {
+            tokio::time::sleep(pace).await;
+        }
     }
     tally
 }
@@ -132,6 +148,7 @@ async fn stream(
     texts: Vec<String>,
     offset: usize,
     deadline: Instant,
+    pace: Duration,
 ) -> Tally {
     let mut tally = Tally::default();
     let (tx, rx) = mpsc::channel(1);
@@ -161,6 +178,35 @@ async fn stream(
             Some(_) => tally.errors += 1,
             None => break,
         }
+        i += 1;
+        if !pace.is_zero() {
+            tokio::time::sleep(pace).await;
+        }
+    }
+    tally
+}
+
+/// A stream whose client sends posts as fast as the server takes them and reads nothing.
+async fn unread(
+    mut client: CounterclaimClient<tonic::transport::Channel>,
+    texts: Vec<String>,
+    offset: usize,
+    deadline: Instant,
+) -> Tally {
+    let mut tally = Tally::default();
+    let (tx, rx) = mpsc::channel(1);
+    let _unread = match client.stream_match_posts(ReceiverStream::new(rx)).await {
+        Ok(r) => r.into_inner(),
+        Err(_) => {
+            tally.errors += 1;
+            return tally;
+        }
+    };
+    let mut i = offset;
+    while let Ok(Ok(())) =
+        tokio::time::timeout_at(deadline.into(), tx.send(request(&texts, i))).await
+    {
+        tally.latencies.push(Duration::ZERO);
         i += 1;
     }
     tally
