@@ -26,5 +26,10 @@ pub const MAX_MESSAGE_BYTES: usize = 8 * 1024 * 1024;
 /// Most `StreamMatchPosts` streams open at once, server-wide, by default (`serve --max-streams`);
 /// more get RESOURCE_EXHAUSTED.
 pub const MAX_OPEN_STREAMS: usize = 256;
-/// Posts a stream may have in flight (read but not yet answered) before the server stops reading.
-pub const STREAM_BUFFER: usize = 64;
+/// Answers a stream holds for a client that has not read them before the server stops reading
+/// its posts. Small, because a client that stops reading holds them (with what it sends into
+/// the HTTP/2 window) for as long as it stays: `scripts/memory.sh`.
+pub const STREAM_BUFFER: usize = 8;
+/// Most connections open at once by default (`serve --max-connections`); a new one beyond them
+/// is closed at once.
+pub const MAX_CONNECTIONS: usize = 1024;

@@ -94,6 +94,41 @@ async fn metrics_count_calls_by_method_and_code_with_their_durations() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn metrics_show_time_in_the_model_after_a_hybrid_match() {
+    let options = Options::default();
+    let Some(matcher) = util::hybrid_matcher(&options.counters) else {
+        return;
+    };
+    let server = TestServer::serving_with_http(matcher, options).await;
+    let before = server.counters.render();
+    assert!(
+        !before.contains("counterclaim_model_seconds_count"),
+        "the model ran before any call:\n{before}"
+    );
+    let mut client = CounterclaimClient::connect(server.url()).await.unwrap();
+    // A paraphrase that passes the gate, so the model embeds it.
+    client
+        .match_post(request("China will forge our mail ballots"))
+        .await
+        .unwrap();
+    let body = metrics_with(
+        &server,
+        &[
+            "counterclaim_model_seconds_count 1",
+            "counterclaim_posts_embedded_total 1",
+        ],
+    )
+    .await;
+    assert!(body.contains("# TYPE counterclaim_model_seconds histogram"));
+    let seconds: f64 = body
+        .lines()
+        .find_map(|l| l.strip_prefix("counterclaim_model_seconds_sum "))
+        .and_then(|s| s.parse().ok())
+        .expect("a sum of model time");
+    assert!(seconds > 0.0 && seconds < 30.0, "{seconds} s in the model");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn healthz_is_ok_and_other_paths_are_not_found() {
     let server = TestServer::with_http(Options::default()).await;
     let addr = server.http_addr.unwrap();

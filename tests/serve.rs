@@ -35,8 +35,22 @@ impl Served {
     }
 
     fn start_with(extra: &[&str]) -> Self {
+        Self::spawn(Command::new(env!("CARGO_BIN_EXE_counterclaim")), extra)
+    }
+
+    /// The same, with at most `fds` file descriptors (`ulimit -n`).
+    fn start_with_fd_limit(fds: u32) -> Self {
+        let mut command = Command::new("sh");
+        command
+            .args(["-c", r#"ulimit -n "$0" && exec "$@""#])
+            .arg(fds.to_string())
+            .arg(env!("CARGO_BIN_EXE_counterclaim"));
+        Self::spawn(command, &[])
+    }
+
+    fn spawn(mut command: Command, extra: &[&str]) -> Self {
         let log = tempfile::NamedTempFile::new().unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_counterclaim"))
+        let mut child = command
             .args([
                 "serve",
                 "--addr",
@@ -325,4 +339,74 @@ async fn sighup_without_a_kb_path_is_logged_and_changes_nothing() {
     server.signal("TERM");
     let status = server.wait(Duration::from_secs(5)).expect("exits promptly");
     assert!(status.success(), "{status:?}");
+}
+
+/// CPU time the process has used so far (user and system), from /proc.
+fn cpu_time(pid: u32) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    // The fields after the command name (which may hold spaces) in parentheses.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .unwrap()
+        .1
+        .split_whitespace()
+        .collect();
+    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+    // USER_HZ is 100 on Linux.
+    Duration::from_millis(ticks * 10)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn out_of_file_descriptors_it_logs_pauses_and_recovers() {
+    let server = Served::start_with_fd_limit(64);
+    // More connections than the server has descriptors left: the rest wait in the backlog and
+    // every accept fails with EMFILE.
+    let mut held = Vec::new();
+    for _ in 0..100 {
+        held.push(tokio::net::TcpStream::connect(server.addr).await.unwrap());
+    }
+    let start = Instant::now();
+    while !server.log().contains("accepting a connection failed") {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "no accept error logged:\n{}",
+            server.log()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let pid = server.child.id();
+    let errors = || {
+        server
+            .log()
+            .matches("accepting a connection failed")
+            .count()
+    };
+    let (before, errors_before) = (cpu_time(pid), errors());
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let (busy, logged) = (cpu_time(pid) - before, errors() - errors_before);
+    println!("out of descriptors for 2 s: {busy:?} of CPU, {logged} log lines");
+    assert!(
+        busy < Duration::from_millis(400),
+        "it spins: {busy:?} of CPU in 2 s"
+    );
+    assert!(logged <= 3, "{logged} log lines in 2 s: not rate-limited");
+
+    // Once the connections close, it serves again.
+    drop(held);
+    let start = Instant::now();
+    loop {
+        let call = async {
+            let mut client = CounterclaimClient::connect(format!("http://{}", server.addr)).await?;
+            client.get_server_info(pb::GetServerInfoRequest {}).await?;
+            Ok::<_, Box<dyn std::error::Error>>(())
+        };
+        match tokio::time::timeout(Duration::from_secs(1), call).await {
+            Ok(Ok(())) => break,
+            other => assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "never served again: {other:?}\n{}",
+                server.log()
+            ),
+        }
+    }
 }

@@ -60,6 +60,10 @@ pub struct ServeArgs {
     /// Connections are closed gracefully at this age (clients reconnect, and rebalance).
     #[arg(long, default_value = "1h", value_parser = parse_duration)]
     pub max_connection_age: Duration,
+    /// Open gRPC connections; a new one beyond them is closed at once. Keep it under the
+    /// file-descriptor limit (`ulimit -n`).
+    #[arg(long, env = "COUNTERCLAIM_MAX_CONNECTIONS", default_value_t = counterclaim::limits::MAX_CONNECTIONS)]
+    pub max_connections: usize,
 }
 
 impl ServeArgs {
@@ -79,6 +83,7 @@ impl ServeArgs {
             keepalive_interval: self.keepalive_interval,
             keepalive_timeout: self.keepalive_timeout,
             max_connection_age: self.max_connection_age,
+            max_connections: self.max_connections,
             ..defaults
         }
     }
@@ -110,13 +115,16 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 const MATCHING_THREADS_PER_CORE: usize = 4;
 
 pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
-    let live = Arc::new(LiveMatcher::new(args.matcher.matcher()?));
+    let options = args.options();
+    let live = Arc::new(LiveMatcher::new(timed(
+        args.matcher.matcher()?,
+        &options.counters,
+    )));
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .max_blocking_threads(MATCHING_THREADS_PER_CORE * cores)
         .build()?;
-    let options = args.options();
     let served = runtime.block_on(async {
         let addr = args.addr;
         let listener = tokio::net::TcpListener::bind(addr)
@@ -145,6 +153,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
             max_posts_in_flight = options.max_posts_in_flight,
             max_queued_calls = options.max_queued_calls,
             max_streams = options.max_streams,
+            max_connections = options.max_connections,
             drain_timeout_s = options.drain_timeout.as_secs_f64(),
             "serving counterclaim.v1"
         );
@@ -178,6 +187,15 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
     runtime.shutdown_timeout(Duration::from_secs(1));
     tracing::info!("stopped");
     served
+}
+
+/// The matcher with its model timed for the metrics (`counterclaim_model_seconds`).
+fn timed(
+    mut matcher: counterclaim::matcher::Matcher,
+    counters: &Arc<Counters>,
+) -> counterclaim::matcher::Matcher {
+    matcher.decorate_encoder(|model| grpc::timed(model, counters.clone()));
+    matcher
 }
 
 /// How long open HTTP requests (a slow scrape) have once the gRPC server has stopped.
@@ -240,7 +258,7 @@ fn reload_on_hangup(
 /// Builds a matcher on the knowledge base's files as they are now (index and embeddings, off
 /// the request path) and swaps it in; calls in flight finish on the old one. A knowledge base
 /// that fails to load or validate changes nothing and is logged with the reason.
-fn reload(args: &MatcherArgs, live: &LiveMatcher, counters: &Counters) {
+fn reload(args: &MatcherArgs, live: &LiveMatcher, counters: &Arc<Counters>) {
     let before = live.snapshot().kb().version().to_owned();
     if args.kb.kb.is_none() {
         tracing::warn!(
@@ -251,6 +269,7 @@ fn reload(args: &MatcherArgs, live: &LiveMatcher, counters: &Counters) {
     }
     match args.matcher() {
         Ok(matcher) => {
+            let matcher = timed(matcher, counters);
             let after = matcher.kb().version().to_owned();
             live.replace(matcher);
             counters.knowledge_base(&after);

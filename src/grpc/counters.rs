@@ -35,16 +35,19 @@ pub enum Rejection {
     StreamIdle,
     /// A stream was still open at the drain deadline and was ended.
     ShuttingDown,
+    /// The server held its most connections; a new one was closed at once.
+    ConnectionsFull,
 }
 
 impl Rejection {
-    pub const ALL: [Rejection; 6] = [
+    pub const ALL: [Rejection; 7] = [
         Rejection::QueueFull,
         Rejection::QueueTimeout,
         Rejection::StreamsFull,
         Rejection::ConnectionStreamsFull,
         Rejection::StreamIdle,
         Rejection::ShuttingDown,
+        Rejection::ConnectionsFull,
     ];
 
     /// The name logs and metrics use.
@@ -56,6 +59,7 @@ impl Rejection {
             Rejection::ConnectionStreamsFull => "connection_streams_full",
             Rejection::StreamIdle => "stream_idle",
             Rejection::ShuttingDown => "shutting_down",
+            Rejection::ConnectionsFull => "connections_full",
         }
     }
 }
@@ -67,11 +71,19 @@ const MATCHES: &str = "counterclaim_matches_total";
 const REJECTIONS: &str = "counterclaim_rejections_total";
 const IN_FLIGHT: &str = "counterclaim_in_flight_posts";
 const KB_INFO: &str = "counterclaim_kb_info";
+const MODEL_SECONDS: &str = "counterclaim_model_seconds";
+const POSTS_EMBEDDED: &str = "counterclaim_posts_embedded_total";
 
 /// Upper bounds of the duration histogram's buckets, in seconds: a lexical MatchPost takes about
 /// a millisecond, a 256-post hybrid batch seconds, and no call outlives the 60 s call timeout.
 const DURATION_BUCKETS: [f64; 15] = [
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0,
+];
+
+/// Upper bounds of the model-time histogram's buckets, in seconds: one short post takes a few
+/// milliseconds on two cores, a batch of 32 a few hundred, 256 long ones several seconds.
+const MODEL_BUCKETS: [f64; 12] = [
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
 ];
 
 /// The methods the server answers, as `service/method`; any other path a client sends is
@@ -110,6 +122,8 @@ impl Default for Counters {
         let prometheus = PrometheusBuilder::new()
             .set_buckets_for_metric(Matcher::Full(REQUEST_DURATION.into()), &DURATION_BUCKETS)
             .expect("the buckets are not empty")
+            .set_buckets_for_metric(Matcher::Full(MODEL_SECONDS.into()), &MODEL_BUCKETS)
+            .expect("the buckets are not empty")
             .build_recorder();
         for (name, help) in [
             (REQUESTS, "Calls ended, by method and gRPC code."),
@@ -122,6 +136,10 @@ impl Default for Counters {
                 "Narrative matches answered, by narrative and stance.",
             ),
             (REJECTIONS, "Work turned away, by reason."),
+            (
+                POSTS_EMBEDDED,
+                "Posts the sentence-embedding model embedded (a text repeated within a call once).",
+            ),
         ] {
             prometheus.describe_counter(KeyName::from_const_str(name), None, help.into());
         }
@@ -129,6 +147,11 @@ impl Default for Counters {
             KeyName::from_const_str(REQUEST_DURATION),
             None,
             SharedString::const_str("Time from a call's arrival to its status, by method."),
+        );
+        prometheus.describe_histogram(
+            KeyName::from_const_str(MODEL_SECONDS),
+            None,
+            SharedString::const_str("Time in the sentence-embedding model, per batch of posts."),
         );
         prometheus.describe_gauge(
             KeyName::from_const_str(IN_FLIGHT),
@@ -250,6 +273,15 @@ impl Counters {
             .record(duration.as_secs_f64());
     }
 
+    /// Counts a batch the sentence-embedding model ran: its posts and its time.
+    pub(super) fn model_ran(&self, posts: usize, duration: Duration) {
+        self.counter(Key::from_static_name(POSTS_EMBEDDED))
+            .increment(posts as u64);
+        self.prometheus
+            .register_histogram(&Key::from_static_name(MODEL_SECONDS), &METADATA)
+            .record(duration.as_secs_f64());
+    }
+
     fn counter(&self, key: Key) -> metrics::Counter {
         self.prometheus.register_counter(&key, &METADATA)
     }
@@ -266,9 +298,14 @@ impl Counters {
 
     /// Counts and logs a rejection, and hands back the error the client gets.
     pub(super) fn reject(&self, kind: Rejection, error: Error) -> Error {
-        let total = self.rejections[kind as usize].fetch_add(1, Ordering::Relaxed) + 1;
+        let total = self.count_rejection(kind);
         tracing::warn!(kind = kind.name(), total, %error, "rejected");
         error
+    }
+
+    /// Counts a rejection whose caller logs it (at its own rate); returns the running total.
+    pub(super) fn count_rejection(&self, kind: Rejection) -> u64 {
+        self.rejections[kind as usize].fetch_add(1, Ordering::Relaxed) + 1
     }
 }
 

@@ -6,6 +6,8 @@
 //! - `service`: the handlers, thin.
 //! - `admission`: the server-wide bound on posts in flight, with its short queue.
 //! - `streams`: stream slots (server-wide and per connection).
+//! - `model_time`: the decorator that times the sentence-embedding model for the metrics.
+//! - `listener`: the cap on open connections, and accept errors (EMFILE) that never spin.
 //! - `access_log`: one log line per call, and the request id.
 //! - `counters`: posts matched, work in flight, rejections by kind, calls by method and code;
 //!   rendered for Prometheus.
@@ -16,6 +18,8 @@ mod access_log;
 mod admission;
 pub(crate) mod convert;
 mod counters;
+mod listener;
+mod model_time;
 pub(crate) mod service;
 mod status;
 mod streams;
@@ -27,13 +31,14 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::{oneshot, watch};
 use tonic::transport::Server;
-use tonic::transport::server::TcpIncoming;
 
 use crate::limits;
 use crate::live::LiveMatcher;
 pub use access_log::REQUEST_ID_HEADER;
 pub use admission::RETRY_AFTER;
 pub use counters::{Counters, Rejection};
+pub use listener::ACCEPT_PAUSE;
+pub use model_time::timed;
 pub use service::{CANCEL_CHECK_POSTS, CounterclaimService};
 use streams::StreamSlots;
 
@@ -71,6 +76,8 @@ pub struct Options {
     /// A connection is closed gracefully once this old, so clients rebalance and no connection
     /// holds its resources forever (tonic has no idle timeout for connections).
     pub max_connection_age: Duration,
+    /// Open connections; a new one beyond them is closed at once (and counted).
+    pub max_connections: usize,
     /// Longest a call may run on the server, whatever the client's deadline.
     pub call_timeout: Duration,
     /// Where the server counts what it does; keep a clone to read it, or to serve it with
@@ -92,11 +99,21 @@ impl Default for Options {
             keepalive_interval: Duration::from_secs(60),
             keepalive_timeout: Duration::from_secs(20),
             max_connection_age: Duration::from_secs(3600),
+            max_connections: limits::MAX_CONNECTIONS,
             call_timeout: Duration::from_secs(60),
             counters: Arc::default(),
         }
     }
 }
+
+/// HTTP/2 flow control: how many bytes a client may send on a stream, and on a connection,
+/// before the server has read them. A stream whose client stops reading answers is itself no
+/// longer read, and what its client sends meanwhile waits in this window: with hyper's default
+/// of 1 MiB, 256 such streams took the server from 221 MB to 631 MB (`scripts/memory.sh`).
+/// 64 KiB, HTTP/2's own default, bounds them to 16 MiB; on loopback or a LAN it does not slow a
+/// full 8 MiB `MatchPosts`, on a 20 ms path it caps one call's upload at about 3 MB/s.
+const STREAM_WINDOW: u32 = 64 * 1024;
+const CONNECTION_WINDOW: u32 = 1024 * 1024;
 
 /// Once the drain deadline has passed and streams were told to end, how long the server waits
 /// for the last calls before it stops anyway.
@@ -157,6 +174,7 @@ pub async fn serve(
         .max_decoding_message_size(limits::MAX_MESSAGE_BYTES)
         .max_encoding_message_size(limits::MAX_MESSAGE_BYTES);
 
+    let incoming = listener::Listener::new(listener, options.max_connections, counters.clone());
     let (draining, drain_started) = oneshot::channel();
     let signal = async move {
         shutdown.await;
@@ -177,6 +195,8 @@ pub async fn serve(
         .layer(tower::util::MapResponseLayer::new(status::codec_response))
         .timeout(options.call_timeout)
         .concurrency_limit_per_connection(256)
+        .initial_stream_window_size(STREAM_WINDOW)
+        .initial_connection_window_size(CONNECTION_WINDOW)
         .http2_keepalive_interval(Some(options.keepalive_interval))
         .http2_keepalive_timeout(Some(options.keepalive_timeout))
         .max_connection_age(options.max_connection_age)
@@ -185,8 +205,7 @@ pub async fn serve(
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
         .add_service(api)
-        // Without TCP_NODELAY a small unary reply waits out the peer's delayed ACK (~40 ms).
-        .serve_with_incoming_shutdown(TcpIncoming::from(listener).with_nodelay(Some(true)), signal);
+        .serve_with_incoming_shutdown(incoming, signal);
     tokio::pin!(server);
 
     let started = tokio::select! {

@@ -17,8 +17,8 @@ use super::counters::Counters;
 use super::pb::{self, counterclaim_server::Counterclaim};
 use super::streams::{Session, StreamSlots};
 use super::{Options, convert};
-use crate::live::LiveMatcher;
 use crate::kb::KnowledgeBase;
+use crate::live::LiveMatcher;
 use crate::matcher::{MatchOptions, Matcher, Post};
 use crate::{Error, limits};
 

@@ -102,6 +102,11 @@ impl Dense {
         })
     }
 
+    /// Wraps the model in `decorate` (see [`crate::matcher::Matcher::decorate_encoder`]).
+    pub fn decorate(&mut self, decorate: impl FnOnce(Arc<dyn Encoder>) -> Arc<dyn Encoder>) {
+        self.encoder = decorate(self.encoder.clone());
+    }
+
     /// Swaps the model for another with the same dimension (tests make it fail at query time).
     #[cfg(test)]
     pub fn replace_encoder(&mut self, encoder: Arc<dyn Encoder>) {

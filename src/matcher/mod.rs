@@ -322,6 +322,17 @@ impl Matcher {
         &self.lexicon
     }
 
+    /// Wraps the model in a decorator that must compute the same vectors (one that times it, for
+    /// the service's metrics); the entries' embeddings are kept. Lexical mode has no model.
+    pub fn decorate_encoder(
+        &mut self,
+        decorate: impl FnOnce(Arc<dyn Encoder>) -> Arc<dyn Encoder>,
+    ) {
+        if let Some(dense) = &mut self.dense {
+            dense.decorate(decorate);
+        }
+    }
+
     pub fn kb(&self) -> &KnowledgeBase {
         &self.kb
     }

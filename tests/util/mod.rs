@@ -27,6 +27,30 @@ pub fn shipped_matcher() -> Arc<Matcher> {
         .clone()
 }
 
+/// The shipped knowledge base matched in hybrid mode, with the model timed into `counters` as
+/// `counterclaim serve` does; `None` (the test is skipped) when the model is not installed,
+/// unless `COUNTERCLAIM_REQUIRE_MODEL` is set. Entry embeddings are cached where the binary
+/// caches them.
+pub fn hybrid_matcher(counters: &Arc<Counters>) -> Option<Arc<Matcher>> {
+    use counterclaim::embed;
+    let Some(model) = embed::find_default_model() else {
+        assert!(
+            std::env::var_os("COUNTERCLAIM_REQUIRE_MODEL").is_none(),
+            "no model and COUNTERCLAIM_REQUIRE_MODEL is set"
+        );
+        eprintln!("SKIPPED: no sentence-embedding model");
+        return None;
+    };
+    let kb = KnowledgeBase::load(&root().join("index")).expect("shipped kb loads");
+    let mut matcher = Matcher::new(Arc::new(kb), None).expect("matcher builds");
+    let embedder = embed::Embedder::load(&root().join(model)).expect("the model loads");
+    matcher
+        .use_encoder(Arc::new(embedder), embed::default_cache_dir().as_deref())
+        .expect("entries embed");
+    matcher.decorate_encoder(|model| counterclaim::grpc::timed(model, counters.clone()));
+    Some(Arc::new(matcher))
+}
+
 /// A running server; dropping it shuts the server down.
 pub struct TestServer {
     pub addr: SocketAddr,
@@ -50,10 +74,15 @@ impl TestServer {
     /// A server with its HTTP address beside it, stopped when the gRPC server has stopped, as
     /// `counterclaim serve` does.
     pub async fn with_http(options: Options) -> Self {
+        Self::serving_with_http(shipped_matcher(), options).await
+    }
+
+    /// The same, with `matcher`.
+    pub async fn serving_with_http(matcher: Arc<Matcher>, options: Options) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let http_addr = listener.local_addr().unwrap();
         let (grpc_stopped, stop_http) = oneshot::channel::<()>();
-        let mut server = Self::stopping(shipped_matcher(), options, grpc_stopped).await;
+        let mut server = Self::stopping(matcher, options, grpc_stopped).await;
         tokio::spawn(counterclaim::http::serve(
             listener,
             server.counters.clone(),
