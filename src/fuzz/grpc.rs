@@ -13,7 +13,7 @@ use std::sync::atomic::AtomicBool;
 use prost::Message;
 use tonic::Status;
 
-use super::mutate::{Rng, mutate};
+use super::mutate::{Rng, mutate, structured_or_bytes};
 use super::targets::{fixture_posts, matcher};
 use crate::grpc::pb;
 use crate::grpc::{Counters, convert, service};
@@ -67,14 +67,7 @@ pub fn mutate_request(
     dictionary: &[&str],
     max_len: usize,
 ) {
-    if rng.chance(2)
-        && let Some(edited) = edit_fields(rng, input)
-        && edited.len() <= max_len
-    {
-        *input = edited;
-        return;
-    }
-    mutate(rng, input, seeds, dictionary, max_len);
+    structured_or_bytes(rng, input, seeds, dictionary, max_len, edit_fields);
 }
 
 /// Sizes at the limits, and past them.

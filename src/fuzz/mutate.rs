@@ -118,6 +118,26 @@ pub fn mutate(
     input.truncate(max_len);
 }
 
+/// Half the time `structured` (an edit that knows the input's format and gives `None` when it
+/// cannot apply), else [`mutate`]; so does a structured edit longer than `max_len`.
+pub fn structured_or_bytes(
+    rng: &mut Rng,
+    input: &mut Vec<u8>,
+    seeds: &[Vec<u8>],
+    dictionary: &[&str],
+    max_len: usize,
+    structured: impl FnOnce(&mut Rng, &[u8]) -> Option<Vec<u8>>,
+) {
+    if rng.chance(2)
+        && let Some(edited) = structured(rng, input)
+        && edited.len() <= max_len
+    {
+        *input = edited;
+        return;
+    }
+    mutate(rng, input, seeds, dictionary, max_len);
+}
+
 fn edit(rng: &mut Rng, input: &mut Vec<u8>, seeds: &[Vec<u8>], dictionary: &[&str]) {
     let len = input.len();
     match rng.below(12) {

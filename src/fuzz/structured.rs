@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value};
 
-use super::mutate::{Rng, mutate};
+use super::mutate::{Rng, mutate, structured_or_bytes};
 use super::targets::native_files;
 
 /// A whole JSON document (ClaimReview).
@@ -16,23 +16,15 @@ pub fn mutate_json(
     dictionary: &[&str],
     max_len: usize,
 ) {
-    if rng.chance(2)
-        && let Ok(mut value) = serde_json::from_slice::<Value>(input)
-    {
+    structured_or_bytes(rng, input, seeds, dictionary, max_len, |rng, input| {
+        let mut value = serde_json::from_slice::<Value>(input).ok()?;
         edit_value(rng, &mut value);
-        let written = if rng.chance(2) {
-            serde_json::to_vec(&value)
+        if rng.chance(2) {
+            serde_json::to_vec(&value).ok()
         } else {
-            serde_json::to_vec_pretty(&value)
-        };
-        if let Ok(written) = written
-            && written.len() <= max_len
-        {
-            *input = written;
-            return;
+            serde_json::to_vec_pretty(&value).ok()
         }
-    }
-    mutate(rng, input, seeds, dictionary, max_len);
+    });
 }
 
 /// One line of a JSONL file (the flat format).
@@ -43,20 +35,14 @@ pub fn mutate_jsonl(
     dictionary: &[&str],
     max_len: usize,
 ) {
-    if rng.chance(2) {
+    structured_or_bytes(rng, input, seeds, dictionary, max_len, |rng, input| {
         let mut lines: Vec<Vec<u8>> = input.split(|&b| b == b'\n').map(<[u8]>::to_vec).collect();
         let at = rng.below(lines.len());
-        if let Ok(mut value) = serde_json::from_slice::<Value>(&lines[at]) {
-            edit_value(rng, &mut value);
-            lines[at] = serde_json::to_vec(&value).unwrap_or_default();
-            let joined = lines.join(&b'\n');
-            if joined.len() <= max_len {
-                *input = joined;
-                return;
-            }
-        }
-    }
-    mutate(rng, input, seeds, dictionary, max_len);
+        let mut value = serde_json::from_slice::<Value>(&lines[at]).ok()?;
+        edit_value(rng, &mut value);
+        lines[at] = serde_json::to_vec(&value).unwrap_or_default();
+        Some(lines.join(&b'\n'))
+    });
 }
 
 /// One TOML file of a native knowledge base given as `==> PATH <==` sections.
@@ -67,14 +53,7 @@ pub fn mutate_native(
     dictionary: &[&str],
     max_len: usize,
 ) {
-    if rng.chance(2)
-        && let Some(edited) = edit_native(rng, input)
-        && edited.len() <= max_len
-    {
-        *input = edited;
-        return;
-    }
-    mutate(rng, input, seeds, dictionary, max_len);
+    structured_or_bytes(rng, input, seeds, dictionary, max_len, edit_native);
 }
 
 fn edit_native(rng: &mut Rng, input: &[u8]) -> Option<Vec<u8>> {
