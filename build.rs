@@ -6,15 +6,27 @@ use std::path::{Path, PathBuf};
 use std::{env, fs};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let proto = "proto/counterclaim/v1/counterclaim.proto";
-    println!("cargo:rerun-if-changed={proto}");
-    let descriptors = protox::compile([proto], ["proto"])?;
     let out = PathBuf::from(env::var("OUT_DIR")?);
-    std::fs::write(
-        out.join("counterclaim_descriptor.bin"),
-        prost::Message::encode_to_vec(&descriptors),
-    )?;
-    tonic_prost_build::configure().compile_fds(descriptors)?;
+    // The matching API and the admin service are served on different addresses, each with
+    // reflection of its own contract only.
+    for (proto, descriptor) in [
+        (
+            "proto/counterclaim/v1/counterclaim.proto",
+            "counterclaim_descriptor",
+        ),
+        (
+            "proto/counterclaim/admin/v1/admin.proto",
+            "admin_descriptor",
+        ),
+    ] {
+        println!("cargo:rerun-if-changed={proto}");
+        let descriptors = protox::compile([proto], ["proto"])?;
+        std::fs::write(
+            out.join(format!("{descriptor}.bin")),
+            prost::Message::encode_to_vec(&descriptors),
+        )?;
+        tonic_prost_build::configure().compile_fds(descriptors)?;
+    }
     let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR")?);
     write_index_files(&root, &out.join("index_files.rs"))?;
     Ok(())

@@ -27,6 +27,7 @@
 //! - `fuzz` (hidden): fuzz targets over every entry point that reads untrusted bytes, and the
 //!   stable-Rust driver that runs them (`scripts/fuzz.sh`).
 
+pub mod admin;
 pub mod batch;
 pub mod embed;
 pub mod error;
