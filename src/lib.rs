@@ -41,6 +41,7 @@ pub mod limits;
 pub mod live;
 pub mod matcher;
 pub mod search;
+pub mod store;
 pub mod text;
 
 pub use error::{Error, Result};

@@ -11,6 +11,7 @@
 //! item, so a curator's typo never reaches a running service.
 
 mod builtin;
+mod edit;
 mod flat;
 pub mod import;
 mod model;
@@ -22,6 +23,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+pub use edit::DocumentFormat;
 pub(crate) use flat::id_string;
 pub use model::{Claim, Concept, Narrative, OfficialStatement, Provenance};
 pub use validate::{MAX_CONCEPTS, MIN_STANDALONE_WORDS};
@@ -58,6 +60,9 @@ pub struct KnowledgeBase {
     narrative_index: HashMap<String, usize>,
     statement_index: HashMap<String, usize>,
     version: String,
+    /// Whether every narrative must have a statement that rebuts it (curated knowledge bases;
+    /// not fact-check collections), kept so that writes are validated as loading was.
+    requires_statements: bool,
 }
 
 impl KnowledgeBase {
@@ -140,6 +145,7 @@ impl KnowledgeBase {
             narrative_index,
             statement_index,
             version,
+            requires_statements: require_statements,
         })
     }
 
@@ -180,6 +186,12 @@ impl KnowledgeBase {
     /// official statements too short to stand alone without a `context`.
     pub fn warnings(&self) -> Vec<String> {
         validate::warnings(&self.statements)
+    }
+
+    /// Whether it was loaded as a curated knowledge base, where every narrative needs an official
+    /// statement that rebuts it.
+    pub fn requires_statements(&self) -> bool {
+        self.requires_statements
     }
 
     pub fn claim_count(&self) -> usize {

@@ -1,10 +1,10 @@
 //! The knowledge base's types, independent of any file format or transport.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Where a claim or statement comes from: the report (outlet and title) and the passage of it
 /// that reports the words.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Provenance {
     pub source_id: String,
     pub outlet: String,
@@ -16,7 +16,7 @@ pub struct Provenance {
 }
 
 /// A documented claim: somebody's words, as reported, that express a narrative.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Claim {
     pub id: String,
     pub text: String,
@@ -34,7 +34,7 @@ pub struct Claim {
 
 /// A false narrative: a group of claims saying the same thing, how it shows up in posts, and the
 /// statements that rebut it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Narrative {
     pub id: String,
     pub title: String,
@@ -55,7 +55,7 @@ pub struct Narrative {
 
 /// One core concept of a narrative ("a foreign country", "counterfeit", "ballots") and the words
 /// posts use for it, per language. An alias of several words matches only as a phrase.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Concept {
     pub id: String,
     pub en: Vec<String>,
@@ -63,7 +63,7 @@ pub struct Concept {
 }
 
 /// An official's statement that rebuts one or more narratives.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct OfficialStatement {
     pub id: String,
     pub speaker: String,

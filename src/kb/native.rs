@@ -24,7 +24,7 @@ struct SourcesFile {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SourceRecord {
+pub(super) struct SourceRecord {
     id: String,
     outlet: String,
     title: String,
@@ -43,7 +43,7 @@ struct StatementsFile {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct StatementRecord {
+pub(super) struct StatementRecord {
     id: String,
     speaker: String,
     #[serde(default)]
@@ -59,7 +59,10 @@ struct StatementRecord {
     quote: String,
     #[serde(default)]
     context: String,
-    rebuts: Vec<String>,
+    /// Required in `statements.toml` (validation says so when it is empty); a narrative
+    /// document's statements default to rebutting its narrative.
+    #[serde(default)]
+    pub(super) rebuts: Vec<String>,
     source: String,
     #[serde(default)]
     passage: String,
@@ -67,8 +70,8 @@ struct StatementRecord {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct NarrativeFile {
-    id: String,
+pub(super) struct NarrativeFile {
+    pub(super) id: String,
     title: String,
     #[serde(default)]
     summary: String,
@@ -122,92 +125,130 @@ pub(super) fn load(dir: &Path) -> Result<KnowledgeBase, KbError> {
 pub(super) fn load_from(dir: &Path, files: &dyn Files) -> Result<KnowledgeBase, KbError> {
     let sources_path = dir.join("sources.toml");
     let sources: SourcesFile = read_toml(files, &sources_path)?;
-    let sources: HashMap<String, SourceRecord> = sources
-        .source
-        .into_iter()
-        .map(|s| (s.id.clone(), s))
-        .collect();
-    let provenance = |path: &Path, item: &str, source: &str, passage: String| {
-        let record = sources.get(source).ok_or_else(|| KbError::Invalid {
-            path: path.to_path_buf(),
-            item: item.to_owned(),
-            message: format!("unknown source {source:?} (not in sources.toml)"),
-        })?;
-        Ok::<_, KbError>(Provenance {
-            source_id: record.id.clone(),
-            outlet: record.outlet.clone(),
-            title: record.title.clone(),
-            passage,
-            url: record.url.clone(),
-            file: record.file.clone(),
-        })
-    };
-
+    let sources = Sources::new(sources.source, std::iter::empty());
     let statements_path = dir.join("statements.toml");
     let statements: StatementsFile = read_toml(files, &statements_path)?;
     let statements = statements
         .statement
         .into_iter()
-        .map(|s| {
-            let item = format!("statement {:?}", s.id);
-            Ok(OfficialStatement {
-                provenance: provenance(&statements_path, &item, &s.source, s.passage)?,
-                id: s.id,
-                speaker: s.speaker,
-                role: s.role,
-                agency: s.agency,
-                date: s.date,
-                date_note: s.date_note,
-                published_in: s.published_in,
-                quote: s.quote,
-                context: s.context,
-                rebuts: s.rebuts,
-            })
-        })
+        .map(|s| statement(&statements_path, s, &sources))
         .collect::<Result<Vec<_>, KbError>>()?;
-
     let mut narratives = Vec::new();
     for path in files.toml_files(&dir.join("narratives"))? {
         let file: NarrativeFile = read_toml(files, &path)?;
-        let claims = file
-            .claim
-            .into_iter()
-            .map(|c| {
-                let item = format!("claim {:?}", c.id);
-                Ok(Claim {
-                    provenance: provenance(&path, &item, &c.source, c.passage)?,
-                    id: c.id,
-                    text: c.text,
-                    claimant: c.claimant,
-                    claimant_role: c.claimant_role,
-                    date: c.date,
-                    date_note: c.date_note,
-                    venue: c.venue,
-                    ..Claim::default()
-                })
-            })
-            .collect::<Result<Vec<_>, KbError>>()?;
-        narratives.push(Narrative {
-            id: file.id,
-            title: file.title,
-            summary: file.summary,
-            context: file.context,
-            variants: file.variants,
-            keywords: file.keywords,
-            concepts: file
-                .concept
-                .into_iter()
-                .map(|c| Concept {
-                    id: c.id,
-                    en: c.en,
-                    es: c.es,
-                })
-                .collect(),
-            claims,
-            statement_ids: Vec::new(),
-        });
+        narratives.push(narrative(&path, file, &sources)?);
     }
     KnowledgeBase::from_parts(dir, narratives, statements, true)
+}
+
+/// The reports claims and statements quote, by id: a file's `[[source]]`s, and those a
+/// knowledge base already names (for a narrative document that refers to them by id).
+pub(super) struct Sources(HashMap<String, Provenance>);
+
+impl Sources {
+    pub(super) fn new(
+        records: Vec<SourceRecord>,
+        known: impl Iterator<Item = Provenance>,
+    ) -> Self {
+        let mut sources: HashMap<String, Provenance> = known
+            .map(|p| (p.source_id.clone(), Provenance { passage: String::new(), ..p }))
+            .collect();
+        for s in records {
+            let provenance = Provenance {
+                source_id: s.id.clone(),
+                outlet: s.outlet,
+                title: s.title,
+                passage: String::new(),
+                url: s.url,
+                file: s.file,
+            };
+            sources.insert(s.id, provenance);
+        }
+        Self(sources)
+    }
+
+    fn provenance(
+        &self,
+        path: &Path,
+        item: &str,
+        source: &str,
+        passage: String,
+    ) -> Result<Provenance, KbError> {
+        let known = self.0.get(source).ok_or_else(|| KbError::Invalid {
+            path: path.to_path_buf(),
+            item: item.to_owned(),
+            message: format!("unknown source {source:?} (not in sources.toml)"),
+        })?;
+        Ok(Provenance {
+            passage,
+            ..known.clone()
+        })
+    }
+}
+
+pub(super) fn statement(
+    path: &Path,
+    s: StatementRecord,
+    sources: &Sources,
+) -> Result<OfficialStatement, KbError> {
+    let item = format!("statement {:?}", s.id);
+    Ok(OfficialStatement {
+        provenance: sources.provenance(path, &item, &s.source, s.passage)?,
+        id: s.id,
+        speaker: s.speaker,
+        role: s.role,
+        agency: s.agency,
+        date: s.date,
+        date_note: s.date_note,
+        published_in: s.published_in,
+        quote: s.quote,
+        context: s.context,
+        rebuts: s.rebuts,
+    })
+}
+
+pub(super) fn narrative(
+    path: &Path,
+    file: NarrativeFile,
+    sources: &Sources,
+) -> Result<Narrative, KbError> {
+    let claims = file
+        .claim
+        .into_iter()
+        .map(|c| {
+            let item = format!("claim {:?}", c.id);
+            Ok(Claim {
+                provenance: sources.provenance(path, &item, &c.source, c.passage)?,
+                id: c.id,
+                text: c.text,
+                claimant: c.claimant,
+                claimant_role: c.claimant_role,
+                date: c.date,
+                date_note: c.date_note,
+                venue: c.venue,
+                ..Claim::default()
+            })
+        })
+        .collect::<Result<Vec<_>, KbError>>()?;
+    Ok(Narrative {
+        id: file.id,
+        title: file.title,
+        summary: file.summary,
+        context: file.context,
+        variants: file.variants,
+        keywords: file.keywords,
+        concepts: file
+            .concept
+            .into_iter()
+            .map(|c| Concept {
+                id: c.id,
+                en: c.en,
+                es: c.es,
+            })
+            .collect(),
+        claims,
+        statement_ids: Vec::new(),
+    })
 }
 
 /// Where the files of a native knowledge base are read from: a directory ([`Disk`]), or files

@@ -74,11 +74,29 @@ impl SearchIndex {
         let index = match dir {
             None => Index::create_in_ram(schema),
             Some(dir) if fs::read_to_string(dir.join(VERSION_FILE)).is_ok_and(|s| s == stamp) => {
-                tracing::info!(dir = %dir.display(), "reusing the on-disk search index");
-                return Self::open(Index::open_in_dir(dir)?, field_en, field_es);
+                let reused = Index::open_in_dir(dir)
+                    .map_err(SearchError::from)
+                    .and_then(|index| Self::open(index, field_en, field_es));
+                match reused {
+                    Ok(index) => {
+                        tracing::info!(dir = %dir.display(), "reusing the on-disk search index");
+                        return Ok(index);
+                    }
+                    Err(error) => tracing::warn!(
+                        dir = %dir.display(),
+                        %error,
+                        "the on-disk search index is damaged: rebuilding it"
+                    ),
+                }
+                recreate_dir(dir)?;
+                Index::create_in_dir(dir, schema)?
             }
             Some(dir) => {
                 recreate_dir(dir)?;
+                // Marked ours before anything is written, so an index cut off half-built (a
+                // crash) is rebuilt at the next start instead of refused as somebody's files.
+                fs::write(dir.join(VERSION_FILE), "unfinished")
+                    .map_err(|source| io_error(dir, source))?;
                 Index::create_in_dir(dir, schema)?
             }
         };
@@ -457,6 +475,20 @@ mod tests {
         // A new version rebuilds from the texts given.
         let rebuilt = SearchIndex::build(Vec::new(), Some(&path), "v2").unwrap();
         assert!(rebuilt.search(&["ballot"], Lang::En, 5).is_empty());
+    }
+
+    #[test]
+    fn a_damaged_or_unfinished_index_is_rebuilt() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("idx");
+        SearchIndex::build(texts(), Some(&path), "v1").unwrap();
+        std::fs::write(path.join("meta.json"), "{ torn").unwrap();
+        let rebuilt = SearchIndex::build(texts(), Some(&path), "v1").unwrap();
+        assert_eq!(rebuilt.search(&["ballot"], Lang::En, 5)[0].0, 10);
+        // Cut off while building: marked ours, so rebuilt rather than refused.
+        std::fs::write(path.join(VERSION_FILE), "unfinished").unwrap();
+        let rebuilt = SearchIndex::build(texts(), Some(&path), "v1").unwrap();
+        assert_eq!(rebuilt.search(&["ballot"], Lang::En, 5)[0].0, 10);
     }
 
     #[test]
