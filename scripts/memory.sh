@@ -5,8 +5,9 @@
 #    (256) slow streaming clients, each on its own connection with one StreamMatchPosts that
 #    sends a post, waits for its answer, then PACE_MS (1000) before the next, for SECONDS_RUN
 #    (60); then, on a fresh server, under as many clients that send posts as fast as the server
-#    takes them and never read an answer. RSS is read from /proc/PID/status every second
-#    (VmRSS), with the peak the kernel kept (VmHWM), and once more after the clients have gone.
+#    takes them and never read an answer (examples/loadgen's --pace-ms, then its --no-read).
+#    RSS is read from /proc/PID/status every second (VmRSS), with the peak the kernel kept
+#    (VmHWM), and once more after the clients have gone.
 # 2. `counterclaim score` of POSTS (20,000) CheckThat! 2020 tweets (997 distinct, repeated)
 #    against the 14,231-claim CheckThat! 2022 collection: peak RSS from /usr/bin/time -v. Every
 #    tweet passes the gate there, so the model embeds each chunk's distinct tweets. The first
@@ -24,8 +25,8 @@ clients=${CLIENTS:-256} pace_ms=${PACE_MS:-1000} seconds=${SECONDS_RUN:-60} post
 out=target/memory
 mkdir -p "$out"
 bin=${COUNTERCLAIM_BIN:-target/release/counterclaim}
-loadgen=${LOADGEN_BIN:-target/release/examples/slow_clients}
-[ -n "${COUNTERCLAIM_BIN:-}" ] || cargo build --release --quiet --bin counterclaim --example slow_clients
+loadgen=${LOADGEN_BIN:-target/release/examples/loadgen}
+[ -n "${COUNTERCLAIM_BIN:-}" ] || cargo build --release --quiet --bin counterclaim --example loadgen
 
 mb() { awk -v k="$2:" '$1 == k { printf "%d", $2 / 1024 }' "/proc/$1/status"; }
 
@@ -56,7 +57,7 @@ under() {
   done
   wait "$load" || { cat "$out/loadgen.out" >&2; exit 1; }
   echo "  under $clients $what: RSS peak $peak MB (sampled each second), VmHWM $(mb "$server" VmHWM) MB"
-  echo "  $(tail -n 1 "$out/loadgen.out")"
+  grep -e '^streams opened' -e '^sent ' -e '^OK latency' "$out/loadgen.out" | sed 's/^/  /' || true
   sleep 5
   echo "  5 s after they left: RSS $(mb "$server" VmRSS) MB"
   kill -TERM "$server"

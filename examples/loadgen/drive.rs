@@ -1,6 +1,7 @@
 //! The load itself, apart from the command line so that an integration test can drive a test
-//! server with it: closed-loop callers that send one call after another, or an open-loop schedule
-//! of `MatchPost` calls at a fixed rate whatever the answers; and the tally of what came back.
+//! server with it: closed-loop callers that send one call after another (slow ones pausing after
+//! each answer, or streams that never read theirs), or an open-loop schedule of `MatchPost` calls
+//! at a fixed rate whatever the answers; and the tally of what came back.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -12,8 +13,8 @@ use tokio::sync::{Semaphore, mpsc};
 use tokio::time::MissedTickBehavior;
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::ReceiverStream;
-use tonic::Code;
 use tonic::transport::Channel;
+use tonic::{Code, Streaming};
 
 pub type Client = CounterclaimClient<Channel>;
 
@@ -24,6 +25,8 @@ const LONGEST_US: u64 = 300_000_000;
 pub struct Tally {
     /// Calls (or streamed posts) sent.
     pub sent: u64,
+    /// `StreamMatchPosts` streams the server opened (a refused one is counted by its code).
+    pub streams: u64,
     /// Open loop: calls due but not sent, because `max_in_flight` calls were already waiting.
     pub not_sent: u64,
     /// Calls answered OK.
@@ -39,6 +42,7 @@ impl Default for Tally {
         let histogram = || Histogram::new_with_bounds(1, LONGEST_US, 3).expect("valid bounds");
         Self {
             sent: 0,
+            streams: 0,
             not_sent: 0,
             accepted: histogram(),
             rejected: histogram(),
@@ -136,32 +140,42 @@ pub async fn open_loop(clients: &[Client], posts: Arc<Vec<String>>, plan: &OpenL
 #[derive(Clone, Copy)]
 pub enum Rpc {
     Unary,
+    /// `StreamMatchPosts`, one post in flight.
     Stream,
+    /// `StreamMatchPosts` whose client sends posts as fast as the server takes them and never
+    /// reads an answer, as a client that stopped reading would; `sent` counts the posts sent.
+    UnreadStream,
 }
 
-/// One caller per client, each sending its next call (or streamed post) as soon as the last is
-/// answered, until `duration` has passed: the throughput it reaches is the server's capacity.
-pub async fn closed_loop(
-    clients: &[Client],
-    posts: Arc<Vec<String>>,
-    rpc: Rpc,
-    duration: Duration,
-    progress: Option<Duration>,
-) -> Tally {
+/// A closed loop: one caller per client, each sending its next call (or streamed post) as soon
+/// as the last is answered, or `pace` later (slow clients), until `duration` has passed.
+pub struct ClosedLoop {
+    pub rpc: Rpc,
+    pub duration: Duration,
+    /// How long each caller waits after an answer before its next call or post (zero: none).
+    pub pace: Duration,
+    /// Print a progress line on stderr this often.
+    pub progress: Option<Duration>,
+}
+
+/// Runs `plan` over `clients`; without a pace, the throughput it reaches is the server's capacity.
+pub async fn closed_loop(clients: &[Client], posts: Arc<Vec<String>>, plan: &ClosedLoop) -> Tally {
     let tally = Shared::default();
     let start = Instant::now();
-    let deadline = start + duration;
+    let deadline = start + plan.duration;
+    let (rpc, pace) = (plan.rpc, plan.pace);
     let mut callers = Vec::new();
     for (offset, client) in clients.iter().enumerate() {
         let (client, posts, tally) = (client.clone(), posts.clone(), tally.clone());
         callers.push(tokio::spawn(async move {
             match rpc {
-                Rpc::Unary => unary_caller(client, posts, offset, deadline, tally).await,
-                Rpc::Stream => stream_caller(client, posts, offset, deadline, tally).await,
+                Rpc::Unary => unary_caller(client, posts, offset, deadline, pace, tally).await,
+                Rpc::Stream => stream_caller(client, posts, offset, deadline, pace, tally).await,
+                Rpc::UnreadStream => unread_caller(client, posts, offset, deadline, tally).await,
             }
         }));
     }
-    let mut progress = Progress::new(progress);
+    let mut progress = Progress::new(plan.progress);
     while callers.iter().any(|caller| !caller.is_finished()) {
         tokio::time::sleep(Duration::from_millis(100)).await;
         progress.maybe_print(start, &tally);
@@ -180,11 +194,19 @@ fn request(posts: &[String], i: usize) -> pb::MatchPostRequest {
     }
 }
 
+/// After an answer, a slow client waits `pace` before its next call or post (not past the end).
+async fn pause(pace: Duration, deadline: Instant) {
+    if !pace.is_zero() {
+        tokio::time::sleep_until((Instant::now() + pace).min(deadline).into()).await;
+    }
+}
+
 async fn unary_caller(
     mut client: Client,
     posts: Arc<Vec<String>>,
     offset: usize,
     deadline: Instant,
+    pace: Duration,
     tally: Shared,
 ) {
     let mut i = offset;
@@ -192,10 +214,35 @@ async fn unary_caller(
         let started = Instant::now();
         let outcome = client.match_post(request(&posts, i)).await;
         let outcome = outcome.map(drop).map_err(|status| status.code());
-        let mut tally = lock(&tally);
-        tally.sent += 1;
-        tally.record(outcome, started.elapsed());
+        {
+            let mut tally = lock(&tally);
+            tally.sent += 1;
+            tally.record(outcome, started.elapsed());
+        }
         i += 1;
+        pause(pace, deadline).await;
+    }
+}
+
+/// Opens a stream fed by the sender it returns, and counts it (or the code that refused it).
+async fn open_stream(
+    client: &mut Client,
+    tally: &Shared,
+) -> Option<(
+    mpsc::Sender<pb::MatchPostRequest>,
+    Streaming<pb::StreamMatchPostsResponse>,
+)> {
+    let started = Instant::now();
+    let (tx, rx) = mpsc::channel(1);
+    match client.stream_match_posts(ReceiverStream::new(rx)).await {
+        Ok(answers) => {
+            lock(tally).streams += 1;
+            Some((tx, answers.into_inner()))
+        }
+        Err(status) => {
+            lock(tally).record(Err(status.code()), started.elapsed());
+            None
+        }
     }
 }
 
@@ -205,13 +252,11 @@ async fn stream_caller(
     posts: Arc<Vec<String>>,
     offset: usize,
     deadline: Instant,
+    pace: Duration,
     tally: Shared,
 ) {
-    let started = Instant::now();
-    let (tx, rx) = mpsc::channel(1);
-    let mut answers = match client.stream_match_posts(ReceiverStream::new(rx)).await {
-        Ok(answers) => answers.into_inner(),
-        Err(status) => return lock(&tally).record(Err(status.code()), started.elapsed()),
+    let Some((tx, mut answers)) = open_stream(&mut client, &tally).await else {
+        return;
     };
     let mut i = offset;
     while Instant::now() < deadline {
@@ -233,6 +278,28 @@ async fn stream_caller(
         if ended {
             break;
         }
+        i += 1;
+        pause(pace, deadline).await;
+    }
+}
+
+/// A stream that sends posts as fast as the server takes them (HTTP/2 flow control holds them
+/// back once it stops reading) until `deadline`, and never reads an answer.
+async fn unread_caller(
+    mut client: Client,
+    posts: Arc<Vec<String>>,
+    offset: usize,
+    deadline: Instant,
+    tally: Shared,
+) {
+    let Some((tx, _unread)) = open_stream(&mut client, &tally).await else {
+        return;
+    };
+    let mut i = offset;
+    while let Ok(Ok(())) =
+        tokio::time::timeout_at(deadline.into(), tx.send(request(&posts, i))).await
+    {
+        lock(&tally).sent += 1;
         i += 1;
     }
 }

@@ -11,9 +11,14 @@
 //! cargo run --release --example loadgen -- --rpc unary  --clients 16 --seconds 10
 //! cargo run --release --example loadgen -- --rpc stream --clients 16 --seconds 10
 //! cargo run --release --example loadgen -- --rate 300 --seconds 60 --progress 10
+//! cargo run --release --example loadgen -- --rpc stream --clients 256 --pace-ms 1000 --seconds 60
+//! cargo run --release --example loadgen -- --rpc stream --clients 256 --no-read --seconds 60
 //! ```
 //! Posts come from a JSONL file (`--posts`, `--text-field`), cycled; a stream keeps one post in
-//! flight per client so latency is measured per post. `scripts/soak.sh` drives it.
+//! flight per client so latency is measured per post. Slow clients (`--pace-ms`) wait after each
+//! answer before the next call or post; streams with `--no-read` send posts as fast as the server
+//! takes them and never read an answer. `scripts/soak.sh` drives it, and `scripts/memory.sh`
+//! with slow and non-reading streams.
 
 mod drive;
 
@@ -24,7 +29,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::{Parser, ValueEnum};
-use drive::{Client, OpenLoop, Rpc, Tally};
+use drive::{Client, ClosedLoop, OpenLoop, Rpc, Tally};
 use serde_json::json;
 use tonic::transport::{Endpoint, Uri};
 
@@ -50,6 +55,14 @@ struct Args {
     /// Open loop: MatchPost calls a second, sent whatever the answers. Without it, closed loop.
     #[arg(long)]
     rate: Option<f64>,
+    /// Closed loop: each caller waits this long after an answer before its next call or post
+    /// (slow clients).
+    #[arg(long, default_value_t = 0)]
+    pace_ms: u64,
+    /// With `--rpc stream`: each stream sends posts as fast as the server takes them and never
+    /// reads an answer (clients that stopped reading); "sent" counts the posts sent.
+    #[arg(long)]
+    no_read: bool,
     /// Open loop: calls waiting for an answer at most; a call due beyond them is not sent (and
     /// counted as such).
     #[arg(long, default_value_t = 2048)]
@@ -83,6 +96,12 @@ async fn main() -> anyhow::Result<()> {
     if args.rate.is_some() && matches!(args.rpc, RpcArg::Stream) {
         bail!("--rate drives MatchPost only (--rpc unary)");
     }
+    if args.rate.is_some() && (args.pace_ms > 0 || args.no_read) {
+        bail!("--pace-ms and --no-read are for the closed loop (without --rate)");
+    }
+    if args.no_read && (args.pace_ms > 0 || matches!(args.rpc, RpcArg::Unary)) {
+        bail!("--no-read is for streams (--rpc stream) that read nothing, so have no pace");
+    }
     let mut clients = Vec::new();
     for _ in 0..args.clients {
         let channel = Endpoint::from(uri.clone())
@@ -109,13 +128,24 @@ async fn main() -> anyhow::Result<()> {
             (drive::open_loop(&clients, posts, &plan).await, what)
         }
         (_, rpc) => {
-            let (rpc, name) = match rpc {
-                RpcArg::Unary => (Rpc::Unary, "MatchPost"),
-                RpcArg::Stream => (Rpc::Stream, "StreamMatchPosts"),
+            let (rpc, name) = match (rpc, args.no_read) {
+                (RpcArg::Unary, _) => (Rpc::Unary, "MatchPost"),
+                (RpcArg::Stream, false) => (Rpc::Stream, "StreamMatchPosts"),
+                (RpcArg::Stream, true) => (Rpc::UnreadStream, "StreamMatchPosts"),
             };
-            let what = format!("{name}, closed loop, {} callers", args.clients);
-            let tally = drive::closed_loop(&clients, posts, rpc, duration, progress).await;
-            (tally, what)
+            let mut what = format!("{name}, closed loop, {} callers", args.clients);
+            if args.no_read {
+                what += " that never read an answer";
+            } else if args.pace_ms > 0 {
+                what += &format!(", each waiting {} ms after an answer", args.pace_ms);
+            }
+            let plan = ClosedLoop {
+                rpc,
+                duration,
+                pace: Duration::from_millis(args.pace_ms),
+                progress,
+            };
+            (drive::closed_loop(&clients, posts, &plan).await, what)
         }
     };
     let report = report(&tally, &args, duration);
@@ -181,6 +211,9 @@ fn report(tally: &Tally, args: &Args, duration: Duration) -> serde_json::Value {
         "target_rate": args.rate,
         "seconds": seconds,
         "clients": args.clients,
+        "pace_ms": args.pace_ms,
+        "no_read": args.no_read,
+        "streams": tally.streams,
         "sent": tally.sent,
         "not_sent": tally.not_sent,
         "ok": ok.len(),
@@ -201,6 +234,9 @@ fn print(report: &serde_json::Value, what: &str) {
     let ms = |v: &serde_json::Value| v.as_f64().map_or("-".into(), |ms| format!("{ms:.1} ms"));
     let r = report;
     println!("{what}, {} s", r["seconds"]);
+    if r["rpc"] == "stream" {
+        println!("streams opened: {} of {}", r["streams"], r["clients"]);
+    }
     println!(
         "sent {} (due but not sent: {}), OK {}, RESOURCE_EXHAUSTED {} ({:.1}%), other errors {} {}",
         r["sent"],
