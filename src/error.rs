@@ -4,6 +4,7 @@
 
 use crate::kb::KbError;
 use crate::search::SearchError;
+use crate::store::versions::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -29,6 +30,10 @@ pub enum Error {
     /// The service is shutting down; the client should go to another instance or retry.
     #[error("{0}")]
     ShuttingDown(String),
+    /// The request cannot apply to the state things are in (a write made against another
+    /// knowledge-base version, deleting the last narrative).
+    #[error("{0}")]
+    Conflict(String),
     /// The knowledge base failed to load or validate.
     #[error(transparent)]
     KnowledgeBase(#[from] KbError),
@@ -38,6 +43,9 @@ pub enum Error {
     /// The sentence-embedding model failed to load or to run: an internal fault.
     #[error("embedding model: {0}")]
     Model(String),
+    /// The data directory failed: an internal fault.
+    #[error(transparent)]
+    Storage(#[from] StoreError),
     #[error(transparent)]
     Io(#[from] std::io::Error),
 }

@@ -29,6 +29,7 @@
 
 pub mod admin;
 pub mod batch;
+pub mod curator;
 pub mod embed;
 pub mod error;
 pub mod eval;

@@ -33,3 +33,8 @@ pub const STREAM_BUFFER: usize = 8;
 /// Most connections open at once by default (`serve --max-connections`); a new one beyond them
 /// is closed at once.
 pub const MAX_CONNECTIONS: usize = 1024;
+
+/// Admin calls: a narrative document or ClaimReview import.
+pub const MAX_DOCUMENT_BYTES: usize = 4 * 1024 * 1024;
+/// Admin calls: a narrative id or knowledge-base version.
+pub const MAX_ID_BYTES: usize = 256;

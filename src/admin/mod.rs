@@ -1,5 +1,24 @@
 //! The admin transport: `counterclaim.admin.v1` (knowledge-base updates while serving, and
 //! moderators' feedback), on its own address so it can be exposed apart from the matching API.
+//!
+//! - `service`: the `KnowledgeBaseAdmin` handlers, thin; the [`Curator`] does the writes.
+//!
+//! [`serve`] takes an already-bound listener, like [`crate::grpc::serve`], and shares its
+//! counters (calls by method and code) and its status mapping.
+
+mod service;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tonic::transport::Server;
+
+use crate::curator::Curator;
+use crate::grpc::{AccessLogLayer, Counters, codec_response};
+use crate::limits;
+pub use service::AdminService;
 
 /// The generated `counterclaim.admin.v1` types, client and server.
 pub mod pb {
@@ -7,4 +26,62 @@ pub mod pb {
 
     /// The encoded file descriptor set, for reflection.
     pub const FILE_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("admin_descriptor");
+}
+
+/// How the admin server runs.
+#[derive(Clone)]
+pub struct Options {
+    /// Shared with the matching server: calls by method and code, the knowledge-base version.
+    pub counters: Arc<Counters>,
+    /// After a shutdown request, how long a write in progress has to finish.
+    pub drain_timeout: Duration,
+}
+
+/// Serves the admin API on `listener` until `shutdown` completes; a write in progress then
+/// finishes (it is whole or not at all) within the drain deadline.
+pub async fn serve(
+    listener: TcpListener,
+    curator: Arc<Curator>,
+    options: Options,
+    shutdown: impl Future<Output = ()> + Send,
+) -> Result<(), tonic::transport::Error> {
+    type Admin = pb::knowledge_base_admin_server::KnowledgeBaseAdminServer<AdminService>;
+    let (health_reporter, health) = tonic_health::server::health_reporter();
+    health_reporter.set_serving::<Admin>().await;
+    let reflection = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .build_v1()
+        .expect("the embedded descriptor sets are valid");
+    let admin = Admin::new(AdminService::new(curator, options.counters.clone()))
+        .max_decoding_message_size(limits::MAX_MESSAGE_BYTES)
+        .max_encoding_message_size(limits::MAX_MESSAGE_BYTES);
+    let incoming = tonic::transport::server::TcpIncoming::from(listener);
+    let (asked, shutdown_asked) = tokio::sync::oneshot::channel();
+    let shutdown = async move {
+        shutdown.await;
+        let _ = asked.send(tokio::time::Instant::now());
+    };
+    let server = Server::builder()
+        .layer(AccessLogLayer(options.counters.clone()))
+        .layer(tower::util::MapResponseLayer::new(codec_response))
+        .add_service(health)
+        .add_service(reflection)
+        .add_service(admin)
+        .serve_with_incoming_shutdown(incoming, shutdown);
+    tokio::pin!(server);
+    let asked = tokio::select! {
+        done = &mut server => return done,
+        asked = shutdown_asked => match asked {
+            Ok(asked) => asked,
+            Err(_) => return server.await,
+        },
+    };
+    tokio::select! {
+        done = &mut server => done,
+        () = tokio::time::sleep_until(asked + options.drain_timeout) => {
+            tracing::warn!("admin calls still open at the drain deadline; stopping");
+            Ok(())
+        }
+    }
 }

@@ -8,6 +8,7 @@
 //! - `score`: batch scoring.
 //! - `tools`: evaluation and knowledge-base maintenance.
 
+mod data_dir;
 pub mod logging;
 mod score;
 mod serve;

@@ -6,11 +6,15 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::Context;
+use anyhow::{Context, bail};
+use counterclaim::curator::Curator;
 use counterclaim::grpc::Counters;
 use counterclaim::live::LiveMatcher;
-use counterclaim::{grpc, http};
+use counterclaim::matcher::Matcher;
+use counterclaim::store::versions::Versions;
+use counterclaim::{admin, grpc, http};
 
+use super::data_dir::DataDirArg;
 use super::setup::MatcherArgs;
 
 #[derive(clap::Args)]
@@ -28,6 +32,19 @@ pub struct ServeArgs {
     pub no_http: bool,
     #[command(flatten)]
     pub matcher: MatcherArgs,
+    /// Serve the admin API (counterclaim.admin.v1: knowledge-base updates, feedback) on this
+    /// address; port 0 picks a free port, printed after the others ("admin listening on
+    /// ADDR"). The knowledge base then lives in the data directory.
+    #[arg(long, env = "COUNTERCLAIM_ADMIN_ADDR")]
+    pub admin_addr: Option<SocketAddr>,
+    /// Let the admin API run without API keys. Only on a loopback address.
+    #[arg(long)]
+    pub insecure_admin: bool,
+    #[command(flatten)]
+    pub data_dir: DataDirArg,
+    /// Knowledge-base versions kept in the data directory (older ones are deleted).
+    #[arg(long, default_value_t = 20)]
+    pub keep_versions: usize,
     /// Posts matched at once, server-wide (a MatchPosts of 256 posts counts 256)
     /// [default: 256 per core].
     #[arg(long, env = "COUNTERCLAIM_MAX_POSTS_IN_FLIGHT")]
@@ -116,36 +133,49 @@ const MATCHING_THREADS_PER_CORE: usize = 4;
 
 pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
     let options = args.options();
-    let live = Arc::new(LiveMatcher::new(timed(
-        args.matcher.matcher()?,
-        &options.counters,
-    )));
+    check_admin_protection(args)?;
+    let (matcher, stored) = match args.admin_addr {
+        None => (args.matcher.matcher()?, None),
+        Some(_) => {
+            let (matcher, versions, sequence) = stored_matcher(args)?;
+            (matcher, Some((versions, sequence)))
+        }
+    };
+    let live = Arc::new(LiveMatcher::new(timed(matcher, &options.counters)));
+    let curator = stored.map(|(versions, sequence)| {
+        Arc::new(Curator::new(
+            live.clone(),
+            versions,
+            sequence,
+            args.matcher.cache_dir(),
+        ))
+    });
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .max_blocking_threads(MATCHING_THREADS_PER_CORE * cores)
         .build()?;
     let served = runtime.block_on(async {
-        let addr = args.addr;
-        let listener = tokio::net::TcpListener::bind(addr)
-            .await
-            .with_context(|| format!("binding {addr} (set by --addr or COUNTERCLAIM_ADDR)"))?;
+        let listener = bind(args.addr, "--addr or COUNTERCLAIM_ADDR").await?;
         let bound = listener.local_addr()?;
-        let http_listener = if args.no_http {
-            None
-        } else {
-            let addr = args.http_addr;
-            let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
-                format!("binding {addr} (set by --http-addr or COUNTERCLAIM_HTTP_ADDR)")
-            })?;
-            Some(listener)
+        let http_listener = match args.no_http {
+            true => None,
+            false => Some(bind(args.http_addr, "--http-addr or COUNTERCLAIM_HTTP_ADDR").await?),
         };
         let http_bound = http_listener.as_ref().map(|l| l.local_addr()).transpose()?;
+        let admin_listener = match args.admin_addr {
+            Some(addr) => Some(bind(addr, "--admin-addr or COUNTERCLAIM_ADMIN_ADDR").await?),
+            None => None,
+        };
         // Installed before the address is announced, so a signal sent by whoever reads it is
         // never the default action (which, for SIGHUP and SIGTERM, kills the process).
         let shutdown = shutdown_signal()?;
-        let reloads =
-            reload_on_hangup(args.matcher.clone(), live.clone(), options.counters.clone())?;
+        let reloads = reload_on_hangup(
+            args.matcher.clone(),
+            live.clone(),
+            options.counters.clone(),
+            curator.is_some(),
+        )?;
         tracing::info!(
             addr = %bound,
             http_addr = http_bound.map(|a| a.to_string()),
@@ -158,6 +188,15 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
             "serving counterclaim.v1"
         );
         announce("listening on", bound);
+        // One shutdown request drains every server.
+        let (stop, stopping) = tokio::sync::watch::channel(false);
+        let asked = |mut stopping: tokio::sync::watch::Receiver<bool>| async move {
+            let _ = stopping.wait_for(|stop| *stop).await;
+        };
+        tokio::spawn(async move {
+            shutdown.await;
+            let _ = stop.send(true);
+        });
         // The HTTP address answers through the drain (/healthz says 503) and stops with the
         // gRPC server.
         let (grpc_stopped, stop_http) = tokio::sync::oneshot::channel::<()>();
@@ -168,10 +207,35 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
             };
             tokio::spawn(http::serve(listener, options.counters.clone(), stopped))
         });
+        let admin = match (admin_listener, curator) {
+            (Some(listener), Some(curator)) => {
+                let admin_bound = listener.local_addr()?;
+                tracing::info!(addr = %admin_bound, "serving counterclaim.admin.v1");
+                announce("admin listening on", admin_bound);
+                let admin_options = admin::Options {
+                    counters: options.counters.clone(),
+                    drain_timeout: options.drain_timeout,
+                };
+                Some(tokio::spawn(admin::serve(
+                    listener,
+                    curator,
+                    admin_options,
+                    asked(stopping.clone()),
+                )))
+            }
+            _ => None,
+        };
         let reloads = tokio::spawn(reloads);
-        let served = grpc::serve(listener, live, options, shutdown).await;
+        let served = grpc::serve(listener, live, options, asked(stopping)).await;
         reloads.abort();
         drop(grpc_stopped);
+        if let Some(admin) = admin {
+            match admin.await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => tracing::warn!(error = %e, "the admin server failed"),
+                Err(e) => tracing::warn!(error = %e, "the admin server panicked"),
+            }
+        }
         if let Some(http) = http {
             match tokio::time::timeout(HTTP_GRACE, http).await {
                 Ok(Ok(Ok(()))) => {}
@@ -189,11 +253,70 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
     served
 }
 
+async fn bind(addr: SocketAddr, set_by: &str) -> anyhow::Result<tokio::net::TcpListener> {
+    tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("binding {addr} (set by {set_by})"))
+}
+
+/// The admin API changes what every client is told: it never runs unprotected off loopback.
+fn check_admin_protection(args: &ServeArgs) -> anyhow::Result<()> {
+    let Some(addr) = args.admin_addr else {
+        if args.insecure_admin {
+            bail!("--insecure-admin: there is no admin API without --admin-addr");
+        }
+        return Ok(());
+    };
+    if !args.insecure_admin {
+        bail!(
+            "--admin-addr {addr}: the admin API needs API keys (--api-keys); without them, \
+             --insecure-admin serves it unprotected, on a loopback address only"
+        );
+    }
+    if !addr.ip().is_loopback() {
+        bail!(
+            "--insecure-admin: {addr} is not a loopback address; an unprotected admin API \
+             must not be reachable from other machines (use --api-keys)"
+        );
+    }
+    tracing::warn!(addr = %addr, "the admin API runs without API keys (--insecure-admin)");
+    Ok(())
+}
+
+/// With the admin API on, the knowledge base lives in the data directory: its newest version
+/// is served; a new data directory is first given the one `--kb` names (or the shipped one).
+fn stored_matcher(args: &ServeArgs) -> anyhow::Result<(Matcher, Versions, u64)> {
+    let data_dir = args.data_dir.path()?;
+    let versions = Versions::open(&data_dir, args.keep_versions)?;
+    if let Some((info, kb)) = versions.latest()? {
+        if args.matcher.kb.kb.is_some() {
+            tracing::warn!(
+                kb = args.matcher.kb.name(),
+                "--kb is ignored: the data directory already holds the knowledge base"
+            );
+        }
+        tracing::info!(
+            data_dir = %data_dir.display(),
+            sequence = info.sequence,
+            kb = info.kb_version,
+            "serving the newest stored knowledge-base version"
+        );
+        let matcher = args.matcher.matcher_for(Arc::new(kb))?;
+        return Ok((matcher, versions, info.sequence));
+    }
+    let matcher = args.matcher.matcher()?;
+    let info = versions.write(matcher.kb(), "seed", "")?;
+    tracing::info!(
+        data_dir = %data_dir.display(),
+        kb = info.kb_version,
+        from = args.matcher.kb.name(),
+        "stored the knowledge base as the data directory's first version"
+    );
+    Ok((matcher, versions, info.sequence))
+}
+
 /// The matcher with its model timed for the metrics (`counterclaim_model_seconds`).
-fn timed(
-    mut matcher: counterclaim::matcher::Matcher,
-    counters: &Arc<Counters>,
-) -> counterclaim::matcher::Matcher {
+fn timed(mut matcher: Matcher, counters: &Arc<Counters>) -> Matcher {
     matcher.decorate_encoder(|model| grpc::timed(model, counters.clone()));
     matcher
 }
@@ -230,11 +353,20 @@ fn reload_on_hangup(
     args: MatcherArgs,
     live: Arc<LiveMatcher>,
     counters: Arc<Counters>,
+    stored: bool,
 ) -> anyhow::Result<impl std::future::Future<Output = ()> + Send + 'static> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut hup = signal(SignalKind::hangup()).context("installing the SIGHUP handler")?;
     Ok(async move {
         while hup.recv().await.is_some() {
+            if stored {
+                tracing::warn!(
+                    signal = "SIGHUP",
+                    "the knowledge base lives in the data directory: change it through the \
+                     admin API (nothing reloaded)"
+                );
+                continue;
+            }
             tracing::info!(
                 signal = "SIGHUP",
                 kb = args.kb.name(),
@@ -251,6 +383,7 @@ fn reload_on_hangup(
     _: MatcherArgs,
     _: Arc<LiveMatcher>,
     _: Arc<Counters>,
+    _: bool,
 ) -> anyhow::Result<impl std::future::Future<Output = ()> + Send + 'static> {
     Ok(std::future::pending())
 }

@@ -78,7 +78,7 @@ pub struct MatcherArgs {
 }
 
 impl MatcherArgs {
-    fn cache_dir(&self) -> Option<PathBuf> {
+    pub fn cache_dir(&self) -> Option<PathBuf> {
         (self.cache_dir.clone())
             .or_else(|| self.index_dir.clone())
             .or_else(embed::default_cache_dir)
@@ -87,7 +87,11 @@ impl MatcherArgs {
     /// The matcher: hybrid when the model loads (unless `--lexical`), lexical otherwise, which
     /// is logged once with the reason.
     pub fn matcher(&self) -> anyhow::Result<Matcher> {
-        let kb = Arc::new(self.kb.load()?);
+        self.matcher_for(Arc::new(self.kb.load()?))
+    }
+
+    /// The same for a knowledge base already loaded (from the data directory).
+    pub fn matcher_for(&self, kb: Arc<KnowledgeBase>) -> anyhow::Result<Matcher> {
         let mut matcher = Matcher::new(kb, self.index_dir.as_deref())?;
         if !self.lexical {
             self.use_model(&mut matcher);

@@ -32,6 +32,12 @@ pub fn default_cache_dir() -> Option<PathBuf> {
     user_dir("XDG_CACHE_HOME", ".cache").map(|dir| dir.join("counterclaim"))
 }
 
+/// The service's data directory when none is given (knowledge-base versions, feedback):
+/// `counterclaim` under the user's data directory (`$XDG_DATA_HOME`, else `~/.local/share`).
+pub fn default_data_dir() -> Option<PathBuf> {
+    user_dir("XDG_DATA_HOME", ".local/share").map(|dir| dir.join("counterclaim"))
+}
+
 /// `$var` if it is an absolute path (the XDG specification ignores relative ones), else
 /// `$HOME/fallback`.
 fn user_dir(var: &str, fallback: &str) -> Option<PathBuf> {

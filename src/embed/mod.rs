@@ -22,7 +22,9 @@ mod tests;
 
 pub use error::EmbedError;
 use error::without_backtrace;
-pub use location::{MODEL_NAME, default_cache_dir, default_model_dirs, find_default_model};
+pub use location::{
+    MODEL_NAME, default_cache_dir, default_data_dir, default_model_dirs, find_default_model,
+};
 
 use std::fs;
 use std::path::Path;

@@ -88,7 +88,7 @@ const MODEL_BUCKETS: [f64; 12] = [
 
 /// The methods the server answers, as `service/method`; any other path a client sends is
 /// counted as `other`, so a client cannot grow the label set.
-const METHODS: [&str; 11] = [
+const METHODS: [&str; 17] = [
     "counterclaim.v1.Counterclaim/MatchPost",
     "counterclaim.v1.Counterclaim/MatchPosts",
     "counterclaim.v1.Counterclaim/StreamMatchPosts",
@@ -96,6 +96,12 @@ const METHODS: [&str; 11] = [
     "counterclaim.v1.Counterclaim/GetNarrative",
     "counterclaim.v1.Counterclaim/SearchNarratives",
     "counterclaim.v1.Counterclaim/GetServerInfo",
+    "counterclaim.admin.v1.KnowledgeBaseAdmin/PutNarrative",
+    "counterclaim.admin.v1.KnowledgeBaseAdmin/DeleteNarrative",
+    "counterclaim.admin.v1.KnowledgeBaseAdmin/ImportClaimReview",
+    "counterclaim.admin.v1.KnowledgeBaseAdmin/ListVersions",
+    "counterclaim.admin.v1.KnowledgeBaseAdmin/Rollback",
+    "counterclaim.admin.v1.Feedback/SubmitFeedback",
     "grpc.health.v1.Health/Check",
     "grpc.health.v1.Health/Watch",
     "grpc.reflection.v1.ServerReflection/ServerReflectionInfo",

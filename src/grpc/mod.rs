@@ -34,12 +34,13 @@ use tonic::transport::Server;
 
 use crate::limits;
 use crate::live::LiveMatcher;
-pub use access_log::REQUEST_ID_HEADER;
+pub use access_log::{AccessLogLayer, REQUEST_ID_HEADER};
 pub use admission::RETRY_AFTER;
 pub use counters::{Counters, Rejection};
 pub use listener::ACCEPT_PAUSE;
 pub use model_time::timed;
 pub use service::{CANCEL_CHECK_POSTS, CounterclaimService};
+pub use status::codec_response;
 use streams::StreamSlots;
 
 /// The generated `counterclaim.v1` types, client and server.
@@ -50,6 +51,10 @@ pub mod pb {
     pub const FILE_DESCRIPTOR_SET: &[u8] =
         tonic::include_file_descriptor_set!("counterclaim_descriptor");
 }
+
+/// The name of the API key a call came with, put in the request's extensions by the auth layer.
+#[derive(Debug, Clone)]
+pub struct KeyName(pub String);
 
 /// How much the server takes on, and how it lets go. [`Options::default`] derives the bounds
 /// from the machine's cores; `counterclaim serve` sets each from a flag.

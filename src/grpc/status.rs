@@ -25,8 +25,8 @@ impl From<Error> for Status {
             Error::Cancelled(_) => Status::cancelled(message),
             Error::TimedOut(_) => Status::deadline_exceeded(message),
             Error::ShuttingDown(_) => Status::unavailable(message),
-            Error::KnowledgeBase(_) => Status::failed_precondition(message),
-            Error::Search(_) | Error::Model(_) | Error::Io(_) => {
+            Error::Conflict(_) | Error::KnowledgeBase(_) => Status::failed_precondition(message),
+            Error::Search(_) | Error::Model(_) | Error::Storage(_) | Error::Io(_) => {
                 tracing::error!(%message, "internal error");
                 Status::internal("internal error; see the server log")
             }

@@ -71,7 +71,9 @@ impl KnowledgeBase {
             .iter()
             .filter(|s| !given_ids.contains(s.id.as_str()))
             .cloned();
-        let statements = without_rebuttal(kept, &id).chain(given.iter().cloned()).collect();
+        let statements = without_rebuttal(kept, &id)
+            .chain(given.iter().cloned())
+            .collect();
         let narratives = (self.narratives.iter())
             .filter(|n| n.id != id)
             .cloned()
@@ -163,8 +165,8 @@ fn parse(text: &str, format: DocumentFormat) -> Result<(NarrativeFile, Attached)
                     .into_iter()
                     .filter_map(|key| object.remove(key).map(|v| (key.to_owned(), v))),
             );
-            let attached: Attached = serde_json::from_value(attached.into())
-                .map_err(|e| error(e.to_string()))?;
+            let attached: Attached =
+                serde_json::from_value(attached.into()).map_err(|e| error(e.to_string()))?;
             let file: NarrativeFile =
                 serde_json::from_value(object.into()).map_err(|e| error(e.to_string()))?;
             Ok((file, attached))

@@ -146,12 +146,17 @@ pub(super) fn load_from(dir: &Path, files: &dyn Files) -> Result<KnowledgeBase, 
 pub(super) struct Sources(HashMap<String, Provenance>);
 
 impl Sources {
-    pub(super) fn new(
-        records: Vec<SourceRecord>,
-        known: impl Iterator<Item = Provenance>,
-    ) -> Self {
+    pub(super) fn new(records: Vec<SourceRecord>, known: impl Iterator<Item = Provenance>) -> Self {
         let mut sources: HashMap<String, Provenance> = known
-            .map(|p| (p.source_id.clone(), Provenance { passage: String::new(), ..p }))
+            .map(|p| {
+                (
+                    p.source_id.clone(),
+                    Provenance {
+                        passage: String::new(),
+                        ..p
+                    },
+                )
+            })
             .collect();
         for s in records {
             let provenance = Provenance {

@@ -113,6 +113,11 @@ impl Dense {
         self.encoder = encoder;
     }
 
+    /// The model, as it embeds posts (with any decorator).
+    pub fn encoder(&self) -> Arc<dyn Encoder> {
+        self.encoder.clone()
+    }
+
     pub fn model_id(&self) -> &str {
         self.encoder.id()
     }

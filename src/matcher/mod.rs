@@ -317,6 +317,21 @@ impl Matcher {
         Ok(())
     }
 
+    /// A matcher for another knowledge base with this one's model (and its decorator): what a
+    /// knowledge-base update serves next. The entries are embedded again, or read from
+    /// `cache_dir`; the search index is built in RAM.
+    pub fn for_knowledge_base(
+        &self,
+        kb: Arc<KnowledgeBase>,
+        cache_dir: Option<&Path>,
+    ) -> Result<Matcher, Error> {
+        let mut matcher = Matcher::new(kb, None)?;
+        if let Some(dense) = &self.dense {
+            matcher.use_encoder(dense.encoder(), cache_dir)?;
+        }
+        Ok(matcher)
+    }
+
     /// The word lists posts are normalised with (English and the knowledge base's words).
     pub(crate) fn lexicon(&self) -> &Lexicon {
         &self.lexicon

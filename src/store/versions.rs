@@ -222,10 +222,7 @@ struct Files {
     temporary: Vec<PathBuf>,
 }
 
-fn header(
-    path: &Path,
-    line: Option<std::io::Result<String>>,
-) -> Result<VersionInfo, StoreError> {
+fn header(path: &Path, line: Option<std::io::Result<String>>) -> Result<VersionInfo, StoreError> {
     let corrupt = |message: String| StoreError::Corrupt {
         path: path.to_path_buf(),
         message,
@@ -244,9 +241,7 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> StoreError + '_ {
 
 /// Makes a rename in `dir` durable.
 fn sync_dir(dir: &Path) -> Result<(), StoreError> {
-    File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(io(dir))
+    File::open(dir).and_then(|d| d.sync_all()).map_err(io(dir))
 }
 
 /// Now, as RFC 3339 in UTC (`2026-12-03T07:41:02Z`).
@@ -255,4 +250,57 @@ pub fn now_rfc3339() -> String {
     now.unwrap_or_else(|_| time::OffsetDateTime::now_utc())
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kb() -> KnowledgeBase {
+        KnowledgeBase::built_in().unwrap()
+    }
+
+    #[test]
+    fn versions_read_back_whole_and_only_the_newest_are_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let versions = Versions::open(dir.path(), 2).unwrap();
+        assert!(versions.latest().unwrap().is_none());
+        let kb = kb();
+        for action in ["seed", "second", "third"] {
+            versions.write(&kb, action, "curator").unwrap();
+        }
+        let listed: Vec<(u64, String)> = (versions.list().unwrap().into_iter())
+            .map(|v| (v.sequence, v.action))
+            .collect();
+        assert_eq!(listed, [(3, "third".to_owned()), (2, "second".to_owned())]);
+        let (info, loaded) = versions.latest().unwrap().unwrap();
+        assert_eq!(info.key_name, "curator");
+        assert_eq!(loaded.version(), kb.version());
+        assert_eq!(loaded.narratives(), kb.narratives());
+        assert!(versions.get(1).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_damaged_version_is_skipped_and_an_unfinished_one_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let versions = Versions::open(dir.path(), 5).unwrap();
+        let kb = kb();
+        versions.write(&kb, "seed", "").unwrap();
+        versions.write(&kb, "second", "").unwrap();
+        // A bit flipped in the newest version's content: its hash no longer matches.
+        let newest = versions.path(2);
+        let text = fs::read_to_string(&newest).unwrap();
+        fs::write(&newest, text.replacen("ballot", "ballet", 1)).unwrap();
+        let stray = versions.dir().join(".00000003.tmp");
+        fs::write(&stray, "half a vers").unwrap();
+        let versions = Versions::open(dir.path(), 5).unwrap();
+        assert!(!stray.exists());
+        let (info, _) = versions.latest().unwrap().unwrap();
+        assert_eq!(info.sequence, 1);
+        let error = versions.get(2).err().unwrap().to_string();
+        assert!(
+            error.contains("00000002.jsonl") && error.contains("hashes to"),
+            "{error}"
+        );
+    }
 }

@@ -3,6 +3,7 @@
 #[path = "../util/mod.rs"]
 mod util;
 
+mod admin;
 mod anywhere;
 mod score;
 
