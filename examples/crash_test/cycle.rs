@@ -13,7 +13,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use counterclaim::admin::pb::{self as admin_pb, knowledge_base_admin_client::KnowledgeBaseAdminClient};
+use counterclaim::admin::pb::{
+    self as admin_pb, knowledge_base_admin_client::KnowledgeBaseAdminClient,
+};
 use counterclaim::grpc::pb::{self, counterclaim_client::CounterclaimClient};
 use counterclaim::kb::{DocumentFormat, KnowledgeBase};
 
@@ -91,7 +93,10 @@ pub async fn cycle(
                 let kb = expected.after(n)?;
                 let acknowledged = answer.into_inner().version_after;
                 if acknowledged != kb.version() {
-                    bail!("write {n} acknowledged {acknowledged}, expected {}", kb.version());
+                    bail!(
+                        "write {n} acknowledged {acknowledged}, expected {}",
+                        kb.version()
+                    );
                 }
                 *expected = Expected { kb, writes: n };
                 report.acknowledged += 1;
@@ -105,7 +110,10 @@ pub async fn cycle(
     let served = server.kb_version().await?;
     if served != expected.kb.version() {
         let Some(n) = in_flight else {
-            bail!("after the kill the server serves {served}, expected {}", expected.kb.version());
+            bail!(
+                "after the kill the server serves {served}, expected {}",
+                expected.kb.version()
+            );
         };
         let kb = expected.after(n)?;
         if served != kb.version() {
@@ -134,7 +142,12 @@ impl Server {
     fn start(binary: &Path, data_dir: &Path) -> anyhow::Result<Self> {
         let mut child = Command::new(binary)
             .args(["serve", "--lexical", "--no-http", "--addr", "127.0.0.1:0"])
-            .args(["--admin-addr", "127.0.0.1:0", "--insecure-admin", "--data-dir"])
+            .args([
+                "--admin-addr",
+                "127.0.0.1:0",
+                "--insecure-admin",
+                "--data-dir",
+            ])
             .arg(data_dir)
             .env("RUST_LOG", "error")
             .stdout(Stdio::piped())
@@ -143,7 +156,9 @@ impl Server {
             .with_context(|| format!("starting {}", binary.display()))?;
         let mut lines = BufReader::new(child.stdout.take().context("no stdout")?).lines();
         let mut address = |prefix: &str| -> anyhow::Result<SocketAddr> {
-            let line = lines.next().context("the server stopped before listening")??;
+            let line = lines
+                .next()
+                .context("the server stopped before listening")??;
             let addr = line
                 .strip_prefix(prefix)
                 .with_context(|| format!("expected {prefix:?}, got {line:?}"))?;

@@ -50,7 +50,11 @@ async fn main() -> anyhow::Result<()> {
             std::process::exit(1);
         }
         if (i + 1) % 20 == 0 {
-            eprintln!("{} cycles, {} writes acknowledged", i + 1, report.acknowledged);
+            eprintln!(
+                "{} cycles, {} writes acknowledged",
+                i + 1,
+                report.acknowledged
+            );
         }
     }
     println!(

@@ -10,6 +10,7 @@
 
 mod data_dir;
 pub mod logging;
+mod reload;
 mod score;
 mod serve;
 mod setup;
@@ -110,6 +111,9 @@ pub enum KbCommand {
         /// knowledge base, built into the binary].
         path: Option<PathBuf>,
     },
+    /// Check a knowledge base's files and, if they load, have the server serving them reload
+    /// them (SIGHUP); calls in flight finish on the old version.
+    Reload(reload::ReloadArgs),
 }
 
 /// Runs a command. Errors are the user's to read: they name the file, flag or variable at fault.
@@ -132,5 +136,8 @@ pub fn run(command: Command) -> anyhow::Result<()> {
         Command::Kb {
             command: KbCommand::Check { path },
         } => tools::check(path),
+        Command::Kb {
+            command: KbCommand::Reload(args),
+        } => reload::run(&args),
     }
 }
