@@ -7,7 +7,9 @@
 //! - `serve`: the gRPC service, its limits and its signals.
 //! - `score`: batch scoring.
 //! - `tools`: evaluation and knowledge-base maintenance.
+//! - `keys`: new API keys and their key-file entries.
 
+mod keys;
 pub mod logging;
 mod score;
 mod serve;
@@ -78,6 +80,11 @@ pub enum Command {
         #[command(subcommand)]
         command: KbCommand,
     },
+    /// API keys for `serve --api-keys`.
+    Keys {
+        #[command(subcommand)]
+        command: keys::KeysCommand,
+    },
 }
 
 #[derive(Subcommand)]
@@ -131,5 +138,6 @@ pub fn run(command: Command) -> anyhow::Result<()> {
         Command::Kb {
             command: KbCommand::Check { path },
         } => tools::check(path),
+        Command::Keys { command } => keys::run(command),
     }
 }
