@@ -161,7 +161,7 @@ impl Entry {
             duration_ms = duration.as_secs_f64() * 1e3,
             posts = self.info.posts.load(Ordering::Relaxed),
             request_id = %self.info.request_id,
-            key = self.info.key.get().map(String::as_str),
+            key = self.info.key.get().map(tracing::field::display),
             "call"
         );
     }

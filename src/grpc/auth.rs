@@ -371,6 +371,10 @@ impl AuthLayer {
                 Status::unauthenticated("unknown API key"),
             ));
         };
+        // Named in the access log whether the call is let through or not.
+        if let Some(info) = request.extensions().get::<Arc<CallInfo>>() {
+            info.set_key(&key.name);
+        }
         if key.role < needed {
             let message = format!(
                 "API key {:?} has role {}; this call needs {needed}",
@@ -388,6 +392,7 @@ impl AuthLayer {
 
     fn refuse(&self, kind: Rejection, path: &str, key: Option<&str>, status: Status) -> Status {
         let total = self.counters.count_rejection(kind);
+        let key = key.map(tracing::field::display);
         tracing::warn!(kind = kind.name(), total, method = path, key, "rejected");
         status
     }
@@ -425,11 +430,8 @@ where
     fn call(&mut self, mut request: http::Request<B>) -> Self::Future {
         match self.layer.check(&request) {
             Ok(key) => {
-                if let Some(key) = key.map(|k| k.name.clone()) {
-                    if let Some(info) = request.extensions().get::<Arc<CallInfo>>() {
-                        info.set_key(&key);
-                    }
-                    request.extensions_mut().insert(KeyName(key));
+                if let Some(key) = key.map(|k| KeyName(k.name.clone())) {
+                    request.extensions_mut().insert(key);
                 }
                 Box::pin(self.inner.call(request))
             }
