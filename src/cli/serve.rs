@@ -1,6 +1,6 @@
-//! `counterclaim serve`: the gRPC service, its HTTP address (metrics, health), its limits from
-//! the flags, and its signals. SIGTERM and SIGINT drain the server and exit 0; SIGHUP is logged
-//! and ignored (it will reload the knowledge base).
+//! `counterclaim serve`: the gRPC service, its HTTP address (metrics, health), its limits, API
+//! keys and TLS from the flags, and its signals. SIGTERM and SIGINT drain the server and exit 0;
+//! SIGHUP reloads the knowledge base.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -235,6 +235,13 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
             },
             "serving counterclaim.v1"
         );
+        if options.api_keys.is_none() && !bound.ip().is_loopback() {
+            tracing::warn!(
+                addr = %bound,
+                "no API keys (--api-keys, COUNTERCLAIM_API_KEYS): whoever reaches this address \
+                 may call every method"
+            );
+        }
         announce("listening on", bound);
         // The HTTP address answers through the drain (/healthz says 503) and stops with the
         // gRPC server.
