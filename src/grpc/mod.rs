@@ -8,7 +8,7 @@
 //! - `streams`: stream slots (server-wide and per connection).
 //! - `model_time`: the decorator that times the sentence-embedding model for the metrics.
 //! - `listener`: the cap on open connections, and accept errors (EMFILE) that never spin.
-//! - `auth`: API keys and their roles, checked by one tower layer.
+//! - `auth`: API keys and their roles (`auth/keys.rs`), checked by one tower layer.
 //! - `tls`: the certificate, key and client CA of TLS and mutual TLS.
 //! - `access_log`: one log line per call (with the API key's name), and the request id.
 //! - `counters`: posts matched, work in flight, rejections by kind, calls by method and code;
@@ -42,7 +42,7 @@ pub use access_log::REQUEST_ID_HEADER;
 pub use admission::RETRY_AFTER;
 pub use auth::{
     ApiKey, ApiKeys, Auth, AuthLayer, KeyName, KeysError, MIN_KEY_BYTES, Role, auth_layer,
-    key_entry, new_key,
+    key_entry, new_key, role_needed,
 };
 pub use counters::{Counters, Rejection};
 pub use listener::ACCEPT_PAUSE;
