@@ -19,7 +19,8 @@
 //! - [`matcher`]: retrieval → overlap → calibrated score → stance → evidence.
 //! - [`batch`]: batch scoring of post dumps (JSONL, CSV, TSV; gzip, zstd), streaming, in input
 //!   order, on all cores.
-//! - [`grpc`]: the `counterclaim.v1` service, proto ⇄ domain conversion, error → status.
+//! - [`grpc`]: the `counterclaim.v1` service, proto ⇄ domain conversion, error → status, API
+//!   keys and TLS.
 //! - [`http`]: the HTTP address beside it: Prometheus metrics at `/metrics`, `/healthz`.
 //! - [`limits`]: every size a client may send.
 //! - [`live`]: the matcher being served, swapped atomically when the knowledge base is reloaded.

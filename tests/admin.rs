@@ -65,6 +65,8 @@ async fn start(data_dir: &std::path::Path) -> Servers {
     let admin_options = counterclaim::admin::Options {
         counters,
         drain_timeout: std::time::Duration::from_secs(5),
+        api_keys: None,
+        tls: None,
     };
     tokio::spawn(counterclaim::admin::serve(
         admin,

@@ -16,7 +16,7 @@ use tokio::net::TcpListener;
 use tonic::transport::Server;
 
 use crate::curator::Curator;
-use crate::grpc::{AccessLogLayer, Counters, codec_response};
+use crate::grpc::{AccessLogLayer, ApiKeys, Counters, auth_layer, codec_response};
 use crate::limits;
 pub use service::AdminService;
 
@@ -35,6 +35,10 @@ pub struct Options {
     pub counters: Arc<Counters>,
     /// After a shutdown request, how long a write in progress has to finish.
     pub drain_timeout: Duration,
+    /// Every call but health needs an `admin` key; `None` only with `--insecure-admin` on
+    /// loopback (`counterclaim serve` checks).
+    pub api_keys: Option<Arc<ApiKeys>>,
+    pub tls: Option<tonic::transport::ServerTlsConfig>,
 }
 
 /// Serves the admin API on `listener` until `shutdown` completes; a write in progress then
@@ -62,9 +66,15 @@ pub async fn serve(
         shutdown.await;
         let _ = asked.send(tokio::time::Instant::now());
     };
-    let server = Server::builder()
+    let mut builder = Server::builder();
+    if let Some(tls) = options.tls.clone() {
+        builder = builder.tls_config(tls)?;
+    }
+    let auth = (options.api_keys.clone()).map(|keys| auth_layer(keys, options.counters.clone()));
+    let server = builder
         .layer(AccessLogLayer(options.counters.clone()))
         .layer(tower::util::MapResponseLayer::new(codec_response))
+        .layer(tower::util::option_layer(auth))
         .add_service(health)
         .add_service(reflection)
         .add_service(admin)

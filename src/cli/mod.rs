@@ -7,8 +7,10 @@
 //! - `serve`: the gRPC service, its limits and its signals.
 //! - `score`: batch scoring.
 //! - `tools`: evaluation and knowledge-base maintenance.
+//! - `keys`: new API keys and their key-file entries.
 
 mod data_dir;
+mod keys;
 pub mod logging;
 mod reload;
 mod score;
@@ -80,6 +82,11 @@ pub enum Command {
         #[command(subcommand)]
         command: KbCommand,
     },
+    /// API keys for `serve --api-keys`.
+    Keys {
+        #[command(subcommand)]
+        command: keys::KeysCommand,
+    },
 }
 
 #[derive(Subcommand)]
@@ -139,5 +146,6 @@ pub fn run(command: Command) -> anyhow::Result<()> {
         Command::Kb {
             command: KbCommand::Reload(args),
         } => reload::run(&args),
+        Command::Keys { command } => keys::run(command),
     }
 }

@@ -1,8 +1,9 @@
-//! `counterclaim serve`: the gRPC service, its HTTP address (metrics, health), its limits from
-//! the flags, and its signals. SIGTERM and SIGINT drain the server and exit 0; SIGHUP is logged
-//! and ignored (it will reload the knowledge base).
+//! `counterclaim serve`: the gRPC service, its HTTP address (metrics, health), its limits, API
+//! keys and TLS from the flags, and its signals. SIGTERM and SIGINT drain the server and exit 0;
+//! SIGHUP reloads the knowledge base.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -81,12 +82,44 @@ pub struct ServeArgs {
     /// file-descriptor limit (`ulimit -n`).
     #[arg(long, env = "COUNTERCLAIM_MAX_CONNECTIONS", default_value_t = counterclaim::limits::MAX_CONNECTIONS)]
     pub max_connections: usize,
+    /// API keys (TOML, `[[key]]` entries; see docs/operations.md). With keys, from this file or
+    /// COUNTERCLAIM_API_KEYS (name:role:key,...), every call but health needs one.
+    #[arg(long, env = "COUNTERCLAIM_API_KEYS_FILE", value_name = "FILE")]
+    pub api_keys: Option<PathBuf>,
+    /// Serve TLS with this certificate chain (PEM); needs --tls-key.
+    #[arg(
+        long,
+        env = "COUNTERCLAIM_TLS_CERT",
+        value_name = "FILE",
+        requires = "tls_key"
+    )]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key of --tls-cert (PEM); needs --tls-cert.
+    #[arg(
+        long,
+        env = "COUNTERCLAIM_TLS_KEY",
+        value_name = "FILE",
+        requires = "tls_cert"
+    )]
+    pub tls_key: Option<PathBuf>,
+    /// Mutual TLS: clients must present a certificate signed by this CA (PEM); needs --tls-cert.
+    #[arg(
+        long,
+        env = "COUNTERCLAIM_TLS_CLIENT_CA",
+        value_name = "FILE",
+        requires = "tls_cert"
+    )]
+    pub tls_client_ca: Option<PathBuf>,
 }
 
+/// API keys for container deployments, `name:role:key,...`; read here only, never from a flag,
+/// so keys stay out of the process list.
+const API_KEYS_VAR: &str = "COUNTERCLAIM_API_KEYS";
+
 impl ServeArgs {
-    fn options(&self) -> grpc::Options {
+    fn options(&self) -> anyhow::Result<grpc::Options> {
         let defaults = grpc::Options::default();
-        grpc::Options {
+        Ok(grpc::Options {
             max_posts_in_flight: self
                 .max_posts_in_flight
                 .unwrap_or(defaults.max_posts_in_flight),
@@ -101,8 +134,47 @@ impl ServeArgs {
             keepalive_timeout: self.keepalive_timeout,
             max_connection_age: self.max_connection_age,
             max_connections: self.max_connections,
+            api_keys: self.api_keys()?.map(Arc::new),
+            tls: self.tls()?,
             ..defaults
+        })
+    }
+
+    /// The keys of --api-keys and COUNTERCLAIM_API_KEYS together; `None` when neither is set.
+    fn api_keys(&self) -> anyhow::Result<Option<grpc::ApiKeys>> {
+        let list = std::env::var(API_KEYS_VAR)
+            .ok()
+            .filter(|l| !l.trim().is_empty());
+        if self.api_keys.is_none() && list.is_none() {
+            return Ok(None);
         }
+        let mut keys = grpc::ApiKeys::default();
+        if let Some(path) = &self.api_keys {
+            keys.add_file(path)
+                .context("reading API keys (--api-keys or COUNTERCLAIM_API_KEYS_FILE)")?;
+        }
+        if let Some(list) = list {
+            keys.add_list(&list, API_KEYS_VAR)?;
+        }
+        anyhow::ensure!(
+            !keys.is_empty(),
+            "no API keys in --api-keys or {API_KEYS_VAR}: the server would refuse every call"
+        );
+        Ok(Some(keys))
+    }
+
+    fn tls(&self) -> anyhow::Result<Option<tonic::transport::ServerTlsConfig>> {
+        let (Some(cert), Some(key)) = (&self.tls_cert, &self.tls_key) else {
+            return Ok(None);
+        };
+        let files = grpc::TlsFiles {
+            cert: cert.clone(),
+            key: key.clone(),
+            client_ca: self.tls_client_ca.clone(),
+        };
+        Ok(Some(files.load().context(
+            "setting up TLS (--tls-cert, --tls-key, --tls-client-ca)",
+        )?))
     }
 }
 
@@ -132,8 +204,8 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 const MATCHING_THREADS_PER_CORE: usize = 4;
 
 pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
-    let options = args.options();
-    check_admin_protection(args)?;
+    let options = args.options()?;
+    check_admin_protection(args, options.api_keys.is_some())?;
     let (matcher, stored) = match args.admin_addr {
         None => (args.matcher.matcher()?, None),
         Some(_) => {
@@ -185,8 +257,21 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
             max_streams = options.max_streams,
             max_connections = options.max_connections,
             drain_timeout_s = options.drain_timeout.as_secs_f64(),
+            api_keys = options.api_keys.as_ref().map_or(0, |k| k.len()),
+            tls = match (&args.tls_cert, &args.tls_client_ca) {
+                (None, _) => "off",
+                (Some(_), None) => "on",
+                (Some(_), Some(_)) => "mutual",
+            },
             "serving counterclaim.v1"
         );
+        if options.api_keys.is_none() && !bound.ip().is_loopback() {
+            tracing::warn!(
+                addr = %bound,
+                "no API keys (--api-keys, COUNTERCLAIM_API_KEYS): whoever reaches this address \
+                 may call every method"
+            );
+        }
         announce("listening on", bound);
         // One shutdown request drains every server.
         let (stop, stopping) = tokio::sync::watch::channel(false);
@@ -215,6 +300,8 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
                 let admin_options = admin::Options {
                     counters: options.counters.clone(),
                     drain_timeout: options.drain_timeout,
+                    api_keys: options.api_keys.clone(),
+                    tls: options.tls.clone(),
                 };
                 Some(tokio::spawn(admin::serve(
                     listener,
@@ -260,13 +347,19 @@ async fn bind(addr: SocketAddr, set_by: &str) -> anyhow::Result<tokio::net::TcpL
 }
 
 /// The admin API changes what every client is told: it never runs unprotected off loopback.
-fn check_admin_protection(args: &ServeArgs) -> anyhow::Result<()> {
+fn check_admin_protection(args: &ServeArgs, keys: bool) -> anyhow::Result<()> {
     let Some(addr) = args.admin_addr else {
         if args.insecure_admin {
             bail!("--insecure-admin: there is no admin API without --admin-addr");
         }
         return Ok(());
     };
+    if keys {
+        if args.insecure_admin {
+            bail!("--insecure-admin: API keys are given (--api-keys), so the admin API needs them");
+        }
+        return Ok(());
+    }
     if !args.insecure_admin {
         bail!(
             "--admin-addr {addr}: the admin API needs API keys (--api-keys); without them, \

@@ -2,13 +2,14 @@
 //! posts it carried and its request id. The id comes from the caller's `x-request-id` header
 //! (so one id follows a request through several services) or is generated, and is returned in
 //! the response's `x-request-id` header. A tower layer, so handlers stay free of it; they only
-//! add the posts they matched to the call's [`CallInfo`]. The same ending is counted, by method
-//! and code with its duration, in the server's [`Counters`].
+//! add the posts they matched to the call's [`CallInfo`], and the auth layer the name of the API
+//! key the call was made with (never the key). The same ending is counted, by method and code
+//! with its duration, in the server's [`Counters`].
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll};
 use std::time::Instant;
 
@@ -30,11 +31,17 @@ const MAX_REQUEST_ID_BYTES: usize = 128;
 pub struct CallInfo {
     pub request_id: String,
     posts: AtomicU64,
+    key: OnceLock<String>,
 }
 
 impl CallInfo {
     pub fn add_posts(&self, posts: usize) {
         self.posts.fetch_add(posts as u64, Ordering::Relaxed);
+    }
+
+    /// The name of the API key the call was made with.
+    pub fn set_key(&self, name: &str) {
+        let _ = self.key.set(name.to_owned());
     }
 }
 
@@ -77,6 +84,7 @@ where
         let info = Arc::new(CallInfo {
             request_id: request_id(request.headers()),
             posts: AtomicU64::new(0),
+            key: OnceLock::new(),
         });
         request.extensions_mut().insert(info.clone());
         let mut entry = Entry {
@@ -115,7 +123,6 @@ fn request_id(headers: &http::HeaderMap) -> String {
 /// a process and are unlikely to repeat across processes.
 fn new_request_id() -> String {
     use std::hash::{BuildHasher, RandomState};
-    use std::sync::OnceLock;
     static KEY: OnceLock<RandomState> = OnceLock::new();
     static NEXT: AtomicU64 = AtomicU64::new(0);
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
@@ -154,6 +161,7 @@ impl Entry {
             duration_ms = duration.as_secs_f64() * 1e3,
             posts = self.info.posts.load(Ordering::Relaxed),
             request_id = %self.info.request_id,
+            key = self.info.key.get().map(tracing::field::display),
             "call"
         );
     }

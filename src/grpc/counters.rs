@@ -37,10 +37,14 @@ pub enum Rejection {
     ShuttingDown,
     /// The server held its most connections; a new one was closed at once.
     ConnectionsFull,
+    /// A call came without an API key, or with one the server does not know.
+    Unauthenticated,
+    /// A call came with a known API key whose role is too low for it.
+    PermissionDenied,
 }
 
 impl Rejection {
-    pub const ALL: [Rejection; 7] = [
+    pub const ALL: [Rejection; 9] = [
         Rejection::QueueFull,
         Rejection::QueueTimeout,
         Rejection::StreamsFull,
@@ -48,6 +52,8 @@ impl Rejection {
         Rejection::StreamIdle,
         Rejection::ShuttingDown,
         Rejection::ConnectionsFull,
+        Rejection::Unauthenticated,
+        Rejection::PermissionDenied,
     ];
 
     /// The name logs and metrics use.
@@ -60,6 +66,8 @@ impl Rejection {
             Rejection::StreamIdle => "stream_idle",
             Rejection::ShuttingDown => "shutting_down",
             Rejection::ConnectionsFull => "connections_full",
+            Rejection::Unauthenticated => "unauthenticated",
+            Rejection::PermissionDenied => "permission_denied",
         }
     }
 }

@@ -8,7 +8,9 @@
 //! - `streams`: stream slots (server-wide and per connection).
 //! - `model_time`: the decorator that times the sentence-embedding model for the metrics.
 //! - `listener`: the cap on open connections, and accept errors (EMFILE) that never spin.
-//! - `access_log`: one log line per call, and the request id.
+//! - `auth`: API keys and their roles (`auth/keys.rs`), checked by one tower layer.
+//! - `tls`: the certificate, key and client CA of TLS and mutual TLS.
+//! - `access_log`: one log line per call (with the API key's name), and the request id.
 //! - `counters`: posts matched, work in flight, rejections by kind, calls by method and code;
 //!   rendered for Prometheus.
 //! - `status`: the one place an `Error` (or a codec failure) becomes a `Status`.
@@ -16,6 +18,7 @@
 
 mod access_log;
 mod admission;
+mod auth;
 pub(crate) mod convert;
 mod counters;
 mod listener;
@@ -23,6 +26,7 @@ mod model_time;
 pub(crate) mod service;
 mod status;
 mod streams;
+mod tls;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -36,12 +40,17 @@ use crate::limits;
 use crate::live::LiveMatcher;
 pub use access_log::{AccessLogLayer, REQUEST_ID_HEADER};
 pub use admission::RETRY_AFTER;
+pub use auth::{
+    ApiKey, ApiKeys, Auth, AuthLayer, KeyName, KeysError, MIN_KEY_BYTES, Role, auth_layer,
+    key_entry, new_key, role_needed,
+};
 pub use counters::{Counters, Rejection};
 pub use listener::ACCEPT_PAUSE;
 pub use model_time::timed;
 pub use service::{CANCEL_CHECK_POSTS, CounterclaimService};
 pub use status::codec_response;
 use streams::StreamSlots;
+pub use tls::{HANDSHAKE_TIMEOUT, TlsError, TlsFiles};
 
 /// The generated `counterclaim.v1` types, client and server.
 pub mod pb {
@@ -51,10 +60,6 @@ pub mod pb {
     pub const FILE_DESCRIPTOR_SET: &[u8] =
         tonic::include_file_descriptor_set!("counterclaim_descriptor");
 }
-
-/// The name of the API key a call came with, put in the request's extensions by the auth layer.
-#[derive(Debug, Clone)]
-pub struct KeyName(pub String);
 
 /// How much the server takes on, and how it lets go. [`Options::default`] derives the bounds
 /// from the machine's cores; `counterclaim serve` sets each from a flag.
@@ -88,6 +93,10 @@ pub struct Options {
     /// Where the server counts what it does; keep a clone to read it, or to serve it with
     /// [`crate::http::serve`].
     pub counters: Arc<Counters>,
+    /// The API keys calls must carry (health excepted); `None` serves every call without one.
+    pub api_keys: Option<Arc<ApiKeys>>,
+    /// TLS (and mutual TLS), from [`TlsFiles::load`]; `None` serves plaintext HTTP/2.
+    pub tls: Option<tonic::transport::ServerTlsConfig>,
 }
 
 impl Default for Options {
@@ -107,6 +116,8 @@ impl Default for Options {
             max_connections: limits::MAX_CONNECTIONS,
             call_timeout: Duration::from_secs(60),
             counters: Arc::default(),
+            api_keys: None,
+            tls: None,
         }
     }
 }
@@ -137,7 +148,8 @@ impl Drop for AbortOnDrop {
 
 /// Serves the API on `listener` until `shutdown` completes, then drains: no new connections,
 /// health NOT_SERVING (and [`Counters::draining`] true), in-flight calls finish, open streams
-/// end at `options.drain_timeout`.
+/// end at `options.drain_timeout`. With `options.api_keys`, every call but health needs a key
+/// of the role its path needs; with `options.tls`, connections are TLS.
 pub async fn serve(
     listener: TcpListener,
     live: Arc<LiveMatcher>,
@@ -195,9 +207,16 @@ pub async fn serve(
             .await;
         let _ = draining.send(tokio::time::Instant::now());
     };
-    let server = Server::builder()
+    let mut builder = Server::builder();
+    if let Some(tls) = options.tls.clone() {
+        builder = builder.tls_config(tls)?;
+    }
+    // Inside the access log, so refused calls are logged (with their code) and counted too.
+    let auth = (options.api_keys.clone()).map(|keys| auth_layer(keys, options.counters.clone()));
+    let server = builder
         .layer(access_log::AccessLogLayer(options.counters.clone()))
         .layer(tower::util::MapResponseLayer::new(status::codec_response))
+        .layer(tower::util::option_layer(auth))
         .timeout(options.call_timeout)
         .concurrency_limit_per_connection(256)
         .initial_stream_window_size(STREAM_WINDOW)

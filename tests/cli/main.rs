@@ -5,6 +5,7 @@ mod util;
 
 mod admin;
 mod anywhere;
+mod keys;
 mod score;
 
 use std::io::Write;
@@ -24,6 +25,11 @@ fn command(args: &[&str]) -> Command {
         "COUNTERCLAIM_MODEL",
         "COUNTERCLAIM_INDEX_DIR",
         "COUNTERCLAIM_LOG_FORMAT",
+        "COUNTERCLAIM_API_KEYS",
+        "COUNTERCLAIM_API_KEYS_FILE",
+        "COUNTERCLAIM_TLS_CERT",
+        "COUNTERCLAIM_TLS_KEY",
+        "COUNTERCLAIM_TLS_CLIENT_CA",
         "NO_COLOR",
     ] {
         command.env_remove(var);
