@@ -79,6 +79,8 @@ struct NarrativeFile {
     #[serde(default)]
     keywords: Vec<String>,
     #[serde(default)]
+    threshold: Option<f32>,
+    #[serde(default)]
     concept: Vec<ConceptRecord>,
     #[serde(default)]
     claim: Vec<ClaimRecord>,
@@ -205,6 +207,7 @@ pub(super) fn load_from(dir: &Path, files: &dyn Files) -> Result<KnowledgeBase, 
                 .collect(),
             claims,
             statement_ids: Vec::new(),
+            threshold: file.threshold,
         });
     }
     KnowledgeBase::from_parts(dir, narratives, statements, true)
