@@ -21,6 +21,9 @@
 //!   order, on all cores.
 //! - [`grpc`]: the `counterclaim.v1` service, proto ⇄ domain conversion, error → status.
 //! - [`http`]: the HTTP address beside it: Prometheus metrics at `/metrics`, `/healthz`.
+//! - [`feedback`]: moderators' verdicts on answers, and the per-narrative precision report.
+//! - [`store`]: what the service keeps in its data directory (feedback; knowledge-base
+//!   versions).
 //! - [`limits`]: every size a client may send.
 //! - [`live`]: the matcher being served, swapped atomically when the knowledge base is reloaded.
 //! - [`error`]: the one error type, user errors apart from internal ones.
@@ -32,6 +35,7 @@ pub mod batch;
 pub mod embed;
 pub mod error;
 pub mod eval;
+pub mod feedback;
 #[doc(hidden)]
 pub mod fuzz;
 pub mod grpc;
@@ -41,6 +45,7 @@ pub mod limits;
 pub mod live;
 pub mod matcher;
 pub mod search;
+pub mod store;
 pub mod text;
 
 pub use error::{Error, Result};

@@ -33,3 +33,7 @@ pub const STREAM_BUFFER: usize = 8;
 /// Most connections open at once by default (`serve --max-connections`); a new one beyond them
 /// is closed at once.
 pub const MAX_CONNECTIONS: usize = 1024;
+/// Longest moderator's note on a feedback record (`SubmitFeedback.note`), in bytes.
+pub const MAX_FEEDBACK_NOTE_BYTES: usize = 4 * 1024;
+/// Longest id a feedback record carries (post, narrative, knowledge-base version), in bytes.
+pub const MAX_FEEDBACK_ID_BYTES: usize = 256;
