@@ -1,5 +1,9 @@
 //! The admin transport: `counterclaim.admin.v1` (knowledge-base updates while serving, and
 //! moderators' feedback), on its own address so it can be exposed apart from the matching API.
+//!
+//! - `feedback`: `SubmitFeedback`, appended to the data directory's feedback file.
+
+pub mod feedback;
 
 /// The generated `counterclaim.admin.v1` types, client and server.
 pub mod pb {
