@@ -7,7 +7,11 @@
 //! - `serve`: the gRPC service, its limits and its signals.
 //! - `score`: batch scoring.
 //! - `tools`: evaluation and knowledge-base maintenance.
+//! - `feedback`: the report on moderators' feedback.
+//! - `data_dir`: the `--data-dir` flag and its default.
 
+mod data_dir;
+mod feedback;
 pub mod logging;
 mod score;
 mod serve;
@@ -78,6 +82,18 @@ pub enum Command {
         #[command(subcommand)]
         command: KbCommand,
     },
+    /// Moderators' feedback, as `SubmitFeedback` records it in the data directory.
+    Feedback {
+        #[command(subcommand)]
+        command: FeedbackCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum FeedbackCommand {
+    /// Per narrative: the verdicts, precision, the share of posts missed, and the lowest
+    /// threshold that reaches the target precision on the scored verdicts.
+    Report(feedback::ReportArgs),
 }
 
 #[derive(Subcommand)]
@@ -131,5 +147,8 @@ pub fn run(command: Command) -> anyhow::Result<()> {
         Command::Kb {
             command: KbCommand::Check { path },
         } => tools::check(path),
+        Command::Feedback {
+            command: FeedbackCommand::Report(args),
+        } => feedback::report(&args),
     }
 }
