@@ -4,6 +4,7 @@
 mod util;
 
 mod anywhere;
+mod feedback;
 mod score;
 
 use std::io::Write;
@@ -22,6 +23,7 @@ fn command(args: &[&str]) -> Command {
         "COUNTERCLAIM_KB",
         "COUNTERCLAIM_MODEL",
         "COUNTERCLAIM_INDEX_DIR",
+        "COUNTERCLAIM_DATA_DIR",
         "COUNTERCLAIM_LOG_FORMAT",
         "NO_COLOR",
     ] {
