@@ -46,8 +46,9 @@ impl FeedbackRpc for FeedbackService {
             narrative_id: request.narrative_id,
             note: request.note,
             score: request.score,
-            // The name of the caller's API key, which the admin server's authentication layer
-            // puts in the request's extensions; empty where no key is asked for.
+            // The name of the caller's API key comes from the request's extensions, where the
+            // admin server's authentication layer puts it; this service runs without that layer
+            // (tests, --insecure-admin), so the record says no key.
             key_name: String::new(),
         };
         feedback.validate()?;
