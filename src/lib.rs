@@ -22,6 +22,9 @@
 //! - [`grpc`]: the `counterclaim.v1` service, proto ⇄ domain conversion, error → status, API
 //!   keys and TLS.
 //! - [`http`]: the HTTP address beside it: Prometheus metrics at `/metrics`, `/healthz`.
+//! - [`feedback`]: moderators' verdicts on answers, and the per-narrative precision report.
+//! - [`store`]: what the service keeps in its data directory (feedback; knowledge-base
+//!   versions).
 //! - [`limits`]: every size a client may send.
 //! - [`live`]: the matcher being served, swapped atomically when the knowledge base is reloaded.
 //! - [`error`]: the one error type, user errors apart from internal ones.
@@ -34,6 +37,7 @@ pub mod curator;
 pub mod embed;
 pub mod error;
 pub mod eval;
+pub mod feedback;
 #[doc(hidden)]
 pub mod fuzz;
 pub mod grpc;

@@ -36,5 +36,7 @@ pub const MAX_CONNECTIONS: usize = 1024;
 
 /// Admin calls: a narrative document or ClaimReview import.
 pub const MAX_DOCUMENT_BYTES: usize = 4 * 1024 * 1024;
-/// Admin calls: a narrative id or knowledge-base version.
+/// Admin calls: an id (narrative, post) or knowledge-base version, in bytes.
 pub const MAX_ID_BYTES: usize = 256;
+/// Longest moderator's note on a feedback record (`SubmitFeedback.note`), in bytes.
+pub const MAX_FEEDBACK_NOTE_BYTES: usize = 4 * 1024;

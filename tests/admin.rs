@@ -12,10 +12,11 @@ use counterclaim::admin::pb::{
 };
 use counterclaim::curator::Curator;
 use counterclaim::grpc::pb::{self, counterclaim_client::CounterclaimClient};
-use counterclaim::grpc::{Counters, Options};
+use counterclaim::grpc::{ApiKeys, Counters, Options};
 use counterclaim::kb::KnowledgeBase;
 use counterclaim::live::LiveMatcher;
 use counterclaim::matcher::Matcher;
+use counterclaim::store::feedback::FeedbackLog;
 use counterclaim::store::versions::Versions;
 use tokio::sync::oneshot;
 use tonic::Code;
@@ -35,6 +36,10 @@ struct Servers {
 /// Both servers on a data directory, serving its newest version (or the shipped knowledge base,
 /// stored as the first).
 async fn start(data_dir: &std::path::Path) -> Servers {
+    start_with(data_dir, None).await
+}
+
+async fn start_with(data_dir: &std::path::Path, api_keys: Option<Arc<ApiKeys>>) -> Servers {
     let versions = Versions::open(data_dir, 5).unwrap();
     let (kb, sequence) = match versions.latest().unwrap() {
         Some((info, kb)) => (kb, info.sequence),
@@ -65,12 +70,14 @@ async fn start(data_dir: &std::path::Path) -> Servers {
     let admin_options = counterclaim::admin::Options {
         counters,
         drain_timeout: std::time::Duration::from_secs(5),
-        api_keys: None,
+        api_keys,
         tls: None,
     };
+    let feedback = Arc::new(FeedbackLog::open(data_dir).unwrap());
     tokio::spawn(counterclaim::admin::serve(
         admin,
         curator,
+        feedback,
         admin_options,
         stopped.wait(),
     ));
@@ -327,4 +334,47 @@ async fn delete_and_claimreview_import_change_what_is_served() {
         Some("dead-voters-cast-ballots"),
         "{ids:?}"
     );
+}
+
+const ADMIN_KEY: &str = "curator-key-0123456789abcdef";
+const READ_KEY: &str = "moderation-key-0123456789abcdef";
+
+fn with_key<T>(message: T, key: &str) -> tonic::Request<T> {
+    let mut request = tonic::Request::new(message);
+    request
+        .metadata_mut()
+        .insert("authorization", format!("Bearer {key}").parse().unwrap());
+    request
+}
+
+#[tokio::test]
+async fn admin_writes_need_an_admin_key_and_record_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut keys = ApiKeys::default();
+    let list = format!("curator:admin:{ADMIN_KEY},moderation:read:{READ_KEY}");
+    keys.add_list(&list, "test").unwrap();
+    let mut s = start_with(dir.path(), Some(Arc::new(keys))).await;
+    let document = || put(DOCUMENT, admin_pb::DocumentFormat::Toml);
+    let missing = s.admin.put_narrative(document()).await.unwrap_err();
+    assert_eq!(missing.code(), Code::Unauthenticated);
+    let wrong = s
+        .admin
+        .put_narrative(with_key(document(), "not-a-key-at-all-00000"))
+        .await;
+    assert_eq!(wrong.unwrap_err().code(), Code::Unauthenticated);
+    let read = s.admin.put_narrative(with_key(document(), READ_KEY)).await;
+    assert_eq!(read.unwrap_err().code(), Code::PermissionDenied);
+    s.admin
+        .put_narrative(with_key(document(), ADMIN_KEY))
+        .await
+        .unwrap();
+    let versions = s
+        .admin
+        .list_versions(with_key(admin_pb::ListVersionsRequest {}, ADMIN_KEY))
+        .await
+        .unwrap()
+        .into_inner()
+        .versions;
+    assert_eq!(versions[0].key_name, "curator");
+    assert_eq!(versions[1].key_name, "");
 }

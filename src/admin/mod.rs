@@ -2,6 +2,7 @@
 //! moderators' feedback), on its own address so it can be exposed apart from the matching API.
 //!
 //! - `service`: the `KnowledgeBaseAdmin` handlers, thin; the [`Curator`] does the writes.
+//! - `feedback`: `SubmitFeedback`, appended to the data directory's feedback file.
 //!
 //! [`serve`] takes an already-bound listener, like [`crate::grpc::serve`], and shares its
 //! counters (calls by method and code) and its status mapping.
@@ -18,7 +19,12 @@ use tonic::transport::Server;
 use crate::curator::Curator;
 use crate::grpc::{AccessLogLayer, ApiKeys, Counters, auth_layer, codec_response};
 use crate::limits;
+use crate::store::feedback::FeedbackLog;
+use feedback::FeedbackService;
+use pb::feedback_server::FeedbackServer;
 pub use service::AdminService;
+
+pub mod feedback;
 
 /// The generated `counterclaim.admin.v1` types, client and server.
 pub mod pb {
@@ -26,6 +32,14 @@ pub mod pb {
 
     /// The encoded file descriptor set, for reflection.
     pub const FILE_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("admin_descriptor");
+}
+
+/// The name of the API key a call came with (the auth layer puts it in the request), for the
+/// audit log, the version history and feedback records; empty without keys.
+fn key_name<T>(request: &tonic::Request<T>) -> String {
+    (request.extensions().get::<crate::grpc::KeyName>())
+        .map(|k| k.0.clone())
+        .unwrap_or_default()
 }
 
 /// How the admin server runs.
@@ -46,6 +60,7 @@ pub struct Options {
 pub async fn serve(
     listener: TcpListener,
     curator: Arc<Curator>,
+    feedback: Arc<FeedbackLog>,
     options: Options,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), tonic::transport::Error> {
@@ -57,6 +72,8 @@ pub async fn serve(
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
         .build_v1()
         .expect("the embedded descriptor sets are valid");
+    let feedback = FeedbackServer::new(FeedbackService::new(curator.live().clone(), feedback))
+        .max_decoding_message_size(limits::MAX_MESSAGE_BYTES);
     let admin = Admin::new(AdminService::new(curator, options.counters.clone()))
         .max_decoding_message_size(limits::MAX_MESSAGE_BYTES)
         .max_encoding_message_size(limits::MAX_MESSAGE_BYTES);
@@ -78,6 +95,7 @@ pub async fn serve(
         .add_service(health)
         .add_service(reflection)
         .add_service(admin)
+        .add_service(feedback)
         .serve_with_incoming_shutdown(incoming, shutdown);
     tokio::pin!(server);
     let asked = tokio::select! {

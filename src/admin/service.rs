@@ -50,7 +50,7 @@ impl KnowledgeBaseAdmin for AdminService {
         &self,
         request: Request<pb::PutNarrativeRequest>,
     ) -> Result<Response<pb::WriteResponse>, Status> {
-        let key = key_name(&request);
+        let key = super::key_name(&request);
         let request = request.into_inner();
         let format = match pb::DocumentFormat::try_from(request.format) {
             Ok(pb::DocumentFormat::Toml) => DocumentFormat::Toml,
@@ -68,7 +68,7 @@ impl KnowledgeBaseAdmin for AdminService {
         &self,
         request: Request<pb::DeleteNarrativeRequest>,
     ) -> Result<Response<pb::WriteResponse>, Status> {
-        let key = key_name(&request);
+        let key = super::key_name(&request);
         let request = request.into_inner();
         check_id("narrative_id", &request.narrative_id)?;
         check_version_field(&request.if_version)?;
@@ -82,7 +82,7 @@ impl KnowledgeBaseAdmin for AdminService {
         &self,
         request: Request<pb::ImportClaimReviewRequest>,
     ) -> Result<Response<pb::WriteResponse>, Status> {
-        let key = key_name(&request);
+        let key = super::key_name(&request);
         let request = request.into_inner();
         check_version_field(&request.if_version)?;
         self.write(move |curator| {
@@ -118,19 +118,12 @@ impl KnowledgeBaseAdmin for AdminService {
         &self,
         request: Request<pb::RollbackRequest>,
     ) -> Result<Response<pb::WriteResponse>, Status> {
-        let key = key_name(&request);
+        let key = super::key_name(&request);
         let request = request.into_inner();
         check_version_field(&request.if_version)?;
         self.write(move |curator| curator.rollback(request.sequence, &request.if_version, &key))
             .await
     }
-}
-
-/// The name of the API key the call came with, for the audit log and the version's history.
-fn key_name<T>(request: &Request<T>) -> String {
-    (request.extensions().get::<crate::grpc::KeyName>())
-        .map(|k| k.0.clone())
-        .unwrap_or_default()
 }
 
 fn check_id(field: &str, id: &str) -> Result<(), Error> {

@@ -7,9 +7,13 @@
 //! - `serve`: the gRPC service, its limits and its signals.
 //! - `score`: batch scoring.
 //! - `tools`: evaluation and knowledge-base maintenance.
+//! - `reload`: `kb reload`, which checks the files and signals the server.
 //! - `keys`: new API keys and their key-file entries.
+//! - `feedback`: the report on moderators' feedback.
+//! - `data_dir`: the `--data-dir` flag and its default.
 
 mod data_dir;
+mod feedback;
 mod keys;
 pub mod logging;
 mod reload;
@@ -87,6 +91,18 @@ pub enum Command {
         #[command(subcommand)]
         command: keys::KeysCommand,
     },
+    /// Moderators' feedback, as `SubmitFeedback` records it in the data directory.
+    Feedback {
+        #[command(subcommand)]
+        command: FeedbackCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum FeedbackCommand {
+    /// Per narrative: the verdicts, precision, the share of posts missed, and the lowest
+    /// threshold that reaches the target precision on the scored verdicts.
+    Report(feedback::ReportArgs),
 }
 
 #[derive(Subcommand)]
@@ -147,5 +163,8 @@ pub fn run(command: Command) -> anyhow::Result<()> {
             command: KbCommand::Reload(args),
         } => reload::run(&args),
         Command::Keys { command } => keys::run(command),
+        Command::Feedback {
+            command: FeedbackCommand::Report(args),
+        } => feedback::report(&args),
     }
 }

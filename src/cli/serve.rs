@@ -12,6 +12,7 @@ use counterclaim::curator::Curator;
 use counterclaim::grpc::Counters;
 use counterclaim::live::LiveMatcher;
 use counterclaim::matcher::Matcher;
+use counterclaim::store::feedback::FeedbackLog;
 use counterclaim::store::versions::Versions;
 use counterclaim::{admin, grpc, http};
 
@@ -303,9 +304,11 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
                     api_keys: options.api_keys.clone(),
                     tls: options.tls.clone(),
                 };
+                let feedback = Arc::new(FeedbackLog::open(&args.data_dir.path()?)?);
                 Some(tokio::spawn(admin::serve(
                     listener,
                     curator,
+                    feedback,
                     admin_options,
                     asked(stopping.clone()),
                 )))

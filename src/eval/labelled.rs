@@ -154,7 +154,7 @@ pub fn evaluate(matcher: &Matcher, posts: &[LabelledPost], options: &MatchOption
 pub fn feature_rows(matcher: &Matcher, posts: &[LabelledPost]) -> Vec<FeatureRow> {
     let options = MatchOptions {
         max_matches: 4,
-        min_score: 0.0,
+        min_score: Some(0.0),
         include_statements: false,
     };
     let mut rows = Vec::new();

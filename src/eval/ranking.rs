@@ -161,7 +161,7 @@ pub fn rank_matches(matcher: &Matcher, queries: &[Query]) -> Vec<Vec<NarrativeMa
     use rayon::prelude::*;
     let options = MatchOptions {
         max_matches: DEPTH,
-        min_score: 0.0,
+        min_score: Some(0.0),
         include_statements: false,
     };
     queries

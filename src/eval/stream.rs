@@ -155,7 +155,7 @@ fn score_chunk<'l>(
 ) {
     let options = MatchOptions {
         max_matches: crate::limits::MAX_MATCHES,
-        min_score: 0.0,
+        min_score: Some(0.0),
         include_statements: false,
     };
     for (post, outcome) in posts.iter().zip(matcher.match_posts(posts, &options)) {

@@ -51,6 +51,12 @@ pub struct Narrative {
     pub claims: Vec<Claim>,
     /// Derived when loading from each statement's `rebuts`.
     pub statement_ids: Vec<String>,
+    /// The score from which the narrative is reported when a request names none, in place of
+    /// the service's default: curators raise it for a narrative whose feedback shows false
+    /// alarms (`counterclaim feedback report`). Left out of the content hash when unset, so
+    /// knowledge bases without thresholds keep their versions (and their cached embeddings).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<f32>,
 }
 
 /// One core concept of a narrative ("a foreign country", "counterfeit", "ballots") and the words

@@ -82,6 +82,8 @@ pub(super) struct NarrativeFile {
     #[serde(default)]
     keywords: Vec<String>,
     #[serde(default)]
+    threshold: Option<f32>,
+    #[serde(default)]
     concept: Vec<ConceptRecord>,
     #[serde(default)]
     claim: Vec<ClaimRecord>,
@@ -253,6 +255,7 @@ pub(super) fn narrative(
             .collect(),
         claims,
         statement_ids: Vec::new(),
+        threshold: file.threshold,
     })
 }
 

@@ -296,3 +296,23 @@ fn links_inside_the_folder_are_refused_and_their_target_never_shown() {
     let message = KnowledgeBase::load(linked.path()).unwrap_err().to_string();
     assert!(message.contains("symbolic link"), "{message}");
 }
+
+#[test]
+fn a_narrative_may_carry_its_own_threshold_within_0_and_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = {
+        write_kb(dir.path(), STATEMENTS, &[("alpha.toml", ALPHA)]);
+        KnowledgeBase::load(dir.path()).unwrap()
+    };
+    assert_eq!(plain.narratives()[0].threshold, None);
+    let with = |t: &str| ALPHA.replacen("variants", &format!("threshold = {t}\nvariants"), 1);
+    write_kb(dir.path(), STATEMENTS, &[("alpha.toml", &with("0.7"))]);
+    let kb = KnowledgeBase::load(dir.path()).unwrap();
+    assert_eq!(kb.narratives()[0].threshold, Some(0.7));
+    assert_ne!(kb.version(), plain.version());
+    let err = load_err(STATEMENTS, &[("alpha.toml", &with("1.5"))]);
+    assert!(
+        err.contains("narrative \"alpha\"") && err.contains("threshold"),
+        "{err}"
+    );
+}

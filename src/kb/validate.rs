@@ -1,5 +1,5 @@
 //! Validation shared by every loader: at least one narrative, unique ids, references that
-//! resolve, no empty text, and every narrative backed by at least one claim and (in curated
+//! resolve, no empty text, thresholds within [0, 1], and every narrative backed by at least one claim and (in curated
 //! knowledge bases) one statement.
 
 use std::collections::HashSet;
@@ -45,6 +45,9 @@ pub(super) fn check(
             return Err(invalid(item, "has an empty variant"));
         }
         check_concepts(n).map_err(|message| invalid(item.clone(), &message))?;
+        if n.threshold.is_some_and(|t| !(0.0..=1.0).contains(&t)) {
+            return Err(invalid(item, "threshold must be within [0, 1]"));
+        }
         for c in &n.claims {
             let item = format!("claim {:?}", c.id);
             if c.id.trim().is_empty() {

@@ -175,7 +175,7 @@ fn posts_no_embedding_could_lift_to_the_threshold_skip_the_model_and_lose_nothin
 
     // At the lowest threshold every post through the lexical gate is embedded.
     let every = MatchOptions {
-        min_score: f32::MIN_POSITIVE,
+        min_score: Some(f32::MIN_POSITIVE),
         max_matches: m.kb().narratives().len(),
         ..MatchOptions::default()
     };
@@ -199,7 +199,7 @@ fn posts_no_embedding_could_lift_to_the_threshold_skip_the_model_and_lose_nothin
         let expected: Vec<NarrativeMatch> = all
             .matches
             .into_iter()
-            .filter(|n| n.score >= defaults.min_score)
+            .filter(|n| n.score >= DEFAULT_THRESHOLD)
             .take(defaults.max_matches)
             .collect();
         assert_eq!(default.matches, expected, "post {}", default.post_id);
@@ -309,7 +309,7 @@ fn dense_similarity_lifts_the_paraphrased_claim_in_a_collection() {
         .unwrap();
     let post = Post::new("p", "overseas nations are forging mail ballots");
     let ranking = MatchOptions {
-        min_score: 0.0,
+        min_score: Some(0.0),
         ..MatchOptions::default()
     };
     let lexical = lexical.match_post(&post, &ranking).unwrap().matches;

@@ -204,6 +204,9 @@ pub struct Matcher {
     corrector: Corrector,
     words: WordTable,
     word_cache: WordCache,
+    /// The lowest of the narratives' thresholds (their own, else the default), computed once
+    /// rather than per post over thousands of narratives.
+    lowest_own_threshold: f32,
 }
 
 impl Matcher {
@@ -283,6 +286,11 @@ impl Matcher {
         } else {
             (&score::COLLECTION, &score::COLLECTION_HYBRID)
         };
+        let lowest_own_threshold = kb
+            .narratives()
+            .iter()
+            .map(|n| n.threshold.unwrap_or(DEFAULT_THRESHOLD))
+            .fold(f32::INFINITY, f32::min);
         Ok(Self {
             kb,
             index,
@@ -299,6 +307,7 @@ impl Matcher {
             corrector,
             words,
             word_cache: WordCache::default(),
+            lowest_own_threshold,
         })
     }
 
@@ -407,22 +416,22 @@ impl Matcher {
             ..self.lexical_scoring()
         };
         let ranked = self.rank(&analysis, &hits, &scoring);
-        Ok(self.answer(query, &analysis, ranked, f32::MIN_POSITIVE, max_results))
+        Ok(self.answer(query, &analysis, ranked, |_| f32::MIN_POSITIVE, max_results))
     }
 
-    /// The best `max` ranked narratives (see [`rank`](Self::rank)) scoring at least
-    /// `min_score`, explained.
+    /// The best `max` ranked narratives (see [`rank`](Self::rank)) scoring at least their
+    /// threshold (`threshold(narrative)`), explained.
     fn answer(
         &self,
         raw: &str,
         analysis: &Analysis,
         ranked: Vec<(usize, Best)>,
-        min_score: f32,
+        threshold: impl Fn(usize) -> f32,
         max: usize,
     ) -> Vec<NarrativeMatch> {
         let chosen: Vec<(usize, Best)> = ranked
             .into_iter()
-            .filter(|(_, best)| best.score() >= min_score)
+            .filter(|&(narrative, ref best)| best.score() >= threshold(narrative))
             .take(max)
             .collect();
         if chosen.is_empty() {

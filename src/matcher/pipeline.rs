@@ -14,7 +14,7 @@ use super::{
     Best, CANDIDATES, MatchOutcome, Matcher, NarrativeMatch, REASON_BELOW_THRESHOLD, REASON_EMPTY,
     REASON_NO_CONCEPTS, REASON_NO_SHARED_WORDS, Scoring, Similarity,
 };
-use super::{MatchOptions, Post};
+use super::{DEFAULT_THRESHOLD, MatchOptions, Post};
 use crate::Error;
 use crate::text::Lang;
 use rayon::prelude::*;
@@ -129,7 +129,7 @@ impl Matcher {
         // mode too: a lexical score of zero never passes the gate (every gate is above zero).
         if analysis.term_ids.len() < self.model.min_matched_terms()
             && !any_mentioned
-            && options.min_score > 0.0
+            && self.lowest_threshold(options) > 0.0
         {
             return Ok(done(REASON_BELOW_THRESHOLD));
         }
@@ -154,7 +154,8 @@ impl Matcher {
             self.uses_model(&analysis) && (best >= self.model.gate() || any_mentioned);
         // Nor is it when no embedding could lift the post to the threshold; the hybrid model
         // would then match nothing, so neither does the post.
-        if wants_model && !self.model_could_match(&analysis, &query, &hits, options.min_score) {
+        let lowest = self.lowest_threshold(options);
+        if wants_model && !self.model_could_match(&analysis, &query, &hits, lowest) {
             return Ok(done(REASON_BELOW_THRESHOLD));
         }
         Ok(Prepared {
@@ -205,12 +206,28 @@ impl Matcher {
                     &post.text,
                     &analysis,
                     ranked,
-                    options.min_score,
+                    |n| self.threshold(options, n),
                     options.max_matches,
                 )
             }
         };
         outcome(post, prepared.lang, matches, REASON_BELOW_THRESHOLD)
+    }
+
+    /// The score from which narrative `n` is reported: the request's `min_score`, else the
+    /// narrative's own threshold, else the default.
+    fn threshold(&self, options: &MatchOptions, n: usize) -> f32 {
+        options.min_score.unwrap_or_else(|| {
+            self.kb().narratives()[n]
+                .threshold
+                .unwrap_or(DEFAULT_THRESHOLD)
+        })
+    }
+
+    /// The lowest score any narrative is reported from: a post scoring below it everywhere
+    /// matches nothing, and the shortcuts above may skip it.
+    fn lowest_threshold(&self, options: &MatchOptions) -> f32 {
+        options.min_score.unwrap_or(self.lowest_own_threshold)
     }
 
     /// Whether the hybrid model could score some narrative at `min_score` or more, whatever the

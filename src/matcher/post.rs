@@ -4,8 +4,6 @@
 use crate::text::Lang;
 use crate::{Error, limits};
 
-use super::DEFAULT_THRESHOLD;
-
 /// A social-media post. Only `text` is analysed; the rest is carried for the caller's records
 /// and bounded like everything a client sends.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -82,7 +80,10 @@ impl Post {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MatchOptions {
     pub max_matches: usize,
-    pub min_score: f32,
+    /// Report narratives scoring at least this. `None` reports each narrative from its own
+    /// threshold (`Narrative::threshold`), else from [`DEFAULT_THRESHOLD`](super::DEFAULT_THRESHOLD):
+    /// a score the caller gives applies to every narrative, since they asked for it.
+    pub min_score: Option<f32>,
     pub include_statements: bool,
 }
 
@@ -90,15 +91,15 @@ impl Default for MatchOptions {
     fn default() -> Self {
         Self {
             max_matches: limits::DEFAULT_MAX_MATCHES,
-            min_score: DEFAULT_THRESHOLD,
+            min_score: None,
             include_statements: false,
         }
     }
 }
 
 impl MatchOptions {
-    /// Options from a client's raw values: 0 matches means the default, no score the default
-    /// threshold.
+    /// Options from a client's raw values: 0 matches means the default, no score each
+    /// narrative's threshold.
     pub fn from_request(
         max_matches: u32,
         min_score: Option<f32>,
@@ -110,7 +111,7 @@ impl MatchOptions {
                 0 => defaults.max_matches,
                 n => usize::try_from(n).unwrap_or(usize::MAX),
             },
-            min_score: min_score.unwrap_or(defaults.min_score),
+            min_score,
             include_statements,
         }
     }
@@ -122,7 +123,7 @@ impl MatchOptions {
                 format!("at most {}", limits::MAX_MATCHES),
             ));
         }
-        if !(0.0..=1.0).contains(&self.min_score) {
+        if self.min_score.is_some_and(|s| !(0.0..=1.0).contains(&s)) {
             return Err(Error::invalid("options.min_score", "must be within [0, 1]"));
         }
         Ok(())

@@ -76,7 +76,7 @@ fn matching_is_deterministic() {
         "Mail-in voting means massive fraud and a rigged election #RiggedElection",
     );
     let options = MatchOptions {
-        min_score: 0.0,
+        min_score: Some(0.0),
         max_matches: limits::MAX_MATCHES,
         ..MatchOptions::default()
     };
@@ -107,7 +107,7 @@ fn tied_narratives_rank_in_natural_id_order() {
     let kb = std::sync::Arc::new(crate::kb::KnowledgeBase::load(&path).unwrap());
     let collection = Matcher::new(kb, None).unwrap();
     let options = MatchOptions {
-        min_score: 0.0,
+        min_score: Some(0.0),
         ..MatchOptions::default()
     };
     let post = Post::new("p", "the guest called the young activist mentally ill");
@@ -146,6 +146,50 @@ fn bad_input_is_rejected_naming_the_field() {
 }
 
 #[test]
+fn a_narrative_threshold_applies_unless_the_request_names_a_score() {
+    let shipped = matcher().kb();
+    let mut narratives = shipped.narratives().to_vec();
+    // The post below is about foreign ballots, and also scores mail fraud above the default.
+    let id = "mail-voting-widespread-fraud";
+    for n in narratives.iter_mut().filter(|n| n.id == id) {
+        n.threshold = Some(0.99);
+    }
+    let kb = crate::kb::KnowledgeBase::from_parts(
+        std::path::Path::new("index"),
+        narratives,
+        shipped.statements().to_vec(),
+        true,
+    )
+    .unwrap();
+    assert_ne!(kb.version(), shipped.version(), "a threshold is content");
+    let strict = Matcher::new(std::sync::Arc::new(kb), None).unwrap();
+    let post = Post::new(
+        "p",
+        "Russia and China will print counterfeit mail-in ballots to rig the election",
+    );
+    let reported = |options: &MatchOptions| {
+        let outcome = strict.match_post(&post, options).unwrap();
+        outcome.matches.iter().any(|m| m.narrative_id == id)
+    };
+    // Reported at the default threshold by the shipped knowledge base, not with its own
+    // threshold of 0.99 …
+    let shipped_answer = matcher()
+        .match_post(&post, &MatchOptions::default())
+        .unwrap();
+    assert!(
+        shipped_answer
+            .matches
+            .iter()
+            .any(|m| m.narrative_id == id && m.score < 0.99),
+        "{shipped_answer:?}"
+    );
+    assert!(!reported(&MatchOptions::default()));
+    // … unless the request names its own score, which wins.
+    let explicit = MatchOptions::from_request(0, Some(DEFAULT_THRESHOLD), false);
+    assert!(reported(&explicit));
+}
+
+#[test]
 fn search_finds_the_narrative_an_official_describes() {
     let hits = matcher().search("fake ballots from China", 0).unwrap();
     assert_eq!(hits[0].narrative_id, "foreign-counterfeit-mail-ballots");
@@ -160,7 +204,7 @@ proptest! {
 
     #[test]
     fn any_text_gets_bounded_sorted_scores(text in "\\PC{0,300}") {
-        let options = MatchOptions { min_score: 0.0, max_matches: limits::MAX_MATCHES, ..MatchOptions::default() };
+        let options = MatchOptions { min_score: Some(0.0), max_matches: limits::MAX_MATCHES, ..MatchOptions::default() };
         let outcome = matcher().match_post(&Post::new("p", text), &options).unwrap();
         for pair in outcome.matches.windows(2) {
             prop_assert!(pair[0].score >= pair[1].score);

@@ -1,6 +1,9 @@
-//! Storage adapters: what the service keeps in its data directory (`--data-dir`). The matcher
-//! knows nothing of them.
+//! The storage adapters: what the service keeps in its data directory (`--data-dir`), each in a
+//! module of its own behind plain types from the core, so the core never learns how or where
+//! they are stored.
 //!
 //! - [`versions`]: the knowledge base's versions, written durably, the newest served at start.
+//! - [`feedback`]: moderators' verdicts, appended to `feedback.jsonl`.
 
+pub mod feedback;
 pub mod versions;

@@ -5,6 +5,7 @@ mod util;
 
 mod admin;
 mod anywhere;
+mod feedback;
 mod keys;
 mod score;
 
@@ -24,6 +25,7 @@ fn command(args: &[&str]) -> Command {
         "COUNTERCLAIM_KB",
         "COUNTERCLAIM_MODEL",
         "COUNTERCLAIM_INDEX_DIR",
+        "COUNTERCLAIM_DATA_DIR",
         "COUNTERCLAIM_LOG_FORMAT",
         "COUNTERCLAIM_API_KEYS",
         "COUNTERCLAIM_API_KEYS_FILE",

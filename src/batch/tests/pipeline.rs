@@ -105,7 +105,7 @@ fn csv_output_shape_with_every_top_k_candidate() {
     let mut config = config(&[&input], &out);
     config.output_format = OutputFormat::Csv;
     config.options.max_matches = 3;
-    config.options.min_score = 0.0;
+    config.options.min_score = Some(0.0);
     score_checked(&config);
 
     let mut reader = csv::Reader::from_path(&out).unwrap();
@@ -203,9 +203,9 @@ fn refuses_unusable_settings_before_writing() {
     c.errors = Some(out.clone());
     assert!(config_error(&c).contains("is also the output"));
     c = config(&[&input], &out);
-    c.options.min_score = 2.0;
+    c.options.min_score = Some(2.0);
     assert!(config_error(&c).contains("min_score"));
-    c.options.min_score = 0.5;
+    c.options.min_score = Some(0.5);
     c.text_field = "id".to_owned();
     assert!(config_error(&c).contains("both"));
     assert!(!out.exists(), "nothing written");
