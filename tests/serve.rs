@@ -310,6 +310,73 @@ async fn sighup_reloads_the_knowledge_base_and_calls_in_flight_finish_on_the_old
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn kb_reload_checks_the_files_and_only_then_signals_the_server() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let kb = tempfile::tempdir().unwrap();
+    util::copy_dir(std::path::Path::new("index"), kb.path());
+    let pid_file = kb.path().join("serve.pid");
+    let (kb_path, pid_path) = (kb.path().to_str().unwrap(), pid_file.to_str().unwrap());
+    let mut server = Served::start_with(&["--kb", kb_path, "--pid-file", pid_path]);
+    let mut client = CounterclaimClient::connect(format!("http://{}", server.addr))
+        .await
+        .unwrap();
+    let version = |mut c: CounterclaimClient<_>| async move {
+        let info = c.get_server_info(pb::GetServerInfoRequest {}).await;
+        info.unwrap().into_inner().kb_version
+    };
+    let before = version(client.clone()).await;
+    let reload = || {
+        Command::new(env!("CARGO_BIN_EXE_counterclaim"))
+            .args(["kb", "reload", kb_path, "--pid-file", pid_path])
+            .output()
+            .unwrap()
+    };
+    let broken = kb.path().join("narratives/broken.toml");
+    std::fs::write(&broken, "id = [").unwrap();
+    let refused = reload();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("broken.toml"));
+    std::fs::remove_file(&broken).unwrap();
+    let file = kb
+        .path()
+        .join("narratives/mail-voting-widespread-fraud.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.replacen("title = \"", "title = \"Reloaded: ", 1),
+    )
+    .unwrap();
+    let sent = reload();
+    assert!(
+        sent.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sent.stderr)
+    );
+    let started = Instant::now();
+    while version(client.clone()).await == before {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "{}",
+            server.log()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // The refused reload never reached the server: it reloaded once.
+    assert_eq!(server.log().matches("knowledge base reloaded").count(), 1);
+    client
+        .get_server_info(pb::GetServerInfoRequest {})
+        .await
+        .unwrap();
+    server.signal("TERM");
+    assert!(
+        server
+            .wait(Duration::from_secs(10))
+            .is_some_and(|s| s.success())
+    );
+    assert!(!pid_file.exists(), "the pid file is removed at exit");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn sighup_without_a_kb_path_is_logged_and_changes_nothing() {
     let _turn = ONE_AT_A_TIME.lock().await;
     let mut server = Served::start();

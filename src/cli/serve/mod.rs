@@ -1,23 +1,30 @@
 //! `counterclaim serve`: the gRPC service, its HTTP address (metrics, health), its limits, API
-//! keys and TLS from the flags, and its signals. SIGTERM and SIGINT drain the server and exit 0;
-//! SIGHUP reloads the knowledge base.
+//! keys and TLS from the flags, and the admin API. SIGTERM and SIGINT drain every server (gRPC,
+//! admin, HTTP) and exit 0; SIGHUP reloads the knowledge base.
+//!
+//! - `stored`: with the admin API, the knowledge base in the data directory, and its protection.
+//! - `signals`: shutdown and reload signals.
+
+mod signals;
+mod stored;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use counterclaim::curator::Curator;
 use counterclaim::grpc::Counters;
 use counterclaim::live::LiveMatcher;
 use counterclaim::matcher::Matcher;
 use counterclaim::store::feedback::FeedbackLog;
-use counterclaim::store::versions::Versions;
 use counterclaim::{admin, grpc, http};
 
 use super::data_dir::DataDirArg;
 use super::setup::MatcherArgs;
+use signals::{reload_on_hangup, shutdown_signal};
+use stored::{check_admin_protection, stored_matcher};
 
 #[derive(clap::Args)]
 pub struct ServeArgs {
@@ -44,6 +51,10 @@ pub struct ServeArgs {
     pub insecure_admin: bool,
     #[command(flatten)]
     pub data_dir: DataDirArg,
+    /// Write the process id here once the server listens (for `counterclaim kb reload
+    /// --pid-file`); removed when it stops.
+    #[arg(long)]
+    pub pid_file: Option<std::path::PathBuf>,
     /// Knowledge-base versions kept in the data directory (older ones are deleted).
     #[arg(long, default_value_t = 20)]
     pub keep_versions: usize,
@@ -273,6 +284,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
                  may call every method"
             );
         }
+        let _pid_file = args.pid_file.as_deref().map(PidFile::write).transpose()?;
         announce("listening on", bound);
         // One shutdown request drains every server.
         let (stop, stopping) = tokio::sync::watch::channel(false);
@@ -349,68 +361,6 @@ async fn bind(addr: SocketAddr, set_by: &str) -> anyhow::Result<tokio::net::TcpL
         .with_context(|| format!("binding {addr} (set by {set_by})"))
 }
 
-/// The admin API changes what every client is told: it never runs unprotected off loopback.
-fn check_admin_protection(args: &ServeArgs, keys: bool) -> anyhow::Result<()> {
-    let Some(addr) = args.admin_addr else {
-        if args.insecure_admin {
-            bail!("--insecure-admin: there is no admin API without --admin-addr");
-        }
-        return Ok(());
-    };
-    if keys {
-        if args.insecure_admin {
-            bail!("--insecure-admin: API keys are given (--api-keys), so the admin API needs them");
-        }
-        return Ok(());
-    }
-    if !args.insecure_admin {
-        bail!(
-            "--admin-addr {addr}: the admin API needs API keys (--api-keys); without them, \
-             --insecure-admin serves it unprotected, on a loopback address only"
-        );
-    }
-    if !addr.ip().is_loopback() {
-        bail!(
-            "--insecure-admin: {addr} is not a loopback address; an unprotected admin API \
-             must not be reachable from other machines (use --api-keys)"
-        );
-    }
-    tracing::warn!(addr = %addr, "the admin API runs without API keys (--insecure-admin)");
-    Ok(())
-}
-
-/// With the admin API on, the knowledge base lives in the data directory: its newest version
-/// is served; a new data directory is first given the one `--kb` names (or the shipped one).
-fn stored_matcher(args: &ServeArgs) -> anyhow::Result<(Matcher, Versions, u64)> {
-    let data_dir = args.data_dir.path()?;
-    let versions = Versions::open(&data_dir, args.keep_versions)?;
-    if let Some((info, kb)) = versions.latest()? {
-        if args.matcher.kb.kb.is_some() {
-            tracing::warn!(
-                kb = args.matcher.kb.name(),
-                "--kb is ignored: the data directory already holds the knowledge base"
-            );
-        }
-        tracing::info!(
-            data_dir = %data_dir.display(),
-            sequence = info.sequence,
-            kb = info.kb_version,
-            "serving the newest stored knowledge-base version"
-        );
-        let matcher = args.matcher.matcher_for(Arc::new(kb))?;
-        return Ok((matcher, versions, info.sequence));
-    }
-    let matcher = args.matcher.matcher()?;
-    let info = versions.write(matcher.kb(), "seed", "")?;
-    tracing::info!(
-        data_dir = %data_dir.display(),
-        kb = info.kb_version,
-        from = args.matcher.kb.name(),
-        "stored the knowledge base as the data directory's first version"
-    );
-    Ok((matcher, versions, info.sequence))
-}
-
 /// The matcher with its model timed for the metrics (`counterclaim_model_seconds`).
 fn timed(mut matcher: Matcher, counters: &Arc<Counters>) -> Matcher {
     matcher.decorate_encoder(|model| grpc::timed(model, counters.clone()));
@@ -420,104 +370,29 @@ fn timed(mut matcher: Matcher, counters: &Arc<Counters>) -> Matcher {
 /// How long open HTTP requests (a slow scrape) have once the gRPC server has stopped.
 const HTTP_GRACE: Duration = Duration::from_secs(2);
 
+/// The process id in a file, removed when the server stops.
+struct PidFile(std::path::PathBuf);
+
+impl PidFile {
+    fn write(path: &std::path::Path) -> anyhow::Result<Self> {
+        std::fs::write(path, format!("{}\n", std::process::id()))
+            .with_context(|| format!("{}: writing the pid file (--pid-file)", path.display()))?;
+        Ok(Self(path.to_path_buf()))
+    }
+}
+
+impl Drop for PidFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
 /// Tells whoever started the server (a test, a supervisor script) where it listens.
 fn announce(what: &str, addr: SocketAddr) {
     use std::io::Write;
     let mut stdout = std::io::stdout().lock();
     let _ = writeln!(stdout, "{what} {addr}");
     let _ = stdout.flush();
-}
-
-/// Completes at the first SIGTERM or SIGINT.
-#[cfg(unix)]
-fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()> + Send> {
-    use tokio::signal::unix::{SignalKind, signal};
-    let mut term = signal(SignalKind::terminate()).context("installing the SIGTERM handler")?;
-    let mut int = signal(SignalKind::interrupt()).context("installing the SIGINT handler")?;
-    Ok(async move {
-        tokio::select! {
-            _ = term.recv() => tracing::info!(signal = "SIGTERM", "shutdown requested"),
-            _ = int.recv() => tracing::info!(signal = "SIGINT", "shutdown requested"),
-        }
-    })
-}
-
-/// At each SIGHUP, loads the knowledge base again from its files and, if it loads and is
-/// valid, serves it (see [`reload`]). Signals that arrive during a reload make one more.
-#[cfg(unix)]
-fn reload_on_hangup(
-    args: MatcherArgs,
-    live: Arc<LiveMatcher>,
-    counters: Arc<Counters>,
-    stored: bool,
-) -> anyhow::Result<impl std::future::Future<Output = ()> + Send + 'static> {
-    use tokio::signal::unix::{SignalKind, signal};
-    let mut hup = signal(SignalKind::hangup()).context("installing the SIGHUP handler")?;
-    Ok(async move {
-        while hup.recv().await.is_some() {
-            if stored {
-                tracing::warn!(
-                    signal = "SIGHUP",
-                    "the knowledge base lives in the data directory: change it through the \
-                     admin API (nothing reloaded)"
-                );
-                continue;
-            }
-            tracing::info!(
-                signal = "SIGHUP",
-                kb = args.kb.name(),
-                "reloading the knowledge base"
-            );
-            let (args, live, counters) = (args.clone(), live.clone(), counters.clone());
-            let _ = tokio::task::spawn_blocking(move || reload(&args, &live, &counters)).await;
-        }
-    })
-}
-
-#[cfg(not(unix))]
-fn reload_on_hangup(
-    _: MatcherArgs,
-    _: Arc<LiveMatcher>,
-    _: Arc<Counters>,
-    _: bool,
-) -> anyhow::Result<impl std::future::Future<Output = ()> + Send + 'static> {
-    Ok(std::future::pending())
-}
-
-/// Builds a matcher on the knowledge base's files as they are now (index and embeddings, off
-/// the request path) and swaps it in; calls in flight finish on the old one. A knowledge base
-/// that fails to load or validate changes nothing and is logged with the reason.
-fn reload(args: &MatcherArgs, live: &LiveMatcher, counters: &Arc<Counters>) {
-    let before = live.snapshot().kb().version().to_owned();
-    if args.kb.kb.is_none() {
-        tracing::warn!(
-            kb = before,
-            "the built-in knowledge base cannot change: start with --kb to reload from files"
-        );
-        return;
-    }
-    match args.matcher() {
-        Ok(matcher) => {
-            let matcher = timed(matcher, counters);
-            let after = matcher.kb().version().to_owned();
-            live.replace(matcher);
-            counters.knowledge_base(&after);
-            tracing::info!(before, after, "knowledge base reloaded");
-        }
-        Err(e) => tracing::error!(
-            kb = before,
-            error = format!("{e:#}"),
-            "knowledge base not reloaded: the one in service stays"
-        ),
-    }
-}
-
-#[cfg(not(unix))]
-fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()> + Send> {
-    Ok(async {
-        let _ = tokio::signal::ctrl_c().await;
-        tracing::info!(signal = "ctrl-c", "shutdown requested");
-    })
 }
 
 #[cfg(test)]
