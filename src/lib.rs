@@ -22,9 +22,12 @@
 //! - [`grpc`]: the `counterclaim.v1` service, proto ⇄ domain conversion, error → status, API
 //!   keys and TLS.
 //! - [`http`]: the HTTP address beside it: Prometheus metrics at `/metrics`, `/healthz`.
+//! - [`admin`]: the `counterclaim.admin.v1` service on its own address: knowledge-base writes
+//!   and moderators' feedback.
+//! - [`curator`]: knowledge-base writes while serving: validate, build, store, swap.
 //! - [`feedback`]: moderators' verdicts on answers, and the per-narrative precision report.
-//! - [`store`]: what the service keeps in its data directory (feedback; knowledge-base
-//!   versions).
+//! - [`store`]: what the service keeps in its data directory (knowledge-base versions,
+//!   feedback).
 //! - [`limits`]: every size a client may send.
 //! - [`live`]: the matcher being served, swapped atomically when the knowledge base is reloaded.
 //! - [`error`]: the one error type, user errors apart from internal ones.
