@@ -67,9 +67,7 @@ impl Curator {
         if_version: &str,
         key_name: &str,
     ) -> Result<Written, Error> {
-        if document.len() > MAX_DOCUMENT_BYTES {
-            return Err(too_long("document", MAX_DOCUMENT_BYTES));
-        }
+        check_size(document)?;
         self.write(if_version, key_name, |kb| {
             let (kb, id) = kb
                 .with_narrative_document(document, format)
@@ -109,9 +107,7 @@ impl Curator {
         if_version: &str,
         key_name: &str,
     ) -> Result<Written, Error> {
-        if document.len() > MAX_DOCUMENT_BYTES {
-            return Err(too_long("document", MAX_DOCUMENT_BYTES));
-        }
+        check_size(document)?;
         self.write(if_version, key_name, |kb| {
             let value: serde_json::Value = serde_json::from_str(document)
                 .map_err(|e| Error::invalid("document", format!("not JSON: {e}")))?;
@@ -198,8 +194,12 @@ impl Curator {
     }
 }
 
-fn too_long(field: &str, max: usize) -> Error {
-    Error::invalid(field, format!("longer than {max} bytes"))
+fn check_size(document: &str) -> Result<(), Error> {
+    if document.len() > MAX_DOCUMENT_BYTES {
+        let reason = format!("longer than {MAX_DOCUMENT_BYTES} bytes");
+        return Err(Error::invalid("document", reason));
+    }
+    Ok(())
 }
 
 /// A document that does not load or validate is the client's mistake: INVALID_ARGUMENT with

@@ -130,21 +130,17 @@ fn check_id(field: &str, id: &str) -> Result<(), Error> {
     if id.is_empty() {
         return Err(Error::invalid(field, "empty"));
     }
-    if id.len() > limits::MAX_ID_BYTES {
-        return Err(Error::invalid(
-            field,
-            format!("longer than {} bytes", limits::MAX_ID_BYTES),
-        ));
-    }
-    Ok(())
+    check_length(field, id)
 }
 
 fn check_version_field(if_version: &str) -> Result<(), Error> {
-    if if_version.len() > limits::MAX_ID_BYTES {
-        return Err(Error::invalid(
-            "if_version",
-            format!("longer than {} bytes", limits::MAX_ID_BYTES),
-        ));
+    check_length("if_version", if_version)
+}
+
+fn check_length(field: &str, value: &str) -> Result<(), Error> {
+    if value.len() > limits::MAX_ID_BYTES {
+        let reason = format!("longer than {} bytes", limits::MAX_ID_BYTES);
+        return Err(Error::invalid(field, reason));
     }
     Ok(())
 }
