@@ -8,6 +8,7 @@
 //! while.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::Error;
@@ -21,8 +22,10 @@ pub struct Curator {
     versions: Versions,
     /// Where entry embeddings are cached, so a rollback to a version seen before is quick.
     cache_dir: Option<PathBuf>,
-    /// The stored version being served; held through a write, so writes go one at a time.
-    current: Mutex<u64>,
+    /// Held through a write, so writes go one at a time.
+    writing: Mutex<()>,
+    /// The stored version being served.
+    current: AtomicU64,
 }
 
 /// What a write did.
@@ -51,7 +54,8 @@ impl Curator {
             live,
             versions,
             cache_dir,
-            current: Mutex::new(sequence),
+            writing: Mutex::new(()),
+            current: AtomicU64::new(sequence),
         }
     }
 
@@ -144,8 +148,7 @@ impl Curator {
 
     /// The stored versions, newest first, and the one being served.
     pub fn versions(&self) -> Result<(Vec<VersionInfo>, u64), Error> {
-        let current = *self.current.lock().unwrap_or_else(|e| e.into_inner());
-        Ok((self.versions.list()?, current))
+        Ok((self.versions.list()?, self.current.load(Ordering::Acquire)))
     }
 
     fn write(
@@ -154,7 +157,7 @@ impl Curator {
         key_name: &str,
         change: impl FnOnce(&KnowledgeBase) -> Result<(KnowledgeBase, String, Vec<String>), Error>,
     ) -> Result<Written, Error> {
-        let mut current = self.current.lock().unwrap_or_else(|e| e.into_inner());
+        let _one_at_a_time = self.writing.lock().unwrap_or_else(|e| e.into_inner());
         let served = self.live.snapshot();
         let before = served.kb().version().to_owned();
         if !if_version.is_empty() && if_version != before {
@@ -167,7 +170,7 @@ impl Curator {
         let mut written = Written {
             before: before.clone(),
             after: kb.version().to_owned(),
-            sequence: *current,
+            sequence: self.current.load(Ordering::Acquire),
             narratives: kb.narratives().len(),
             statements: kb.statements().len(),
             warnings,
@@ -179,7 +182,7 @@ impl Curator {
         let matcher = served.for_knowledge_base(kb.clone(), self.cache_dir.as_deref())?;
         let stored = self.versions.write(&kb, &action, key_name)?;
         self.live.replace(matcher);
-        *current = stored.sequence;
+        self.current.store(stored.sequence, Ordering::Release);
         written.sequence = stored.sequence;
         tracing::info!(
             target: "counterclaim::audit",
