@@ -7,12 +7,14 @@
 //! - `serve`: the gRPC service, its limits and its signals.
 //! - `score`: batch scoring.
 //! - `tools`: evaluation and knowledge-base maintenance.
+//! - `export`: `kb export`, the knowledge base published as schema.org ClaimReview.
 //! - `reload`: `kb reload`, which checks the files and signals the server.
 //! - `keys`: new API keys and their key-file entries.
 //! - `feedback`: the report on moderators' feedback.
 //! - `data_dir`: the `--data-dir` flag and its default.
 
 mod data_dir;
+mod export;
 mod feedback;
 mod keys;
 pub mod logging;
@@ -128,6 +130,9 @@ pub enum KbCommand {
     /// 2022 JSONL, or schema.org ClaimReview JSON-LD. Bad records are reported with their
     /// position and skipped.
     Import(tools::ImportArgs),
+    /// Publish each narrative's official rebuttals as schema.org ClaimReview JSON-LD, for
+    /// officials' sites and search engines (`kb import --format claimreview` reads it back).
+    Export(export::ExportArgs),
     /// Load and validate a knowledge base; print what it holds and what a curator should fix.
     Check {
         /// A directory (native format) or a .jsonl file (flat format) [default: the shipped
@@ -156,6 +161,9 @@ pub fn run(command: Command) -> anyhow::Result<()> {
         Command::Kb {
             command: KbCommand::Import(args),
         } => tools::import(args),
+        Command::Kb {
+            command: KbCommand::Export(args),
+        } => export::run(&args),
         Command::Kb {
             command: KbCommand::Check { path },
         } => tools::check(path),

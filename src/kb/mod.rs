@@ -12,6 +12,7 @@
 
 mod builtin;
 mod edit;
+pub mod export;
 mod flat;
 pub mod import;
 mod model;

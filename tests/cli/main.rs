@@ -5,6 +5,7 @@ mod util;
 
 mod admin;
 mod anywhere;
+mod export;
 mod feedback;
 mod keys;
 mod score;

@@ -43,6 +43,9 @@
 //! `dataFeedElement[1].item[0]`, `top-level object`; indices are 0-based), when it is not an
 //! object, when it is an object of another `@type`, or when `claimReviewed` is missing or empty.
 //! A file that is not valid JSON is an error.
+//!
+//! [`crate::kb::export::claimreview`] writes a knowledge base as ClaimReview that this importer
+//! reads back to the same narrative ids and titles.
 
 use std::collections::HashSet;
 use std::path::Path;
