@@ -214,7 +214,7 @@ async fn sigterm_finishes_calls_in_flight_ends_streams_at_the_deadline_and_exits
     let batches = log
         .lines()
         .filter(|l| l.contains("method=/counterclaim.v1.Counterclaim/MatchPosts"))
-        .filter(|l| l.contains("code=Ok") && l.contains("posts=24") && l.contains("request_id="))
+        .filter(|l| l.contains("code=Ok") && l.contains("posts=12") && l.contains("request_id="))
         .count();
     assert_eq!(batches, 4, "{log}");
 }
