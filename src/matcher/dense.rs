@@ -52,6 +52,19 @@ impl Dense {
         kb_version: &str,
         cache_dir: Option<&Path>,
     ) -> Result<Self, String> {
+        Self::build_from(encoder, texts, kb_version, cache_dir, None)
+    }
+
+    /// [`build`](Self::build), taking the embedding of every text `earlier` (the same model's
+    /// entries of another knowledge base) already has instead of running the model again: a
+    /// knowledge-base update embeds only the texts it adds.
+    pub fn build_from(
+        encoder: Arc<dyn Encoder>,
+        texts: &[&str],
+        kb_version: &str,
+        cache_dir: Option<&Path>,
+        earlier: Option<(&Dense, &[&str])>,
+    ) -> Result<Self, String> {
         let dim = encoder.dim();
         let cache =
             cache_dir.map(|dir| cache_file(dir, kb_version, encoder.id(), encoder.revision()));
@@ -71,22 +84,34 @@ impl Dense {
         }
         let started = std::time::Instant::now();
         let (distinct, slot_of) = distinct(texts);
-        let mut embedded = Vec::with_capacity(distinct.len() * dim);
-        for batch in distinct.chunks(256) {
-            embedded.extend(
-                checked_encode(encoder.as_ref(), batch)?
-                    .into_iter()
-                    .flatten(),
-            );
+        let known: FxHashMap<&str, &[f32]> = earlier
+            .filter(|(dense, _)| dense.dim == dim)
+            .map(|(dense, texts)| {
+                (texts.iter().enumerate())
+                    .map(|(i, &t)| (t, dense.vector(i)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let new: Vec<&str> = (distinct.iter().copied())
+            .filter(|t| !known.contains_key(t))
+            .collect();
+        let mut computed: FxHashMap<&str, Vec<f32>> = FxHashMap::default();
+        for batch in new.chunks(256) {
+            let vectors = checked_encode(encoder.as_ref(), batch)?;
+            computed.extend(batch.iter().copied().zip(vectors));
         }
         let vectors: Vec<f32> = slot_of
             .iter()
-            .flat_map(|&s| &embedded[s * dim..(s + 1) * dim])
+            .flat_map(|&s| {
+                let text = distinct[s];
+                known.get(text).copied().unwrap_or_else(|| &computed[text])
+            })
             .copied()
             .collect();
         tracing::info!(
             entries = texts.len(),
             distinct = distinct.len(),
+            embedded = new.len(),
             seconds = started.elapsed().as_secs_f32(),
             "entry embeddings computed"
         );
@@ -128,6 +153,10 @@ impl Dense {
         let (distinct, slot_of) = distinct(texts);
         let embedded = checked_encode(self.encoder.as_ref(), &distinct)?;
         Ok(slot_of.iter().map(|&s| embedded[s].clone()).collect())
+    }
+
+    fn vector(&self, entry: usize) -> &[f32] {
+        &self.vectors[entry * self.dim..(entry + 1) * self.dim]
     }
 
     /// Cosine similarity of a post's embedding to entry `entry`.

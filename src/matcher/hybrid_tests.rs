@@ -323,3 +323,42 @@ fn dense_similarity_lifts_the_paraphrased_claim_in_a_collection() {
         "no dense feature without a model"
     );
 }
+
+#[test]
+fn a_knowledge_base_update_embeds_only_the_texts_it_adds() {
+    let encoder = Arc::new(StandIn::default());
+    let served = hybrid(encoder.clone(), None);
+    let before = encoder.encoded();
+    let document = include_str!("../../tests/fixtures/admin/voting-machines.toml");
+    let (kb, _) = served
+        .kb()
+        .with_narrative_document(document, crate::kb::DocumentFormat::Toml)
+        .unwrap();
+    let updated = served.for_knowledge_base(Arc::new(kb), None).unwrap();
+    let added = encoder.encoded() - before;
+    let new_entries = updated.entries.len() - served.entries.len();
+    assert!(
+        added > 0 && added <= new_entries,
+        "{added} embedded for {new_entries} new entries"
+    );
+    // The same vectors a matcher built from scratch computes.
+    let fresh = hybrid(Arc::new(StandIn::default()), None);
+    let post = served
+        .dense
+        .as_ref()
+        .unwrap()
+        .encode(&["forged ballots from abroad"])
+        .unwrap();
+    for entry in 0..served.entries.len() {
+        let (a, b) = (updated.dense.as_ref(), fresh.dense.as_ref());
+        let same = updated
+            .entries
+            .iter()
+            .position(|e| e.indexed == served.entries[entry].indexed);
+        let same = same.unwrap();
+        assert_eq!(
+            a.unwrap().similarity(&post[0], same),
+            b.unwrap().similarity(&post[0], entry)
+        );
+    }
+}

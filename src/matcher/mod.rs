@@ -327,8 +327,8 @@ impl Matcher {
     }
 
     /// A matcher for another knowledge base with this one's model (and its decorator): what a
-    /// knowledge-base update serves next. The entries are embedded again, or read from
-    /// `cache_dir`; the search index is built in RAM.
+    /// knowledge-base update serves next. Only the entries whose text this one lacks are
+    /// embedded (or all are read from `cache_dir`); the search index is built in RAM.
     pub fn for_knowledge_base(
         &self,
         kb: Arc<KnowledgeBase>,
@@ -336,7 +336,17 @@ impl Matcher {
     ) -> Result<Matcher, Error> {
         let mut matcher = Matcher::new(kb, None)?;
         if let Some(dense) = &self.dense {
-            matcher.use_encoder(dense.encoder(), cache_dir)?;
+            let earlier: Vec<&str> = self.entries.iter().map(|e| e.indexed.as_str()).collect();
+            let texts: Vec<&str> = matcher.entries.iter().map(|e| e.indexed.as_str()).collect();
+            let version = matcher.kb.version();
+            let built = Dense::build_from(
+                dense.encoder(),
+                &texts,
+                version,
+                cache_dir,
+                Some((dense, &earlier)),
+            );
+            matcher.dense = Some(built.map_err(Error::Model)?);
         }
         Ok(matcher)
     }
