@@ -124,3 +124,33 @@ async fn every_answer_is_recorded_and_the_counts_survive_a_restart() {
     let (store, _recorder) = TrendStore::open(dir.path(), TrendOptions::default()).unwrap();
     assert_eq!(store.counts(hour.0, hour.1).unwrap(), expected);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn metrics_count_what_was_recorded_and_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_store, recorder) = TrendStore::open(dir.path(), TrendOptions::default()).unwrap();
+    let server = TestServer::with_http(Options {
+        trends: Some(recorder.clone()),
+        ..Options::default()
+    })
+    .await;
+    let mut client = CounterclaimClient::connect(server.url()).await.unwrap();
+    let answer = client
+        .match_post(request("m1", PROMOTES))
+        .await
+        .unwrap()
+        .into_inner();
+    let matches = answer.matches.len();
+    tokio::task::spawn_blocking(move || recorder.flush())
+        .await
+        .unwrap();
+    let (status, _, body) = util::http_get(server.http_addr.unwrap(), "/metrics").await;
+    assert_eq!(status, 200);
+    let lines: Vec<&str> = body.lines().collect();
+    let written = format!("counterclaim_trend_records_total {matches}");
+    assert!(lines.contains(&written.as_str()), "{body}");
+    assert!(
+        lines.contains(&"counterclaim_trend_dropped_total 0"),
+        "{body}"
+    );
+}
