@@ -105,6 +105,9 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<()> {
     {
         eprintln!("Reading posts from standard input (end with Ctrl-D)…");
     }
+    if args.trends.record_text && !args.record {
+        bail!("--record-text records the texts of a --record run: add --record");
+    }
     let trends = match args.record {
         true => Some(args.trends.open(&args.data_dir)?),
         false => None,
