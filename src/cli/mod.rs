@@ -24,6 +24,7 @@ mod serve;
 mod setup;
 mod show;
 mod tools;
+mod trends;
 
 use std::path::PathBuf;
 
