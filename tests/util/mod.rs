@@ -79,17 +79,24 @@ impl TestServer {
 
     /// The same, with `matcher`.
     pub async fn serving_with_http(matcher: Arc<Matcher>, options: Options) -> Self {
+        Self::serving_with_trends(matcher, options, Default::default()).await
+    }
+
+    /// The same, with the console's trends read from `trends`.
+    pub async fn serving_with_trends(
+        matcher: Arc<Matcher>,
+        options: Options,
+        trends: counterclaim::http::trends::Trends,
+    ) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let http_addr = listener.local_addr().unwrap();
         let (grpc_stopped, stop_http) = oneshot::channel::<()>();
-        let mut server = Self::stopping(matcher, options, grpc_stopped).await;
-        tokio::spawn(counterclaim::http::serve(
-            listener,
-            server.counters.clone(),
-            async {
-                let _ = stop_http.await;
-            },
-        ));
+        let live = Arc::new(counterclaim::live::LiveMatcher::from(matcher));
+        let mut server = Self::stopping_live(live.clone(), options, grpc_stopped).await;
+        let state = counterclaim::http::HttpState::new(server.counters.clone(), live, trends);
+        tokio::spawn(counterclaim::http::serve(listener, state, async {
+            let _ = stop_http.await;
+        }));
         server.http_addr = Some(http_addr);
         server
     }
@@ -104,12 +111,20 @@ impl TestServer {
         options: Options,
         stopped: oneshot::Sender<()>,
     ) -> Self {
+        Self::stopping_live(Arc::new(matcher.into()), options, stopped).await
+    }
+
+    async fn stopping_live(
+        live: Arc<counterclaim::live::LiveMatcher>,
+        options: Options,
+        stopped: oneshot::Sender<()>,
+    ) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (tx, rx) = oneshot::channel();
         let counters = options.counters.clone();
         tokio::spawn(async move {
-            counterclaim::grpc::serve(listener, Arc::new(matcher.into()), options, async {
+            counterclaim::grpc::serve(listener, live, options, async {
                 let _ = rx.await;
             })
             .await

@@ -32,11 +32,13 @@ pub struct ServeArgs {
     /// ("listening on ADDR").
     #[arg(long, env = "COUNTERCLAIM_ADDR", default_value = "127.0.0.1:50051")]
     pub addr: SocketAddr,
-    /// HTTP address for Prometheus metrics (/metrics) and /healthz; port 0 picks a free port.
-    /// The address bound is printed on stdout after the gRPC one ("http listening on ADDR").
+    /// HTTP address of the officials' console (/), its JSON API (/api/v1/), Prometheus metrics
+    /// (/metrics) and /healthz; port 0 picks a free port. The address bound is printed on
+    /// stdout after the gRPC one ("http listening on ADDR"). No authentication: bind it to a
+    /// private address.
     #[arg(long, env = "COUNTERCLAIM_HTTP_ADDR", default_value = "127.0.0.1:8080")]
     pub http_addr: SocketAddr,
-    /// Serve no HTTP address (no metrics, no /healthz); overrides --http-addr.
+    /// Serve no HTTP address (no console, JSON API, metrics or /healthz); overrides --http-addr.
     #[arg(long)]
     pub no_http: bool,
     #[command(flatten)]
@@ -299,11 +301,18 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
         // gRPC server.
         let (grpc_stopped, stop_http) = tokio::sync::oneshot::channel::<()>();
         let http = http_listener.map(|listener| {
-            announce("http listening on", http_bound.expect("bound above"));
+            let http_bound = http_bound.expect("bound above");
+            announce("http listening on", http_bound);
+            tracing::info!("console at http://{http_bound}/");
             let stopped = async {
                 let _ = stop_http.await;
             };
-            tokio::spawn(http::serve(listener, options.counters.clone(), stopped))
+            let state = http::HttpState::new(
+                options.counters.clone(),
+                live.clone(),
+                http::trends::Trends::default(),
+            );
+            tokio::spawn(http::serve(listener, state, stopped))
         });
         let admin = match (admin_listener, curator) {
             (Some(listener), Some(curator)) => {
