@@ -10,13 +10,12 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::Error;
+use crate::store::trends as store;
 
 /// Longest window a client may ask for.
 pub const MAX_WINDOW_DAYS: i64 = 400;
 /// Most points in one series.
 pub const MAX_POINTS: i64 = 10_000;
-/// Most recent example posts shown or returned.
-pub const MAX_RECENT: usize = 100;
 
 const DAY: i64 = 86_400;
 
@@ -89,7 +88,63 @@ pub trait TrendSource: Send + Sync + 'static {
         to: i64,
         bucket: Bucket,
     ) -> Result<Vec<Point>, Error>;
-    fn recent(&self, narrative_id: Option<&str>, limit: usize) -> Result<Vec<RecentPost>, Error>;
+    fn recent(&self, narrative_id: &str, limit: usize) -> Result<Vec<RecentPost>, Error>;
+}
+
+/// The SQLite trend store (`store::trends`), as the pages read it.
+impl TrendSource for store::TrendStore {
+    fn counts(&self, from: i64, to: i64) -> Result<HashMap<String, StanceCounts>, Error> {
+        Ok(store::TrendStore::counts(self, from, to)?
+            .into_iter()
+            .map(|(id, c)| (id, counts(c)))
+            .collect())
+    }
+
+    fn series(
+        &self,
+        narrative_id: Option<&str>,
+        from: i64,
+        to: i64,
+        bucket: Bucket,
+    ) -> Result<Vec<Point>, Error> {
+        let bucket = match bucket {
+            Bucket::Hour => store::Bucket::Hour,
+            Bucket::Day => store::Bucket::Day,
+        };
+        Ok(
+            store::TrendStore::series(self, narrative_id, from, to, bucket)?
+                .into_iter()
+                .map(|p| Point {
+                    start: p.start,
+                    counts: counts(p.counts),
+                })
+                .collect(),
+        )
+    }
+
+    fn recent(&self, narrative_id: &str, limit: usize) -> Result<Vec<RecentPost>, Error> {
+        Ok(store::TrendStore::recent(self, narrative_id, limit)?
+            .into_iter()
+            .map(|r| RecentPost {
+                at: r.at,
+                narrative_id: r.narrative_id,
+                stance: r.stance,
+                score: r.score,
+                post_id: r.post_id,
+                platform: r.platform,
+                matched_words: r.matched_words,
+                text: r.text,
+            })
+            .collect())
+    }
+}
+
+fn counts(c: store::StanceCounts) -> StanceCounts {
+    StanceCounts {
+        promotes: c.promotes,
+        debunks: c.debunks,
+        neutral: c.neutral,
+    }
 }
 
 /// The trend store, or `None` when recording is off.
@@ -97,6 +152,10 @@ pub trait TrendSource: Send + Sync + 'static {
 pub struct Trends(pub Option<Arc<dyn TrendSource>>);
 
 impl Trends {
+    pub fn store(store: Arc<store::TrendStore>) -> Self {
+        Self(Some(store))
+    }
+
     pub fn is_on(&self) -> bool {
         self.0.is_some()
     }

@@ -4,6 +4,8 @@
 //!
 //! - [`versions`]: the knowledge base's versions, written durably, the newest served at start.
 //! - [`feedback`]: moderators' verdicts, appended to `feedback.jsonl`.
+//! - [`trends`]: every match answered, in SQLite (`trends.sqlite`), with hourly counts to chart.
 
 pub mod feedback;
+pub mod trends;
 pub mod versions;

@@ -28,6 +28,9 @@ pub enum StoreError {
     },
     #[error("{path}: {message}")]
     Corrupt { path: PathBuf, message: String },
+    /// SQLite failed (the trend store).
+    #[error("{path}: {message}")]
+    Database { path: PathBuf, message: String },
 }
 
 /// A stored version, as `ListVersions` shows it.

@@ -63,7 +63,7 @@ pub async fn page(
             let points = store.series(Some(&trend_id), window.from, window.to, window.bucket)?;
             Ok(Trend {
                 points: trends::fill(window, &points),
-                recent: store.recent(Some(&trend_id), RECENT_POSTS)?,
+                recent: store.recent(&trend_id, RECENT_POSTS)?,
             })
         })
         .await
