@@ -26,6 +26,8 @@ struct Served {
     addr: SocketAddr,
     http_addr: SocketAddr,
     log: tempfile::NamedTempFile,
+    /// The data directory (the trend store), never the user's.
+    _data: tempfile::TempDir,
 }
 
 impl Served {
@@ -50,6 +52,7 @@ impl Served {
 
     fn spawn(mut command: Command, extra: &[&str]) -> Self {
         let log = tempfile::NamedTempFile::new().unwrap();
+        let data = tempfile::tempdir().unwrap();
         let mut child = command
             .args([
                 "serve",
@@ -61,6 +64,8 @@ impl Served {
                 "--drain-timeout",
             ])
             .arg(format!("{}s", DRAIN.as_secs()))
+            .arg("--data-dir")
+            .arg(data.path())
             .args(extra)
             .env("RUST_LOG", "info")
             .stdout(Stdio::piped())
@@ -84,6 +89,7 @@ impl Served {
             addr,
             http_addr,
             log,
+            _data: data,
         }
     }
 

@@ -51,7 +51,10 @@ pub use input::{InputFormat, decompress};
 pub use output::OutputFormat;
 pub use reader::{MAX_RECORD_BYTES, RecordReader};
 pub use record::{Fields, RawRecord};
-pub use run::{CHUNK_BYTES, CHUNK_POSTS, HYBRID_CHUNK_POSTS, REPORTED_BAD_RECORDS, score};
+pub use run::{
+    CHUNK_BYTES, CHUNK_POSTS, HYBRID_CHUNK_POSTS, MatchSink, REPORTED_BAD_RECORDS, score,
+    score_with,
+};
 pub use summary::Summary;
 
 /// The records of one input, opened as `score` opens its inputs: the format from the name

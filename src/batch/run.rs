@@ -20,7 +20,11 @@ use super::record::{Fields, RawRecord};
 use super::summary::{Summary, Tally};
 use super::{BatchError, ScoreConfig};
 use crate::Error;
-use crate::matcher::{MatchOptions, MatchOutcome, Matcher};
+use crate::matcher::{MatchOptions, MatchOutcome, Matcher, Post};
+
+/// Sees each post matched, with its outcome, on the scoring threads (`score --record` records
+/// them in the trend store); batch itself knows nothing of where they go.
+pub type MatchSink<'a> = &'a (dyn Fn(&Post, &MatchOutcome) + Sync);
 
 /// Most posts in a chunk.
 pub const CHUNK_POSTS: usize = 2048;
@@ -42,6 +46,15 @@ type Chunk = Vec<(usize, RawRecord)>;
 /// Scores every post of `config.inputs` and writes the results; see the [module](super) for
 /// what is promised. On error, what was written so far is flushed.
 pub fn score(matcher: &Matcher, config: &ScoreConfig) -> Result<Summary, BatchError> {
+    score_with(matcher, config, None)
+}
+
+/// [`score`], handing every post matched and its outcome to `sink` too.
+pub fn score_with(
+    matcher: &Matcher,
+    config: &ScoreConfig,
+    sink: Option<MatchSink>,
+) -> Result<Summary, BatchError> {
     let started = Instant::now();
     let sources = config.check()?;
     let fields = Fields {
@@ -82,6 +95,7 @@ pub fn score(matcher: &Matcher, config: &ScoreConfig) -> Result<Summary, BatchEr
         tally: Tally::default(),
         progress: &progress,
         consumed: &consumed,
+        sink,
     };
     // On error the receiver is dropped here, so the reader stops at its next chunk; it is not
     // waited for (it may be blocked on standard input).
@@ -185,6 +199,7 @@ fn score_chunk(
     fields: &Fields,
     keep_record: bool,
     chunk: &[(usize, RawRecord)],
+    sink: Option<MatchSink>,
 ) -> Vec<Verdict> {
     let bad = |slot: usize, message: String| Verdict::Bad {
         message,
@@ -208,9 +223,15 @@ fn score_chunk(
             Err(message) => verdicts.push(Some(bad(slot, message))),
         }
     }
-    for (slot, result) in slots.into_iter().zip(matcher.match_posts(&posts, options)) {
+    let outcomes = matcher.match_posts(&posts, options);
+    for ((slot, result), post) in slots.into_iter().zip(outcomes).zip(&posts) {
         verdicts[slot] = Some(match result {
-            Ok(outcome) => Verdict::Scored(outcome),
+            Ok(outcome) => {
+                if let Some(sink) = sink {
+                    sink(post, &outcome);
+                }
+                Verdict::Scored(outcome)
+            }
             Err(e @ Error::InvalidArgument { .. }) => bad(slot, e.to_string()),
             Err(e) => Verdict::Failed(e),
         });
@@ -240,6 +261,7 @@ struct Run<'a> {
     tally: Tally,
     progress: &'a Progress,
     consumed: &'a AtomicU64,
+    sink: Option<MatchSink<'a>>,
 }
 
 impl Run<'_> {
@@ -251,7 +273,7 @@ impl Run<'_> {
         rx: Receiver<Result<Chunk, BatchError>>,
     ) -> Result<(), BatchError> {
         let keep_record = self.errors.is_some();
-        let (matcher, options, fields) = (self.matcher, self.options, self.fields);
+        let (matcher, options, fields, sink) = (self.matcher, self.options, self.fields, self.sink);
         let mut scored: Option<(Chunk, Vec<Verdict>)> = None;
         for chunk in rx {
             let chunk = match chunk {
@@ -261,7 +283,7 @@ impl Run<'_> {
             };
             let (verdicts, written) = pool.install(|| {
                 rayon::join(
-                    || score_chunk(matcher, options, fields, keep_record, &chunk),
+                    || score_chunk(matcher, options, fields, keep_record, &chunk, sink),
                     || scored.take().map_or(Ok(()), |s| self.write_chunk(s)),
                 )
             });

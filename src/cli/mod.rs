@@ -22,6 +22,7 @@ mod serve;
 mod setup;
 mod show;
 mod tools;
+mod trends;
 
 use std::path::PathBuf;
 

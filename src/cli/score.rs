@@ -4,9 +4,12 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
+use super::data_dir::DataDirArg;
 use super::setup::{MatcherArgs, match_options};
+use super::trends::TrendArgs;
 use anyhow::{Context, bail};
 use counterclaim::batch::{self, ScoreConfig};
+use counterclaim::store::trends::{MatchRecord, unix_now};
 
 #[derive(clap::Args)]
 pub struct ScoreArgs {
@@ -42,6 +45,14 @@ pub struct ScoreArgs {
     /// Stop at the first bad record with a non-zero exit.
     #[arg(long)]
     strict: bool,
+    /// Record the matches in the trend store of the data directory, as the service does (a
+    /// post's time is its `created_at` if it has one, else now).
+    #[arg(long)]
+    record: bool,
+    #[command(flatten)]
+    trends: TrendArgs,
+    #[command(flatten)]
+    data_dir: DataDirArg,
 }
 
 /// How to read posts from an input: `score`'s inputs, `eval --stream`'s stream.
@@ -94,9 +105,37 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<()> {
     {
         eprintln!("Reading posts from standard input (end with Ctrl-D)…");
     }
+    if args.trends.record_text && !args.record {
+        bail!("--record-text records the texts of a --record run: add --record");
+    }
+    let trends = match args.record {
+        true => Some(args.trends.open(&args.data_dir)?),
+        false => None,
+    };
     let matcher = args.matcher.matcher()?;
-    let result = batch::score(&matcher, &config)?;
+    let record = |post: &counterclaim::matcher::Post,
+                  outcome: &counterclaim::matcher::MatchOutcome| {
+        if let Some((_, recorder)) = &trends {
+            recorder.record(MatchRecord::of(
+                post,
+                outcome,
+                recorder.record_text(),
+                unix_now(),
+            ));
+        }
+    };
+    let sink: Option<batch::MatchSink> = trends.as_ref().map(|_| &record as batch::MatchSink);
+    let result = batch::score_with(&matcher, &config, sink)?;
     eprintln!("{}", result.to_text());
+    if let Some((store, recorder)) = &trends {
+        recorder.flush();
+        eprintln!(
+            "Recorded {} matches in {} ({} dropped).",
+            recorder.recorded(),
+            store.path().display(),
+            recorder.dropped()
+        );
+    }
     if let Some(path) = args.summary {
         let json = serde_json::to_string_pretty(&result)?;
         std::fs::write(&path, json + "\n")

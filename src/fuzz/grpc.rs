@@ -33,12 +33,12 @@ pub fn grpc_request(data: &[u8]) {
     let kb = matcher.kb();
     let result: Result<(), crate::Error> = match method % METHODS {
         0 => pb::MatchPostRequest::decode(message)
-            .map_or(Ok(()), |r| service::match_one(matcher, r).map(drop)),
+            .map_or(Ok(()), |r| service::match_one(matcher, r, None).map(drop)),
         1 => pb::MatchPostsRequest::decode(message).map_or(Ok(()), |r| {
             service::check_batch_size(r.posts.len())?;
             let options = convert::options(r.options);
             let abandoned = AtomicBool::new(false);
-            service::match_batch(matcher, r.posts, &options, &abandoned, counters()).map(drop)
+            service::match_batch(matcher, r.posts, &options, &abandoned, counters(), None).map(drop)
         }),
         2 => pb::ListNarrativesRequest::decode(message)
             .map_or(Ok(()), |r| service::list_narratives(kb, &r).map(drop)),

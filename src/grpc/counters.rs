@@ -19,6 +19,7 @@ use tonic::Code;
 
 use super::pb;
 use crate::Error;
+use crate::store::trends::TrendRecorder;
 
 /// Why the server turned work away.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,6 +82,8 @@ const IN_FLIGHT: &str = "counterclaim_in_flight_posts";
 const KB_INFO: &str = "counterclaim_kb_info";
 const MODEL_SECONDS: &str = "counterclaim_model_seconds";
 const POSTS_EMBEDDED: &str = "counterclaim_posts_embedded_total";
+const TREND_RECORDS: &str = "counterclaim_trend_records_total";
+const TREND_DROPPED: &str = "counterclaim_trend_dropped_total";
 
 /// Upper bounds of the duration histogram's buckets, in seconds: a lexical MatchPost takes about
 /// a millisecond, a 256-post hybrid batch seconds, and no call outlives the 60 s call timeout.
@@ -127,6 +130,8 @@ pub struct Counters {
     rejections: [AtomicU64; Rejection::ALL.len()],
     draining: AtomicBool,
     kb_version: std::sync::Mutex<Option<String>>,
+    /// The trend store's recorder, whose counts are copied in at each render.
+    trends: std::sync::OnceLock<TrendRecorder>,
     prometheus: PrometheusRecorder,
     rendered: PrometheusHandle,
 }
@@ -150,6 +155,11 @@ impl Default for Counters {
                 "Narrative matches answered, by narrative and stance.",
             ),
             (REJECTIONS, "Work turned away, by reason."),
+            (TREND_RECORDS, "Matches written to the trend store."),
+            (
+                TREND_DROPPED,
+                "Matches the trend store dropped: its queue was full or a write failed.",
+            ),
             (
                 POSTS_EMBEDDED,
                 "Posts the sentence-embedding model embedded (a text repeated within a call once).",
@@ -184,6 +194,7 @@ impl Default for Counters {
             rejections: Default::default(),
             draining: AtomicBool::default(),
             kb_version: Default::default(),
+            trends: Default::default(),
             prometheus,
             rendered,
         }
@@ -225,7 +236,18 @@ impl Counters {
             ))
             .absolute(self.rejected(kind));
         }
+        if let Some(trends) = self.trends.get() {
+            self.counter(Key::from_static_name(TREND_RECORDS))
+                .absolute(trends.recorded());
+            self.counter(Key::from_static_name(TREND_DROPPED))
+                .absolute(trends.dropped());
+        }
         self.rendered.render()
+    }
+
+    /// Renders the trend store's counts (written, dropped) from now on.
+    pub fn watch_trends(&self, trends: TrendRecorder) {
+        let _ = self.trends.set(trends);
     }
 
     /// Folds the durations recorded since the last render into their buckets, so they take no

@@ -13,6 +13,7 @@
 //! - `access_log`: one log line per call (with the API key's name), and the request id.
 //! - `counters`: posts matched, work in flight, rejections by kind, calls by method and code;
 //!   rendered for Prometheus.
+//! - `record`: answered matches recorded in the trend store, read off the matcher's outcome.
 //! - `status`: the one place an `Error` (or a codec failure) becomes a `Status`.
 //! - `convert`: wire types ⇄ domain types.
 
@@ -23,6 +24,7 @@ pub(crate) mod convert;
 mod counters;
 mod listener;
 mod model_time;
+mod record;
 pub(crate) mod service;
 mod status;
 mod streams;
@@ -97,6 +99,9 @@ pub struct Options {
     pub api_keys: Option<Arc<ApiKeys>>,
     /// TLS (and mutual TLS), from [`TlsFiles::load`]; `None` serves plaintext HTTP/2.
     pub tls: Option<tonic::transport::ServerTlsConfig>,
+    /// Records the matches of every answered post (MatchPost, MatchPosts, StreamMatchPosts)
+    /// in the trend store; `None` records nothing.
+    pub trends: Option<crate::store::trends::TrendRecorder>,
 }
 
 impl Default for Options {
@@ -118,6 +123,7 @@ impl Default for Options {
             counters: Arc::default(),
             api_keys: None,
             tls: None,
+            trends: None,
         }
     }
 }
@@ -172,6 +178,9 @@ pub async fn serve(
         .expect("the embedded descriptor sets are valid");
     let counters = options.counters.clone();
     counters.knowledge_base(live.snapshot().kb().version());
+    if let Some(trends) = &options.trends {
+        counters.watch_trends(trends.clone());
+    }
     // Durations are folded into their buckets at each scrape, and by this when nobody scrapes.
     let upkeep = tokio::spawn({
         let counters = counters.clone();

@@ -15,11 +15,13 @@ use super::access_log::CallInfo;
 use super::admission::Admission;
 use super::counters::Counters;
 use super::pb::{self, counterclaim_server::Counterclaim};
+use super::record::Pending;
 use super::streams::{Session, StreamSlots};
 use super::{Options, convert};
 use crate::kb::KnowledgeBase;
 use crate::live::LiveMatcher;
 use crate::matcher::{MatchOptions, Matcher, Post};
+use crate::store::trends::TrendRecorder;
 use crate::{Error, limits};
 
 /// Posts matched between two checks that the caller is still there. Small enough that an
@@ -34,6 +36,8 @@ pub struct CounterclaimService {
     streams: Arc<StreamSlots>,
     stream_idle_timeout: Duration,
     counters: Arc<Counters>,
+    /// Where answered matches are recorded; `None` records nothing.
+    trends: Option<TrendRecorder>,
     /// Turns true at the drain deadline: open streams end.
     end_streams: watch::Receiver<bool>,
 }
@@ -57,6 +61,7 @@ impl CounterclaimService {
             streams,
             stream_idle_timeout: options.stream_idle_timeout,
             counters,
+            trends: options.trends.clone(),
             end_streams,
         }
     }
@@ -103,6 +108,7 @@ fn count_posts<T>(request: &Request<T>, posts: usize) {
 pub(crate) fn match_one(
     matcher: &Matcher,
     request: pb::MatchPostRequest,
+    trends: Option<&TrendRecorder>,
 ) -> Result<pb::MatchPostResponse, Error> {
     let post: Post = request
         .post
@@ -110,11 +116,10 @@ pub(crate) fn match_one(
         .into();
     let options = convert::options(request.options);
     let outcome = matcher.match_post(&post, &options)?;
-    Ok(convert::outcome(
-        matcher.kb(),
-        outcome,
-        options.include_statements,
-    ))
+    let pending = Pending::new(trends, &post, &outcome);
+    let answer = convert::outcome(matcher.kb(), outcome, options.include_statements);
+    pending.record();
+    Ok(answer)
 }
 
 /// One post, admitted like any other matching work (unary calls and each post of a stream).
@@ -123,13 +128,14 @@ pub(super) async fn admit_and_match(
     matcher: &Arc<Matcher>,
     admission: &Admission,
     counters: &Arc<Counters>,
+    trends: Option<&TrendRecorder>,
     request: pb::MatchPostRequest,
 ) -> Result<pb::MatchPostResponse, Status> {
     let admitted = admission.admit(1).await?;
-    let (matcher, counters) = (matcher.clone(), counters.clone());
+    let (matcher, counters, trends) = (matcher.clone(), counters.clone(), trends.cloned());
     blocking(move || {
         let _admitted = admitted;
-        let result = match_one(&matcher, request);
+        let result = match_one(&matcher, request, trends.as_ref());
         counters.matched(1);
         if let Ok(answer) = &result {
             counters.answered(std::slice::from_ref(answer));
@@ -161,6 +167,7 @@ pub(crate) fn match_batch(
     options: &MatchOptions,
     abandoned: &AtomicBool,
     counters: &Counters,
+    trends: Option<&TrendRecorder>,
 ) -> Result<Vec<pb::MatchPostResponse>, Error> {
     options.validate()?;
     let posts: Vec<Post> = posts.into_iter().map(Post::from).collect();
@@ -177,7 +184,13 @@ pub(crate) fn match_batch(
         for (outcome, post) in matcher.match_posts(chunk, options).into_iter().zip(chunk) {
             let i = results.len();
             results.push(match outcome {
-                Ok(outcome) => convert::outcome(matcher.kb(), outcome, options.include_statements),
+                Ok(outcome) => {
+                    let pending = Pending::new(trends, post, &outcome);
+                    let answer =
+                        convert::outcome(matcher.kb(), outcome, options.include_statements);
+                    pending.record();
+                    answer
+                }
                 Err(e) => convert::failed_post(
                     matcher.kb(),
                     post.id.clone(),
@@ -207,6 +220,7 @@ impl Counterclaim for CounterclaimService {
             &self.live.snapshot(),
             &self.admission,
             &self.counters,
+            self.trends.as_ref(),
             request,
         )
         .await
@@ -227,10 +241,18 @@ impl Counterclaim for CounterclaimService {
         let matcher = self.live.snapshot();
         let kb_version = matcher.kb().version().to_owned();
         let (counters, flag) = (self.counters.clone(), abandoned.flag());
+        let trends = self.trends.clone();
         let options: MatchOptions = convert::options(request.options);
         let results = blocking(move || {
             let _admitted = admitted;
-            match_batch(&matcher, request.posts, &options, &flag, &counters)
+            match_batch(
+                &matcher,
+                request.posts,
+                &options,
+                &flag,
+                &counters,
+                trends.as_ref(),
+            )
         })
         .await?;
         Ok(Response::new(pb::MatchPostsResponse {
@@ -251,6 +273,7 @@ impl Counterclaim for CounterclaimService {
             live: self.live.clone(),
             admission: self.admission.clone(),
             counters: self.counters.clone(),
+            trends: self.trends.clone(),
             call: request.extensions().get::<Arc<CallInfo>>().cloned(),
             idle_timeout: self.stream_idle_timeout,
             end: self.end_streams.clone(),

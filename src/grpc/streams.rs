@@ -121,6 +121,8 @@ pub struct Session {
     pub live: Arc<LiveMatcher>,
     pub admission: Arc<Admission>,
     pub counters: Arc<Counters>,
+    /// Where answered matches are recorded.
+    pub trends: Option<crate::store::trends::TrendRecorder>,
     pub call: Option<Arc<CallInfo>>,
     pub idle_timeout: std::time::Duration,
     /// Turns true at the drain deadline.
@@ -169,6 +171,7 @@ impl Session {
             &self.live.snapshot(),
             &self.admission,
             &self.counters,
+            self.trends.as_ref(),
             request,
         )
         .await;

@@ -141,3 +141,45 @@ fn out_of_range_options_name_the_flag() {
     let log = stderr(&out);
     assert!(log.contains("--min-score: must be within [0, 1]"), "{log}");
 }
+
+#[test]
+fn score_record_writes_the_matches_to_the_trend_store() {
+    use counterclaim::store::trends::{TrendOptions, TrendStore, unix_now};
+    let (dir, input) = temp_file(
+        "posts.jsonl",
+        concat!(
+            r#"{"id": "a", "text": "China will counterfeit millions of mail-in ballots"}"#,
+            "\n",
+            r#"{"id": "b", "text": "lovely weather"}"#,
+            "\n",
+        ),
+    );
+    let data = dir.path().join("data");
+    let before = unix_now();
+    let out = run(&[
+        "score",
+        input.to_str().unwrap(),
+        "--record",
+        "--record-text",
+        "--data-dir",
+        data.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("Recorded 1 matches in"), "{stderr}");
+    assert!(stderr.contains("(0 dropped)"), "{stderr}");
+
+    let (store, _recorder) = TrendStore::open(&data, TrendOptions::default()).unwrap();
+    let counts = store.counts(before, unix_now() + 1).unwrap();
+    assert_eq!(
+        counts["foreign-counterfeit-mail-ballots"].promotes, 1,
+        "{counts:?}"
+    );
+    let recent = store.recent("foreign-counterfeit-mail-ballots", 5).unwrap();
+    assert_eq!(recent[0].post_id, "a");
+    assert!(recent[0].text.as_deref().unwrap().contains("counterfeit"));
+}

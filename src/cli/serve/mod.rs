@@ -23,6 +23,7 @@ use counterclaim::{admin, grpc, http};
 
 use super::data_dir::DataDirArg;
 use super::setup::MatcherArgs;
+use super::trends::TrendArgs;
 use signals::{reload_on_hangup, shutdown_signal};
 use stored::{check_admin_protection, stored_matcher};
 
@@ -53,6 +54,11 @@ pub struct ServeArgs {
     pub insecure_admin: bool,
     #[command(flatten)]
     pub data_dir: DataDirArg,
+    #[command(flatten)]
+    pub trends: TrendArgs,
+    /// Record nothing: no trend store at all.
+    #[arg(long, env = "COUNTERCLAIM_NO_TRENDS", conflicts_with = "record_text")]
+    pub no_trends: bool,
     /// Write the process id here once the server listens (for `counterclaim kb reload
     /// --pid-file`); removed when it stops.
     #[arg(long)]
@@ -218,8 +224,19 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 const MATCHING_THREADS_PER_CORE: usize = 4;
 
 pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
-    let options = args.options()?;
+    let mut options = args.options()?;
     check_admin_protection(args, options.api_keys.is_some())?;
+    let (trend_store, trends) = match args.no_trends {
+        true => (None, None),
+        false => {
+            let (store, recorder) = args.trends.open(&args.data_dir)?;
+            (Some(store), Some(recorder))
+        }
+    };
+    options.trends = trends.clone();
+    // The reads behind the officials' console: `http::serve` takes it once the console lands
+    // (issue 18's console branch); held until the servers stop.
+    let _trend_store = trend_store;
     let (matcher, stored) = match args.admin_addr {
         None => (args.matcher.matcher()?, None),
         Some(_) => {
@@ -360,6 +377,12 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
     });
     // Matching cut off at the drain deadline is not waited for: it has no one to answer.
     runtime.shutdown_timeout(Duration::from_secs(1));
+    if let Some(trends) = trends {
+        // The writer's last batch reaches the disk before the process exits.
+        trends.flush();
+        let (recorded, dropped) = (trends.recorded(), trends.dropped());
+        tracing::info!(recorded, dropped, "trend store flushed");
+    }
     tracing::info!("stopped");
     served
 }

@@ -13,6 +13,7 @@
 //! - The schema is `migrations/NNN_*.sql`, applied in order and tracked by `user_version`.
 
 mod queries;
+mod records;
 mod writer;
 
 use std::collections::HashMap;
