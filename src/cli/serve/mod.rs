@@ -234,9 +234,11 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
         }
     };
     options.trends = trends.clone();
-    // The reads behind the officials' console: `http::serve` takes it once the console lands
-    // (issue 18's console branch); held until the servers stop.
-    let _trend_store = trend_store;
+    // The reads behind the officials' console's charts.
+    let console_trends = match trend_store {
+        Some(store) => http::trends::Trends::store(store),
+        None => http::trends::Trends::default(),
+    };
     let (matcher, stored) = match args.admin_addr {
         None => (args.matcher.matcher()?, None),
         Some(_) => {
@@ -324,11 +326,8 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
             let stopped = async {
                 let _ = stop_http.await;
             };
-            let state = http::HttpState::new(
-                options.counters.clone(),
-                live.clone(),
-                http::trends::Trends::default(),
-            );
+            let state =
+                http::HttpState::new(options.counters.clone(), live.clone(), console_trends);
             tokio::spawn(http::serve(listener, state, stopped))
         });
         let admin = match (admin_listener, curator) {
