@@ -246,8 +246,10 @@ fn instant(field: &str, text: &str) -> Result<i64, Error> {
         .map_err(|_| Error::invalid(field, "an RFC 3339 time or unix seconds"))
 }
 
+/// The end of windows that run "until now": the store's windows exclude their end, so this is
+/// the second after the current one, or a post matched this very second would be left out.
 pub fn now() -> i64 {
-    OffsetDateTime::now_utc().unix_timestamp()
+    OffsetDateTime::now_utc().unix_timestamp() + 1
 }
 
 /// Every bucket of the window, the empty ones too, so charts have no gaps.
