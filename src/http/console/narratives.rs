@@ -18,6 +18,9 @@ use crate::Error;
 /// Statements shown under each search hit; the narrative page has them all.
 const STATEMENTS_PER_HIT: usize = 2;
 
+/// Narratives drawn with a sparkline.
+const MAX_SPARKLINES: usize = 200;
+
 #[derive(Deserialize)]
 pub struct ListQuery {
     q: Option<String>,
@@ -33,7 +36,10 @@ pub struct RecentCounts {
 
 /// `None` when trend recording is off.
 pub async fn recent_counts(state: &HttpState) -> Result<Option<RecentCounts>, Error> {
+    // One series read per sparkline: a flat collection of thousands of narratives gets them
+    // for its first ones only, so the page stays quick.
     let ids: Vec<String> = (state.live.snapshot().kb().narratives().iter())
+        .take(MAX_SPARKLINES)
         .map(|n| n.id.clone())
         .collect();
     let now = trends::now();
