@@ -229,7 +229,8 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
     let (trend_store, trends) = match args.no_trends {
         true => (None, None),
         false => {
-            let (store, recorder) = args.trends.open(&args.data_dir)?;
+            let (store, recorder) = (args.trends.open(&args.data_dir))
+                .context("the trend store records every match (--no-trends: record nothing)")?;
             (Some(store), Some(recorder))
         }
     };
