@@ -198,3 +198,34 @@ async fn mistakes_get_the_grpc_code_as_json_with_the_http_status() {
         "{head}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn checks_beyond_the_bound_get_429_with_retry_after_at_once() {
+    let server = TestServer::with_http(Options::default()).await;
+    let http = server.http_addr.unwrap();
+    let calls = (0..4 * counterclaim::http::MAX_CHECKS_IN_FLIGHT as u64).map(|seed| {
+        let body = format!(r#"{{"text": "{}"}}"#, util::slow_text(seed));
+        tokio::spawn(async move { http_request(http, "POST", "/api/v1/check", Some(&body)).await })
+    });
+    let mut busy = 0;
+    for call in calls.collect::<Vec<_>>() {
+        let (status, head, body) = call.await.unwrap();
+        match status {
+            200 => {}
+            429 => {
+                busy += 1;
+                assert!(
+                    head.to_ascii_lowercase().contains("retry-after: 1"),
+                    "{head}"
+                );
+                assert_eq!(json(&body)["error"]["code"], "RESOURCE_EXHAUSTED");
+            }
+            other => panic!("{other}: {body}"),
+        }
+    }
+    assert!(
+        busy > 0,
+        "every check ran though only {} may at once",
+        counterclaim::http::MAX_CHECKS_IN_FLIGHT
+    );
+}
