@@ -21,7 +21,8 @@
 //!   order, on all cores.
 //! - [`grpc`]: the `counterclaim.v1` service, proto ⇄ domain conversion, error → status, API
 //!   keys and TLS.
-//! - [`http`]: the HTTP address beside it: Prometheus metrics at `/metrics`, `/healthz`.
+//! - [`http`]: the HTTP address beside it: the officials' console (HTML), the JSON API under
+//!   `/api/v1/`, Prometheus metrics at `/metrics`, `/healthz`.
 //! - [`admin`]: the `counterclaim.admin.v1` service on its own address: knowledge-base writes
 //!   and moderators' feedback.
 //! - [`curator`]: knowledge-base writes while serving: validate, build, store, swap.

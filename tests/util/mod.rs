@@ -79,17 +79,24 @@ impl TestServer {
 
     /// The same, with `matcher`.
     pub async fn serving_with_http(matcher: Arc<Matcher>, options: Options) -> Self {
+        Self::serving_with_trends(matcher, options, Default::default()).await
+    }
+
+    /// The same, with the console's trends read from `trends`.
+    pub async fn serving_with_trends(
+        matcher: Arc<Matcher>,
+        options: Options,
+        trends: counterclaim::http::trends::Trends,
+    ) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let http_addr = listener.local_addr().unwrap();
         let (grpc_stopped, stop_http) = oneshot::channel::<()>();
-        let mut server = Self::stopping(matcher, options, grpc_stopped).await;
-        tokio::spawn(counterclaim::http::serve(
-            listener,
-            server.counters.clone(),
-            async {
-                let _ = stop_http.await;
-            },
-        ));
+        let live = Arc::new(counterclaim::live::LiveMatcher::from(matcher));
+        let mut server = Self::stopping_live(live.clone(), options, grpc_stopped).await;
+        let state = counterclaim::http::HttpState::new(server.counters.clone(), live, trends);
+        tokio::spawn(counterclaim::http::serve(listener, state, async {
+            let _ = stop_http.await;
+        }));
         server.http_addr = Some(http_addr);
         server
     }
@@ -104,12 +111,20 @@ impl TestServer {
         options: Options,
         stopped: oneshot::Sender<()>,
     ) -> Self {
+        Self::stopping_live(Arc::new(matcher.into()), options, stopped).await
+    }
+
+    async fn stopping_live(
+        live: Arc<counterclaim::live::LiveMatcher>,
+        options: Options,
+        stopped: oneshot::Sender<()>,
+    ) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (tx, rx) = oneshot::channel();
         let counters = options.counters.clone();
         tokio::spawn(async move {
-            counterclaim::grpc::serve(listener, Arc::new(matcher.into()), options, async {
+            counterclaim::grpc::serve(listener, live, options, async {
                 let _ = rx.await;
             })
             .await
@@ -146,9 +161,29 @@ impl TestServer {
 
 /// A plain HTTP/1.1 GET over a new connection: the status code, the headers and the body.
 pub async fn http_get(addr: SocketAddr, path: &str) -> (u16, String, String) {
+    http_request(addr, "GET", path, None).await
+}
+
+/// A plain HTTP/1.1 request over a new connection, with a JSON body if given.
+pub async fn http_request(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    json: Option<&str>,
+) -> (u16, String, String) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    let body = json.unwrap_or_default();
+    let content = match json {
+        Some(b) => format!(
+            "Content-Type: application/json\r\nContent-Length: {}\r\n",
+            b.len()
+        ),
+        None => String::new(),
+    };
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{content}Connection: close\r\n\r\n{body}"
+    );
     stream.write_all(request.as_bytes()).await.unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).await.unwrap();

@@ -33,11 +33,13 @@ pub struct ServeArgs {
     /// ("listening on ADDR").
     #[arg(long, env = "COUNTERCLAIM_ADDR", default_value = "127.0.0.1:50051")]
     pub addr: SocketAddr,
-    /// HTTP address for Prometheus metrics (/metrics) and /healthz; port 0 picks a free port.
-    /// The address bound is printed on stdout after the gRPC one ("http listening on ADDR").
+    /// HTTP address of the officials' console (/), its JSON API (/api/v1/), Prometheus metrics
+    /// (/metrics) and /healthz; port 0 picks a free port. The address bound is printed on
+    /// stdout after the gRPC one ("http listening on ADDR"). No authentication: bind it to a
+    /// private address.
     #[arg(long, env = "COUNTERCLAIM_HTTP_ADDR", default_value = "127.0.0.1:8080")]
     pub http_addr: SocketAddr,
-    /// Serve no HTTP address (no metrics, no /healthz); overrides --http-addr.
+    /// Serve no HTTP address (no console, JSON API, metrics or /healthz); overrides --http-addr.
     #[arg(long)]
     pub no_http: bool,
     #[command(flatten)]
@@ -233,9 +235,11 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
         }
     };
     options.trends = trends.clone();
-    // The reads behind the officials' console: `http::serve` takes it once the console lands
-    // (issue 18's console branch); held until the servers stop.
-    let _trend_store = trend_store;
+    // The reads behind the officials' console's charts.
+    let console_trends = match trend_store {
+        Some(store) => http::trends::Trends::store(store),
+        None => http::trends::Trends::default(),
+    };
     let (matcher, stored) = match args.admin_addr {
         None => (args.matcher.matcher()?, None),
         Some(_) => {
@@ -317,11 +321,15 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
         // gRPC server.
         let (grpc_stopped, stop_http) = tokio::sync::oneshot::channel::<()>();
         let http = http_listener.map(|listener| {
-            announce("http listening on", http_bound.expect("bound above"));
+            let http_bound = http_bound.expect("bound above");
+            announce("http listening on", http_bound);
+            tracing::info!("console at http://{http_bound}/");
             let stopped = async {
                 let _ = stop_http.await;
             };
-            tokio::spawn(http::serve(listener, options.counters.clone(), stopped))
+            let state =
+                http::HttpState::new(options.counters.clone(), live.clone(), console_trends);
+            tokio::spawn(http::serve(listener, state, stopped))
         });
         let admin = match (admin_listener, curator) {
             (Some(listener), Some(curator)) => {

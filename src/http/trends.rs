@@ -1,0 +1,323 @@
+//! Matched posts over time, for the console's charts and `/api/v1/trends`: the windows a client
+//! may ask for (bounded), and the trend store behind a small trait so the pages know nothing of
+//! how it stores them. Store calls read from disk, so they run on the blocking pool.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde::Serialize;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::Error;
+use crate::store::trends as store;
+
+/// Longest window a client may ask for.
+pub const MAX_WINDOW_DAYS: i64 = 400;
+/// Most points in one series.
+pub const MAX_POINTS: i64 = 10_000;
+
+const DAY: i64 = 86_400;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct StanceCounts {
+    pub promotes: u64,
+    pub debunks: u64,
+    pub neutral: u64,
+}
+
+impl StanceCounts {
+    pub fn total(&self) -> u64 {
+        self.promotes + self.debunks + self.neutral
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Bucket {
+    Hour,
+    Day,
+}
+
+impl Bucket {
+    pub fn seconds(self) -> i64 {
+        match self {
+            Bucket::Hour => 3_600,
+            Bucket::Day => DAY,
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Self, Error> {
+        match text {
+            "hour" => Ok(Bucket::Hour),
+            "day" => Ok(Bucket::Day),
+            _ => Err(Error::invalid("bucket", "hour or day")),
+        }
+    }
+}
+
+/// One bucket of a series: from `start` (unix seconds) for one bucket's length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Point {
+    pub start: i64,
+    #[serde(flatten)]
+    pub counts: StanceCounts,
+}
+
+/// A matched post as recorded.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecentPost {
+    pub at: i64,
+    pub narrative_id: String,
+    pub stance: String,
+    pub score: f32,
+    pub post_id: String,
+    pub platform: String,
+    pub matched_words: Vec<String>,
+    /// Only when the server records post texts.
+    pub text: Option<String>,
+}
+
+/// What the pages need of the trend store.
+pub trait TrendSource: Send + Sync + 'static {
+    fn counts(&self, from: i64, to: i64) -> Result<HashMap<String, StanceCounts>, Error>;
+    fn series(
+        &self,
+        narrative_id: Option<&str>,
+        from: i64,
+        to: i64,
+        bucket: Bucket,
+    ) -> Result<Vec<Point>, Error>;
+    fn recent(&self, narrative_id: &str, limit: usize) -> Result<Vec<RecentPost>, Error>;
+}
+
+/// The SQLite trend store (`store::trends`), as the pages read it.
+impl TrendSource for store::TrendStore {
+    fn counts(&self, from: i64, to: i64) -> Result<HashMap<String, StanceCounts>, Error> {
+        Ok(store::TrendStore::counts(self, from, to)?
+            .into_iter()
+            .map(|(id, c)| (id, counts(c)))
+            .collect())
+    }
+
+    fn series(
+        &self,
+        narrative_id: Option<&str>,
+        from: i64,
+        to: i64,
+        bucket: Bucket,
+    ) -> Result<Vec<Point>, Error> {
+        let bucket = match bucket {
+            Bucket::Hour => store::Bucket::Hour,
+            Bucket::Day => store::Bucket::Day,
+        };
+        Ok(
+            store::TrendStore::series(self, narrative_id, from, to, bucket)?
+                .into_iter()
+                .map(|p| Point {
+                    start: p.start,
+                    counts: counts(p.counts),
+                })
+                .collect(),
+        )
+    }
+
+    fn recent(&self, narrative_id: &str, limit: usize) -> Result<Vec<RecentPost>, Error> {
+        Ok(store::TrendStore::recent(self, narrative_id, limit)?
+            .into_iter()
+            .map(|r| RecentPost {
+                at: r.at,
+                narrative_id: r.narrative_id,
+                stance: r.stance,
+                score: r.score,
+                post_id: r.post_id,
+                platform: r.platform,
+                matched_words: r.matched_words,
+                text: r.text,
+            })
+            .collect())
+    }
+}
+
+fn counts(c: store::StanceCounts) -> StanceCounts {
+    StanceCounts {
+        promotes: c.promotes,
+        debunks: c.debunks,
+        neutral: c.neutral,
+    }
+}
+
+/// The trend store, or `None` when recording is off.
+#[derive(Clone, Default)]
+pub struct Trends(pub Option<Arc<dyn TrendSource>>);
+
+impl Trends {
+    pub fn store(store: Arc<store::TrendStore>) -> Self {
+        Self(Some(store))
+    }
+
+    pub fn is_on(&self) -> bool {
+        self.0.is_some()
+    }
+
+    /// Runs `read` on the store on the blocking pool; `None` when recording is off.
+    pub async fn read<T: Send + 'static>(
+        &self,
+        read: impl FnOnce(&dyn TrendSource) -> Result<T, Error> + Send + 'static,
+    ) -> Result<Option<T>, Error> {
+        let Some(store) = self.0.clone() else {
+            return Ok(None);
+        };
+        tokio::task::spawn_blocking(move || read(store.as_ref()))
+            .await
+            .map_err(|e| Error::Io(std::io::Error::other(format!("trend read failed: {e}"))))?
+            .map(Some)
+    }
+}
+
+/// A window of time a client asked for, checked against the bounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub from: i64,
+    pub to: i64,
+    pub bucket: Bucket,
+}
+
+impl Window {
+    /// `from`/`to` as RFC 3339 or unix seconds; `to` defaults to now, `from` to 7 days before
+    /// `to`; `bucket` defaults to hours for windows up to 2 days, days beyond.
+    pub fn parse(
+        from: Option<&str>,
+        to: Option<&str>,
+        bucket: Option<&str>,
+        now: i64,
+    ) -> Result<Self, Error> {
+        let to = to.map(|t| instant("to", t)).transpose()?.unwrap_or(now);
+        let from = from
+            .map(|f| instant("from", f))
+            .transpose()?
+            .unwrap_or(to - 7 * DAY);
+        let bucket = match bucket {
+            Some(b) => Bucket::parse(b)?,
+            None if to - from <= 2 * DAY => Bucket::Hour,
+            None => Bucket::Day,
+        };
+        Self::new(from, to, bucket)
+    }
+
+    pub fn new(from: i64, to: i64, bucket: Bucket) -> Result<Self, Error> {
+        if from >= to {
+            return Err(Error::invalid("from", "must be before `to`"));
+        }
+        if to - from > MAX_WINDOW_DAYS * DAY {
+            return Err(Error::invalid(
+                "from",
+                format!("the window is longer than {MAX_WINDOW_DAYS} days"),
+            ));
+        }
+        if (to - from + bucket.seconds() - 1) / bucket.seconds() > MAX_POINTS {
+            return Err(Error::invalid(
+                "bucket",
+                format!("more than {MAX_POINTS} points; use a longer bucket"),
+            ));
+        }
+        Ok(Self { from, to, bucket })
+    }
+
+    /// The last `days` days up to `now`.
+    pub fn last_days(days: i64, now: i64, bucket: Bucket) -> Self {
+        Self {
+            from: now - days * DAY,
+            to: now,
+            bucket,
+        }
+    }
+}
+
+fn instant(field: &str, text: &str) -> Result<i64, Error> {
+    if text.len() > 64 {
+        return Err(Error::invalid(field, "longer than 64 bytes"));
+    }
+    if let Ok(seconds) = text.parse::<i64>() {
+        return Ok(seconds);
+    }
+    OffsetDateTime::parse(text, &Rfc3339)
+        .map(|t| t.unix_timestamp())
+        .map_err(|_| Error::invalid(field, "an RFC 3339 time or unix seconds"))
+}
+
+/// The end of windows that run "until now": the store's windows exclude their end, so this is
+/// the second after the current one, or a post matched this very second would be left out.
+pub fn now() -> i64 {
+    OffsetDateTime::now_utc().unix_timestamp() + 1
+}
+
+/// Every bucket of the window, the empty ones too, so charts have no gaps.
+pub fn fill(window: Window, points: &[Point]) -> Vec<Point> {
+    let size = window.bucket.seconds();
+    let first = window.from.div_euclid(size) * size;
+    let by_start: HashMap<i64, StanceCounts> = points.iter().map(|p| (p.start, p.counts)).collect();
+    (0..)
+        .map(|i| first + i * size)
+        .take_while(|&start| start < window.to)
+        .map(|start| Point {
+            start,
+            counts: by_start.get(&start).copied().unwrap_or_default(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_read_either_form_and_stay_bounded() {
+        let now = 1_760_000_000;
+        let w = Window::parse(Some("2025-01-01T00:00:00Z"), Some("1735776000"), None, now).unwrap();
+        assert_eq!(
+            (w.from, w.to, w.bucket),
+            (1_735_689_600, 1_735_776_000, Bucket::Hour)
+        );
+        assert_eq!(
+            Window::parse(None, None, None, now).unwrap().bucket,
+            Bucket::Day
+        );
+        let field = |r: Result<Window, Error>| match r {
+            Err(Error::InvalidArgument { field, .. }) => field,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            field(Window::parse(Some("yesterday"), None, None, now)),
+            "from"
+        );
+        assert_eq!(field(Window::parse(Some("0"), None, None, now)), "from");
+        assert_eq!(
+            field(Window::parse(None, None, Some("week"), now)),
+            "bucket"
+        );
+        assert_eq!(
+            field(Window::parse(Some("10"), Some("5"), None, now)),
+            "from"
+        );
+    }
+
+    #[test]
+    fn fill_leaves_no_gaps() {
+        let w = Window::new(0, 3 * 3600, Bucket::Hour).unwrap();
+        let counts = StanceCounts {
+            promotes: 2,
+            ..Default::default()
+        };
+        let filled = fill(
+            w,
+            &[Point {
+                start: 3600,
+                counts,
+            }],
+        );
+        assert_eq!(filled.len(), 3);
+        assert_eq!(filled[1].counts.promotes, 2);
+        assert_eq!(filled[2].counts.total(), 0);
+    }
+}
