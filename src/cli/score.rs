@@ -116,7 +116,7 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<()> {
     let record = |post: &counterclaim::matcher::Post,
                   outcome: &counterclaim::matcher::MatchOutcome| {
         if let Some((_, recorder)) = &trends {
-            recorder.record(MatchRecord::of(
+            recorder.record_waiting(MatchRecord::of(
                 post,
                 outcome,
                 recorder.record_text(),

@@ -19,7 +19,7 @@ mod writer;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::mpsc::{self, SyncSender, TrySendError};
+use std::sync::mpsc::{self, SendError, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use rusqlite::Connection;
@@ -253,6 +253,37 @@ impl TrendRecorder {
             let lost = message.len();
             shared.queued.fetch_sub(lost, Ordering::AcqRel);
             shared.dropped.fetch_add(lost as u64, Ordering::Relaxed);
+        }
+    }
+
+    /// Like [`record`](Self::record), but waits for room in a full queue instead of dropping:
+    /// for batch runs (`score --record`), where the writer sets the pace and nothing should be
+    /// lost. A failed write still drops and counts.
+    pub fn record_waiting(&self, records: Vec<MatchRecord>) {
+        let n = records.len();
+        let shared = &self.shared;
+        if n == 0 || n > shared.capacity {
+            // Nothing to wait for, or more than the queue ever holds: as `record` does.
+            return self.record(records);
+        }
+        loop {
+            let reserved =
+                shared
+                    .queued
+                    .fetch_update(Ordering::AcqRel, Ordering::Acquire, |queued| {
+                        (queued + n <= shared.capacity).then_some(queued + n)
+                    });
+            if reserved.is_ok() {
+                if let Err(SendError(message)) = self.sender.send(writer::Message::Records(records))
+                {
+                    shared.queued.fetch_sub(message.len(), Ordering::AcqRel);
+                    shared
+                        .dropped
+                        .fetch_add(message.len() as u64, Ordering::Relaxed);
+                }
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
         }
     }
 

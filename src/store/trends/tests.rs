@@ -176,6 +176,23 @@ fn a_full_queue_drops_and_counts() {
 }
 
 #[test]
+fn a_batch_run_waits_for_room_instead_of_dropping() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = TrendOptions {
+        queue: 3,
+        ..TrendOptions::default()
+    };
+    let (store, recorder) = TrendStore::open(dir.path(), options).unwrap();
+    let day = midnight();
+    for i in 0..200 {
+        recorder.record_waiting(vec![record(day + i, "n1", "promotes"); 2]);
+    }
+    recorder.flush();
+    assert_eq!((recorder.recorded(), recorder.dropped()), (400, 0));
+    assert_eq!(store.counts(day, day + DAY).unwrap()["n1"].promotes, 400);
+}
+
+#[test]
 fn a_reopened_store_keeps_its_counts() {
     let dir = tempfile::tempdir().unwrap();
     let day = midnight();
