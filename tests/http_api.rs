@@ -229,3 +229,24 @@ async fn checks_beyond_the_bound_get_429_with_retry_after_at_once() {
         counterclaim::http::MAX_CHECKS_IN_FLIGHT
     );
 }
+
+#[tokio::test]
+async fn a_narratives_claimreview_reimports_as_the_same_narrative() {
+    let server = TestServer::with_http(Options::default()).await;
+    let http = server.http_addr.unwrap();
+    let path = "/api/v1/narratives/foreign-counterfeit-mail-ballots/claimreview.json";
+    let (status, _, body) = http_get(http, path).await;
+    assert_eq!(status, 200, "{body}");
+    let review = json(&body);
+    assert_eq!(review["@type"], "ClaimReview");
+    let url = review["url"].as_str().unwrap();
+    assert!(
+        url.ends_with("/narratives/foreign-counterfeit-mail-ballots"),
+        "{url}"
+    );
+    let imported = counterclaim::kb::import::claimreview::from_value(&review);
+    let ids: Vec<&str> = imported.narratives.iter().map(|n| n.id.as_str()).collect();
+    assert_eq!(ids, ["foreign-counterfeit-mail-ballots"]);
+    let missing = http_get(http, "/api/v1/narratives/no-such/claimreview.json").await;
+    assert_eq!(error(missing), (404, "NOT_FOUND".to_owned(), None));
+}

@@ -102,6 +102,25 @@ pub fn narrative(kb: &KnowledgeBase, id: &str) -> Result<NarrativeDetail, Error>
     })
 }
 
+/// A narrative's rebuttals as one schema.org ClaimReview (what `kb export --format claimreview`
+/// writes), its `url` under `base_url`. NOT_FOUND for a narrative no statement rebuts: there is
+/// nothing to publish.
+pub fn claimreview(
+    kb: &KnowledgeBase,
+    id: &str,
+    base_url: &str,
+) -> Result<serde_json::Value, Error> {
+    narrative(kb, id)?;
+    let n = kb.narrative(id).expect("found above");
+    if n.statement_ids.is_empty() {
+        return Err(Error::NotFound {
+            what: "official statement rebutting narrative",
+            id: id.to_owned(),
+        });
+    }
+    Ok(crate::kb::export::claimreview::narrative(kb, n, base_url))
+}
+
 /// `MatchPost` with the default options and the statements attached: CPU work, so handlers run
 /// it on the blocking pool.
 pub fn check(matcher: &Matcher, post_id: &str, text: &str) -> Result<CheckAnswer, Error> {

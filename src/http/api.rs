@@ -75,6 +75,23 @@ pub async fn narrative(
     }))
 }
 
+/// `/api/v1/narratives/{id}/claimreview.json`: the narrative's rebuttals as schema.org
+/// ClaimReview, its `url` the narrative's page on this console (the `Host` the request was sent
+/// to); `kb export --format claimreview --base-url` writes them for another site.
+pub async fn claimreview(
+    State(state): State<HttpState>,
+    Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
+) -> ApiResult<serde_json::Value> {
+    let host = (headers.get(axum::http::header::HOST))
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| h.len() <= 255 && !h.contains(['/', '?', '#', '@']))
+        .unwrap_or("127.0.0.1");
+    let matcher = state.live.snapshot();
+    let review = answers::claimreview(matcher.kb(), &id, &format!("http://{host}"))?;
+    Ok(Json(review))
+}
+
 #[derive(Deserialize)]
 pub struct TrendQuery {
     narrative: Option<String>,

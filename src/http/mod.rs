@@ -104,6 +104,10 @@ pub fn router(state: HttpState) -> Router {
         .route("/static/copy.js", get(copy_js))
         .route("/api/v1/narratives", get(api::narratives))
         .route("/api/v1/narratives/{id}", get(api::narrative))
+        .route(
+            "/api/v1/narratives/{id}/claimreview.json",
+            get(api::claimreview),
+        )
         .route("/api/v1/trends", get(api::trends))
         .route("/api/v1/search", get(api::search))
         .route("/api/v1/check", post(api::check))
