@@ -1,16 +1,15 @@
 //! Matched posts over time, for the console's charts and `/api/v1/trends`: the windows a client
-//! may ask for (bounded), and the trend store behind a small trait so the pages know nothing of
-//! how it stores them. Store calls read from disk, so they run on the blocking pool.
+//! may ask for (bounded), and reading the trend store (`store::trends`), which reads from disk,
+//! on the blocking pool.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use serde::Serialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::Error;
-use crate::store::trends as store;
+pub use crate::store::trends::{Bucket, MatchRecord, Point, StanceCounts, TrendStore};
 
 /// Longest window a client may ask for.
 pub const MAX_WINDOW_DAYS: i64 = 400;
@@ -19,140 +18,21 @@ pub const MAX_POINTS: i64 = 10_000;
 
 const DAY: i64 = 86_400;
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct StanceCounts {
-    pub promotes: u64,
-    pub debunks: u64,
-    pub neutral: u64,
-}
-
-impl StanceCounts {
-    pub fn total(&self) -> u64 {
-        self.promotes + self.debunks + self.neutral
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Bucket {
-    Hour,
-    Day,
-}
-
-impl Bucket {
-    pub fn seconds(self) -> i64 {
-        match self {
-            Bucket::Hour => 3_600,
-            Bucket::Day => DAY,
-        }
-    }
-
-    pub fn parse(text: &str) -> Result<Self, Error> {
-        match text {
-            "hour" => Ok(Bucket::Hour),
-            "day" => Ok(Bucket::Day),
-            _ => Err(Error::invalid("bucket", "hour or day")),
-        }
-    }
-}
-
-/// One bucket of a series: from `start` (unix seconds) for one bucket's length.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Point {
-    pub start: i64,
-    #[serde(flatten)]
-    pub counts: StanceCounts,
-}
-
-/// A matched post as recorded.
-#[derive(Debug, Clone, Serialize)]
-pub struct RecentPost {
-    pub at: i64,
-    pub narrative_id: String,
-    pub stance: String,
-    pub score: f32,
-    pub post_id: String,
-    pub platform: String,
-    pub matched_words: Vec<String>,
-    /// Only when the server records post texts.
-    pub text: Option<String>,
-}
-
-/// What the pages need of the trend store.
-pub trait TrendSource: Send + Sync + 'static {
-    fn counts(&self, from: i64, to: i64) -> Result<HashMap<String, StanceCounts>, Error>;
-    fn series(
-        &self,
-        narrative_id: Option<&str>,
-        from: i64,
-        to: i64,
-        bucket: Bucket,
-    ) -> Result<Vec<Point>, Error>;
-    fn recent(&self, narrative_id: &str, limit: usize) -> Result<Vec<RecentPost>, Error>;
-}
-
-/// The SQLite trend store (`store::trends`), as the pages read it.
-impl TrendSource for store::TrendStore {
-    fn counts(&self, from: i64, to: i64) -> Result<HashMap<String, StanceCounts>, Error> {
-        Ok(store::TrendStore::counts(self, from, to)?
-            .into_iter()
-            .map(|(id, c)| (id, counts(c)))
-            .collect())
-    }
-
-    fn series(
-        &self,
-        narrative_id: Option<&str>,
-        from: i64,
-        to: i64,
-        bucket: Bucket,
-    ) -> Result<Vec<Point>, Error> {
-        let bucket = match bucket {
-            Bucket::Hour => store::Bucket::Hour,
-            Bucket::Day => store::Bucket::Day,
-        };
-        Ok(
-            store::TrendStore::series(self, narrative_id, from, to, bucket)?
-                .into_iter()
-                .map(|p| Point {
-                    start: p.start,
-                    counts: counts(p.counts),
-                })
-                .collect(),
-        )
-    }
-
-    fn recent(&self, narrative_id: &str, limit: usize) -> Result<Vec<RecentPost>, Error> {
-        Ok(store::TrendStore::recent(self, narrative_id, limit)?
-            .into_iter()
-            .map(|r| RecentPost {
-                at: r.at,
-                narrative_id: r.narrative_id,
-                stance: r.stance,
-                score: r.score,
-                post_id: r.post_id,
-                platform: r.platform,
-                matched_words: r.matched_words,
-                text: r.text,
-            })
-            .collect())
-    }
-}
-
-fn counts(c: store::StanceCounts) -> StanceCounts {
-    StanceCounts {
-        promotes: c.promotes,
-        debunks: c.debunks,
-        neutral: c.neutral,
+/// `bucket=hour|day`.
+pub fn parse_bucket(text: &str) -> Result<Bucket, Error> {
+    match text {
+        "hour" => Ok(Bucket::Hour),
+        "day" => Ok(Bucket::Day),
+        _ => Err(Error::invalid("bucket", "hour or day")),
     }
 }
 
 /// The trend store, or `None` when recording is off.
 #[derive(Clone, Default)]
-pub struct Trends(pub Option<Arc<dyn TrendSource>>);
+pub struct Trends(pub Option<Arc<TrendStore>>);
 
 impl Trends {
-    pub fn store(store: Arc<store::TrendStore>) -> Self {
+    pub fn store(store: Arc<TrendStore>) -> Self {
         Self(Some(store))
     }
 
@@ -163,7 +43,7 @@ impl Trends {
     /// Runs `read` on the store on the blocking pool; `None` when recording is off.
     pub async fn read<T: Send + 'static>(
         &self,
-        read: impl FnOnce(&dyn TrendSource) -> Result<T, Error> + Send + 'static,
+        read: impl FnOnce(&TrendStore) -> Result<T, Error> + Send + 'static,
     ) -> Result<Option<T>, Error> {
         let Some(store) = self.0.clone() else {
             return Ok(None);
@@ -198,7 +78,7 @@ impl Window {
             .transpose()?
             .unwrap_or(to - 7 * DAY);
         let bucket = match bucket {
-            Some(b) => Bucket::parse(b)?,
+            Some(b) => parse_bucket(b)?,
             None if to - from <= 2 * DAY => Bucket::Hour,
             None => Bucket::Day,
         };

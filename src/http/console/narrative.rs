@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::super::HttpState;
 use super::super::answers::{self, NarrativeDetail};
-use super::super::trends::{self, Bucket, Point, RecentPost, Window};
+use super::super::trends::{self, Bucket, MatchRecord, Point, Window};
 use super::chart;
 use super::layout::{PageError, frame, provenance, statement};
 use crate::Error;
@@ -32,7 +32,7 @@ pub struct ChartQuery {
 
 struct Trend {
     points: Vec<Point>,
-    recent: Vec<RecentPost>,
+    recent: Vec<MatchRecord>,
 }
 
 pub async fn page(
@@ -50,7 +50,7 @@ pub async fn page(
         .map(|&(_, days)| days)
         .ok_or_else(|| fail(Error::invalid("window", "one of 24h, 7d, 30d, 90d, 365d")))?;
     let bucket = match query.bucket.as_deref() {
-        Some(b) => Bucket::parse(b).map_err(fail)?,
+        Some(b) => trends::parse_bucket(b).map_err(fail)?,
         None if days <= 2 => Bucket::Hour,
         None => Bucket::Day,
     };
@@ -163,7 +163,7 @@ fn table(points: &[Point], bucket: Bucket) -> Markup {
     }
 }
 
-fn recent(posts: &[RecentPost]) -> Markup {
+fn recent(posts: &[MatchRecord]) -> Markup {
     html! {
         h3 { "Recent example posts" }
         @if posts.is_empty() { p { "No post has matched this narrative yet." } }

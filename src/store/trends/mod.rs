@@ -79,7 +79,8 @@ impl StanceCounts {
 }
 
 /// The width of a point in [`TrendStore::series`], in UTC.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Bucket {
     Hour,
     Day,
@@ -95,9 +96,10 @@ impl Bucket {
 }
 
 /// The matches of one bucket, which starts at `start` (unix seconds).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Point {
     pub start: i64,
+    #[serde(flatten)]
     pub counts: StanceCounts,
 }
 
