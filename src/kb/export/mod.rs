@@ -42,17 +42,7 @@ impl FromStr for ExportFormat {
 
     /// Parses a format name, ignoring ASCII case and surrounding whitespace.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let wanted = s.trim();
-        Self::ALL
-            .into_iter()
-            .find(|f| f.name().eq_ignore_ascii_case(wanted))
-            .ok_or_else(|| {
-                let names: Vec<&str> = Self::ALL.iter().map(|f| f.name()).collect();
-                format!(
-                    "unknown export format {s:?} (expected one of: {})",
-                    names.join(", ")
-                )
-            })
+        super::import::format_named(s, &Self::ALL, Self::name, "export")
     }
 }
 

@@ -70,18 +70,28 @@ impl FromStr for ImportFormat {
 
     /// Parses a format name, ignoring ASCII case and surrounding whitespace.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let wanted = s.trim();
-        Self::ALL
-            .into_iter()
-            .find(|f| f.name().eq_ignore_ascii_case(wanted))
-            .ok_or_else(|| {
-                let names: Vec<&str> = Self::ALL.iter().map(|f| f.name()).collect();
-                format!(
-                    "unknown import format {s:?} (expected one of: {})",
-                    names.join(", ")
-                )
-            })
+        format_named(s, &Self::ALL, Self::name, "import")
     }
+}
+
+/// The format of `formats` that `name(format)` calls `text` (ignoring ASCII case and surrounding
+/// whitespace), or a message listing them; `kind` says which ("import", "export").
+pub(crate) fn format_named<F: Copy>(
+    text: &str,
+    formats: &[F],
+    name: fn(F) -> &'static str,
+    kind: &str,
+) -> Result<F, String> {
+    let wanted = text.trim();
+    (formats.iter().copied())
+        .find(|&f| name(f).eq_ignore_ascii_case(wanted))
+        .ok_or_else(|| {
+            let names: Vec<&str> = formats.iter().map(|&f| name(f)).collect();
+            format!(
+                "unknown {kind} format {text:?} (expected one of: {})",
+                names.join(", ")
+            )
+        })
 }
 
 /// A record that was left out of an import, and why.
