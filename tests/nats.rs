@@ -131,13 +131,7 @@ fn worker(url: &str, log: &Path, extra: &[&str]) -> Child {
             "CC.posts",
         ])
         .args(["--consumer", "scorers", "--results-subject", "CC.results"])
-        .args([
-            "--dead-letter-subject",
-            "CC.dead",
-            "--lexical",
-            "--batch",
-            "64",
-        ])
+        .args(["--dead-letter-subject", "CC.dead", "--lexical"])
         .args(extra)
         .stdout(Stdio::null())
         .stderr(std::fs::File::create(log).unwrap())
@@ -215,16 +209,16 @@ fn check_results(results: Vec<Value>, reference: Vec<Value>) {
 }
 
 /// Waits until `log` holds `line`.
-#[allow(dead_code)]
 fn wait_for_log(log: &Path, line: &str) {
     let deadline = Instant::now() + Duration::from_secs(60);
-    while !std::fs::read_to_string(log)
-        .unwrap_or_default()
-        .contains(line)
-    {
+    loop {
+        let text = std::fs::read_to_string(log).unwrap_or_default();
+        if text.contains(line) {
+            break;
+        }
         assert!(
             Instant::now() < deadline,
-            "{} never said {line:?}",
+            "{} never said {line:?}: {text}",
             log.display()
         );
         std::thread::sleep(Duration::from_millis(50));
@@ -240,7 +234,13 @@ fn two_workers_give_what_score_gives() {
     let posts = write_posts(dir.path(), 2000);
     publish(&server.url, &posts);
     let workers: Vec<Child> = (0..2)
-        .map(|i| worker(&server.url, &dir.path().join(format!("w{i}.log")), &[]))
+        .map(|i| {
+            worker(
+                &server.url,
+                &dir.path().join(format!("w{i}.log")),
+                &["--batch", "64"],
+            )
+        })
         .collect();
     let (results, report) = collect(&server.url, &posts, 2000, &dir.path().join("got.jsonl"));
     for w in workers {
@@ -257,4 +257,111 @@ fn two_workers_give_what_score_gives() {
             "worker {i} scored nothing: {log}"
         );
     }
+}
+
+#[test]
+fn a_worker_killed_mid_stream_loses_nothing_and_doubles_nothing() {
+    let Some(server) = NatsServer::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let posts = write_posts(dir.path(), 2000);
+    publish(&server.url, &posts);
+    // A short ack wait, so what the killed worker held is redelivered within the test.
+    let ack_wait = ["--ack-wait", "2", "--batch", "20"];
+    let first_log = dir.path().join("first.log");
+    let mut first = worker(&server.url, &first_log, &ack_wait);
+    wait_for_log(&first_log, "worker started");
+    std::thread::sleep(Duration::from_millis(500));
+    first.kill().unwrap(); // SIGKILL: no drain, batches in hand unacknowledged
+    first.wait().unwrap();
+    let workers: Vec<Child> = (0..2)
+        .map(|i| {
+            worker(
+                &server.url,
+                &dir.path().join(format!("w{i}.log")),
+                &ack_wait,
+            )
+        })
+        .collect();
+    let (results, report) = collect(&server.url, &posts, 2000, &dir.path().join("got.jsonl"));
+    for w in workers {
+        stop(w);
+    }
+    // A result the killed worker stored before its ack was lost is stored once: JetStream
+    // dropped the second as a duplicate, so the collector saw none.
+    assert!(report.contains("0 duplicates left out"), "{report}");
+    check_results(results, reference(&posts, dir.path()));
+}
+
+#[test]
+fn poison_messages_are_dead_lettered_with_their_reason_and_the_stream_goes_on() {
+    let Some(server) = NatsServer::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let posts = write_posts(dir.path(), 50);
+    let long = serde_json::json!({"id": "too-long", "text": "vote ".repeat(10_000)});
+    let mut text = std::fs::read_to_string(&posts).unwrap();
+    text.push_str(&format!("{long}\n"));
+    let with_long = dir.path().join("with_long.jsonl");
+    std::fs::write(&with_long, text).unwrap();
+    publish(&server.url, &with_long);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let js = runtime.block_on(async {
+        let client = async_nats::connect(&server.url).await.unwrap();
+        let js = async_nats::jetstream::new(client);
+        for bad in ["not json at all", r#"{"id": "no-text"}"#] {
+            js.publish("CC.posts", bad.into())
+                .await
+                .unwrap()
+                .await
+                .unwrap();
+        }
+        js
+    });
+    let log = dir.path().join("w.log");
+    let w = worker(&server.url, &log, &[]);
+    let (results, _) = collect(&server.url, &posts, 50, &dir.path().join("got.jsonl"));
+    check_results(results, reference(&posts, dir.path()));
+    let reasons: Vec<String> = runtime.block_on(async {
+        use async_nats::jetstream::consumer::{AckPolicy, pull};
+        use tokio_stream::StreamExt;
+        let stream = js.get_stream(STREAM).await.unwrap();
+        let reader = stream
+            .create_consumer(pull::Config {
+                filter_subject: "CC.dead".to_owned(),
+                ack_policy: AckPolicy::None,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        let mut batch = reader.fetch().max_messages(10).messages().await.unwrap();
+        let mut reasons = Vec::new();
+        while let Some(message) = batch.next().await {
+            let letter: Value = serde_json::from_slice(&message.unwrap().payload).unwrap();
+            reasons.push(letter["reason"].as_str().unwrap().to_owned());
+        }
+        reasons
+    });
+    stop(w);
+    assert_eq!(reasons.len(), 3, "{reasons:?}");
+    assert!(
+        reasons.iter().any(|r| r.starts_with("invalid JSON")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons.iter().any(|r| r.contains("no \"text\" field")),
+        "{reasons:?}"
+    );
+    assert!(reasons.iter().any(|r| r.contains("text")), "{reasons:?}");
+    // Each was acknowledged, never to come back.
+    let info = runtime.block_on(async {
+        let mut stream = js.get_stream(STREAM).await.unwrap();
+        let mut consumer: async_nats::jetstream::consumer::PullConsumer =
+            stream.get_consumer("scorers").await.unwrap();
+        let _ = stream.info().await;
+        consumer.info().await.unwrap().clone()
+    });
+    assert_eq!((info.num_ack_pending, info.num_pending), (0, 0), "{info:?}");
 }
