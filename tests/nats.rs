@@ -292,6 +292,14 @@ fn a_worker_killed_mid_stream_loses_nothing_and_doubles_nothing() {
     // dropped the second as a duplicate, so the collector saw none.
     assert!(report.contains("0 duplicates left out"), "{report}");
     check_results(results, reference(&posts, dir.path()));
+    // The kill left posts in hand: they came back to the other workers (the consumer counts
+    // each delivery; `num_redelivered` counts only those still unacknowledged).
+    let info = consumer_info(&server.url);
+    assert!(
+        info.delivered.consumer_sequence > 2000,
+        "nothing was redelivered: {info:?}"
+    );
+    assert_eq!((info.num_ack_pending, info.num_pending), (0, 0), "{info:?}");
 }
 
 #[test]
@@ -356,12 +364,19 @@ fn poison_messages_are_dead_lettered_with_their_reason_and_the_stream_goes_on() 
     );
     assert!(reasons.iter().any(|r| r.contains("text")), "{reasons:?}");
     // Each was acknowledged, never to come back.
-    let info = runtime.block_on(async {
-        let mut stream = js.get_stream(STREAM).await.unwrap();
+    let info = consumer_info(&server.url);
+    assert_eq!((info.num_ack_pending, info.num_pending), (0, 0), "{info:?}");
+}
+
+/// The workers' shared consumer, as the server sees it.
+fn consumer_info(url: &str) -> async_nats::jetstream::consumer::Info {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let client = async_nats::connect(url).await.unwrap();
+        let js = async_nats::jetstream::new(client);
+        let stream = js.get_stream(STREAM).await.unwrap();
         let mut consumer: async_nats::jetstream::consumer::PullConsumer =
             stream.get_consumer("scorers").await.unwrap();
-        let _ = stream.info().await;
         consumer.info().await.unwrap().clone()
-    });
-    assert_eq!((info.num_ack_pending, info.num_pending), (0, 0), "{info:?}");
+    })
 }
