@@ -29,6 +29,12 @@ pub use run::{WorkerConfig, WorkerSummary, run_worker};
 /// less than this ago is not stored twice.
 pub const DUPLICATE_WINDOW: Duration = Duration::from_secs(120);
 
+/// Most posts in a worker's batch, and most publish acks `publish` awaits at once. async-nats
+/// lets a context have 5,000 publish acks outstanding and makes a publish past that wait for
+/// one; a worker sends a whole batch's results before awaiting any, so a larger batch would
+/// wait on itself for ever.
+pub const MAX_IN_FLIGHT: usize = 4096;
+
 /// Why the transport failed: connecting, setting up the stream or consumer, or publishing.
 #[derive(Debug, thiserror::Error)]
 pub enum WorkerError {
@@ -145,4 +151,30 @@ pub async fn ensure_consumer(
         )
         .await
         .map_err(|e| WorkerError::nats(format!("creating or finding the consumer {name}"), e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subjects_must_lie_in_the_stream() {
+        assert!(check_subject("CC", "--subject", "CC.posts").is_ok());
+        assert!(check_subject("CC", "--subject", "CC.a.b").is_ok());
+        for outside in ["CCX.posts", "CC", "CC.", "posts", "DD.posts"] {
+            let error = check_subject("CC", "--subject", outside)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                error.contains("--subject") && error.contains("CC."),
+                "{error}"
+            );
+        }
+    }
+
+    #[test]
+    fn posts_results_and_dead_letters_have_ids_of_their_own() {
+        let ids = [post_msg_id("7"), result_msg_id("7"), dead_letter_msg_id(7)];
+        assert_eq!(ids, ["post:7", "result:7", "dead:7"]);
+    }
 }

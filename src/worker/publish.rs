@@ -44,7 +44,7 @@ type Item = Result<(String, Vec<u8>), BatchError>;
 
 pub async fn publish(config: PublishConfig) -> Result<PublishSummary, WorkerError> {
     check_subject(&config.stream, "--subject", &config.subject)?;
-    let window = config.window.max(1);
+    let window = config.window.clamp(1, super::MAX_IN_FLIGHT);
     let js = connect(&config.url).await?;
     ensure_stream(&js, &config.stream).await?;
     let (tx, mut rx) = mpsc::channel::<Item>(READ_AHEAD);

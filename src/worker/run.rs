@@ -74,8 +74,11 @@ pub async fn run_worker(
     ] {
         check_subject(&config.stream, flag, subject)?;
     }
-    if config.batch == 0 {
-        return Err(WorkerError::Config("--batch must be at least 1".to_owned()));
+    if !(1..=super::MAX_IN_FLIGHT).contains(&config.batch) {
+        return Err(WorkerError::Config(format!(
+            "--batch must be from 1 to {}",
+            super::MAX_IN_FLIGHT
+        )));
     }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.threads.unwrap_or(0))
