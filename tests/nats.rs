@@ -383,3 +383,30 @@ fn consumer_info(url: &str) -> async_nats::jetstream::consumer::Info {
         consumer.info().await.unwrap().clone()
     })
 }
+
+#[test]
+fn sigterm_finishes_and_acknowledges_the_batch_in_hand() {
+    let Some(server) = NatsServer::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let posts = write_posts(dir.path(), 2000);
+    publish(&server.url, &posts);
+    let log = dir.path().join("first.log");
+    let first = worker(&server.url, &log, &["--batch", "64"]);
+    wait_for_log(&log, "worker started");
+    std::thread::sleep(Duration::from_millis(300));
+    stop(first);
+    // Nothing it pulled is left unacknowledged: no post waits for the ack wait to pass.
+    let info = consumer_info(&server.url);
+    assert_eq!(info.num_ack_pending, 0, "{info:?}");
+    assert!(
+        info.num_pending > 0,
+        "it finished the stream before the signal: {info:?}"
+    );
+    let rest = worker(&server.url, &dir.path().join("rest.log"), &[]);
+    let (results, report) = collect(&server.url, &posts, 2000, &dir.path().join("got.jsonl"));
+    stop(rest);
+    assert!(report.contains("0 duplicates left out"), "{report}");
+    check_results(results, reference(&posts, dir.path()));
+}
