@@ -117,12 +117,22 @@ pub async fn run_worker(
     while !stopping {
         let pull = pull_batch(&consumer, config.batch);
         tokio::pin!(pull);
-        let messages = tokio::select! {
-            messages = &mut pull => messages?,
+        let pulled = tokio::select! {
+            messages = &mut pull => messages,
             () = &mut shutdown => {
                 stopping = true;
                 tracing::info!("stopping: finishing the batch in hand");
-                pull.await?
+                pull.await
+            }
+        };
+        // A lost connection is not the end: the client reconnects, and the posts wait in the
+        // stream meanwhile.
+        let messages = match pulled {
+            Ok(messages) => messages,
+            Err(error) => {
+                tracing::warn!(%error, "pull failed; trying again in a second");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
             }
         };
         if messages.is_empty() {
@@ -229,11 +239,17 @@ async fn handle_batch(
         };
         let mut headers = HeaderMap::new();
         headers.insert("Nats-Msg-Id", id.as_str());
-        let sent = js
+        // A failed publish leaves its post unacknowledged, to come back after the ack wait.
+        match js
             .publish_with_headers(subject.clone(), headers, payload.into())
             .await
-            .map_err(|e| WorkerError::nats(format!("publishing to {subject}"), e))?;
-        pending.push((slot, Some(sent)));
+        {
+            Ok(sent) => pending.push((slot, Some(sent))),
+            Err(error) => {
+                tracing::warn!(%subject, %error, "result not published");
+                pending.push((slot, None));
+            }
+        }
     }
     for (slot, sent) in pending {
         let message = &messages[slot];
@@ -263,10 +279,11 @@ async fn handle_batch(
     }
     // Acks are fire-and-forget publishes: flushed, so that a worker stopping after this batch
     // has sent them all.
-    js.client()
-        .flush()
-        .await
-        .map_err(|e| WorkerError::nats("flushing acks", e))?;
+    if let Err(error) = js.client().flush().await {
+        // An ack that is lost only brings its post back: its result is stored, and the
+        // second one is a duplicate JetStream drops.
+        tracing::warn!(%error, "acks not flushed");
+    }
     tracing::debug!(
         scored = done.scored,
         dead_letters = done.dead_letters,

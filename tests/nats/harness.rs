@@ -14,6 +14,7 @@ pub const STREAM: &str = "CC";
 pub struct NatsServer {
     child: Child,
     pub url: String,
+    program: &'static str,
     _dir: tempfile::TempDir,
 }
 
@@ -60,8 +61,29 @@ impl NatsServer {
         Some(Self {
             child,
             url,
+            program,
             _dir: dir,
         })
+    }
+
+    /// Kills the server (SIGKILL) and starts it again on the same port and store: the stream
+    /// and the consumer come back from its files.
+    pub fn restart(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let port = self.url.rsplit(':').next().unwrap().to_owned();
+        self.child = Command::new(self.program)
+            .args(["-js", "-a", "127.0.0.1", "-p", &port, "-sd"])
+            .arg(self._dir.path().join("store"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(format!("127.0.0.1:{port}")).is_err() {
+            assert!(Instant::now() < deadline, "nats-server did not restart");
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 }
 

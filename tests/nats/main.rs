@@ -184,3 +184,30 @@ fn sigterm_finishes_and_acknowledges_the_batch_in_hand() {
     assert!(report.contains("0 duplicates left out"), "{report}");
     check_results(results, reference(&posts, dir.path()));
 }
+
+#[test]
+fn a_server_restart_mid_run_loses_nothing_and_doubles_nothing() {
+    let Some(mut server) = NatsServer::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let posts = write_posts(dir.path(), 2000);
+    publish(&server.url, &posts);
+    let ack_wait = ["--ack-wait", "2", "--batch", "20"];
+    let logs: Vec<_> = (0..2)
+        .map(|i| dir.path().join(format!("w{i}.log")))
+        .collect();
+    let workers: Vec<Child> = logs
+        .iter()
+        .map(|log| worker(&server.url, log, &ack_wait))
+        .collect();
+    wait_for_log(&logs[0], "worker started");
+    std::thread::sleep(Duration::from_millis(500));
+    server.restart();
+    let (results, report) = collect(&server.url, &posts, 2000, &dir.path().join("got.jsonl"));
+    for w in workers {
+        stop(w);
+    }
+    assert!(report.contains("0 duplicates left out"), "{report}");
+    check_results(results, reference(&posts, dir.path()));
+}
