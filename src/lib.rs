@@ -53,5 +53,6 @@ pub mod matcher;
 pub mod search;
 pub mod store;
 pub mod text;
+pub mod worker;
 
 pub use error::{Error, Result};

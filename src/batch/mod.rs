@@ -32,6 +32,7 @@
 //! - `run`: the pipeline itself ([`score`]).
 //! - `progress`: the progress bar on stderr.
 //! - `summary`: the counts of a run ([`Summary`]).
+//! - `verdict`: a record parsed and matched ([`score_records`]), for `run` and the NATS worker.
 
 mod input;
 mod output;
@@ -41,6 +42,7 @@ mod reader;
 mod record;
 mod run;
 mod summary;
+mod verdict;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -48,7 +50,7 @@ use std::sync::Arc;
 use crate::matcher::MatchOptions;
 
 pub use input::{InputFormat, decompress};
-pub use output::OutputFormat;
+pub use output::{OutputFormat, jsonl_record};
 pub use reader::{MAX_RECORD_BYTES, RecordReader};
 pub use record::{Fields, RawRecord};
 pub use run::{
@@ -56,6 +58,7 @@ pub use run::{
     score_with,
 };
 pub use summary::Summary;
+pub use verdict::{RecordVerdict, score_records};
 
 /// The records of one input, opened as `score` opens its inputs: the format from the name
 /// unless given, compression from the name or the first bytes, [`STDIN`] for standard input.

@@ -73,6 +73,9 @@ struct JsonRecord<'a> {
     matches: Vec<JsonMatch<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<&'a str>,
+    /// Only from the NATS worker, whose results may come from workers on different versions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kb_version: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -145,7 +148,19 @@ impl Output {
 }
 
 fn write_json(w: &mut impl Write, outcome: &MatchOutcome) -> io::Result<()> {
-    let record = JsonRecord {
+    serde_json::to_writer(&mut *w, &json_record(outcome, None))?;
+    w.write_all(b"\n")
+}
+
+/// The JSONL record `score` writes for `outcome` (without its newline), with `kb_version`
+/// added when given: the NATS worker publishes exactly this, so a run through the cluster
+/// gives the file `score` gives.
+pub fn jsonl_record(outcome: &MatchOutcome, kb_version: Option<&str>) -> Vec<u8> {
+    serde_json::to_vec(&json_record(outcome, kb_version)).expect("a record always serialises")
+}
+
+fn json_record<'a>(outcome: &'a MatchOutcome, kb_version: Option<&'a str>) -> JsonRecord<'a> {
+    JsonRecord {
         id: &outcome.post_id,
         matches: outcome
             .matches
@@ -162,9 +177,8 @@ fn write_json(w: &mut impl Write, outcome: &MatchOutcome) -> io::Result<()> {
             .matches
             .is_empty()
             .then(|| outcome.no_match_reason.unwrap_or_default()),
-    };
-    serde_json::to_writer(&mut *w, &record)?;
-    w.write_all(b"\n")
+        kb_version,
+    }
 }
 
 fn write_csv(w: &mut csv::Writer<impl Write>, outcome: &MatchOutcome) -> csv::Result<()> {

@@ -60,6 +60,18 @@ impl RawRecord {
         Self { line, body }
     }
 
+    /// One JSON object received whole (a NATS message), checked as a JSONL line is: over
+    /// [`MAX_RECORD_BYTES`](super::MAX_RECORD_BYTES) it is bad before parsing. `line` numbers
+    /// it in reports (the worker gives the stream sequence).
+    pub fn json(line: u64, bytes: &[u8]) -> Self {
+        let limit = super::MAX_RECORD_BYTES;
+        let body = match bytes.len() > limit {
+            true => Body::Unreadable(format!("longer than {limit} bytes")),
+            false => Body::Json(bytes.to_vec()),
+        };
+        Self { line, body }
+    }
+
     /// The post, or why the record is not one. Sizes are not checked here: the matcher does.
     pub fn parse(&self, fields: &Fields) -> Result<Post, String> {
         match &self.body {
@@ -102,6 +114,14 @@ impl RawRecord {
                 Ok(Post::new(id, text))
             }
             Body::Unreadable(message) => Err(message.clone()),
+        }
+    }
+
+    /// The JSON object as read, for a JSONL record; `None` for CSV and unreadable records.
+    pub fn json_bytes(&self) -> Option<&[u8]> {
+        match &self.body {
+            Body::Json(bytes) => Some(bytes),
+            _ => None,
         }
     }
 

@@ -10,14 +10,13 @@ use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::thread;
 use std::time::Instant;
 
-use rayon::prelude::*;
-
 use super::input::{InputFormat, Source};
 use super::output::{ErrorLog, Output};
 use super::progress::Progress;
 use super::reader::RecordReader;
 use super::record::{Fields, RawRecord};
 use super::summary::{Summary, Tally};
+use super::verdict::{RecordVerdict, verdicts};
 use super::{BatchError, ScoreConfig};
 use crate::Error;
 use crate::matcher::{MatchOptions, MatchOutcome, Matcher, Post};
@@ -201,42 +200,18 @@ fn score_chunk(
     chunk: &[(usize, RawRecord)],
     sink: Option<MatchSink>,
 ) -> Vec<Verdict> {
-    let bad = |slot: usize, message: String| Verdict::Bad {
-        message,
-        record: if keep_record {
-            chunk[slot].1.text()
-        } else {
-            None
-        },
-    };
-    let parsed: Vec<_> = chunk.par_iter().map(|(_, raw)| raw.parse(fields)).collect();
-    let mut verdicts: Vec<Option<Verdict>> = Vec::with_capacity(chunk.len());
-    let mut posts = Vec::new();
-    let mut slots = Vec::new();
-    for (slot, result) in parsed.into_iter().enumerate() {
-        match result {
-            Ok(post) => {
-                posts.push(post);
-                slots.push(slot);
-                verdicts.push(None);
-            }
-            Err(message) => verdicts.push(Some(bad(slot, message))),
-        }
-    }
-    let outcomes = matcher.match_posts(&posts, options);
-    for ((slot, result), post) in slots.into_iter().zip(outcomes).zip(&posts) {
-        verdicts[slot] = Some(match result {
-            Ok(outcome) => {
-                if let Some(sink) = sink {
-                    sink(post, &outcome);
-                }
-                Verdict::Scored(outcome)
-            }
-            Err(e @ Error::InvalidArgument { .. }) => bad(slot, e.to_string()),
-            Err(e) => Verdict::Failed(e),
-        });
-    }
-    verdicts.into_iter().flatten().collect()
+    let records: Vec<&RawRecord> = chunk.iter().map(|(_, raw)| raw).collect();
+    let verdicts = verdicts(matcher, options, fields, &records, sink);
+    (verdicts.into_iter().zip(records))
+        .map(|(verdict, raw)| match verdict {
+            RecordVerdict::Scored(outcome) => Verdict::Scored(outcome),
+            RecordVerdict::Bad(message) => Verdict::Bad {
+                message,
+                record: if keep_record { raw.text() } else { None },
+            },
+            RecordVerdict::Failed(e) => Verdict::Failed(e),
+        })
+        .collect()
 }
 
 /// What a run has seen of one input so far.

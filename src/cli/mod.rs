@@ -12,6 +12,7 @@
 //! - `keys`: new API keys and their key-file entries.
 //! - `feedback`: the report on moderators' feedback.
 //! - `data_dir`: the `--data-dir` flag and its default.
+//! - `worker`: `worker`, `publish` and `collect`, scoring on NATS JetStream.
 
 mod data_dir;
 mod export;
@@ -25,6 +26,7 @@ mod setup;
 mod show;
 mod tools;
 mod trends;
+mod worker;
 
 use std::path::PathBuf;
 
@@ -74,6 +76,14 @@ pub enum Command {
     /// Score dumps of posts (JSONL, CSV or TSV; gzip or zstd; `-` for stdin) in parallel,
     /// writing one record per post in input order.
     Score(score::ScoreArgs),
+    /// Score posts from a NATS JetStream stream: one of many workers sharing a durable pull
+    /// consumer; each result is published before its post is acknowledged. SIGTERM or SIGINT
+    /// finishes the batch in hand and exits 0.
+    Worker(Box<worker::WorkerArgs>),
+    /// Publish posts (read as `score` reads them) to a NATS JetStream subject for workers.
+    Publish(worker::PublishArgs),
+    /// Read the workers' results back into a JSONL file, in the order of an input if given.
+    Collect(worker::CollectArgs),
     /// Read the narratives of the knowledge base.
     Narratives {
         #[command(subcommand)]
@@ -157,6 +167,9 @@ pub fn run(command: Command) -> anyhow::Result<()> {
             max_matches,
         } => show::match_post(text, &matcher, json, min_score, max_matches),
         Command::Score(args) => score::run(args),
+        Command::Worker(args) => worker::run_worker(*args),
+        Command::Publish(args) => worker::run_publish(args),
+        Command::Collect(args) => worker::run_collect(args),
         Command::Narratives { command, kb } => show::narratives(command, &kb),
         Command::Eval(args) => tools::eval(args),
         Command::Kb {

@@ -5,7 +5,7 @@
 //! - `stored`: with the admin API, the knowledge base in the data directory, and its protection.
 //! - `signals`: shutdown and reload signals.
 
-mod signals;
+pub(super) mod signals;
 mod stored;
 
 use std::net::SocketAddr;

@@ -13,7 +13,8 @@ use crate::cli::setup::MatcherArgs;
 
 /// Completes at the first SIGTERM or SIGINT.
 #[cfg(unix)]
-pub(super) fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()> + Send> {
+pub(in crate::cli) fn shutdown_signal()
+-> anyhow::Result<impl std::future::Future<Output = ()> + Send> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut term = signal(SignalKind::terminate()).context("installing the SIGTERM handler")?;
     let mut int = signal(SignalKind::interrupt()).context("installing the SIGINT handler")?;
@@ -96,7 +97,8 @@ fn reload(args: &MatcherArgs, live: &LiveMatcher, counters: &Arc<Counters>) {
 }
 
 #[cfg(not(unix))]
-pub(super) fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()> + Send> {
+pub(in crate::cli) fn shutdown_signal()
+-> anyhow::Result<impl std::future::Future<Output = ()> + Send> {
     Ok(async {
         let _ = tokio::signal::ctrl_c().await;
         tracing::info!(signal = "ctrl-c", "shutdown requested");
