@@ -2,7 +2,6 @@
 //! may ask for (bounded), and reading the trend store (`store::trends`), which reads from disk,
 //! on the blocking pool.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use time::OffsetDateTime;
@@ -132,21 +131,6 @@ pub fn now() -> i64 {
     OffsetDateTime::now_utc().unix_timestamp() + 1
 }
 
-/// Every bucket of the window, the empty ones too, so charts have no gaps.
-pub fn fill(window: Window, points: &[Point]) -> Vec<Point> {
-    let size = window.bucket.seconds();
-    let first = window.from.div_euclid(size) * size;
-    let by_start: HashMap<i64, StanceCounts> = points.iter().map(|p| (p.start, p.counts)).collect();
-    (0..)
-        .map(|i| first + i * size)
-        .take_while(|&start| start < window.to)
-        .map(|start| Point {
-            start,
-            counts: by_start.get(&start).copied().unwrap_or_default(),
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,24 +164,5 @@ mod tests {
             field(Window::parse(Some("10"), Some("5"), None, now)),
             "from"
         );
-    }
-
-    #[test]
-    fn fill_leaves_no_gaps() {
-        let w = Window::new(0, 3 * 3600, Bucket::Hour).unwrap();
-        let counts = StanceCounts {
-            promotes: 2,
-            ..Default::default()
-        };
-        let filled = fill(
-            w,
-            &[Point {
-                start: 3600,
-                counts,
-            }],
-        );
-        assert_eq!(filled.len(), 3);
-        assert_eq!(filled[1].counts.promotes, 2);
-        assert_eq!(filled[2].counts.total(), 0);
     }
 }

@@ -11,7 +11,6 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
-use std::time::SystemTime;
 
 use crate::Error;
 use crate::feedback::Feedback;
@@ -76,7 +75,7 @@ impl FeedbackLog {
     /// records the file holds now. Blocks on the disk: call it off the async runtime.
     pub fn append(&self, mut feedback: Feedback) -> Result<u64, Error> {
         feedback.validate()?;
-        feedback.recorded_at = rfc3339(SystemTime::now());
+        feedback.recorded_at = super::now_rfc3339();
         let mut line = serde_json::to_vec(&feedback)
             .map_err(|e| Error::Io(io::Error::other(format!("encoding feedback: {e}"))))?;
         line.push(b'\n');
@@ -146,27 +145,6 @@ fn named(path: &Path, error: io::Error) -> Error {
         error.kind(),
         format!("{}: {error}", path.display()),
     ))
-}
-
-/// `time` as RFC 3339 in UTC to the second (`2026-12-03T07:05:52Z`). Written out here rather
-/// than pulling in a date crate for one format: the civil date from days since the epoch is
-/// Howard Hinnant's `civil_from_days`.
-fn rfc3339(time: SystemTime) -> String {
-    let secs = time
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let (days, rest) = (secs / 86_400, secs % 86_400);
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z % 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + u64::from(month <= 2);
-    let (h, m, s) = (rest / 3600, rest % 3600 / 60, rest % 60);
-    format!("{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}Z")
 }
 
 #[cfg(test)]

@@ -126,7 +126,7 @@ impl Versions {
         let info = VersionInfo {
             sequence,
             kb_version: kb.version().to_owned(),
-            created_at: now_rfc3339(),
+            created_at: super::now_rfc3339(),
             action: action.to_owned(),
             key_name: key_name.to_owned(),
             narratives: kb.narratives().len(),
@@ -245,14 +245,6 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> StoreError + '_ {
 /// Makes a rename in `dir` durable.
 fn sync_dir(dir: &Path) -> Result<(), StoreError> {
     File::open(dir).and_then(|d| d.sync_all()).map_err(io(dir))
-}
-
-/// Now, as RFC 3339 in UTC (`2026-12-03T07:41:02Z`).
-pub fn now_rfc3339() -> String {
-    let now = time::OffsetDateTime::now_utc().replace_nanosecond(0);
-    now.unwrap_or_else(|_| time::OffsetDateTime::now_utc())
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

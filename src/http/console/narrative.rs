@@ -62,7 +62,7 @@ pub async fn page(
         .read(move |store| {
             let points = store.series(Some(&trend_id), window.from, window.to, window.bucket)?;
             Ok(Trend {
-                points: trends::fill(window, &points),
+                points,
                 recent: store.recent(&trend_id, RECENT_POSTS)?,
             })
         })

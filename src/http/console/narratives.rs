@@ -50,7 +50,7 @@ pub async fn recent_counts(state: &HttpState) -> Result<Option<RecentCounts>, Er
             let mut daily = HashMap::new();
             for id in ids {
                 let points = store.series(Some(&id), week.from, week.to, Bucket::Day)?;
-                daily.insert(id, trends::fill(week, &points));
+                daily.insert(id, points);
             }
             Ok(RecentCounts {
                 day: store.counts(now - 86_400, now)?,
