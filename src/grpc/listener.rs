@@ -56,8 +56,9 @@ impl Listener {
     }
 
     fn refuse(&mut self, stream: TcpStream) {
-        drop(stream);
+        // Counted before the close, so whoever sees the close also sees the count.
         let total = self.counters.count_rejection(Rejection::ConnectionsFull);
+        drop(stream);
         if due(&mut self.refusals_logged) {
             tracing::warn!(
                 kind = Rejection::ConnectionsFull.name(),
