@@ -2,7 +2,9 @@
 //! as little-endian f32 rows to the file named by the first argument: input for analysis
 //! scripts (`scripts/semantic_concepts.py`).
 //!
-//! `cargo run --release --example embed_lines -- OUT < lines.txt`
+//! With `--normalize`, each line is normalised first as the matcher normalises posts.
+//!
+//! `cargo run --release --example embed_lines -- OUT [--normalize] < lines.txt`
 
 use std::io::{BufRead, Write};
 
@@ -13,9 +15,17 @@ fn main() -> anyhow::Result<()> {
     let dir = counterclaim::embed::find_default_model()
         .ok_or_else(|| anyhow::anyhow!("no model: run scripts/fetch_model.sh"))?;
     let model = counterclaim::embed::Embedder::load(&dir)?;
+    let normalize = std::env::args().any(|a| a == "--normalize");
+    let lexicon = counterclaim::text::Lexicon::english();
     let lines = std::io::stdin()
         .lock()
         .lines()
+        .map(|line| {
+            line.map(|l| match normalize {
+                true => counterclaim::text::normalize(&l, &lexicon).text,
+                false => l,
+            })
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let mut file = std::io::BufWriter::new(std::fs::File::create(&out)?);
     for chunk in lines.chunks(512) {

@@ -3,6 +3,8 @@
 //! we commit to are the floors below; `cargo test --test quality -- --nocapture` prints the
 //! measured ones.
 
+mod util;
+
 use std::path::Path;
 use std::sync::Arc;
 
@@ -130,4 +132,42 @@ fn the_checkthat_2022_stream_raises_few_false_alarms() {
         report.false_alarms.len()
     );
     assert!(report.found >= STREAM_MIN_FOUND, "found {}", report.found);
+}
+
+/// The probe (`src/matcher/probe.rs`): in hybrid mode a post that misses one of a narrative's
+/// concepts is found when the model vouches for it, and a post that shares concepts in another
+/// sense is not. Lexically neither matches: the concepts alone miss the first.
+#[test]
+fn the_probe_finds_a_paraphrase_missing_a_concept_and_not_its_look_alikes() {
+    let counters = Arc::new(counterclaim::grpc::Counters::default());
+    let Some(hybrid) = util::hybrid_matcher(&counters) else {
+        return;
+    };
+    let (_, lexical) = shipped();
+    let narratives = |matcher: &Matcher, text: &str| -> Vec<String> {
+        let post = counterclaim::matcher::Post {
+            id: "p".into(),
+            text: text.into(),
+            ..Default::default()
+        };
+        let outcome = matcher.match_post(&post, &MatchOptions::default()).unwrap();
+        outcome
+            .matches
+            .into_iter()
+            .map(|m| m.narrative_id)
+            .collect()
+    };
+    let paraphrase =
+        "A print shop in Shenzhen and some envelopes, that's all it takes to pick our president";
+    assert_eq!(
+        narratives(&hybrid, paraphrase),
+        ["foreign-counterfeit-mail-ballots"]
+    );
+    assert!(narratives(&lexical, paraphrase).is_empty());
+    for unrelated in [
+        "We're printing our band t-shirts in China this time, way cheaper",
+        "Still counting down the days until Christmas",
+    ] {
+        assert!(narratives(&hybrid, unrelated).is_empty(), "{unrelated}");
+    }
 }

@@ -75,6 +75,20 @@ pub enum Coverage {
 }
 
 impl Mention {
+    /// Some of the narrative's concepts are mentioned, not all: a candidate only if the probe
+    /// vouches for it.
+    pub fn partial(self) -> bool {
+        self.mentioned != 0 && self.coverage() == Coverage::Missing
+    }
+
+    /// Every concept counted as mentioned (the probe stands in for the missing ones).
+    pub fn completed(self) -> Mention {
+        Mention {
+            mentioned: self.declared,
+            ..self
+        }
+    }
+
     pub fn coverage(self) -> Coverage {
         if self.declared == 0 {
             Coverage::Undeclared

@@ -13,6 +13,7 @@ mod entries;
 mod model;
 mod pipeline;
 mod post;
+mod probe;
 mod score;
 mod spell;
 mod stance;
@@ -201,6 +202,8 @@ pub struct Matcher {
     narrative_entries: Vec<std::ops::Range<u32>>,
     /// The entries' embeddings, in hybrid mode.
     dense: Option<Dense>,
+    /// The learned gate for the narratives it was fitted on, in hybrid mode with its model.
+    probe: Option<probe::Probe>,
     lexicon: Lexicon,
     corrector: Corrector,
     words: WordTable,
@@ -304,6 +307,7 @@ impl Matcher {
             concepts,
             narrative_entries,
             dense: None,
+            probe: None,
             lexicon,
             corrector,
             words,

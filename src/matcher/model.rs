@@ -19,7 +19,15 @@ impl Matcher {
         let dense =
             Dense::build(encoder, &texts, self.kb.version(), cache_dir).map_err(Error::Model)?;
         self.dense = Some(dense);
+        self.attach_probe();
         Ok(())
+    }
+
+    /// The shipped probe, if it was fitted with this model on some of these narratives.
+    fn attach_probe(&mut self) {
+        self.probe = self.dense.as_ref().and_then(|dense| {
+            super::probe::Probe::shipped(&self.kb, dense.model_id(), dense.encoder().dim())
+        });
     }
 
     /// A matcher for another knowledge base with this one's model (and its decorator): what a
@@ -43,6 +51,7 @@ impl Matcher {
                 Some((dense, &earlier)),
             );
             matcher.dense = Some(built.map_err(Error::Model)?);
+            matcher.attach_probe();
         }
         Ok(matcher)
     }

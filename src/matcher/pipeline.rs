@@ -119,16 +119,19 @@ impl Matcher {
         // Narratives whose concepts the post all mentions.
         let mentioned = |n: usize| analysis.mentions[n].coverage() == Coverage::Complete;
         let any_mentioned = (0..analysis.mentions.len()).any(mentioned);
-        if analysis.term_ids.is_empty() && !any_mentioned {
+        // Or whose probe may vouch for the concepts it misses, once the post is embedded.
+        let probed = self.probed(&analysis);
+        if analysis.term_ids.is_empty() && !any_mentioned && !probed {
             return Ok(done(REASON_NO_SHARED_WORDS));
         }
-        if self.concepts.everywhere(analysis.lang) && !any_mentioned {
+        if self.concepts.everywhere(analysis.lang) && !any_mentioned && !probed {
             return Ok(done(REASON_NO_CONCEPTS));
         }
         // The cheap path most posts take: too few shared terms to score above zero. In hybrid
         // mode too: a lexical score of zero never passes the gate (every gate is above zero).
         if analysis.term_ids.len() < self.model.min_matched_terms()
             && !any_mentioned
+            && !probed
             && self.lowest_threshold(options) > 0.0
         {
             return Ok(done(REASON_BELOW_THRESHOLD));
@@ -138,12 +141,7 @@ impl Matcher {
         // A post can mention a narrative's concepts in words none of its texts has: its claims
         // and variants are then candidates whatever BM25 thought of them.
         for n in (0..analysis.mentions.len()).filter(|&n| mentioned(n)) {
-            for entry in self.narrative_entries[n].clone() {
-                let is_text = !matches!(self.entries[entry as usize].kind, EntryKind::Statement(_));
-                if is_text && !hits.iter().any(|&(e, _)| e == entry) {
-                    hits.push((entry, self.bm25.score(&query, entry)));
-                }
-            }
+            self.add_texts(&mut hits, &query, n);
         }
         let ranked = self.rank(&analysis, &hits, &self.lexical_scoring());
         let best = ranked.first().map_or(0.0, |(_, b)| b.score());
@@ -151,11 +149,11 @@ impl Matcher {
         // with the knowledge base, and the model is not worth its time, unless it mentions a
         // narrative's concepts (in whatever words its aliases allow).
         let wants_model =
-            self.uses_model(&analysis) && (best >= self.model.gate() || any_mentioned);
+            self.uses_model(&analysis) && (best >= self.model.gate() || any_mentioned || probed);
         // Nor is it when no embedding could lift the post to the threshold; the hybrid model
         // would then match nothing, so neither does the post.
         let lowest = self.lowest_threshold(options);
-        if wants_model && !self.model_could_match(&analysis, &query, &hits, lowest) {
+        if wants_model && !probed && !self.model_could_match(&analysis, &query, &hits, lowest) {
             return Ok(done(REASON_BELOW_THRESHOLD));
         }
         Ok(Prepared {
@@ -180,7 +178,7 @@ impl Matcher {
         let matches: Vec<NarrativeMatch> = match prepared.work {
             Err(reason) => return outcome(post, prepared.lang, Vec::new(), reason),
             Ok(Lexical {
-                analysis,
+                mut analysis,
                 query,
                 mut hits,
                 ranked,
@@ -188,6 +186,10 @@ impl Matcher {
                 let ranked = match embedding.zip(self.dense.as_ref()) {
                     None => ranked,
                     Some((post_vector, dense)) => {
+                        for n in self.vouched_for(&analysis, post_vector) {
+                            analysis.mentions[n] = analysis.mentions[n].completed();
+                            self.add_texts(&mut hits, &query, n);
+                        }
                         for (entry, _) in dense.nearest(post_vector, CANDIDATES) {
                             if !hits.iter().any(|&(e, _)| e == entry) {
                                 hits.push((entry, self.bm25.score(&query, entry)));
@@ -285,6 +287,42 @@ impl Matcher {
     /// Whether this post is matched in hybrid mode: a model is in use and the post is English
     /// (the model is English-only: Spanish posts keep lexical scores rather than be dragged
     /// down by a dense similarity that means nothing for them).
+    /// Adds narrative `n`'s claims and variants to the candidates, whatever BM25 thought of
+    /// them.
+    fn add_texts(&self, hits: &mut Vec<(u32, f32)>, query: &[(TermId, f32)], n: usize) {
+        for entry in self.narrative_entries[n].clone() {
+            let is_text = !matches!(self.entries[entry as usize].kind, EntryKind::Statement(_));
+            if is_text && !hits.iter().any(|&(e, _)| e == entry) {
+                hits.push((entry, self.bm25.score(query, entry)));
+            }
+        }
+    }
+
+    /// Whether the probe may make a candidate of a narrative the post mentions some concepts
+    /// of, once the post is embedded.
+    fn probed(&self, analysis: &Analysis) -> bool {
+        self.uses_model(analysis)
+            && self.probe.as_ref().is_some_and(|probe| {
+                (0..analysis.mentions.len())
+                    .any(|n| probe.covers(n) && analysis.mentions[n].partial())
+            })
+    }
+
+    /// The narratives the post mentions some concepts of that the probe vouches for.
+    fn vouched_for(&self, analysis: &Analysis, post_vector: &[f32]) -> Vec<usize> {
+        let Some(probe) = &self.probe else {
+            return Vec::new();
+        };
+        let probabilities = probe.probabilities(post_vector);
+        (0..analysis.mentions.len())
+            .filter(|&n| {
+                probe.covers(n)
+                    && analysis.mentions[n].partial()
+                    && probabilities[n] >= super::probe::FLOOR
+            })
+            .collect()
+    }
+
     fn uses_model(&self, analysis: &Analysis) -> bool {
         self.dense.is_some() && analysis.lang == Lang::En
     }

@@ -1,0 +1,171 @@
+#!/usr/bin/env python3
+"""Fits the probe: a linear softmax over the shipped narratives (and "none") on the sentence
+embedding of a post, which lets the model find a post that misses one of a narrative's
+concepts (src/matcher/probe.rs), and writes it to src/matcher/probe.json.
+
+Fits on the fitting data only (the tuning posts, the first held-out set, the knowledge base's
+own texts, the streams' fitting halves) and reports, for each probe floor, what the shipped
+matcher plus the probe alone would find on the streams' reporting halves and posts.jsonl (an
+upper bound: the matcher also asks for one of the narrative's concepts). Extra labelled sets
+to report on may be named as arguments (file names under tests/fixtures without .jsonl).
+
+    python3 scripts/streams.py
+    cargo build --release --example embed_lines && cargo build --release
+    python3 scripts/fit_probe.py
+"""
+import glob, hashlib, json, os, subprocess, sys, tomllib
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "target", "probe")
+FIX = os.path.join(ROOT, "tests", "fixtures")
+ST = os.path.join(ROOT, "target", "streams")
+os.makedirs(OUT, exist_ok=True)
+
+
+def jsonl(path):
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(l) for l in f if l.strip()]
+
+
+def labelled(path):
+    return [(p["text"], p.get("narrative"), p.get("stance")) for p in jsonl(path)]
+
+
+def current(name, path):
+    """The shipped matcher's best narrative per post (hybrid, default threshold), or None."""
+    out = os.path.join(OUT, name + ".score.jsonl")
+    if not os.path.exists(out) or os.path.getmtime(out) < os.path.getmtime(path):
+        exe = os.path.join(ROOT, "target", "release", "counterclaim")
+        subprocess.run([exe, "score", path, "-o", out], check=True, stderr=subprocess.DEVNULL)
+    return [r["matches"][0]["narrative_id"] if r.get("matches") else None for r in jsonl(out)]
+
+
+def stream(path, labels):
+    lab = {l["id"]: l for l in jsonl(labels)}
+    return [(p["text"], lab.get(p["id"], {}).get("narrative"), lab.get(p["id"], {}).get("stance"))
+            for p in jsonl(path)]
+
+
+def kb_texts():
+    out = []
+    for f in sorted(glob.glob(os.path.join(ROOT, "index", "narratives", "*.toml"))):
+        d = tomllib.load(open(f, "rb"))
+        for c in d.get("claim", []):
+            out.append((c["text"], d["id"], "promotes"))
+        for v in d.get("variants", []):
+            out.append((v, d["id"], "promotes"))
+    return out
+
+
+def embed(name, rows):
+    path = os.path.join(OUT, name + ".f32")
+    texts = [t.replace("\n", " ") for t, _, _ in rows]
+    stamp = os.path.join(OUT, name + ".txt")
+    if not (os.path.exists(path) and os.path.exists(stamp) and open(stamp).read() == "\n".join(texts)):
+        exe = os.path.join(ROOT, "target", "release", "examples", "embed_lines")
+        subprocess.run([exe, path, "--normalize"], input="\n".join(texts) + "\n", text=True, check=True)
+        open(stamp, "w").write("\n".join(texts))
+    return np.fromfile(path, dtype="<f4").reshape(len(rows), -1)
+
+
+SETS = {
+    "fit": ["tuning_posts", "tuning_hard", "tuning_more", "heldout_posts"],
+    "report": ["posts"],
+}
+
+
+def load():
+    data = {}
+    for name in SETS["fit"] + SETS["report"] + sys.argv[1:]:
+        data[name] = labelled(os.path.join(FIX, name + ".jsonl"))
+    data["kb"] = kb_texts()
+    for s in ["checkthat2022", "checkthat2020"]:
+        for half in ["fit", "report"]:
+            data[f"{s}.{half}"] = stream(os.path.join(ST, f"{s}.{half}.jsonl"),
+                                         os.path.join(FIX, "streams", f"{s}.labels.jsonl"))
+    return data
+
+
+def paths():
+    p = {n: os.path.join(FIX, n + ".jsonl") for n in SETS["fit"] + SETS["report"] + sys.argv[1:]}
+    for s in ["checkthat2022", "checkthat2020"]:
+        for half in ["fit", "report"]:
+            p[f"{s}.{half}"] = os.path.join(ST, f"{s}.{half}.jsonl")
+    return p
+
+
+def main():
+    data = load()
+    narratives = sorted({n for rows in data.values() for _, n, _ in rows if n})
+    cls = {n: i + 1 for i, n in enumerate(narratives)}
+    emb = {k: embed(k, v) for k, v in data.items()}
+    y = {k: np.array([cls.get(n, 0) if n else 0 for _, n, _ in v]) for k, v in data.items()}
+    fit_names = SETS["fit"] + ["kb", "checkthat2022.fit", "checkthat2020.fit"]
+    X = np.vstack([emb[k] for k in fit_names])
+    Y = np.concatenate([y[k] for k in fit_names])
+    W = softmax_fit(X, Y, len(narratives) + 1)
+    np.save(os.path.join(OUT, "W.npy"), W)
+    write(W, ["none"] + narratives)
+    report = ["posts", "checkthat2022.report", "checkthat2020.report"] + sys.argv[1:]
+    now = {k: np.array([cls.get(n, 0) if n else 0 for n in current(k, paths()[k])]) for k in report}
+    for tau in [None, 0.5, 0.7, 0.8, 0.9, 0.95]:
+        print(f"shipped matcher, or the probe at tau={tau}")
+        for k in report:
+            P = probs(emb[k], W)
+            probe = np.where(P[:, 1:].max(1) >= (tau or 2), P[:, 1:].argmax(1) + 1, 0)
+            pred = np.where(now[k] > 0, now[k], probe)
+            tp = int(((pred == y[k]) & (y[k] > 0)).sum())
+            fp = int(((pred > 0) & (pred != y[k])).sum())
+            pos = int((y[k] > 0).sum())
+            print(f"  {k:22} n={len(y[k]):5} positives={pos:4} found={tp:4} wrong alarms={fp:3}")
+
+
+def write(W, labels):
+    """src/matcher/probe.json: the model's hash, the labels, one row per label (weights, bias)."""
+    model = os.path.expanduser("~/.local/share/counterclaim/models/all-MiniLM-L6-v2/model.safetensors")
+    digest = hashlib.sha256(open(model, "rb").read()).hexdigest()
+    rows = [[round(float(x), 5) for x in W[:, i]] for i in range(W.shape[1])]
+    with open(os.path.join(ROOT, "src", "matcher", "probe.json"), "w") as f:
+        json.dump({"model": digest, "labels": labels, "weights": rows}, f, separators=(",", ":"))
+        f.write("\n")
+
+
+def probs(X, W):
+    Z = np.hstack([X, np.ones((len(X), 1))]) @ W
+    Z -= Z.max(1, keepdims=True)
+    E = np.exp(Z)
+    return E / E.sum(1, keepdims=True)
+
+
+def softmax_fit(X, Y, k, l2=1e-3, steps=3000, lr=0.5):
+    Xb = np.hstack([X, np.ones((len(X), 1))])
+    T = np.eye(k)[Y]
+    # Class weights: each class counts as much as the negatives together.
+    counts = T.sum(0)
+    w = (T * (counts.sum() / (k * np.maximum(counts, 1)))).sum(1)
+    W = np.zeros((Xb.shape[1], k))
+    for _ in range(steps):
+        P = probs(X, W)
+        G = Xb.T @ ((P - T) * w[:, None]) / w.sum() + l2 * W
+        W -= lr * G
+    return W
+
+
+if __name__ == "__main__":
+    main()
+
+
+def show(tau=0.7):
+    data = load()
+    narratives = sorted({n for rows in data.values() for _, n, _ in rows if n})
+    cls = {n: i + 1 for i, n in enumerate(narratives)}
+    W = np.load(os.path.join(OUT, "W.npy"))
+    for k in ["posts", "checkthat2022.report"]:
+        P = probs(embed(k, data[k]), W)
+        now = [cls.get(n, 0) if n else 0 for n in current(k, paths()[k])]
+        for i, (t, n, _) in enumerate(data[k]):
+            c = P[i, 1:].argmax() + 1
+            if now[i] == 0 and P[i, c] >= tau:
+                ok = "RIGHT" if cls.get(n, 0) == c else "WRONG"
+                print(f"{ok} {k} {P[i, c]:.2f} {narratives[c - 1][:12]} | {t[:150]}")

@@ -1,0 +1,140 @@
+//! The probe: a learned gate that lets the sentence-embedding model find a post that misses one
+//! of a narrative's concepts.
+//!
+//! Declared concepts carry the precision, but a post that says the idea in words no alias has
+//! ("Any country with a decent printer can now vote in America") misses a concept and was never
+//! a candidate. The probe is a linear softmax over the shipped narratives and "none", on the
+//! post's embedding, fitted by `scripts/fit_probe.py` on the fitting posts, the knowledge base's
+//! texts and the real streams' fitting halves (about 8,000 texts on every topic as "none"). A
+//! narrative the post mentions at least one concept of, but not all, becomes a candidate when
+//! the probe gives it [`FLOOR`] or more; it is then scored as if every concept were mentioned.
+//! docs/quality.md has what it buys.
+//!
+//! It applies only to the narratives it was fitted on (by id), and only with the model it was
+//! fitted with: a knowledge base's own narratives keep the concepts alone.
+
+use serde::Deserialize;
+
+use crate::kb::KnowledgeBase;
+
+/// The probe's probability from which a narrative missing a concept becomes a candidate.
+pub const FLOOR: f32 = 0.8;
+
+const SHIPPED: &str = include_str!("probe.json");
+
+#[derive(Deserialize)]
+struct File {
+    model: String,
+    labels: Vec<String>,
+    /// One row per label: a weight per embedding dimension, then the bias.
+    weights: Vec<Vec<f32>>,
+}
+
+pub struct Probe {
+    /// One row per label of the fit (`dim` weights and the bias).
+    weights: Vec<Vec<f32>>,
+    /// For each of the knowledge base's narratives, its row, if the probe was fitted on it.
+    rows: Vec<Option<usize>>,
+}
+
+impl Probe {
+    /// The shipped probe for `kb`'s narratives, if it was fitted with the model `model_id` (of
+    /// `dim` dimensions) and on at least one of them.
+    pub fn shipped(kb: &KnowledgeBase, model_id: &str, dim: usize) -> Option<Probe> {
+        Self::parse(SHIPPED, kb, model_id, dim)
+    }
+
+    fn parse(json: &str, kb: &KnowledgeBase, model_id: &str, dim: usize) -> Option<Probe> {
+        let file: File = serde_json::from_str(json).ok()?;
+        let well_formed = file.labels.len() == file.weights.len()
+            && file.weights.iter().all(|row| row.len() == dim + 1);
+        if file.model != model_id || !well_formed {
+            return None;
+        }
+        let rows: Vec<Option<usize>> = kb
+            .narratives()
+            .iter()
+            .map(|n| file.labels.iter().position(|l| *l == n.id))
+            .collect();
+        rows.iter().any(Option::is_some).then_some(Probe {
+            weights: file.weights,
+            rows,
+        })
+    }
+
+    /// Whether the probe was fitted on narrative `n` of the knowledge base.
+    pub fn covers(&self, n: usize) -> bool {
+        self.rows.get(n).is_some_and(Option::is_some)
+    }
+
+    /// The probability the probe gives each of the knowledge base's narratives (0 for those it
+    /// was not fitted on), for a post's unit-length embedding.
+    pub fn probabilities(&self, embedding: &[f32]) -> Vec<f32> {
+        let logits: Vec<f32> = self
+            .weights
+            .iter()
+            .map(|row| {
+                let (bias, weights) = row.split_last().unwrap_or((&0.0, &[]));
+                bias + weights
+                    .iter()
+                    .zip(embedding)
+                    .map(|(w, x)| w * x)
+                    .sum::<f32>()
+            })
+            .collect();
+        let top = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        let exp: Vec<f32> = logits.iter().map(|l| (l - top).exp()).collect();
+        let total: f32 = exp.iter().sum();
+        self.rows
+            .iter()
+            .map(|row| row.map_or(0.0, |r| exp[r] / total))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kb::KnowledgeBase;
+
+    fn kb() -> KnowledgeBase {
+        KnowledgeBase::load(std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/index"
+        )))
+        .unwrap()
+    }
+
+    const TWO_D: &str = r#"{"model":"m","labels":["none","mail-voting-widespread-fraud"],
+        "weights":[[0,0,0],[4,0,-1]]}"#;
+
+    #[test]
+    fn it_applies_only_with_its_model_and_its_narratives() {
+        let kb = kb();
+        assert!(Probe::parse(TWO_D, &kb, "other model", 2).is_none());
+        assert!(
+            Probe::parse(TWO_D, &kb, "m", 3).is_none(),
+            "wrong dimension"
+        );
+        let probe = Probe::parse(TWO_D, &kb, "m", 2).unwrap();
+        let n = kb
+            .narratives()
+            .iter()
+            .position(|n| n.id == "mail-voting-widespread-fraud")
+            .unwrap();
+        assert!(probe.covers(n));
+        assert_eq!((0..4).filter(|&i| probe.covers(i)).count(), 1);
+        let p = probe.probabilities(&[1.0, 0.0]);
+        // softmax(0, 4 - 1): e^3 / (1 + e^3)
+        assert!((p[n] - 0.9526).abs() < 1e-3, "{p:?}");
+        assert_eq!(p.iter().filter(|&&x| x > 0.0).count(), 1);
+    }
+
+    #[test]
+    fn the_shipped_probe_reads_and_covers_the_shipped_narratives() {
+        let kb = kb();
+        let file: File = serde_json::from_str(SHIPPED).unwrap();
+        let probe = Probe::shipped(&kb, &file.model, file.weights[0].len() - 1).unwrap();
+        assert!((0..kb.narratives().len()).all(|n| probe.covers(n)));
+    }
+}
