@@ -47,6 +47,15 @@ def stream(path, labels):
             for p in jsonl(path)]
 
 
+STANCES = ["promotes", "debunks", "neutral"]
+
+
+def statements():
+    """The official statements: each one debunks."""
+    d = tomllib.load(open(os.path.join(ROOT, "index", "statements.toml"), "rb"))
+    return [(s["quote"], None, "debunks") for s in d.get("statement", [])]
+
+
 def kb_texts():
     out = []
     for f in sorted(glob.glob(os.path.join(ROOT, "index", "narratives", "*.toml"))):
@@ -106,7 +115,14 @@ def main():
     Y = np.concatenate([y[k] for k in fit_names])
     W = softmax_fit(X, Y, len(narratives) + 1)
     np.save(os.path.join(OUT, "W.npy"), W)
-    write(W, ["none"] + narratives)
+    # The stance of a post about a narrative: the labelled posts, the knowledge base's texts
+    # (they promote) and the official statements (they debunk).
+    rows = [(e, st) for k in fit_names for e, (_, n, st) in zip(emb[k], data[k]) if n and st]
+    said = statements()
+    Xs = np.vstack([np.array([e for e, _ in rows]), embed("statements", said)])
+    Ys = np.array([STANCES.index(st) for _, st in rows] + [1] * len(said))
+    S = softmax_fit(Xs, Ys, len(STANCES), steps=2000)
+    write(W, ["none"] + narratives, S)
     report = ["posts", "checkthat2022.report", "checkthat2020.report"] + sys.argv[1:]
     now = {k: np.array([cls.get(n, 0) if n else 0 for n in current(k, paths()[k])]) for k in report}
     for tau in [None, 0.5, 0.7, 0.8, 0.9, 0.95]:
@@ -121,13 +137,17 @@ def main():
             print(f"  {k:22} n={len(y[k]):5} positives={pos:4} found={tp:4} wrong alarms={fp:3}")
 
 
-def write(W, labels):
-    """src/matcher/probe.json: the model's hash, the labels, one row per label (weights, bias)."""
+def write(W, labels, S):
+    """src/matcher/probe.json: the model's hash, the labels, one row per label (weights, bias),
+    and the same for the stances."""
     model = os.path.expanduser("~/.local/share/counterclaim/models/all-MiniLM-L6-v2/model.safetensors")
     digest = hashlib.sha256(open(model, "rb").read()).hexdigest()
-    rows = [[round(float(x), 5) for x in W[:, i]] for i in range(W.shape[1])]
+    def rows(M):
+        return [[round(float(x), 5) for x in M[:, i]] for i in range(M.shape[1])]
+    probe = {"model": digest, "labels": labels, "weights": rows(W),
+             "stances": STANCES, "stance_weights": rows(S)}
     with open(os.path.join(ROOT, "src", "matcher", "probe.json"), "w") as f:
-        json.dump({"model": digest, "labels": labels, "weights": rows}, f, separators=(",", ":"))
+        json.dump(probe, f, separators=(",", ":"))
         f.write("\n")
 
 

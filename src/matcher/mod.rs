@@ -380,7 +380,14 @@ impl Matcher {
             ..self.lexical_scoring()
         };
         let ranked = self.rank(&analysis, &hits, &scoring);
-        Ok(self.answer(query, &analysis, ranked, |_| f32::MIN_POSITIVE, max_results))
+        Ok(self.answer(
+            query,
+            &analysis,
+            ranked,
+            |_| f32::MIN_POSITIVE,
+            max_results,
+            None,
+        ))
     }
 
     /// The best `max` ranked narratives (see [`rank`](Self::rank)) scoring at least their
@@ -392,6 +399,7 @@ impl Matcher {
         ranked: Vec<(usize, Best)>,
         threshold: impl Fn(usize) -> f32,
         max: usize,
+        embedding: Option<&[f32]>,
     ) -> Vec<NarrativeMatch> {
         let chosen: Vec<(usize, Best)> = ranked
             .into_iter()
@@ -402,9 +410,16 @@ impl Matcher {
             return Vec::new();
         }
         let cues = stance::PostCues::new(raw, &analysis.normalized, analysis.lang);
+        // The stance probe decides for the narratives it was fitted on, when it is sure.
+        let probed = self.probe.as_ref().zip(embedding);
+        let probed_stance = probed.and_then(|(probe, post)| probe.stance(post));
         chosen
             .iter()
-            .filter_map(|(narrative, best)| self.explain(&cues, analysis, *narrative, best))
+            .filter_map(|(narrative, best)| {
+                let covered = probed.is_some_and(|(probe, _)| probe.covers(*narrative));
+                let stance = probed_stance.filter(|_| covered);
+                self.explain(&cues, stance, analysis, *narrative, best)
+            })
             .collect()
     }
 
@@ -488,9 +503,11 @@ impl Matcher {
         ranked
     }
 
+    /// The match on `narrative`, its stance `stance` if known, else decided from the cues.
     fn explain(
         &self,
         cues: &stance::PostCues,
+        stance: Option<stance::Stance>,
         analysis: &Analysis,
         narrative: usize,
         best: &Best,
@@ -515,7 +532,7 @@ impl Matcher {
             narrative_id: n.id.clone(),
             narrative_title: n.title.clone(),
             score,
-            stance: stance::decide(cues, statement_sim - claim_sim),
+            stance: stance.unwrap_or_else(|| stance::decide(cues, statement_sim - claim_sim)),
             evidence: Evidence {
                 kind: entry.kind.name(),
                 id,

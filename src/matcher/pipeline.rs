@@ -210,6 +210,7 @@ impl Matcher {
                     ranked,
                     |n| self.threshold(options, n),
                     options.max_matches,
+                    embedding,
                 )
             }
         };

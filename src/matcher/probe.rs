@@ -10,15 +10,31 @@
 //! the probe gives it [`FLOOR`] or more; it is then scored as if every concept were mentioned.
 //! docs/quality.md has what it buys.
 //!
+//! A second softmax on the same embedding says the post's stance (promotes, debunks, neutral),
+//! fitted on the labelled posts, the knowledge base's texts (they promote) and the official
+//! statements (they debunk). When it is at least [`STANCE_FLOOR`] sure, it decides the stance of
+//! a match on a narrative it was fitted on; otherwise the cues of `stance.rs` do.
+//!
 //! It applies only to the narratives it was fitted on (by id), and only with the model it was
-//! fitted with: a knowledge base's own narratives keep the concepts alone.
+//! fitted with: a knowledge base's own narratives keep the concepts and the cues alone.
 
 use serde::Deserialize;
 
+use super::stance::Stance;
 use crate::kb::KnowledgeBase;
 
 /// The probe's probability from which a narrative missing a concept becomes a candidate.
 pub const FLOOR: f32 = 0.8;
+
+/// The stance probe's probability from which it decides the stance.
+pub const STANCE_FLOOR: f32 = 0.7;
+
+/// The stances in the order of the fit's rows.
+const STANCES: [(&str, Stance); 3] = [
+    ("promotes", Stance::Promotes),
+    ("debunks", Stance::Debunks),
+    ("neutral", Stance::Neutral),
+];
 
 const SHIPPED: &str = include_str!("probe.json");
 
@@ -28,6 +44,8 @@ struct File {
     labels: Vec<String>,
     /// One row per label: a weight per embedding dimension, then the bias.
     weights: Vec<Vec<f32>>,
+    stances: Vec<String>,
+    stance_weights: Vec<Vec<f32>>,
 }
 
 pub struct Probe {
@@ -35,6 +53,8 @@ pub struct Probe {
     weights: Vec<Vec<f32>>,
     /// For each of the knowledge base's narratives, its row, if the probe was fitted on it.
     rows: Vec<Option<usize>>,
+    /// One row per stance, in the order of [`STANCES`].
+    stance_weights: Vec<Vec<f32>>,
 }
 
 impl Probe {
@@ -46,8 +66,20 @@ impl Probe {
 
     fn parse(json: &str, kb: &KnowledgeBase, model_id: &str, dim: usize) -> Option<Probe> {
         let file: File = serde_json::from_str(json).ok()?;
+        let stances_known = file.stances.len() == STANCES.len()
+            && file
+                .stances
+                .iter()
+                .zip(STANCES)
+                .all(|(s, (name, _))| s == name);
         let well_formed = file.labels.len() == file.weights.len()
-            && file.weights.iter().all(|row| row.len() == dim + 1);
+            && stances_known
+            && file.stance_weights.len() == STANCES.len()
+            && file
+                .weights
+                .iter()
+                .chain(&file.stance_weights)
+                .all(|row| row.len() == dim + 1);
         if file.model != model_id || !well_formed {
             return None;
         }
@@ -59,6 +91,7 @@ impl Probe {
         rows.iter().any(Option::is_some).then_some(Probe {
             weights: file.weights,
             rows,
+            stance_weights: file.stance_weights,
         })
     }
 
@@ -70,26 +103,34 @@ impl Probe {
     /// The probability the probe gives each of the knowledge base's narratives (0 for those it
     /// was not fitted on), for a post's unit-length embedding.
     pub fn probabilities(&self, embedding: &[f32]) -> Vec<f32> {
-        let logits: Vec<f32> = self
-            .weights
-            .iter()
-            .map(|row| {
-                let (bias, weights) = row.split_last().unwrap_or((&0.0, &[]));
-                bias + weights
-                    .iter()
-                    .zip(embedding)
-                    .map(|(w, x)| w * x)
-                    .sum::<f32>()
-            })
-            .collect();
-        let top = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-        let exp: Vec<f32> = logits.iter().map(|l| (l - top).exp()).collect();
-        let total: f32 = exp.iter().sum();
+        let p = softmax(&self.weights, embedding);
         self.rows
             .iter()
-            .map(|row| row.map_or(0.0, |r| exp[r] / total))
+            .map(|row| row.map_or(0.0, |r| p[r]))
             .collect()
     }
+
+    /// The post's stance, when the stance probe is at least [`STANCE_FLOOR`] sure of it.
+    pub fn stance(&self, embedding: &[f32]) -> Option<Stance> {
+        let p = softmax(&self.stance_weights, embedding);
+        let (best, &sure) = p.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1))?;
+        (sure >= STANCE_FLOOR).then_some(STANCES[best].1)
+    }
+}
+
+/// A softmax over `rows` (weights, then the bias) of `x`.
+fn softmax(rows: &[Vec<f32>], x: &[f32]) -> Vec<f32> {
+    let logits: Vec<f32> = rows
+        .iter()
+        .map(|row| {
+            let (bias, weights) = row.split_last().unwrap_or((&0.0, &[]));
+            bias + weights.iter().zip(x).map(|(w, x)| w * x).sum::<f32>()
+        })
+        .collect();
+    let top = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let exp: Vec<f32> = logits.iter().map(|l| (l - top).exp()).collect();
+    let total: f32 = exp.iter().sum();
+    exp.into_iter().map(|e| e / total).collect()
 }
 
 #[cfg(test)]
@@ -106,7 +147,9 @@ mod tests {
     }
 
     const TWO_D: &str = r#"{"model":"m","labels":["none","mail-voting-widespread-fraud"],
-        "weights":[[0,0,0],[4,0,-1]]}"#;
+        "weights":[[0,0,0],[4,0,-1]],
+        "stances":["promotes","debunks","neutral"],
+        "stance_weights":[[0,0,0],[0,5,0],[0,0,0]]}"#;
 
     #[test]
     fn it_applies_only_with_its_model_and_its_narratives() {
@@ -128,6 +171,10 @@ mod tests {
         // softmax(0, 4 - 1): e^3 / (1 + e^3)
         assert!((p[n] - 0.9526).abs() < 1e-3, "{p:?}");
         assert_eq!(p.iter().filter(|&&x| x > 0.0).count(), 1);
+        // softmax(0, 5, 0) on the second dimension: e^5 / (2 + e^5) = 0.987.
+        assert_eq!(probe.stance(&[0.0, 1.0]), Some(Stance::Debunks));
+        // softmax(0, 0.5, 0): not sure enough.
+        assert_eq!(probe.stance(&[0.0, 0.1]), None);
     }
 
     #[test]
