@@ -2,9 +2,11 @@
 //! as little-endian f32 rows to the file named by the first argument: input for analysis
 //! scripts (`scripts/semantic_concepts.py`).
 //!
-//! With `--normalize`, each line is normalised first as the matcher normalises posts.
+//! With `--normalize`, each line is normalised first as the matcher normalises posts. With
+//! `--token-mean`, the vector is the mean of the line's tokens' input vectors (what the probe's
+//! first stage reads) rather than the sentence embedding.
 //!
-//! `cargo run --release --example embed_lines -- OUT [--normalize] < lines.txt`
+//! `cargo run --release --example embed_lines -- OUT [--normalize] [--token-mean] < lines.txt`
 
 use std::io::{BufRead, Write};
 
@@ -16,6 +18,7 @@ fn main() -> anyhow::Result<()> {
         .ok_or_else(|| anyhow::anyhow!("no model: run scripts/fetch_model.sh"))?;
     let model = counterclaim::embed::Embedder::load(&dir)?;
     let normalize = std::env::args().any(|a| a == "--normalize");
+    let token_mean = std::env::args().any(|a| a == "--token-mean");
     let lexicon = counterclaim::text::Lexicon::english();
     let lines = std::io::stdin()
         .lock()
@@ -30,7 +33,14 @@ fn main() -> anyhow::Result<()> {
     let mut file = std::io::BufWriter::new(std::fs::File::create(&out)?);
     for chunk in lines.chunks(512) {
         let texts: Vec<&str> = chunk.iter().map(String::as_str).collect();
-        for vector in model.embed(&texts)? {
+        let vectors = match token_mean {
+            true => texts
+                .iter()
+                .map(|t| model.token_mean(t))
+                .collect::<Result<_, _>>()?,
+            false => model.embed(&texts)?,
+        };
+        for vector in vectors {
             for x in vector {
                 file.write_all(&x.to_le_bytes())?;
             }

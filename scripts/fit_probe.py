@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Fits the probe: a linear softmax over the shipped narratives (and "none") on the sentence
 embedding of a post, which lets the model find a post that misses one of a narrative's
-concepts (src/matcher/probe.rs), and writes it to src/matcher/probe.json.
+concepts (src/matcher/probe.rs); the stance probe; and the probe's first stage, a logistic read
+of the mean of a post's tokens' input vectors that decides which posts are worth embedding for
+it. Writes them to src/matcher/probe.json.
 
 Fits on the fitting data only (the tuning posts, the first held-out set, the knowledge base's
 own texts, the streams' fitting halves) and reports, for each probe floor, what the shipped
@@ -67,13 +69,17 @@ def kb_texts():
     return out
 
 
-def embed(name, rows):
+def embed(name, rows, how="--normalize"):
+    """The posts' sentence embeddings, or with how="--token-mean" the means of their tokens'
+    input vectors (the probe's first stage), cached under target/probe."""
+    name += how.replace("--normalize", "")
     path = os.path.join(OUT, name + ".f32")
     texts = [t.replace("\n", " ") for t, _, _ in rows]
     stamp = os.path.join(OUT, name + ".txt")
     if not (os.path.exists(path) and os.path.exists(stamp) and open(stamp).read() == "\n".join(texts)):
         exe = os.path.join(ROOT, "target", "release", "examples", "embed_lines")
-        subprocess.run([exe, path, "--normalize"], input="\n".join(texts) + "\n", text=True, check=True)
+        args = [exe, path, "--normalize"] + ([how] if how != "--normalize" else [])
+        subprocess.run(args, input="\n".join(texts) + "\n", text=True, check=True)
         open(stamp, "w").write("\n".join(texts))
     return np.fromfile(path, dtype="<f4").reshape(len(rows), -1)
 
@@ -122,9 +128,19 @@ def main():
     Xs = np.vstack([np.array([e for e, _ in rows]), embed("statements", said)])
     Ys = np.array([STANCES.index(st) for _, st in rows] + [1] * len(said))
     S = softmax_fit(Xs, Ys, len(STANCES), steps=2000)
-    write(W, ["none"] + narratives, S)
+    # The first stage: is the post about any narrative at all, from its token mean.
+    means = {k: embed(k, v, "--token-mean") for k, v in data.items()}
+    F = first_stage_fit(np.vstack([means[k] for k in fit_names]), (Y > 0).astype(int))
+    write(W, ["none"] + narratives, S, F)
     report = ["posts", "checkthat2022.report", "checkthat2020.report"] + sys.argv[1:]
     now = {k: np.array([cls.get(n, 0) if n else 0 for n in current(k, paths()[k])]) for k in report}
+    print("the first stage: posts it finds worth embedding, by floor")
+    for k in report + ["tuning_more"]:
+        p = 1 / (1 + np.exp(-(np.hstack([means[k], np.ones((len(means[k]), 1))]) @ F)))
+        pos = y[k] > 0
+        print(f"  {k:22} " + "  ".join(
+            f"{f}: positives {int((p[pos] >= f).sum())}/{int(pos.sum())}, others {(p[~pos] >= f).mean():.3f}"
+            for f in [0.1, 0.2, 0.3, 0.5]))
     for tau in [None, 0.5, 0.7, 0.8, 0.9, 0.95]:
         print(f"shipped matcher, or the probe at tau={tau}")
         for k in report:
@@ -137,15 +153,25 @@ def main():
             print(f"  {k:22} n={len(y[k]):5} positives={pos:4} found={tp:4} wrong alarms={fp:3}")
 
 
-def write(W, labels, S):
+def first_stage_fit(X, Y):
+    """A logistic read of standardised token means, folded back to one row over the raw means
+    (weights, then the bias)."""
+    mu, sd = X.mean(0), X.std(0) + 1e-6
+    W = softmax_fit((X - mu) / sd, Y, 2, steps=4000)
+    w = (W[:-1, 1] - W[:-1, 0]) / sd
+    return np.append(w, W[-1, 1] - W[-1, 0] - (w * mu).sum())
+
+
+def write(W, labels, S, F):
     """src/matcher/probe.json: the model's hash, the labels, one row per label (weights, bias),
-    and the same for the stances."""
+    the same for the stances, and the first stage's row."""
     model = os.path.expanduser("~/.local/share/counterclaim/models/all-MiniLM-L6-v2/model.safetensors")
     digest = hashlib.sha256(open(model, "rb").read()).hexdigest()
     def rows(M):
         return [[round(float(x), 5) for x in M[:, i]] for i in range(M.shape[1])]
     probe = {"model": digest, "labels": labels, "weights": rows(W),
-             "stances": STANCES, "stance_weights": rows(S)}
+             "stances": STANCES, "stance_weights": rows(S),
+             "first_stage": [round(float(x), 6) for x in F]}
     with open(os.path.join(ROOT, "src", "matcher", "probe.json"), "w") as f:
         json.dump(probe, f, separators=(",", ":"))
         f.write("\n")

@@ -171,3 +171,41 @@ fn the_probe_finds_a_paraphrase_missing_a_concept_and_not_its_look_alikes() {
         assert!(narratives(&hybrid, unrelated).is_empty(), "{unrelated}");
     }
 }
+
+/// The probe's first stage (`src/matcher/probe.rs`): an everyday post that happens to use one
+/// of a concept's words is not sent to the model at all, while a paraphrase of a narrative is.
+#[test]
+fn the_probes_first_stage_keeps_everyday_posts_away_from_the_model() {
+    let counters = Arc::new(counterclaim::grpc::Counters::default());
+    let Some(hybrid) = util::hybrid_matcher(&counters) else {
+        return;
+    };
+    let embedded = || -> u64 {
+        let metrics = counters.render();
+        let line = metrics
+            .lines()
+            .find(|l| l.starts_with("counterclaim_posts_embedded_total "));
+        line.and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+            .unwrap_or(0)
+    };
+    let run = |text: &str| {
+        let before = embedded();
+        let post = counterclaim::matcher::Post {
+            id: "p".into(),
+            text: text.into(),
+            ..Default::default()
+        };
+        hybrid.match_post(&post, &MatchOptions::default()).unwrap();
+        embedded() - before
+    };
+    for everyday in [
+        "The case count in Ohio keeps climbing, wear a mask",
+        "That fake Rolex he bought stopped working after a week",
+        "Our mail carrier is the best, she always waves",
+    ] {
+        assert_eq!(run(everyday), 0, "{everyday}");
+    }
+    let paraphrase =
+        "A print shop in Shenzhen and some envelopes, that's all it takes to pick our president";
+    assert_eq!(run(paraphrase), 1);
+}

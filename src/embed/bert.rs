@@ -195,6 +195,11 @@ impl BertModel {
         Ok(Self { embeddings, layers })
     }
 
+    /// The input vector of every token of the vocabulary: `(vocab, hidden)`.
+    pub fn token_vectors(&self) -> &Tensor {
+        self.embeddings.word.embeddings()
+    }
+
     /// `ids`, `type_ids`, `positions`: `(t)` u32, the tokens of texts of `lengths` tokens one
     /// after another (no padding). Returns `(t, hidden)`.
     pub fn forward(

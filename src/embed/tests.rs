@@ -111,6 +111,29 @@ fn many_texts_keep_input_order() {
     assert!(embedder.embed(&[]).expect("empty").is_empty());
 }
 
+/// The token mean is the mean of the tokens' input vectors: a text and the same words twice
+/// read alike, the mean of two one-token texts is the mean of their vectors, and a text without
+/// tokens reads as zeros.
+#[test]
+fn the_token_mean_averages_the_tokens_input_vectors() {
+    let Some(embedder) = load_model_or_skip("the_token_mean_averages_the_tokens_input_vectors")
+    else {
+        return;
+    };
+    let mean = |t: &str| embedder.token_mean(t).expect("token mean");
+    let (ballots, vote) = (mean("ballots"), mean("vote"));
+    assert_eq!(ballots.len(), embedder.dim());
+    assert!(max_abs_diff(&mean("ballots ballots"), &ballots) < 1e-6);
+    let halfway: Vec<f32> = ballots
+        .iter()
+        .zip(&vote)
+        .map(|(a, b)| (a + b) / 2.0)
+        .collect();
+    assert!(max_abs_diff(&mean("ballots vote"), &halfway) < 1e-6);
+    assert!(max_abs_diff(&ballots, &vote) > 0.01);
+    assert!(mean("").iter().all(|&x| x == 0.0));
+}
+
 /// Writes a model dir holding `config.json`, `tokenizer.json` and
 /// `model.safetensors` with the given contents.
 fn fake_model_dir(config: &[u8], weights: &[u8]) -> tempfile::TempDir {

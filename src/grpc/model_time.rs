@@ -41,6 +41,10 @@ impl Encoder for Timed {
         self.counters.model_ran(texts, started.elapsed());
         embedded
     }
+
+    fn token_mean(&self, text: &str) -> Option<Vec<f32>> {
+        self.inner.token_mean(text)
+    }
 }
 
 #[cfg(test)]

@@ -29,6 +29,12 @@ pub trait Encoder: Send + Sync {
     fn dim(&self) -> usize;
     /// One L2-normalised vector of [`dim`](Encoder::dim) numbers per text, in order.
     fn encode(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, String>;
+    /// A cheap reading of a text without running the model (the mean of its tokens' input
+    /// vectors), of [`dim`](Encoder::dim) numbers; None for a model without one. A decorator
+    /// must pass it on.
+    fn token_mean(&self, _text: &str) -> Option<Vec<f32>> {
+        None
+    }
 }
 
 /// The entries' embeddings and the model that made them.
@@ -153,6 +159,11 @@ impl Dense {
         let (distinct, slot_of) = distinct(texts);
         let embedded = checked_encode(self.encoder.as_ref(), &distinct)?;
         Ok(slot_of.iter().map(|&s| embedded[s].clone()).collect())
+    }
+
+    /// The model's cheap reading of a post (see [`Encoder::token_mean`]).
+    pub fn token_mean(&self, text: &str) -> Option<Vec<f32>> {
+        self.encoder.token_mean(text)
     }
 
     fn vector(&self, entry: usize) -> &[f32] {

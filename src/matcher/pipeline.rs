@@ -285,9 +285,6 @@ impl Matcher {
             .collect()
     }
 
-    /// Whether this post is matched in hybrid mode: a model is in use and the post is English
-    /// (the model is English-only: Spanish posts keep lexical scores rather than be dragged
-    /// down by a dense similarity that means nothing for them).
     /// Adds narrative `n`'s claims and variants to the candidates, whatever BM25 thought of
     /// them.
     fn add_texts(&self, hits: &mut Vec<(u32, f32)>, query: &[(TermId, f32)], n: usize) {
@@ -300,13 +297,18 @@ impl Matcher {
     }
 
     /// Whether the probe may make a candidate of a narrative the post mentions some concepts
-    /// of, once the post is embedded.
+    /// of, once the post is embedded: it does, and the probe's first stage finds the post worth
+    /// embedding.
     fn probed(&self, analysis: &Analysis) -> bool {
+        let (Some(probe), Some(dense)) = (&self.probe, &self.dense) else {
+            return false;
+        };
         self.uses_model(analysis)
-            && self.probe.as_ref().is_some_and(|probe| {
-                (0..analysis.mentions.len())
-                    .any(|n| probe.covers(n) && analysis.mentions[n].partial())
-            })
+            && (0..analysis.mentions.len())
+                .any(|n| probe.covers(n) && analysis.mentions[n].partial())
+            && dense
+                .token_mean(&analysis.normalized)
+                .is_none_or(|mean| probe.worth_embedding(&mean))
     }
 
     /// The narratives the post mentions some concepts of that the probe vouches for.
@@ -324,6 +326,9 @@ impl Matcher {
             .collect()
     }
 
+    /// Whether this post is matched in hybrid mode: a model is in use and the post is English
+    /// (the model is English-only: Spanish posts keep lexical scores rather than be dragged
+    /// down by a dense similarity that means nothing for them).
     fn uses_model(&self, analysis: &Analysis) -> bool {
         self.dense.is_some() && analysis.lang == Lang::En
     }

@@ -15,6 +15,13 @@
 //! statements (they debunk). When it is at least [`STANCE_FLOOR`] sure, it decides the stance of
 //! a match on a narrative it was fitted on; otherwise the cues of `stance.rs` do.
 //!
+//! Embedding a post takes milliseconds, and a concept is often a common word (*count*, *fake*):
+//! embedding every post that mentions one would slow a stream thirtyfold. So the probe has a
+//! first stage, in the spirit of model2vec: a logistic read of the mean of the post's tokens'
+//! input vectors (the model's static token embeddings, no model run, microseconds), fitted on
+//! the same data to say whether the post may be about any of the narratives. Only a post it
+//! gives [`FIRST_FLOOR`] or more is embedded for the probe.
+//!
 //! It applies only to the narratives it was fitted on (by id), and only with the model it was
 //! fitted with: a knowledge base's own narratives keep the concepts and the cues alone.
 
@@ -29,6 +36,9 @@ pub const FLOOR: f32 = 0.8;
 /// The stance probe's probability from which it decides the stance.
 pub const STANCE_FLOOR: f32 = 0.7;
 
+/// The first stage's probability from which a post is embedded for the probe: low, since it
+/// only saves time, and what it lets through the probe itself still decides.
+pub const FIRST_FLOOR: f32 = 0.2;
 /// The stances in the order of the fit's rows.
 const STANCES: [(&str, Stance); 3] = [
     ("promotes", Stance::Promotes),
@@ -46,6 +56,8 @@ struct File {
     weights: Vec<Vec<f32>>,
     stances: Vec<String>,
     stance_weights: Vec<Vec<f32>>,
+    /// The first stage: a weight per dimension of the token mean, then the bias.
+    first_stage: Vec<f32>,
 }
 
 pub struct Probe {
@@ -55,6 +67,7 @@ pub struct Probe {
     rows: Vec<Option<usize>>,
     /// One row per stance, in the order of [`STANCES`].
     stance_weights: Vec<Vec<f32>>,
+    first_stage: Vec<f32>,
 }
 
 impl Probe {
@@ -79,6 +92,7 @@ impl Probe {
                 .weights
                 .iter()
                 .chain(&file.stance_weights)
+                .chain([&file.first_stage])
                 .all(|row| row.len() == dim + 1);
         if file.model != model_id || !well_formed {
             return None;
@@ -92,12 +106,26 @@ impl Probe {
             weights: file.weights,
             rows,
             stance_weights: file.stance_weights,
+            first_stage: file.first_stage,
         })
     }
 
     /// Whether the probe was fitted on narrative `n` of the knowledge base.
     pub fn covers(&self, n: usize) -> bool {
         self.rows.get(n).is_some_and(Option::is_some)
+    }
+
+    /// Whether a post is worth embedding for the probe, from the mean of its tokens' input
+    /// vectors (see [`Encoder::token_mean`](super::Encoder::token_mean)).
+    pub fn worth_embedding(&self, token_mean: &[f32]) -> bool {
+        let (bias, weights) = self.first_stage.split_last().unwrap_or((&0.0, &[]));
+        let logit = bias
+            + weights
+                .iter()
+                .zip(token_mean)
+                .map(|(w, x)| w * x)
+                .sum::<f32>();
+        1.0 / (1.0 + (-logit).exp()) >= FIRST_FLOOR
     }
 
     /// The probability the probe gives each of the knowledge base's narratives (0 for those it
@@ -149,7 +177,8 @@ mod tests {
     const TWO_D: &str = r#"{"model":"m","labels":["none","mail-voting-widespread-fraud"],
         "weights":[[0,0,0],[4,0,-1]],
         "stances":["promotes","debunks","neutral"],
-        "stance_weights":[[0,0,0],[0,5,0],[0,0,0]]}"#;
+        "stance_weights":[[0,0,0],[0,5,0],[0,0,0]],
+        "first_stage":[2,0,-1]}"#;
 
     #[test]
     fn it_applies_only_with_its_model_and_its_narratives() {
@@ -175,6 +204,10 @@ mod tests {
         assert_eq!(probe.stance(&[0.0, 1.0]), Some(Stance::Debunks));
         // softmax(0, 0.5, 0): not sure enough.
         assert_eq!(probe.stance(&[0.0, 0.1]), None);
+        // The first stage: sigmoid(2 - 1) = 0.73; sigmoid(-1) = 0.27; sigmoid(-2) = 0.12.
+        assert!(probe.worth_embedding(&[1.0, 0.0]));
+        assert!(probe.worth_embedding(&[0.0, 5.0]));
+        assert!(!probe.worth_embedding(&[-0.5, 0.0]));
     }
 
     #[test]
