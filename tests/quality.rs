@@ -15,9 +15,6 @@ use counterclaim::matcher::{MatchOptions, Matcher};
 const MIN_PRECISION: f64 = 0.95;
 const MIN_RECALL: f64 = 0.80;
 const MIN_STANCE_ACCURACY: f64 = 0.90;
-const HELD_OUT_MIN_PRECISION: f64 = 0.95;
-const HELD_OUT_MIN_RECALL: f64 = 0.80;
-const HELD_OUT_MAX_HARD_ALARMS: f64 = 0.02;
 const STREAM_MAX_FALSE_ALARMS: usize = 3;
 const STREAM_MIN_FOUND: usize = 8;
 
@@ -67,38 +64,74 @@ fn dataset(relative: &str) -> Option<std::path::PathBuf> {
     None
 }
 
-/// Issue 14's held-out set (`tests/fixtures/heldout_posts.jsonl`): written apart from the
-/// matcher after the concepts were designed, never fitted on. The floors are the figures
-/// measured when it was first run, lexically (`docs/quality.md`).
-#[test]
-fn held_out_set_meets_the_committed_figures() {
-    let (root, matcher) = shipped();
-    let posts = read_posts(&root.join("tests/fixtures/heldout_posts.jsonl")).unwrap();
-    assert!(
-        posts.len() >= 300,
-        "the held-out set has {} posts",
-        posts.len()
-    );
-    let report = evaluate(&matcher, &posts, &MatchOptions::default());
+/// Floors a labelled set's report must meet.
+struct Floors {
+    precision: f64,
+    recall: f64,
+    stance: f64,
+    /// The largest share of the hard election negatives that may raise an alarm.
+    hard_alarms: f64,
+}
+
+/// Evaluates `matcher` on the labelled set `file` (of at least `min_posts` posts) and checks
+/// `floors`.
+fn meets(matcher: &Matcher, file: &str, min_posts: usize, floors: Floors) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let posts = read_posts(&root.join("tests/fixtures").join(file)).unwrap();
+    assert!(posts.len() >= min_posts, "{file} has {} posts", posts.len());
+    let report = evaluate(matcher, &posts, &MatchOptions::default());
     print!("{}", report.to_text());
     let o = report.overall;
     assert!(
-        o.precision() >= HELD_OUT_MIN_PRECISION,
+        o.precision() >= floors.precision,
         "precision {:.3}",
         o.precision()
     );
-    assert!(
-        o.recall() >= HELD_OUT_MIN_RECALL,
-        "recall {:.3}",
-        o.recall()
-    );
+    assert!(o.recall() >= floors.recall, "recall {:.3}", o.recall());
+    let stance = o.stance_accuracy();
+    assert!(stance >= floors.stance, "stance {stance:.3}");
     let hard = report.by_form["other-election"];
     assert!(
-        hard.false_positives as f64 <= HELD_OUT_MAX_HARD_ALARMS * hard.posts as f64,
+        hard.false_positives as f64 <= floors.hard_alarms * hard.posts as f64,
         "{} false alarms on {} hard election negatives",
         hard.false_positives,
         hard.posts
     );
+}
+
+/// Issue 14's first held-out set (`tests/fixtures/heldout_posts.jsonl`), lexically: the floors
+/// are the figures measured when it was first run (`docs/quality.md`). It has been fitted on
+/// since (the probe), so it guards against losing ground, not for what is new.
+#[test]
+fn held_out_set_meets_the_committed_figures() {
+    let (_, matcher) = shipped();
+    let floors = Floors {
+        precision: 0.95,
+        recall: 0.80,
+        stance: 0.90,
+        hard_alarms: 0.02,
+    };
+    meets(&matcher, "heldout_posts.jsonl", 300, floors);
+}
+
+/// The second held-out set (`tests/fixtures/heldout2_posts.jsonl`), written from the
+/// narratives' descriptions and the seeds only and never fitted on, in hybrid mode (what
+/// `counterclaim serve` runs). The floors are the figures measured when it was first run with
+/// the probe (`docs/quality.md`): precision 0.962, recall 0.776, stance 0.928, 2 of 122 hard
+/// negatives.
+#[test]
+fn second_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
+    let counters = Arc::new(counterclaim::grpc::Counters::default());
+    let Some(hybrid) = util::hybrid_matcher(&counters) else {
+        return;
+    };
+    let floors = Floors {
+        precision: 0.96,
+        recall: 0.77,
+        stance: 0.92,
+        hard_alarms: 0.02,
+    };
+    meets(&hybrid, "heldout2_posts.jsonl", 400, floors);
 }
 
 /// The 14,231 fact-checked claims of CheckThat! 2022 as a stream of posts: the claims labelled
