@@ -35,7 +35,7 @@ echo "machine: $(nproc) cores; $bin"
 # 1. The server under slow streaming clients, then under clients that stop reading.
 under() {
   local what=$1; shift
-  "$bin" serve --addr 127.0.0.1:0 --no-http --log-format json >"$out/serve.out" 2>"$out/serve.log" &
+  "$bin" serve --addr 127.0.0.1:0 --no-http --data-dir "$out/data" --log-format json >"$out/serve.out" 2>"$out/serve.log" &
   server=$!
   trap 'kill "$server" 2>/dev/null || true' EXIT
   for _ in $(seq 600); do

@@ -44,7 +44,7 @@ echo "soak: $mode, $minutes min, commit $(git rev-parse --short HEAD)$(git diff 
 # The access log (a line per call) is off: at thousands of calls a second it would be most of
 # the work. Rejections are still logged, as in production.
 RUST_LOG=${RUST_LOG:-info,counterclaim::access=off} "$bin" serve --addr 127.0.0.1:0 \
-    --http-addr 127.0.0.1:0 "${mode_flags[@]}" "$@" >"$out/serve.out" 2>"$out/serve.log" &
+    --http-addr 127.0.0.1:0 --data-dir "$out/data" "${mode_flags[@]}" "$@" >"$out/serve.out" 2>"$out/serve.log" &
 server=$!
 sampler=""
 cleanup() {
