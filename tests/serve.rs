@@ -1,6 +1,7 @@
 //! The real `counterclaim serve` binary and its signals: SIGTERM drains it (in-flight calls
 //! finish, health turns NOT_SERVING and `/healthz` 503, an open stream ends at the drain
-//! deadline) and it exits 0; SIGHUP reloads the knowledge base from its files.
+//! deadline) and it exits 0; SIGHUP reloads the knowledge base from its files; with API keys,
+//! its HTTP address asks for one as the gRPC address does.
 #![cfg(unix)]
 
 mod util;
@@ -10,10 +11,11 @@ use std::net::SocketAddr;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
+use base64::prelude::{BASE64_STANDARD, Engine as _};
 use counterclaim::grpc::pb::{self, counterclaim_client::CounterclaimClient};
 use tokio_stream::StreamExt;
 use tonic::Code;
-use util::{http_get, slow_batch};
+use util::{http_get, http_request_with, slow_batch};
 
 const DRAIN: Duration = Duration::from_secs(6);
 
@@ -488,4 +490,56 @@ async fn out_of_file_descriptors_it_logs_pauses_and_recovers() {
             ),
         }
     }
+}
+
+/// With API keys, the HTTP address asks for one on every route but `/healthz`: a page without
+/// one gets 401 and a Basic challenge (a browser then asks the official for the key), the JSON
+/// API its error as JSON; a key is taken as a Bearer token, in `x-api-key` or as the Basic
+/// password, and a wrong one is refused and counted.
+#[tokio::test(flavor = "multi_thread")]
+async fn with_api_keys_the_console_api_and_metrics_ask_for_one() {
+    const KEY: &str = "console-key-for-the-serve-tests-42";
+    let keys = tempfile::NamedTempFile::new().unwrap();
+    let file = format!("[[key]]\nname = \"election-office\"\nrole = \"read\"\nkey = \"{KEY}\"\n");
+    std::fs::write(keys.path(), file).unwrap();
+    let served = Served::start_with(&["--api-keys", keys.path().to_str().unwrap()]);
+    let get = |path: &'static str, headers: Vec<String>| {
+        let addr = served.http_addr;
+        async move {
+            let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+            http_request_with(addr, "GET", path, &headers, None).await
+        }
+    };
+    let (status, head, _) = get("/", vec![]).await;
+    assert_eq!(status, 401);
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("www-authenticate: basic"),
+        "{head}"
+    );
+    let (status, _, body) = get("/api/v1/narratives", vec![]).await;
+    assert_eq!(status, 401);
+    assert!(body.contains("\"UNAUTHENTICATED\""), "{body}");
+    assert_eq!(get("/metrics", vec![]).await.0, 401);
+    assert_eq!(get("/healthz", vec![]).await.0, 200);
+    let wrong = "authorization: Bearer not-the-key-at-all-0000000000".to_owned();
+    assert_eq!(get("/api/v1/narratives", vec![wrong]).await.0, 401);
+    // "official:KEY" in base64, as a browser sends it.
+    let basic = BASE64_STANDARD.encode(format!("official:{KEY}"));
+    let basic = format!("authorization: Basic {basic}");
+    for header in [
+        format!("authorization: Bearer {KEY}"),
+        format!("x-api-key: {KEY}"),
+        basic,
+    ] {
+        let (status, _, body) = get("/api/v1/narratives", vec![header.clone()]).await;
+        assert_eq!(status, 200, "{header}: {body}");
+        assert!(body.contains("foreign-counterfeit-mail-ballots"));
+    }
+    let (_, _, metrics) = get("/metrics", vec![format!("x-api-key: {KEY}")]).await;
+    let refused = metrics
+        .lines()
+        .find(|l| l.starts_with("counterclaim_rejections_total{reason=\"unauthenticated\"}"));
+    assert!(refused.is_some_and(|l| l.ends_with(" 4")), "{refused:?}");
+    assert!(!served.log().contains(KEY), "a key was logged");
 }

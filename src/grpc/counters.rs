@@ -333,14 +333,14 @@ impl Counters {
     }
 
     /// Counts and logs a rejection, and hands back the error the client gets.
-    pub(super) fn reject(&self, kind: Rejection, error: Error) -> Error {
+    pub fn reject(&self, kind: Rejection, error: Error) -> Error {
         let total = self.count_rejection(kind);
         tracing::warn!(kind = kind.name(), total, %error, "rejected");
         error
     }
 
     /// Counts a rejection whose caller logs it (at its own rate); returns the running total.
-    pub(super) fn count_rejection(&self, kind: Rejection) -> u64 {
+    pub fn count_rejection(&self, kind: Rejection) -> u64 {
         self.rejections[kind as usize].fetch_add(1, Ordering::Relaxed) + 1
     }
 }

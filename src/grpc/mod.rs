@@ -43,8 +43,8 @@ use crate::live::LiveMatcher;
 pub use access_log::{AccessLogLayer, REQUEST_ID_HEADER};
 pub use admission::RETRY_AFTER;
 pub use auth::{
-    ApiKey, ApiKeys, Auth, AuthLayer, KeyName, KeysError, MIN_KEY_BYTES, Role, auth_layer,
-    key_entry, new_key, role_needed,
+    ApiKey, ApiKeys, Auth, AuthLayer, KeyName, KeysError, MIN_KEY_BYTES, Refusal, Role, auth_layer,
+    authorize, key_entry, log_refusal, new_key, role_needed,
 };
 pub use counters::{Counters, Rejection};
 pub use listener::ACCEPT_PAUSE;

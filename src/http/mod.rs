@@ -1,6 +1,7 @@
 //! The HTTP transport, beside the gRPC one on its own address: the officials' console (HTML,
 //! `console/`), the JSON API for dashboards (`/api/v1/`, `api.rs`), `/metrics` for Prometheus and
-//! `/healthz` for load balancers and supervisors.
+//! `/healthz` for load balancers and supervisors. With API keys, every route but `/healthz` asks
+//! for one (`auth.rs`).
 //!
 //! One [`router`] built from the shared [`HttpState`]: the server's counters, the live matcher
 //! (every request takes one snapshot, as gRPC calls do) and the trend store when recording is
@@ -16,6 +17,7 @@
 
 pub mod answers;
 mod api;
+mod auth;
 mod console;
 pub mod error;
 pub mod trends;
@@ -32,7 +34,7 @@ use axum::routing::{get, post};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
-use crate::grpc::Counters;
+use crate::grpc::{ApiKeys, Counters};
 use crate::live::LiveMatcher;
 use crate::matcher::Matcher;
 use crate::{Error, limits};
@@ -61,6 +63,8 @@ pub struct HttpState {
     pub live: Arc<LiveMatcher>,
     /// Matched posts over time; `None` when trend recording is off.
     pub trends: Trends,
+    /// The server's API keys: with them every route but `/healthz` needs a key (`auth.rs`).
+    keys: Option<Arc<ApiKeys>>,
     checks: Arc<Semaphore>,
 }
 
@@ -70,8 +74,14 @@ impl HttpState {
             counters,
             live,
             trends,
+            keys: None,
             checks: Arc::new(Semaphore::new(MAX_CHECKS_IN_FLIGHT)),
         }
+    }
+
+    /// The same state, asking every caller for one of `keys`.
+    pub fn with_keys(self, keys: Option<Arc<ApiKeys>>) -> Self {
+        Self { keys, ..self }
     }
 
     /// Runs matching work on a snapshot of the live matcher, on the blocking pool, if there is
@@ -81,8 +91,9 @@ impl HttpState {
         work: impl FnOnce(&Matcher) -> Result<T, Error> + Send + 'static,
     ) -> Result<T, Error> {
         let permit = self.checks.clone().try_acquire_owned().map_err(|_| {
-            self.counters.rejected(crate::grpc::Rejection::QueueFull);
-            Error::busy("too many checks at once", Duration::from_secs(1))
+            let busy = Error::busy("too many checks at once", Duration::from_secs(1));
+            self.counters
+                .reject(crate::grpc::Rejection::QueueFull, busy)
         })?;
         let matcher = self.live.snapshot();
         tokio::task::spawn_blocking(move || {
@@ -114,6 +125,10 @@ pub fn router(state: HttpState) -> Router {
         .route("/metrics", get(metrics))
         .route("/healthz", get(healthz))
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::require_key,
+        ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::map_response(secure_headers))
         .with_state(state)

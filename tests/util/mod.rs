@@ -171,18 +171,29 @@ pub async fn http_request(
     path: &str,
     json: Option<&str>,
 ) -> (u16, String, String) {
+    http_request_with(addr, method, path, &[], json).await
+}
+
+/// The same, with extra request `headers` (`name: value` lines without their line ends).
+pub async fn http_request_with(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[&str],
+    json: Option<&str>,
+) -> (u16, String, String) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
     let body = json.unwrap_or_default();
-    let content = match json {
-        Some(b) => format!(
+    let mut extra: String = headers.iter().map(|h| format!("{h}\r\n")).collect();
+    if let Some(b) = json {
+        extra += &format!(
             "Content-Type: application/json\r\nContent-Length: {}\r\n",
             b.len()
-        ),
-        None => String::new(),
-    };
+        );
+    }
     let request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{content}Connection: close\r\n\r\n{body}"
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{extra}Connection: close\r\n\r\n{body}"
     );
     stream.write_all(request.as_bytes()).await.unwrap();
     let mut response = String::new();

@@ -324,11 +324,19 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
             let http_bound = http_bound.expect("bound above");
             announce("http listening on", http_bound);
             tracing::info!("console at http://{http_bound}/");
+            if options.api_keys.is_none() && !http_bound.ip().is_loopback() {
+                tracing::warn!(
+                    addr = %http_bound,
+                    "no API keys: whoever reaches the HTTP address may read the console, match \
+                     posts with /api/v1/check and read /metrics"
+                );
+            }
             let stopped = async {
                 let _ = stop_http.await;
             };
             let state =
-                http::HttpState::new(options.counters.clone(), live.clone(), console_trends);
+                http::HttpState::new(options.counters.clone(), live.clone(), console_trends)
+                    .with_keys(options.api_keys.clone());
             tokio::spawn(http::serve(listener, state, stopped))
         });
         let admin = match (admin_listener, curator) {

@@ -13,11 +13,13 @@
 
 mod keys;
 
+use std::borrow::Cow;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
+use base64::prelude::{BASE64_STANDARD, Engine as _};
 use tonic::Status;
 use tonic::body::Body;
 use tonic::codegen::http;
@@ -72,6 +74,48 @@ pub struct Auth<S> {
     layer: AuthLayer,
 }
 
+/// Why a call was refused: the kind of rejection (counted and logged), the message its client
+/// reads, and the name of the key it came with, if that key exists.
+#[derive(Debug)]
+pub struct Refusal {
+    pub kind: Rejection,
+    pub message: String,
+    pub key: Option<String>,
+}
+
+/// The key in `headers` if it has `needed`'s role, or why not: the one decision both transports
+/// (this layer, and the HTTP address's `http::auth`) make.
+pub fn authorize<'k>(
+    keys: &'k ApiKeys,
+    headers: &http::HeaderMap,
+    needed: Role,
+) -> Result<&'k ApiKey, Refusal> {
+    let refusal = |kind, message: &str, key: Option<&ApiKey>| Refusal {
+        kind,
+        message: message.to_owned(),
+        key: key.map(|k| k.name().to_owned()),
+    };
+    let Some(presented) = presented_key(headers) else {
+        return Err(refusal(
+            Rejection::Unauthenticated,
+            "missing API key: send authorization: Bearer KEY or x-api-key",
+            None,
+        ));
+    };
+    let Some(key) = keys.find(&presented) else {
+        return Err(refusal(Rejection::Unauthenticated, "unknown API key", None));
+    };
+    if key.role() < needed {
+        let message = format!(
+            "API key {:?} has role {}; this call needs {needed}",
+            key.name(),
+            key.role()
+        );
+        return Err(refusal(Rejection::PermissionDenied, &message, Some(key)));
+    }
+    Ok(key)
+}
+
 impl AuthLayer {
     /// The key that may make this call, or the status that refuses it.
     fn check<B>(&self, request: &http::Request<B>) -> Result<Option<&ApiKey>, Status> {
@@ -79,62 +123,55 @@ impl AuthLayer {
         let Some(needed) = role_needed(path) else {
             return Ok(None);
         };
-        let Some(presented) = presented_key(request.headers()) else {
-            return Err(self.refuse(
-                Rejection::Unauthenticated,
-                path,
-                None,
-                Status::unauthenticated(
-                    "missing API key: send authorization: Bearer KEY or x-api-key",
-                ),
-            ));
-        };
-        let Some(key) = self.keys.find(presented) else {
-            return Err(self.refuse(
-                Rejection::Unauthenticated,
-                path,
-                None,
-                Status::unauthenticated("unknown API key"),
-            ));
-        };
+        let decided = authorize(&self.keys, request.headers(), needed);
         // Named in the access log whether the call is let through or not.
-        if let Some(info) = request.extensions().get::<Arc<CallInfo>>() {
-            info.set_key(key.name());
+        let name = match &decided {
+            Ok(key) => Some(key.name()),
+            Err(refusal) => refusal.key.as_deref(),
+        };
+        if let (Some(name), Some(info)) = (name, request.extensions().get::<Arc<CallInfo>>()) {
+            info.set_key(name);
         }
-        if key.role() < needed {
-            let message = format!(
-                "API key {:?} has role {}; this call needs {needed}",
-                key.name(),
-                key.role()
-            );
-            return Err(self.refuse(
-                Rejection::PermissionDenied,
-                path,
-                Some(key.name()),
-                Status::permission_denied(message),
-            ));
-        }
-        Ok(Some(key))
-    }
-
-    fn refuse(&self, kind: Rejection, path: &str, key: Option<&str>, status: Status) -> Status {
-        let total = self.counters.count_rejection(kind);
-        let key = key.map(tracing::field::display);
-        tracing::warn!(kind = kind.name(), total, method = path, key, "rejected");
-        status
+        decided.map(Some).map_err(|refusal| {
+            let code = match refusal.kind {
+                Rejection::PermissionDenied => tonic::Code::PermissionDenied,
+                _ => tonic::Code::Unauthenticated,
+            };
+            log_refusal(&self.counters, &refusal, path);
+            Status::new(code, refusal.message)
+        })
     }
 }
 
-/// The key in `authorization: Bearer KEY`, else in `x-api-key`.
-fn presented_key(headers: &http::HeaderMap) -> Option<&[u8]> {
-    let bearer = headers.get(http::header::AUTHORIZATION).and_then(|v| {
-        let v = v.as_bytes();
-        let scheme = b"bearer ";
-        (v.len() > scheme.len() && v[..scheme.len()].eq_ignore_ascii_case(scheme))
-            .then(|| v[scheme.len()..].trim_ascii())
-    });
-    bearer
+/// Counts and logs a refusal of a call to `path`.
+pub fn log_refusal(counters: &Counters, refusal: &Refusal, path: &str) {
+    let total = counters.count_rejection(refusal.kind);
+    let key = refusal.key.as_deref().map(tracing::field::display);
+    let kind = refusal.kind.name();
+    tracing::warn!(kind, total, method = path, key, "rejected");
+}
+
+/// The key in `authorization: Bearer KEY`, else in `x-api-key`, else the password of
+/// `authorization: Basic` (how a browser sends it, the user name being anything).
+fn presented_key(headers: &http::HeaderMap) -> Option<Cow<'_, [u8]>> {
+    let authorization = headers
+        .get(http::header::AUTHORIZATION)
+        .map(|v| v.as_bytes());
+    let after = |scheme: &[u8]| {
+        authorization.and_then(|v| {
+            (v.len() > scheme.len() && v[..scheme.len()].eq_ignore_ascii_case(scheme))
+                .then(|| v[scheme.len()..].trim_ascii())
+        })
+    };
+    let basic_password = || {
+        let decoded = BASE64_STANDARD.decode(after(b"basic ")?).ok()?;
+        let colon = decoded.iter().position(|&b| b == b':')?;
+        Some(Cow::Owned(decoded[colon + 1..].to_vec()))
+    };
+    after(b"bearer ")
         .or_else(|| headers.get("x-api-key").map(|v| v.as_bytes().trim_ascii()))
+        .map(Cow::Borrowed)
+        .or_else(basic_password)
         .filter(|key| !key.is_empty())
 }
 
@@ -195,15 +232,24 @@ mod tests {
     #[test]
     fn a_key_is_read_from_a_bearer_token_or_x_api_key() {
         let mut headers = http::HeaderMap::new();
-        assert_eq!(presented_key(&headers), None);
+        let key = |headers: &http::HeaderMap| presented_key(headers).map(|k| k.into_owned());
+        assert_eq!(key(&headers), None);
         headers.insert("x-api-key", " abc ".parse().unwrap());
-        assert_eq!(presented_key(&headers), Some(&b"abc"[..]));
+        assert_eq!(key(&headers), Some(b"abc".to_vec()));
         headers.insert("authorization", "Bearer xyz".parse().unwrap());
-        assert_eq!(presented_key(&headers), Some(&b"xyz"[..]));
+        assert_eq!(key(&headers), Some(b"xyz".to_vec()));
         headers.insert("authorization", "bearer  xyz".parse().unwrap());
-        assert_eq!(presented_key(&headers), Some(&b"xyz"[..]));
+        assert_eq!(key(&headers), Some(b"xyz".to_vec()));
         headers.remove("x-api-key");
-        headers.insert("authorization", "Basic xyz".parse().unwrap());
-        assert_eq!(presented_key(&headers), None);
+        // Basic: the password ("official:k:ey" in base64), whatever the user name.
+        headers.insert(
+            "authorization",
+            "Basic b2ZmaWNpYWw6azpleQ==".parse().unwrap(),
+        );
+        assert_eq!(key(&headers), Some(b"k:ey".to_vec()));
+        headers.insert("authorization", "Basic not base64!".parse().unwrap());
+        assert_eq!(key(&headers), None);
+        headers.insert("authorization", "Basic b2ZmaWNpYWw6".parse().unwrap());
+        assert_eq!(key(&headers), None, "an empty password is no key");
     }
 }
