@@ -349,6 +349,7 @@ fn with_key<T>(message: T, key: &str) -> tonic::Request<T> {
 
 #[tokio::test]
 async fn admin_writes_need_an_admin_key_and_record_its_name() {
+    util::captured_log();
     let dir = tempfile::tempdir().unwrap();
     let mut keys = ApiKeys::default();
     let list = format!("curator:admin:{ADMIN_KEY},moderation:read:{READ_KEY}");
@@ -377,4 +378,22 @@ async fn admin_writes_need_an_admin_key_and_record_its_name() {
         .versions;
     assert_eq!(versions[0].key_name, "curator");
     assert_eq!(versions[1].key_name, "");
+    // The audit log: one line for the write, with the key's name, the action and the versions
+    // before and after.
+    let log = util::logged();
+    let audit: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("counterclaim::audit") && l.contains("key=\"curator\""))
+        .collect();
+    assert_eq!(audit.len(), 1, "{log}");
+    let before = &versions[1].kb_version;
+    let after = &versions[0].kb_version;
+    for field in [
+        "action=\"put narrative ".to_owned(),
+        format!("before=\"{before}\""),
+        format!("after=\"{after}\""),
+    ] {
+        assert!(audit[0].contains(&field), "{field} in {}", audit[0]);
+    }
+    assert!(!log.contains(ADMIN_KEY), "the key itself was logged");
 }

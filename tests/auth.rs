@@ -4,8 +4,7 @@
 
 mod util;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
 
 use counterclaim::admin::pb::{
     ListVersionsRequest, knowledge_base_admin_client::KnowledgeBaseAdminClient,
@@ -19,38 +18,8 @@ use util::TestServer;
 const READ_KEY: &str = "read-key-for-the-auth-tests-1234";
 const ADMIN_KEY: &str = "admin-key-for-the-auth-tests-5678";
 
-/// Everything logged by the servers of this test binary (the subscriber is process-wide).
-fn captured_log() -> &'static Arc<Mutex<Vec<u8>>> {
-    static LOG: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
-    LOG.get_or_init(|| {
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let writer = {
-            let log = log.clone();
-            move || LogWriter(log.clone())
-        };
-        tracing_subscriber::fmt()
-            .with_writer(writer)
-            .with_ansi(false)
-            .with_max_level(tracing::Level::DEBUG)
-            .init();
-        log
-    })
-}
-
-struct LogWriter(Arc<Mutex<Vec<u8>>>);
-
-impl Write for LogWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 async fn server() -> TestServer {
-    captured_log();
+    util::captured_log();
     let mut keys = ApiKeys::default();
     let list = format!("moderation-tool:read:{READ_KEY},curator:admin:{ADMIN_KEY}");
     keys.add_list(&list, "test").unwrap();
@@ -210,7 +179,7 @@ async fn the_log_names_keys_and_never_holds_them() {
     // The access log writes its line when the response body ends, just after the client has it.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
     let log = loop {
-        let log = String::from_utf8_lossy(&captured_log().lock().unwrap()).into_owned();
+        let log = util::logged();
         let done = log
             .lines()
             .filter(|l| l.contains("key=moderation-tool"))

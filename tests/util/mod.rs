@@ -258,3 +258,39 @@ pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+/// Everything logged by the servers of this test binary, from the first call on (the tracing
+/// subscriber is process-wide, so every test of the binary writes here).
+pub fn captured_log() -> &'static std::sync::Mutex<Vec<u8>> {
+    static LOG: OnceLock<Arc<std::sync::Mutex<Vec<u8>>>> = OnceLock::new();
+    LOG.get_or_init(|| {
+        let log = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let writer = {
+            let log = log.clone();
+            move || LogWriter(log.clone())
+        };
+        tracing_subscriber::fmt()
+            .with_writer(writer)
+            .with_ansi(false)
+            .with_max_level(tracing::Level::DEBUG)
+            .init();
+        log
+    })
+}
+
+/// What [`captured_log`] holds so far, as text.
+pub fn logged() -> String {
+    String::from_utf8_lossy(&captured_log().lock().unwrap()).into_owned()
+}
+
+struct LogWriter(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
