@@ -61,7 +61,7 @@ shoot() {
 shoot narratives "/?sort=volume" 800
 shoot search "/?q=foreign+countries+will+forge+mail+ballots"
 # A narrative with few statements, photographed tall enough to show its chart and posts.
-shoot narrative "/narratives/unsolicited-ballots-chaos?window=7d" 1800
+shoot narrative "/narratives/unsolicited-ballots-chaos?window=7d" 2900
 shoot check "/check?text=Beijing+is+printing+fake+absentee+ballots+to+flood+our+election"
 shoot not-found "/narratives/no-such-narrative" 500
 ls -l "$out"
