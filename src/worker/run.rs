@@ -6,7 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_nats::HeaderMap;
-use async_nats::jetstream::{self, AckKind, context::PublishAckFuture};
+use async_nats::jetstream::context::{PublishAckFuture, PublishError};
+use async_nats::jetstream::{self, AckKind};
 use serde::Serialize;
 use tokio_stream::StreamExt;
 
@@ -17,6 +18,9 @@ use crate::matcher::{MatchOptions, Matcher};
 /// How long one pull waits for its batch to fill: also how long a shutdown waits for the pull
 /// in progress.
 const PULL_EXPIRES: Duration = Duration::from_secs(1);
+/// How long past [`PULL_EXPIRES`] the server's answer to a pull may be late before the pull is
+/// taken for lost. Posts it brings later are redelivered after the ack wait.
+const PULL_GRACE: Duration = Duration::from_secs(2);
 /// The part of a poison message kept in its dead letter.
 const DEAD_RECORD_BYTES: usize = 4096;
 
@@ -138,6 +142,9 @@ pub async fn run_worker(
         if messages.is_empty() {
             continue;
         }
+        // From here until "acknowledging" the posts are in hand: a worker killed in between
+        // leaves them to be redelivered (the NATS tests read these lines).
+        tracing::debug!(posts = messages.len(), "batch pulled");
         let done = handle_batch(&js, &config, &matcher, &pool, &kb_version, messages).await?;
         summary.scored += done.scored;
         summary.dead_letters += done.dead_letters;
@@ -154,7 +161,9 @@ pub async fn run_worker(
     Ok(summary)
 }
 
-/// Pulls up to `max` posts, waiting at most [`PULL_EXPIRES`] for them.
+/// Pulls up to `max` posts, waiting at most [`PULL_EXPIRES`] for them. A pull request the
+/// server lost (it restarted, or the connection dropped) is never answered: async-nats would
+/// wait five seconds past the expiry; [`PULL_GRACE`] after it, the worker pulls again instead.
 async fn pull_batch(
     consumer: &jetstream::consumer::PullConsumer,
     max: usize,
@@ -167,10 +176,19 @@ async fn pull_batch(
         .await
         .map_err(|e| WorkerError::nats("pulling a batch", e))?;
     let mut messages = Vec::with_capacity(max);
-    while let Some(message) = batch.next().await {
-        match message {
-            Ok(message) => messages.push(message),
-            Err(e) => tracing::warn!(error = %e, "pull interrupted"),
+    let lost = tokio::time::sleep(PULL_EXPIRES + PULL_GRACE);
+    tokio::pin!(lost);
+    loop {
+        tokio::select! {
+            message = batch.next() => match message {
+                None => break,
+                Some(Ok(message)) => messages.push(message),
+                Some(Err(e)) => tracing::warn!(error = %e, "pull interrupted"),
+            },
+            () = &mut lost => {
+                tracing::debug!(posts = messages.len(), "pull request unanswered: pulling again");
+                break;
+            }
         }
     }
     Ok(messages)
@@ -251,28 +269,22 @@ async fn handle_batch(
             }
         }
     }
-    for (slot, sent) in pending {
-        let message = &messages[slot];
-        let stored = match sent {
-            None => false,
-            Some(sent) => match sent.await {
-                Ok(ack) => {
-                    done.duplicates += u64::from(ack.duplicate);
-                    true
-                }
-                Err(error) => {
-                    tracing::warn!(stream_sequence = sequence(message), %error, "result not stored");
-                    false
-                }
-            },
-        };
+    tracing::debug!(posts = messages.len(), "batch published: acknowledging");
+    let stored = stored_results(pending, messages.len()).await;
+    for (message, stored) in messages.iter().zip(stored) {
         let acked = match stored {
-            true => message.ack().await,
-            false => message.ack_with(AckKind::Nak(None)).await,
+            Ok(duplicate) => {
+                done.duplicates += u64::from(duplicate);
+                message.ack().await
+            }
+            Err(error) => {
+                if let Some(error) = error {
+                    tracing::warn!(stream_sequence = sequence(message), %error, "result not stored");
+                }
+                done.left += 1;
+                message.ack_with(AckKind::Nak(None)).await
+            }
         };
-        if !stored {
-            done.left += 1;
-        }
         if let Err(error) = acked {
             tracing::warn!(stream_sequence = sequence(message), %error, "ack not sent");
         }
@@ -291,6 +303,29 @@ async fn handle_batch(
         "batch done"
     );
     Ok(done)
+}
+
+/// Awaits JetStream's ack of every result published, all at once: each ack times out on its
+/// own clock from when it is awaited, so awaited one after another, the results lost with a
+/// connection would cost a timeout (5 s) each, minutes for a batch. Per slot: whether the
+/// result was already stored (a duplicate), or why it was not (`None`: never published).
+async fn stored_results(
+    pending: Vec<(usize, Option<PublishAckFuture>)>,
+    slots: usize,
+) -> Vec<Result<bool, Option<PublishError>>> {
+    let mut stored: Vec<Result<bool, Option<PublishError>>> =
+        std::iter::repeat_with(|| Err(None)).take(slots).collect();
+    let mut acks = tokio::task::JoinSet::new();
+    for (slot, sent) in pending {
+        if let Some(sent) = sent {
+            acks.spawn(async move { (slot, sent.await) });
+        }
+    }
+    while let Some(joined) = acks.join_next().await {
+        let (slot, ack) = joined.expect("awaiting a publish ack does not panic");
+        stored[slot] = ack.map(|ack| ack.duplicate).map_err(Some);
+    }
+    stored
 }
 
 fn sequence(message: &jetstream::Message) -> u64 {
