@@ -18,9 +18,17 @@ const FAULT_FLAGS: [&str; 4] = ["--ack-wait", "2", "--batch", "50"];
 
 #[test]
 fn two_workers_give_what_score_gives() {
-    let Some(mut run) = Scenario::published(2000) else {
+    let Some(mut run) = Scenario::new(2000) else {
         return;
     };
+    // No progress bar when stderr is not a terminal: the summary alone, no escape codes.
+    let published = publish(&run.server.url, &run.posts);
+    let stderr = String::from_utf8(published.stderr).unwrap();
+    assert!(!stderr.contains(['\r', '\x1b']), "{stderr:?}");
+    assert!(
+        stderr.ends_with("\nPublished 2000 posts (0 already in the stream, 0 records skipped).\n"),
+        "{stderr}"
+    );
     run.start_workers(2, &["--batch", "64"]);
     run.finish();
     // Both workers took part: they share one consumer.
