@@ -85,8 +85,11 @@ impl Scenario {
                 log,
             });
         }
-        for w in &self.workers[first..] {
-            wait_for_log(&w.log, "worker started");
+        for w in &mut self.workers[first..] {
+            let child = w.child.as_mut().unwrap();
+            wait_for_log(&w.log, "worker started", || {
+                child.try_wait().unwrap().is_none()
+            });
         }
     }
 
@@ -372,16 +375,17 @@ pub fn check_results(results: Vec<Value>, reference: Vec<Value>) {
     }
 }
 
-/// Waits until `log` holds `line`.
-pub fn wait_for_log(log: &Path, line: &str) {
+/// Waits until `log` holds `line`, failing at once when its writer is no longer `alive`.
+pub fn wait_for_log(log: &Path, line: &str, mut alive: impl FnMut() -> bool) {
     let deadline = Instant::now() + PATIENCE;
     loop {
+        let running = alive();
         let text = std::fs::read_to_string(log).unwrap_or_default();
         if text.contains(line) {
             break;
         }
         assert!(
-            Instant::now() < deadline,
+            running && Instant::now() < deadline,
             "{} never said {line:?}: {text}",
             log.display()
         );
