@@ -50,7 +50,7 @@ use std::sync::Arc;
 use crate::matcher::MatchOptions;
 
 pub use input::{InputFormat, decompress};
-pub use output::{OutputFormat, jsonl_record};
+pub use output::{OutputFormat, ScoredWith, jsonl_record};
 pub(crate) use progress::Progress;
 pub use reader::{MAX_RECORD_BYTES, RecordReader};
 pub use record::{Fields, RawRecord};

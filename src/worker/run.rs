@@ -11,8 +11,9 @@ use async_nats::jetstream::{self, AckKind};
 use serde::Serialize;
 use tokio_stream::StreamExt;
 
+use super::versions::Versions;
 use super::{WorkerError, check_subject, connect, ensure_consumer, ensure_stream};
-use crate::batch::{Fields, RawRecord, RecordVerdict, jsonl_record, score_records};
+use crate::batch::{Fields, RawRecord, RecordVerdict, ScoredWith, jsonl_record, score_records};
 use crate::matcher::{MatchOptions, Matcher};
 
 /// How long one pull waits for its batch to fill: also how long a shutdown waits for the pull
@@ -101,7 +102,7 @@ pub async fn run_worker(
     )
     .await?;
     let kb_version = matcher.kb().version().to_owned();
-    warn_if_other_version(&stream, &config.results_subject, &kb_version).await;
+    let mut versions = Versions::join(&js, &config.stream, &kb_version).await?;
     tracing::info!(
         kb_version = %kb_version,
         mode = matcher.mode(),
@@ -119,6 +120,7 @@ pub async fn run_worker(
     // A shutdown stops the pulling only: the pull in progress is awaited, and what it brought
     // is scored, published and acknowledged like any batch.
     while !stopping {
+        versions.refresh_if_due().await;
         let pull = pull_batch(&consumer, config.batch);
         tokio::pin!(pull);
         let pulled = tokio::select! {
@@ -145,12 +147,17 @@ pub async fn run_worker(
         // From here until "acknowledging" the posts are in hand: a worker killed in between
         // leaves them to be redelivered (the NATS tests read these lines).
         tracing::debug!(posts = messages.len(), "batch pulled");
-        let done = handle_batch(&js, &config, &matcher, &pool, &kb_version, messages).await?;
+        let with = ScoredWith {
+            kb_version: &kb_version,
+            other_kb_versions: versions.others(),
+        };
+        let done = handle_batch(&js, &config, &matcher, &pool, with, messages).await?;
         summary.scored += done.scored;
         summary.dead_letters += done.dead_letters;
         summary.duplicates += done.duplicates;
         summary.left += done.left;
     }
+    versions.leave().await;
     tracing::info!(
         scored = summary.scored,
         dead_letters = summary.dead_letters,
@@ -200,7 +207,7 @@ async fn handle_batch(
     config: &WorkerConfig,
     matcher: &Arc<Matcher>,
     pool: &Arc<rayon::ThreadPool>,
-    kb_version: &str,
+    with: ScoredWith<'_>,
     messages: Vec<jetstream::Message>,
 ) -> Result<WorkerSummary, WorkerError> {
     let records: Vec<RawRecord> = (messages.iter())
@@ -226,7 +233,7 @@ async fn handle_batch(
             RecordVerdict::Scored(outcome) => {
                 done.scored += 1;
                 let id = super::result_msg_id(&outcome.post_id);
-                let payload = jsonl_record(&outcome, Some(kb_version));
+                let payload = jsonl_record(&outcome, Some(with));
                 (&config.results_subject, id, payload)
             }
             RecordVerdict::Bad(reason) => {
@@ -238,7 +245,7 @@ async fn handle_batch(
                     stream_sequence: seq,
                     subject: message.subject.as_str(),
                     record: shown(&message.payload),
-                    kb_version,
+                    kb_version: with.kb_version,
                 };
                 let payload = serde_json::to_vec(&letter).expect("a dead letter serialises");
                 (
@@ -336,25 +343,4 @@ fn sequence(message: &jetstream::Message) -> u64 {
 fn shown(payload: &[u8]) -> String {
     let kept = &payload[..payload.len().min(DEAD_RECORD_BYTES)];
     String::from_utf8_lossy(kept).into_owned()
-}
-
-/// Says at start-up when the last result stored was scored on another knowledge-base version:
-/// workers on different versions give different answers for the same post.
-async fn warn_if_other_version(stream: &jetstream::stream::Stream, subject: &str, mine: &str) {
-    let Ok(last) = stream.get_last_raw_message_by_subject(subject).await else {
-        return; // no result yet
-    };
-    let theirs = serde_json::from_slice::<serde_json::Value>(&last.payload)
-        .ok()
-        .and_then(|v| v.get("kb_version")?.as_str().map(str::to_owned));
-    if let Some(theirs) = theirs
-        && theirs != mine
-    {
-        tracing::warn!(
-            kb_version = mine,
-            last_result_kb_version = %theirs,
-            "this worker's knowledge base differs from the one of the last result stored: \
-             results will mix versions (each result names its kb_version)"
-        );
-    }
 }

@@ -282,19 +282,16 @@ pub fn publish(url: &str, posts: &Path) -> Output {
     ])
 }
 
-/// A worker on the shared consumer (lexical, one scoring thread), its log in `log`.
+/// A worker (lexical, one scoring thread), its log in `log`: on the shared consumer reading
+/// `CC.posts` unless `extra` names a `--consumer` and a `--subject` of its own.
 pub fn worker(url: &str, log: &Path, extra: &[&str]) -> Child {
-    Command::new(BINARY)
-        .args([
-            "worker",
-            "--nats",
-            url,
-            "--stream",
-            STREAM,
-            "--subject",
-            "CC.posts",
-        ])
-        .args(["--consumer", "scorers", "--results-subject", "CC.results"])
+    let mut command = Command::new(BINARY);
+    command.args(["worker", "--nats", url, "--stream", STREAM]);
+    if !extra.contains(&"--consumer") {
+        command.args(["--consumer", "scorers", "--subject", "CC.posts"]);
+    }
+    command
+        .args(["--results-subject", "CC.results"])
         .args([
             "--dead-letter-subject",
             "CC.dead",

@@ -123,3 +123,54 @@ fn sigterm_finishes_and_acknowledges_the_batch_in_hand() {
     run.start_workers(1, &[]);
     run.finish();
 }
+
+/// A worker whose knowledge base differs from a live worker's says so at start-up and names
+/// the other version in every result it publishes.
+#[test]
+fn a_worker_on_another_knowledge_base_says_so() {
+    let Some(mut run) = Scenario::published(200) else {
+        return;
+    };
+    // The built-in knowledge base, on a consumer of its own that has nothing to read: it only
+    // has to be live.
+    run.start_workers(1, &["--consumer", "idle", "--subject", "CC.elsewhere"]);
+    let edited = run.path("kb");
+    copy_dir(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("index"),
+        &edited,
+    );
+    let narrative = edited.join("narratives/delayed-count-means-rigged.toml");
+    let text = std::fs::read_to_string(&narrative).unwrap();
+    std::fs::write(
+        &narrative,
+        text.replacen("title = \"", "title = \"Edited: ", 1),
+    )
+    .unwrap();
+    run.start_workers(1, &["--kb", edited.to_str().unwrap()]);
+    let log = run.workers[1].log_text();
+    assert!(log.contains("differs from other live workers'"), "{log}");
+    let (results, _) = collect(&run.server.url, &run.posts, 200, &run.path("got.jsonl"));
+    let built_in = run.workers[0].log_text();
+    let theirs = built_in.split("kb_version=").nth(1).unwrap();
+    let theirs = theirs.split_whitespace().next().unwrap();
+    for result in &results {
+        assert_ne!(result["kb_version"].as_str(), Some(theirs), "{result}");
+        assert_eq!(
+            result["other_kb_versions"],
+            serde_json::json!([theirs]),
+            "{result}"
+        );
+    }
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            copy_dir(&path, &to.join(entry.file_name()));
+        } else {
+            std::fs::copy(&path, to.join(entry.file_name())).unwrap();
+        }
+    }
+}
