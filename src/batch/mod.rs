@@ -30,7 +30,7 @@
 //! - `record`: a raw record → a [`Post`](crate::matcher::Post), or the reason it is bad.
 //! - `output`: the JSONL and CSV writers, and the errors file.
 //! - `run`: the pipeline itself ([`score`]).
-//! - `progress`: the progress bar on stderr.
+//! - `progress`: the progress bar on stderr (also `counterclaim publish`'s).
 //! - `summary`: the counts of a run ([`Summary`]).
 //! - `verdict`: a record parsed and matched ([`score_records`]), for `run` and the NATS worker.
 
@@ -50,7 +50,8 @@ use std::sync::Arc;
 use crate::matcher::MatchOptions;
 
 pub use input::{InputFormat, decompress};
-pub use output::{OutputFormat, jsonl_record};
+pub use output::{OutputFormat, ScoredWith, jsonl_record};
+pub(crate) use progress::Progress;
 pub use reader::{MAX_RECORD_BYTES, RecordReader};
 pub use record::{Fields, RawRecord};
 pub use run::{

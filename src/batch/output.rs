@@ -76,6 +76,17 @@ struct JsonRecord<'a> {
     /// Only from the NATS worker, whose results may come from workers on different versions.
     #[serde(skip_serializing_if = "Option::is_none")]
     kb_version: Option<&'a str>,
+    /// The versions of other live workers, when they differ from `kb_version`.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    other_kb_versions: &'a [String],
+}
+
+/// What the NATS worker adds to `score`'s record: the knowledge-base version it scored with,
+/// and the other versions live workers score with, if any differ (otherwise left out).
+#[derive(Debug, Clone, Copy)]
+pub struct ScoredWith<'a> {
+    pub kb_version: &'a str,
+    pub other_kb_versions: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -152,14 +163,14 @@ fn write_json(w: &mut impl Write, outcome: &MatchOutcome) -> io::Result<()> {
     w.write_all(b"\n")
 }
 
-/// The JSONL record `score` writes for `outcome` (without its newline), with `kb_version`
-/// added when given: the NATS worker publishes exactly this, so a run through the cluster
-/// gives the file `score` gives.
-pub fn jsonl_record(outcome: &MatchOutcome, kb_version: Option<&str>) -> Vec<u8> {
-    serde_json::to_vec(&json_record(outcome, kb_version)).expect("a record always serialises")
+/// The JSONL record `score` writes for `outcome` (without its newline), with what it was
+/// scored with added when given: the NATS worker publishes exactly this, so a run through the
+/// cluster gives the file `score` gives.
+pub fn jsonl_record(outcome: &MatchOutcome, with: Option<ScoredWith<'_>>) -> Vec<u8> {
+    serde_json::to_vec(&json_record(outcome, with)).expect("a record always serialises")
 }
 
-fn json_record<'a>(outcome: &'a MatchOutcome, kb_version: Option<&'a str>) -> JsonRecord<'a> {
+fn json_record<'a>(outcome: &'a MatchOutcome, with: Option<ScoredWith<'a>>) -> JsonRecord<'a> {
     JsonRecord {
         id: &outcome.post_id,
         matches: outcome
@@ -177,7 +188,8 @@ fn json_record<'a>(outcome: &'a MatchOutcome, kb_version: Option<&'a str>) -> Js
             .matches
             .is_empty()
             .then(|| outcome.no_match_reason.unwrap_or_default()),
-        kb_version,
+        kb_version: with.map(|w| w.kb_version),
+        other_kb_versions: with.map_or(&[], |w| w.other_kb_versions),
     }
 }
 

@@ -1,6 +1,7 @@
 //! `counterclaim worker`, `publish` and `collect`: the NATS JetStream transport's commands
 //! (the work is in [`counterclaim::worker`]).
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -136,6 +137,7 @@ pub fn run_publish(args: PublishArgs) -> anyhow::Result<()> {
         input_format: args.input.format()?,
         fields: args.input.fields(),
         window: args.window,
+        progress: std::io::stderr().is_terminal(),
     };
     let summary = runtime()?.block_on(worker::publish(config))?;
     eprintln!(

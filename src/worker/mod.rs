@@ -12,10 +12,12 @@
 //! - `run`: the worker loop ([`run_worker`]).
 //! - `publish`: `counterclaim publish`, the inputs of `score` onto the input subject.
 //! - `collect`: `counterclaim collect`, the results back into JSONL.
+//! - `versions`: the knowledge-base version of each live worker, in a key-value bucket.
 
 mod collect;
 mod publish;
 mod run;
+mod versions;
 
 use std::time::Duration;
 

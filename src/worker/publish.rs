@@ -4,6 +4,7 @@
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use async_nats::HeaderMap;
 use async_nats::jetstream::context::PublishAckFuture;
@@ -11,10 +12,12 @@ use serde::Serialize;
 use tokio::sync::mpsc;
 
 use super::{WorkerError, check_subject, connect, ensure_stream, post_msg_id};
-use crate::batch::{BatchError, Fields, InputFormat, REPORTED_BAD_RECORDS, read_input};
+use crate::batch::{BatchError, Fields, InputFormat, Progress, REPORTED_BAD_RECORDS, read_input};
 
 /// Posts read ahead of the publisher.
 const READ_AHEAD: usize = 1024;
+/// How often a count is logged when stderr is not a terminal (no bar then).
+const COUNT_EVERY: Duration = Duration::from_secs(10);
 
 #[derive(Debug, Clone)]
 pub struct PublishConfig {
@@ -27,6 +30,8 @@ pub struct PublishConfig {
     /// Publish acks outstanding at most: bounds memory and how far ahead of the server the
     /// publisher runs.
     pub window: usize,
+    /// A progress bar on stderr (for a terminal); otherwise a count is logged now and then.
+    pub progress: bool,
 }
 
 #[derive(Debug, Default, Clone, Serialize)]
@@ -60,6 +65,7 @@ pub async fn publish(config: PublishConfig) -> Result<PublishSummary, WorkerErro
             })?
     };
     let mut summary = PublishSummary::default();
+    let mut shown = Shown::new(config.progress);
     let mut in_flight: VecDeque<PublishAckFuture> = VecDeque::with_capacity(window);
     while let Some(item) = rx.recv().await {
         let (id, payload) = item?;
@@ -74,16 +80,50 @@ pub async fn publish(config: PublishConfig) -> Result<PublishSummary, WorkerErro
             && let Some(oldest) = in_flight.pop_front()
         {
             settle(oldest, &mut summary).await?;
+            shown.update(&summary);
         }
     }
     for sent in in_flight {
         settle(sent, &mut summary).await?;
     }
+    shown.finish();
     let skipped = reader
         .join()
         .unwrap_or_else(|p| std::panic::resume_unwind(p));
     summary.skipped = skipped;
     Ok(summary)
+}
+
+/// What a person sees while posts go out: the batch progress bar (a spinner with the posts
+/// stored and the rate) on a terminal, else an info line every [`COUNT_EVERY`].
+struct Shown {
+    bar: Progress,
+    terminal: bool,
+    last_line: Instant,
+}
+
+impl Shown {
+    fn new(terminal: bool) -> Self {
+        Self {
+            bar: Progress::start(terminal, None),
+            terminal,
+            last_line: Instant::now(),
+        }
+    }
+
+    fn update(&mut self, summary: &PublishSummary) {
+        let stored = summary.published + summary.duplicates;
+        if self.terminal {
+            self.bar.update(stored, 0);
+        } else if self.last_line.elapsed() >= COUNT_EVERY {
+            self.last_line = Instant::now();
+            tracing::info!(stored, "publishing");
+        }
+    }
+
+    fn finish(&self) {
+        self.bar.finish();
+    }
 }
 
 async fn settle(sent: PublishAckFuture, summary: &mut PublishSummary) -> Result<(), WorkerError> {

@@ -6,17 +6,22 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_nats::HeaderMap;
-use async_nats::jetstream::{self, AckKind, context::PublishAckFuture};
+use async_nats::jetstream::context::{PublishAckFuture, PublishError};
+use async_nats::jetstream::{self, AckKind};
 use serde::Serialize;
 use tokio_stream::StreamExt;
 
+use super::versions::Versions;
 use super::{WorkerError, check_subject, connect, ensure_consumer, ensure_stream};
-use crate::batch::{Fields, RawRecord, RecordVerdict, jsonl_record, score_records};
+use crate::batch::{Fields, RawRecord, RecordVerdict, ScoredWith, jsonl_record, score_records};
 use crate::matcher::{MatchOptions, Matcher};
 
 /// How long one pull waits for its batch to fill: also how long a shutdown waits for the pull
 /// in progress.
 const PULL_EXPIRES: Duration = Duration::from_secs(1);
+/// How long past [`PULL_EXPIRES`] the server's answer to a pull may be late before the pull is
+/// taken for lost. Posts it brings later are redelivered after the ack wait.
+const PULL_GRACE: Duration = Duration::from_secs(2);
 /// The part of a poison message kept in its dead letter.
 const DEAD_RECORD_BYTES: usize = 4096;
 
@@ -97,7 +102,7 @@ pub async fn run_worker(
     )
     .await?;
     let kb_version = matcher.kb().version().to_owned();
-    warn_if_other_version(&stream, &config.results_subject, &kb_version).await;
+    let mut versions = Versions::join(&js, &config.stream, &kb_version).await?;
     tracing::info!(
         kb_version = %kb_version,
         mode = matcher.mode(),
@@ -115,6 +120,7 @@ pub async fn run_worker(
     // A shutdown stops the pulling only: the pull in progress is awaited, and what it brought
     // is scored, published and acknowledged like any batch.
     while !stopping {
+        versions.refresh_if_due().await;
         let pull = pull_batch(&consumer, config.batch);
         tokio::pin!(pull);
         let pulled = tokio::select! {
@@ -138,12 +144,20 @@ pub async fn run_worker(
         if messages.is_empty() {
             continue;
         }
-        let done = handle_batch(&js, &config, &matcher, &pool, &kb_version, messages).await?;
+        // From here until "acknowledging" the posts are in hand: a worker killed in between
+        // leaves them to be redelivered (the NATS tests read these lines).
+        tracing::debug!(posts = messages.len(), "batch pulled");
+        let with = ScoredWith {
+            kb_version: &kb_version,
+            other_kb_versions: versions.others(),
+        };
+        let done = handle_batch(&js, &config, &matcher, &pool, with, messages).await?;
         summary.scored += done.scored;
         summary.dead_letters += done.dead_letters;
         summary.duplicates += done.duplicates;
         summary.left += done.left;
     }
+    versions.leave().await;
     tracing::info!(
         scored = summary.scored,
         dead_letters = summary.dead_letters,
@@ -154,7 +168,9 @@ pub async fn run_worker(
     Ok(summary)
 }
 
-/// Pulls up to `max` posts, waiting at most [`PULL_EXPIRES`] for them.
+/// Pulls up to `max` posts, waiting at most [`PULL_EXPIRES`] for them. A pull request the
+/// server lost (it restarted, or the connection dropped) is never answered: async-nats would
+/// wait five seconds past the expiry; [`PULL_GRACE`] after it, the worker pulls again instead.
 async fn pull_batch(
     consumer: &jetstream::consumer::PullConsumer,
     max: usize,
@@ -167,10 +183,19 @@ async fn pull_batch(
         .await
         .map_err(|e| WorkerError::nats("pulling a batch", e))?;
     let mut messages = Vec::with_capacity(max);
-    while let Some(message) = batch.next().await {
-        match message {
-            Ok(message) => messages.push(message),
-            Err(e) => tracing::warn!(error = %e, "pull interrupted"),
+    let lost = tokio::time::sleep(PULL_EXPIRES + PULL_GRACE);
+    tokio::pin!(lost);
+    loop {
+        tokio::select! {
+            message = batch.next() => match message {
+                None => break,
+                Some(Ok(message)) => messages.push(message),
+                Some(Err(e)) => tracing::warn!(error = %e, "pull interrupted"),
+            },
+            () = &mut lost => {
+                tracing::debug!(posts = messages.len(), "pull request unanswered: pulling again");
+                break;
+            }
         }
     }
     Ok(messages)
@@ -182,7 +207,7 @@ async fn handle_batch(
     config: &WorkerConfig,
     matcher: &Arc<Matcher>,
     pool: &Arc<rayon::ThreadPool>,
-    kb_version: &str,
+    with: ScoredWith<'_>,
     messages: Vec<jetstream::Message>,
 ) -> Result<WorkerSummary, WorkerError> {
     let records: Vec<RawRecord> = (messages.iter())
@@ -208,7 +233,7 @@ async fn handle_batch(
             RecordVerdict::Scored(outcome) => {
                 done.scored += 1;
                 let id = super::result_msg_id(&outcome.post_id);
-                let payload = jsonl_record(&outcome, Some(kb_version));
+                let payload = jsonl_record(&outcome, Some(with));
                 (&config.results_subject, id, payload)
             }
             RecordVerdict::Bad(reason) => {
@@ -220,7 +245,7 @@ async fn handle_batch(
                     stream_sequence: seq,
                     subject: message.subject.as_str(),
                     record: shown(&message.payload),
-                    kb_version,
+                    kb_version: with.kb_version,
                 };
                 let payload = serde_json::to_vec(&letter).expect("a dead letter serialises");
                 (
@@ -251,28 +276,22 @@ async fn handle_batch(
             }
         }
     }
-    for (slot, sent) in pending {
-        let message = &messages[slot];
-        let stored = match sent {
-            None => false,
-            Some(sent) => match sent.await {
-                Ok(ack) => {
-                    done.duplicates += u64::from(ack.duplicate);
-                    true
-                }
-                Err(error) => {
-                    tracing::warn!(stream_sequence = sequence(message), %error, "result not stored");
-                    false
-                }
-            },
-        };
+    tracing::debug!(posts = messages.len(), "batch published: acknowledging");
+    let stored = stored_results(pending, messages.len()).await;
+    for (message, stored) in messages.iter().zip(stored) {
         let acked = match stored {
-            true => message.ack().await,
-            false => message.ack_with(AckKind::Nak(None)).await,
+            Ok(duplicate) => {
+                done.duplicates += u64::from(duplicate);
+                message.ack().await
+            }
+            Err(error) => {
+                if let Some(error) = error {
+                    tracing::warn!(stream_sequence = sequence(message), %error, "result not stored");
+                }
+                done.left += 1;
+                message.ack_with(AckKind::Nak(None)).await
+            }
         };
-        if !stored {
-            done.left += 1;
-        }
         if let Err(error) = acked {
             tracing::warn!(stream_sequence = sequence(message), %error, "ack not sent");
         }
@@ -293,6 +312,29 @@ async fn handle_batch(
     Ok(done)
 }
 
+/// Awaits JetStream's ack of every result published, all at once: each ack times out on its
+/// own clock from when it is awaited, so awaited one after another, the results lost with a
+/// connection would cost a timeout (5 s) each, minutes for a batch. Per slot: whether the
+/// result was already stored (a duplicate), or why it was not (`None`: never published).
+async fn stored_results(
+    pending: Vec<(usize, Option<PublishAckFuture>)>,
+    slots: usize,
+) -> Vec<Result<bool, Option<PublishError>>> {
+    let mut stored: Vec<Result<bool, Option<PublishError>>> =
+        std::iter::repeat_with(|| Err(None)).take(slots).collect();
+    let mut acks = tokio::task::JoinSet::new();
+    for (slot, sent) in pending {
+        if let Some(sent) = sent {
+            acks.spawn(async move { (slot, sent.await) });
+        }
+    }
+    while let Some(joined) = acks.join_next().await {
+        let (slot, ack) = joined.expect("awaiting a publish ack does not panic");
+        stored[slot] = ack.map(|ack| ack.duplicate).map_err(Some);
+    }
+    stored
+}
+
 fn sequence(message: &jetstream::Message) -> u64 {
     message.info().map_or(0, |info| info.stream_sequence)
 }
@@ -301,25 +343,4 @@ fn sequence(message: &jetstream::Message) -> u64 {
 fn shown(payload: &[u8]) -> String {
     let kept = &payload[..payload.len().min(DEAD_RECORD_BYTES)];
     String::from_utf8_lossy(kept).into_owned()
-}
-
-/// Says at start-up when the last result stored was scored on another knowledge-base version:
-/// workers on different versions give different answers for the same post.
-async fn warn_if_other_version(stream: &jetstream::stream::Stream, subject: &str, mine: &str) {
-    let Ok(last) = stream.get_last_raw_message_by_subject(subject).await else {
-        return; // no result yet
-    };
-    let theirs = serde_json::from_slice::<serde_json::Value>(&last.payload)
-        .ok()
-        .and_then(|v| v.get("kb_version")?.as_str().map(str::to_owned));
-    if let Some(theirs) = theirs
-        && theirs != mine
-    {
-        tracing::warn!(
-            kb_version = mine,
-            last_result_kb_version = %theirs,
-            "this worker's knowledge base differs from the one of the last result stored: \
-             results will mix versions (each result names its kb_version)"
-        );
-    }
 }

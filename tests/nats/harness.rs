@@ -1,97 +1,241 @@
-//! The harness of the NATS tests: a nats-server of their own, the real binary's commands, and
-//! the reference `score` output.
+//! The harness of the NATS tests: a [`Scenario`] (a nats-server of its own, posts written and
+//! published, workers of the real binary, results collected and compared with what `score`
+//! writes for the same input), and the commands it runs.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use async_nats::jetstream::{self, consumer};
 use serde_json::Value;
+
+pub use crate::server::NatsServer;
 
 pub const BINARY: &str = env!("CARGO_BIN_EXE_counterclaim");
 pub const STREAM: &str = "CC";
 
-/// A nats-server with JetStream, killed when dropped.
-pub struct NatsServer {
-    child: Child,
-    pub url: String,
-    program: &'static str,
-    _dir: tempfile::TempDir,
+/// How long anything the tests wait for may take on a loaded machine.
+const PATIENCE: Duration = Duration::from_secs(120);
+
+/// A worker of the real binary, its log (`counterclaim::worker` at debug) in a file.
+pub struct Worker {
+    child: Option<Child>,
+    pub log: PathBuf,
 }
 
-impl NatsServer {
-    /// `None` (after saying so) when nats-server is not installed and not required.
-    pub fn start() -> Option<Self> {
-        let program = ["nats-server", "/usr/sbin/nats-server"]
-            .into_iter()
-            .find(|p| Command::new(p).arg("--version").output().is_ok());
-        let Some(program) = program else {
-            if std::env::var_os("COUNTERCLAIM_REQUIRE_NATS").is_some() {
-                panic!("nats-server is required (COUNTERCLAIM_REQUIRE_NATS) but not installed");
-            }
-            eprintln!("SKIPPED: no nats-server");
-            return None;
-        };
+impl Worker {
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+/// One run through the cluster: a server, `count` posts in `posts`, workers on the shared
+/// consumer `scorers`, and a client of the test's own to read the consumer's state.
+pub struct Scenario {
+    pub server: NatsServer,
+    pub dir: tempfile::TempDir,
+    pub posts: PathBuf,
+    pub count: usize,
+    pub workers: Vec<Worker>,
+    runtime: tokio::runtime::Runtime,
+    js: jetstream::Context,
+}
+
+impl Scenario {
+    /// A server of its own and `count` posts written (not yet published); `None` when
+    /// nats-server is absent and not required.
+    pub fn new(count: usize) -> Option<Self> {
+        let server = NatsServer::start()?;
         let dir = tempfile::tempdir().unwrap();
-        // Port -1: the server picks a free port and writes it to the ports file, so no other
-        // test can take it between our choosing and its binding.
-        let child = Command::new(program)
-            .args(["-js", "-a", "127.0.0.1", "-p", "-1", "-sd"])
-            .arg(dir.path().join("store"))
-            .arg("--ports_file_dir")
-            .arg(dir.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        let url = loop {
-            let ports = std::fs::read_dir(dir.path())
-                .unwrap()
-                .flatten()
-                .find(|e| e.file_name().to_string_lossy().ends_with(".ports"));
-            if let Some(ports) = ports
-                && let Ok(text) = std::fs::read_to_string(ports.path())
-                && let Ok(json) = serde_json::from_str::<Value>(&text)
-            {
-                break json["nats"][0].as_str().unwrap().to_owned();
-            }
-            assert!(Instant::now() < deadline, "nats-server did not start");
-            std::thread::sleep(Duration::from_millis(50));
-        };
+        let posts = write_posts(dir.path(), count);
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let js = runtime
+            .block_on(async { jetstream::new(async_nats::connect(&server.url).await.unwrap()) });
         Some(Self {
-            child,
-            url,
-            program,
-            _dir: dir,
+            server,
+            dir,
+            posts,
+            count,
+            workers: Vec::new(),
+            runtime,
+            js,
         })
     }
 
-    /// Kills the server (SIGKILL) and starts it again on the same port and store: the stream
-    /// and the consumer come back from its files.
-    pub fn restart(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let port = self.url.rsplit(':').next().unwrap().to_owned();
-        self.child = Command::new(self.program)
-            .args(["-js", "-a", "127.0.0.1", "-p", &port, "-sd"])
-            .arg(self._dir.path().join("store"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
+    /// [`Scenario::new`] with the posts published.
+    pub fn published(count: usize) -> Option<Self> {
+        let scenario = Self::new(count)?;
+        publish(&scenario.server.url, &scenario.posts);
+        Some(scenario)
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Starts `n` more workers with `extra` flags, and waits until each has started (and so
+    /// answers SIGTERM: one stopped earlier would die of it).
+    pub fn start_workers(&mut self, n: usize, extra: &[&str]) {
+        let first = self.workers.len();
+        for i in first..first + n {
+            let log = self.path(&format!("w{i}.log"));
+            let child = worker(&self.server.url, &log, extra);
+            self.workers.push(Worker {
+                child: Some(child),
+                log,
+            });
+        }
+        for w in &mut self.workers[first..] {
+            let child = w.child.as_mut().unwrap();
+            wait_for_log(&w.log, "worker started", || {
+                child.try_wait().unwrap().is_none()
+            });
+        }
+    }
+
+    /// The workers' shared consumer as the server sees it; `None` while it does not answer
+    /// (during a restart).
+    pub fn consumer_info(&self) -> Option<consumer::Info> {
+        self.runtime.block_on(async {
+            let stream = self.js.get_stream(STREAM).await.ok()?;
+            let mut consumer: consumer::PullConsumer = stream.get_consumer("scorers").await.ok()?;
+            consumer.info().await.ok().cloned()
+        })
+    }
+
+    /// Waits until at least `share` of the posts have been handed to workers.
+    pub fn wait_until_delivered(&self, share: f64) {
+        let wanted = (self.count as f64 * share) as u64;
+        self.wait_for("posts to be delivered", |info| {
+            self.count as u64 - info.num_pending >= wanted
+        });
+    }
+
+    /// Waits until every post is delivered and acknowledged: posts whose result a killed
+    /// worker stored but never acknowledged come back only after the ack wait, possibly after
+    /// `collect` has every result.
+    pub fn wait_until_settled(&self) -> consumer::Info {
+        self.wait_for("every post to be acknowledged", |info| {
+            (info.num_ack_pending, info.num_pending) == (0, 0)
+        })
+    }
+
+    fn wait_for(&self, what: &str, done: impl Fn(&consumer::Info) -> bool) -> consumer::Info {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let info = self.consumer_info();
+            if let Some(info) = info.as_ref().filter(|i| done(i)) {
+                return info.clone();
+            }
+            assert!(Instant::now() < deadline, "waited for {what}: {info:?}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// SIGKILLs worker `i` while it holds a batch it has not begun to acknowledge: the worker
+    /// is frozen (SIGSTOP) until its log shows a batch pulled and not yet acknowledging, so
+    /// the kill surely leaves posts for the others. Returns the posts it held.
+    pub fn kill_holding_posts(&mut self, i: usize) -> usize {
+        let w = &mut self.workers[i];
+        let pid = w.child.as_ref().expect("a running worker").id().to_string();
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            signal("STOP", &pid);
+            let log = w.log_text();
+            let pulled: Vec<&str> = log.lines().filter(|l| l.contains("batch pulled")).collect();
+            let settling = log.matches("batch published: acknowledging").count();
+            if pulled.len() > settling {
+                let mut child = w.child.take().unwrap();
+                child.kill().unwrap(); // SIGKILL: no drain
+                child.wait().unwrap();
+                let last = pulled.last().unwrap();
+                let held = last.split("posts=").nth(1).unwrap();
+                return held.split_whitespace().next().unwrap().parse().unwrap();
+            }
+            signal("CONT", &pid);
+            assert!(
+                Instant::now() < deadline,
+                "worker {i} never held a batch: {log}"
+            );
+            std::thread::sleep(Duration::from_millis(3));
+        }
+    }
+
+    /// Stops worker `i` with SIGTERM and checks it exits 0.
+    pub fn stop_worker(&mut self, i: usize) {
+        stop(self.workers[i].child.take().expect("a running worker"));
+    }
+
+    /// Publishes `payload` as it is (no message id), awaiting JetStream's ack.
+    pub fn publish_raw(&self, subject: &'static str, payload: &'static str) {
+        self.runtime.block_on(async {
+            let ack = self.js.publish(subject, payload.into()).await.unwrap();
+            ack.await.unwrap();
+        });
+    }
+
+    /// Every message stored on `subject`, as JSON.
+    pub fn read_subject(&self, subject: &str) -> Vec<Value> {
+        use tokio_stream::StreamExt;
+        self.runtime.block_on(async {
+            let stream = self.js.get_stream(STREAM).await.unwrap();
+            let reader = (stream.create_consumer(consumer::pull::Config {
+                filter_subject: subject.to_owned(),
+                ack_policy: consumer::AckPolicy::None,
+                ..Default::default()
+            }))
+            .await
             .unwrap();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while std::net::TcpStream::connect(format!("127.0.0.1:{port}")).is_err() {
-            assert!(Instant::now() < deadline, "nats-server did not restart");
-            std::thread::sleep(Duration::from_millis(50));
+            let mut batch = (reader.fetch().max_messages(10_000).messages())
+                .await
+                .unwrap();
+            let mut letters = Vec::new();
+            while let Some(message) = batch.next().await {
+                letters.push(serde_json::from_slice(&message.unwrap().payload).unwrap());
+            }
+            letters
+        })
+    }
+
+    /// Collects every post's result; waits until the consumer has settled; stops the workers
+    /// left (SIGTERM, exit 0); checks exactly one result per post, each `score`'s record plus
+    /// the knowledge-base version. Returns the consumer's final state.
+    pub fn finish(&mut self) -> consumer::Info {
+        let (results, report) = collect(
+            &self.server.url,
+            &self.posts,
+            self.count,
+            &self.path("got.jsonl"),
+        );
+        let info = self.wait_until_settled();
+        for w in &mut self.workers {
+            if let Some(child) = w.child.take() {
+                stop(child);
+            }
+        }
+        // A result stored twice (a redelivery after a kill or a lost connection) would be
+        // counted here: JetStream drops it as a duplicate within the window.
+        assert!(report.contains("0 duplicates left out"), "{report}");
+        check_results(results, reference(&self.posts, self.dir.path()));
+        info
+    }
+}
+
+impl Drop for Scenario {
+    fn drop(&mut self) {
+        for child in self.workers.iter_mut().filter_map(|w| w.child.as_mut()) {
+            let _ = child.kill();
+            let _ = child.wait();
         }
     }
 }
 
-impl Drop for NatsServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+fn signal(name: &str, pid: &str) {
+    let sent = Command::new("kill")
+        .args([&format!("-{name}"), pid])
+        .status()
+        .unwrap();
+    assert!(sent.success(), "kill -{name} {pid}");
 }
 
 /// `n` posts with ids p0, p1... and the texts of the fixture posts in turn.
@@ -127,7 +271,7 @@ pub fn run(args: &[&str]) -> Output {
     output
 }
 
-pub fn publish(url: &str, posts: &Path) {
+pub fn publish(url: &str, posts: &Path) -> Output {
     run(&[
         "publish",
         "--nats",
@@ -135,24 +279,28 @@ pub fn publish(url: &str, posts: &Path) {
         "--subject",
         "CC.posts",
         posts.to_str().unwrap(),
-    ]);
+    ])
 }
 
-/// A worker on the shared consumer, its log in `log`.
+/// A worker (lexical, one scoring thread), its log in `log`: on the shared consumer reading
+/// `CC.posts` unless `extra` names a `--consumer` and a `--subject` of its own.
 pub fn worker(url: &str, log: &Path, extra: &[&str]) -> Child {
-    Command::new(BINARY)
+    let mut command = Command::new(BINARY);
+    command.args(["worker", "--nats", url, "--stream", STREAM]);
+    if !extra.contains(&"--consumer") {
+        command.args(["--consumer", "scorers", "--subject", "CC.posts"]);
+    }
+    command
+        .args(["--results-subject", "CC.results"])
         .args([
-            "worker",
-            "--nats",
-            url,
-            "--stream",
-            STREAM,
-            "--subject",
-            "CC.posts",
+            "--dead-letter-subject",
+            "CC.dead",
+            "--lexical",
+            "--threads",
+            "1",
         ])
-        .args(["--consumer", "scorers", "--results-subject", "CC.results"])
-        .args(["--dead-letter-subject", "CC.dead", "--lexical"])
         .args(extra)
+        .env("RUST_LOG", "info,counterclaim::worker=debug")
         .stdout(Stdio::null())
         .stderr(std::fs::File::create(log).unwrap())
         .spawn()
@@ -161,11 +309,7 @@ pub fn worker(url: &str, log: &Path, extra: &[&str]) -> Child {
 
 /// Stops a worker with SIGTERM and checks it exits 0.
 pub fn stop(mut worker: Child) {
-    let sent = Command::new("kill")
-        .args(["-TERM", &worker.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(sent.success());
+    signal("TERM", &worker.id().to_string());
     let status = worker.wait().unwrap();
     assert!(status.success(), "worker exited with {status}");
 }
@@ -228,32 +372,20 @@ pub fn check_results(results: Vec<Value>, reference: Vec<Value>) {
     }
 }
 
-/// Waits until `log` holds `line`.
-pub fn wait_for_log(log: &Path, line: &str) {
-    let deadline = Instant::now() + Duration::from_secs(60);
+/// Waits until `log` holds `line`, failing at once when its writer is no longer `alive`.
+pub fn wait_for_log(log: &Path, line: &str, mut alive: impl FnMut() -> bool) {
+    let deadline = Instant::now() + PATIENCE;
     loop {
+        let running = alive();
         let text = std::fs::read_to_string(log).unwrap_or_default();
         if text.contains(line) {
             break;
         }
         assert!(
-            Instant::now() < deadline,
+            running && Instant::now() < deadline,
             "{} never said {line:?}: {text}",
             log.display()
         );
         std::thread::sleep(Duration::from_millis(50));
     }
-}
-
-/// The workers' shared consumer, as the server sees it.
-pub fn consumer_info(url: &str) -> async_nats::jetstream::consumer::Info {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    runtime.block_on(async {
-        let client = async_nats::connect(url).await.unwrap();
-        let js = async_nats::jetstream::new(client);
-        let stream = js.get_stream(STREAM).await.unwrap();
-        let mut consumer: async_nats::jetstream::consumer::PullConsumer =
-            stream.get_consumer("scorers").await.unwrap();
-        consumer.info().await.unwrap().clone()
-    })
 }
