@@ -41,23 +41,8 @@ trap 'exit 130' INT TERM
 
 "$bin" kb import --format checkthat2020 "$data/verified_claims.docs.tsv" -o "$out/claims2020.jsonl" 2>/dev/null
 kb=${BENCH_KB:-$out/claims2020.jsonl}
-python3 - "$data" "$out/posts.jsonl" "$out/posts-hybrid.jsonl" "${LEXICAL_POSTS:-100000}" "${HYBRID_POSTS:-100000}" <<'PY'
-import csv, json, sys
-csv.field_size_limit(1 << 30)
-data, path, distinct_path, n, distinct_max = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
-tweets = []
-for split in ("train", "dev"):
-    with open(f"{data}/{split}/tweets.queries.tsv", encoding="utf-8", newline="") as f:
-        rows = csv.reader(f, delimiter="\t")
-        next(rows)
-        tweets += [row[1] for row in rows]
-with open(path, "w", encoding="utf-8") as f:
-    for i in range(n):
-        f.write(json.dumps({"id": str(i), "text": tweets[i % len(tweets)]}) + "\n")
-with open(distinct_path, "w", encoding="utf-8") as f:
-    for i, text in enumerate(list(dict.fromkeys(tweets))[:distinct_max]):
-        f.write(json.dumps({"id": str(i), "text": text}) + "\n")
-PY
+scripts/bench_tweets.py "$data" "$out/posts.jsonl" "${LEXICAL_POSTS:-100000}" \
+  "$out/posts-hybrid.jsonl" "${HYBRID_POSTS:-100000}"
 
 # Port -1: the server picks a free port and writes it to the ports file.
 "$nats" -js -a 127.0.0.1 -p -1 -sd "$tmp/store" --ports_file_dir "$tmp" 2>"$tmp/nats.log" &

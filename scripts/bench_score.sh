@@ -23,23 +23,7 @@ bin=${COUNTERCLAIM_BIN:-target/release/counterclaim}
 [ -n "${COUNTERCLAIM_BIN:-}" ] || cargo build --release --quiet
 
 "$bin" kb import --format checkthat2020 "$data/verified_claims.docs.tsv" -o "$out/claims2020.jsonl" 2>/dev/null
-python3 - "$data" "$out/posts.jsonl" "$out/posts-hybrid.jsonl" "${HYBRID_POSTS:-100000}" <<'PY'
-import csv, json, sys
-csv.field_size_limit(1 << 30)
-data, path, distinct_path, distinct_max = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-tweets = []
-for split in ("train", "dev"):
-    with open(f"{data}/{split}/tweets.queries.tsv", encoding="utf-8", newline="") as f:
-        rows = csv.reader(f, delimiter="\t")
-        next(rows)
-        tweets += [row[1] for row in rows]
-with open(path, "w", encoding="utf-8") as f:
-    for i in range(100_000):
-        f.write(json.dumps({"id": i, "text": tweets[i % len(tweets)]}) + "\n")
-with open(distinct_path, "w", encoding="utf-8") as f:
-    for i, text in enumerate(list(dict.fromkeys(tweets))[:distinct_max]):
-        f.write(json.dumps({"id": i, "text": text}) + "\n")
-PY
+scripts/bench_tweets.py "$data" "$out/posts.jsonl" 100000 "$out/posts-hybrid.jsonl" "${HYBRID_POSTS:-100000}"
 
 run() {
   local name=$1 posts=$2; shift 2

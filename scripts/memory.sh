@@ -72,20 +72,7 @@ under "streaming clients that send posts as fast as they can and read no answer 
 # 2. Hybrid score against a 14,231-claim collection.
 "$bin" kb import --format checkthat2022 "$data/checkthat2022/vclaims.jsonl" \
   -o "$out/claims2022.jsonl" 2>/dev/null
-python3 - "$data/checkthat2020" "$out/tweets.jsonl" "$posts" <<'PY'
-import csv, json, sys
-csv.field_size_limit(1 << 30)
-data, path, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-tweets = []
-for split in ("train", "dev"):
-    with open(f"{data}/{split}/tweets.queries.tsv", encoding="utf-8", newline="") as f:
-        rows = csv.reader(f, delimiter="\t")
-        next(rows)
-        tweets += [row[1] for row in rows]
-with open(path, "w", encoding="utf-8") as f:
-    for i in range(n):
-        f.write(json.dumps({"id": i, "text": tweets[i % len(tweets)]}) + "\n")
-PY
+scripts/bench_tweets.py "$data/checkthat2020" "$out/tweets.jsonl" "$posts"
 score() {
   /usr/bin/time -v "$bin" score "$out/tweets.jsonl" --kb "$out/claims2022.jsonl" -o /dev/null \
     --summary "$out/summary.json" 2>"$out/score.log"
