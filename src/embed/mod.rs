@@ -19,6 +19,7 @@ mod gelu;
 mod location;
 #[cfg(test)]
 mod tests;
+mod wordpiece;
 
 pub use error::EmbedError;
 use error::without_backtrace;
@@ -50,6 +51,8 @@ const WEIGHTS_FILE: &str = "model.safetensors";
 pub struct Embedder {
     model: BertModel,
     tokenizer: Tokenizer,
+    /// The tokenizer's model, for [`token_mean`](Self::token_mean)'s plain texts.
+    wordpiece: Option<wordpiece::WordPiece>,
     dim: usize,
     model_hash: String,
     device: Device,
@@ -84,6 +87,7 @@ impl Embedder {
 
         Ok(Embedder {
             model,
+            wordpiece: wordpiece::WordPiece::of(&tokenizer),
             tokenizer,
             dim: config.hidden_size,
             model_hash,
@@ -135,17 +139,46 @@ impl Embedder {
     /// vectors (special tokens left out), or zeros for a text without tokens. Microseconds where
     /// [`embed`](Self::embed) takes milliseconds; the probe's first stage reads it.
     pub fn token_mean(&self, text: &str) -> Result<Vec<f32>, EmbedError> {
-        let encoding = self
-            .tokenizer
-            .encode(text, false)
-            .map_err(EmbedError::Tokenizer)?;
-        let ids = encoding.get_ids();
+        // Tokens without the tokenizer's pipeline where they can be (`wordpiece.rs`), summed
+        // straight from the vectors' memory: the pipeline and a tensor per post cost more than
+        // the rest of the post's matching.
+        let mut plain = Vec::new();
+        let encoding;
+        let ids = match &self.wordpiece {
+            Some(wordpiece) if wordpiece.ids(text, &mut plain) => {
+                plain.truncate(MAX_TOKENS);
+                &plain[..]
+            }
+            _ => {
+                encoding = self
+                    .tokenizer
+                    .encode_fast(text, false)
+                    .map_err(EmbedError::Tokenizer)?;
+                encoding.get_ids()
+            }
+        };
+        let mut mean = vec![0.0; self.dim];
         if ids.is_empty() {
-            return Ok(vec![0.0; self.dim]);
+            return Ok(mean);
         }
-        let ids = Tensor::from_slice(ids, ids.len(), &self.device)?;
-        let vectors = self.model.token_vectors().index_select(&ids, 0)?;
-        Ok(vectors.mean(0)?.to_vec1::<f32>()?)
+        let (storage, layout) = self.model.token_vectors().storage_and_layout();
+        let (candle_core::Storage::Cpu(cpu), true) = (&*storage, layout.is_contiguous()) else {
+            drop(storage);
+            let ids = Tensor::from_slice(ids, ids.len(), &self.device)?;
+            let vectors = self.model.token_vectors().index_select(&ids, 0)?;
+            return Ok(vectors.mean(0)?.to_vec1::<f32>()?);
+        };
+        let table = &cpu.as_slice::<f32>()?[layout.start_offset()..];
+        for &id in ids {
+            let start = id as usize * self.dim;
+            let row = table.get(start..start + self.dim).ok_or_else(|| {
+                candle_core::Error::Msg(format!("token {id} beyond the vocabulary"))
+            })?;
+            mean.iter_mut().zip(row).for_each(|(m, x)| *m += x);
+        }
+        let n = ids.len() as f32;
+        mean.iter_mut().for_each(|m| *m /= n);
+        Ok(mean)
     }
 
     /// Runs the texts of one batch through the model, their tokens one after another.

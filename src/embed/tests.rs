@@ -279,3 +279,30 @@ fn batches_share_the_tokens_between_threads_and_cover_every_text() {
         !r.is_empty() && (tokens <= BATCH_TOKENS || r.len() == 1)
     }));
 }
+
+#[test]
+fn plain_text_tokens_are_the_tokenizers_own() {
+    let Some(model) = load_model_or_skip("plain_text_tokens_are_the_tokenizers_own") else {
+        return;
+    };
+    let wordpiece = model.wordpiece.as_ref().expect("the model's tokenizer is WordPiece");
+    let texts = [
+        "beijing is going to run off bogus ballots by the truckload and mail them in",
+        "don't trust the 3am vote dumps, 58,000 ballots at 3.5 per cent!!",
+        "unsolicitated ballots pandemoniumm millyuns xqzjvkw $100 a+b <3 ~~ `quoted` [x] {y}",
+        "a\twordthatislongerthanonehundredcharacters-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa end",
+        "",
+        "   ",
+    ];
+    for text in texts {
+        let mut ids = Vec::new();
+        assert!(wordpiece.ids(text, &mut ids), "{text:?} is plain");
+        let expected = model.tokenizer.encode_fast(text, false).unwrap();
+        assert_eq!(ids, expected.get_ids(), "{text:?}");
+    }
+    for text in ["Capital letters", "el voto por correo amañado", "caf\u{e9}"] {
+        let mut ids = Vec::new();
+        assert!(!wordpiece.ids(text, &mut ids), "{text:?} is not plain");
+        assert!(ids.is_empty());
+    }
+}

@@ -189,7 +189,7 @@ impl Dense {
 
 /// The dot product, in eight running sums so that it compiles to SIMD (a plain `sum` must add
 /// in order and stays scalar: it was 8% of hybrid matching time against 10,375 claims).
-fn dot(a: &[f32], b: &[f32]) -> f32 {
+pub(super) fn dot(a: &[f32], b: &[f32]) -> f32 {
     let mut sums = [0.0f32; 8];
     let (a8, b8) = (a.chunks_exact(8), b.chunks_exact(8));
     let tail: f32 = a8

@@ -296,22 +296,24 @@ impl Matcher {
         }
     }
 
-    /// Whether the probe may make a candidate of a narrative the post mentions some concepts
-    /// of, once the post is embedded: it does, and the probe's first stage finds the post worth
-    /// embedding.
+    /// Whether the probe may make a candidate of a narrative whose concepts the post does not
+    /// all mention, once the post is embedded: there is one, and the probe's first stage finds
+    /// the post worth embedding.
     fn probed(&self, analysis: &Analysis) -> bool {
         let (Some(probe), Some(dense)) = (&self.probe, &self.dense) else {
             return false;
         };
         self.uses_model(analysis)
             && (0..analysis.mentions.len())
-                .any(|n| probe.covers(n) && analysis.mentions[n].partial())
+                .any(|n| probe.covers(n) && analysis.mentions[n].coverage() == Coverage::Missing)
             && dense
                 .token_mean(&analysis.normalized)
                 .is_none_or(|mean| probe.worth_embedding(&mean))
     }
 
-    /// The narratives the post mentions some concepts of that the probe vouches for.
+    /// The narratives whose concepts the post does not all mention that the probe vouches for:
+    /// from [`FLOOR`](super::probe::FLOOR) if it mentions some, from
+    /// [`BARE_FLOOR`](super::probe::BARE_FLOOR) if none.
     fn vouched_for(&self, analysis: &Analysis, post_vector: &[f32]) -> Vec<usize> {
         let Some(probe) = &self.probe else {
             return Vec::new();
@@ -319,9 +321,15 @@ impl Matcher {
         let probabilities = probe.probabilities(post_vector);
         (0..analysis.mentions.len())
             .filter(|&n| {
+                let mention = analysis.mentions[n];
+                let floor = if mention.partial() {
+                    super::probe::FLOOR
+                } else {
+                    super::probe::BARE_FLOOR
+                };
                 probe.covers(n)
-                    && analysis.mentions[n].partial()
-                    && probabilities[n] >= super::probe::FLOOR
+                    && mention.coverage() == Coverage::Missing
+                    && probabilities[n] >= floor
             })
             .collect()
     }

@@ -1,14 +1,15 @@
 //! The probe: a learned gate that lets the sentence-embedding model find a post that misses one
-//! of a narrative's concepts.
+//! of a narrative's concepts, or all of them.
 //!
 //! Declared concepts carry the precision, but a post that says the idea in words no alias has
 //! ("Any country with a decent printer can now vote in America") misses a concept and was never
-//! a candidate. The probe is a linear softmax over the shipped narratives and "none", on the
-//! post's embedding, fitted by `scripts/fit_probe.py` on the fitting posts, the knowledge base's
-//! texts and the real streams' fitting halves (about 8,000 texts on every topic as "none"). A
-//! narrative the post mentions at least one concept of, but not all, becomes a candidate when
-//! the probe gives it [`FLOOR`] or more; it is then scored as if every concept were mentioned.
-//! docs/quality.md has what it buys.
+//! a candidate. The probe is a small network over the post's embedding (one hidden layer of
+//! rectified units, then a softmax over the shipped narratives and "none"), fitted by
+//! `scripts/fit_probe.py` on the fitting posts, the knowledge base's texts and the real streams'
+//! fitting halves (about 8,000 texts on every topic as "none"). A narrative the post mentions
+//! at least one concept of, but not all, becomes a candidate when the probe gives it [`FLOOR`]
+//! or more; one it mentions no concept of, when the probe gives it [`BARE_FLOOR`] or more. It is
+//! then scored as if every concept were mentioned. docs/quality.md has what it buys.
 //!
 //! A second softmax on the same embedding says the post's stance (promotes, debunks, neutral),
 //! fitted on the labelled posts, the knowledge base's texts (they promote) and the official
@@ -17,9 +18,10 @@
 //!
 //! Embedding a post takes milliseconds, and a concept is often a common word (*count*, *fake*):
 //! embedding every post that mentions one would slow a stream thirtyfold. So the probe has a
-//! first stage, in the spirit of model2vec: a logistic read of the mean of the post's tokens'
-//! input vectors (the model's static token embeddings, no model run, microseconds), fitted on
-//! the same data to say whether the post may be about any of the narratives. Only a post it
+//! first stage, in the spirit of model2vec: a network of the same shape (a logistic unit over 64
+//! rectified ones) on the mean of the post's tokens' input vectors (the model's static token
+//! embeddings, no model run, microseconds), fitted on the same data to say whether the post may
+//! be about any of the narratives. Only a post it
 //! gives [`FIRST_FLOOR`] or more is embedded for the probe.
 //!
 //! It applies only to the narratives it was fitted on (by id), and only with the model it was
@@ -33,12 +35,16 @@ use crate::kb::KnowledgeBase;
 /// The probe's probability from which a narrative missing a concept becomes a candidate.
 pub const FLOOR: f32 = 0.8;
 
+/// The probe's probability from which a narrative the post mentions no concept of becomes a
+/// candidate: higher, since nothing in the post's words backs the model.
+pub const BARE_FLOOR: f32 = 0.95;
+
 /// The stance probe's probability from which it decides the stance.
 pub const STANCE_FLOOR: f32 = 0.7;
 
 /// The first stage's probability from which a post is embedded for the probe: low, since it
 /// only saves time, and what it lets through the probe itself still decides.
-pub const FIRST_FLOOR: f32 = 0.2;
+pub const FIRST_FLOOR: f32 = 0.1;
 /// The stances in the order of the fit's rows.
 const STANCES: [(&str, Stance); 3] = [
     ("promotes", Stance::Promotes),
@@ -52,22 +58,68 @@ const SHIPPED: &str = include_str!("probe.json");
 struct File {
     model: String,
     labels: Vec<String>,
-    /// One row per label: a weight per embedding dimension, then the bias.
+    /// The probe's hidden layer, one row per unit: a weight per embedding dimension, then the
+    /// bias. Without it the probe is linear in the embedding.
+    #[serde(default)]
+    hidden: Vec<Vec<f32>>,
+    /// One row per label: a weight per hidden unit (or embedding dimension), then the bias.
     weights: Vec<Vec<f32>>,
     stances: Vec<String>,
+    /// One row per stance: a weight per embedding dimension, then the bias.
     stance_weights: Vec<Vec<f32>>,
-    /// The first stage: a weight per dimension of the token mean, then the bias.
+    /// The first stage's hidden layer, over the token mean; without it the first stage is
+    /// linear in the token mean.
+    #[serde(default)]
+    first_hidden: Vec<Vec<f32>>,
+    /// The first stage's logistic row: a weight per hidden unit (or dimension), then the bias.
     first_stage: Vec<f32>,
 }
 
+/// A read-out of a vector: an optional hidden layer of rectified units, then one row per output
+/// (a weight per unit, or per dimension without the layer, then the bias).
+struct Net {
+    hidden: Vec<Vec<f32>>,
+    out: Vec<Vec<f32>>,
+}
+
+impl Net {
+    fn well_formed(&self, dim: usize) -> bool {
+        let width = if self.hidden.is_empty() {
+            dim
+        } else {
+            self.hidden.len()
+        };
+        self.hidden.iter().all(|row| row.len() == dim + 1)
+            && self.out.iter().all(|row| row.len() == width + 1)
+    }
+
+    /// The outputs' logits for `x`.
+    fn logits(&self, x: &[f32]) -> Vec<f32> {
+        let units: Vec<f32>;
+        let input = if self.hidden.is_empty() {
+            x
+        } else {
+            units = self
+                .hidden
+                .iter()
+                .map(|row| affine(row, x).max(0.0))
+                .collect();
+            &units
+        };
+        self.out.iter().map(|row| affine(row, input)).collect()
+    }
+}
+
 pub struct Probe {
-    /// One row per label of the fit (`dim` weights and the bias).
-    weights: Vec<Vec<f32>>,
-    /// For each of the knowledge base's narratives, its row, if the probe was fitted on it.
+    /// Over the embedding, one output per label of the fit.
+    narratives: Net,
+    /// For each of the knowledge base's narratives, its label's output, if the probe was fitted
+    /// on it.
     rows: Vec<Option<usize>>,
-    /// One row per stance, in the order of [`STANCES`].
-    stance_weights: Vec<Vec<f32>>,
-    first_stage: Vec<f32>,
+    /// Over the embedding, one output per stance, in the order of [`STANCES`].
+    stances: Net,
+    /// Over the token mean, one logistic output.
+    first_stage: Net,
 }
 
 impl Probe {
@@ -85,15 +137,24 @@ impl Probe {
                 .iter()
                 .zip(STANCES)
                 .all(|(s, (name, _))| s == name);
-        let well_formed = file.labels.len() == file.weights.len()
+        let narratives = Net {
+            hidden: file.hidden,
+            out: file.weights,
+        };
+        let stances = Net {
+            hidden: Vec::new(),
+            out: file.stance_weights,
+        };
+        let first_stage = Net {
+            hidden: file.first_hidden,
+            out: vec![file.first_stage],
+        };
+        let well_formed = file.labels.len() == narratives.out.len()
             && stances_known
-            && file.stance_weights.len() == STANCES.len()
-            && file
-                .weights
+            && stances.out.len() == STANCES.len()
+            && [&narratives, &stances, &first_stage]
                 .iter()
-                .chain(&file.stance_weights)
-                .chain([&file.first_stage])
-                .all(|row| row.len() == dim + 1);
+                .all(|net| net.well_formed(dim));
         if file.model != model_id || !well_formed {
             return None;
         }
@@ -103,10 +164,10 @@ impl Probe {
             .map(|n| file.labels.iter().position(|l| *l == n.id))
             .collect();
         rows.iter().any(Option::is_some).then_some(Probe {
-            weights: file.weights,
+            narratives,
             rows,
-            stance_weights: file.stance_weights,
-            first_stage: file.first_stage,
+            stances,
+            first_stage,
         })
     }
 
@@ -118,20 +179,14 @@ impl Probe {
     /// Whether a post is worth embedding for the probe, from the mean of its tokens' input
     /// vectors (see [`Encoder::token_mean`](super::Encoder::token_mean)).
     pub fn worth_embedding(&self, token_mean: &[f32]) -> bool {
-        let (bias, weights) = self.first_stage.split_last().unwrap_or((&0.0, &[]));
-        let logit = bias
-            + weights
-                .iter()
-                .zip(token_mean)
-                .map(|(w, x)| w * x)
-                .sum::<f32>();
+        let logit = self.first_stage.logits(token_mean)[0];
         1.0 / (1.0 + (-logit).exp()) >= FIRST_FLOOR
     }
 
     /// The probability the probe gives each of the knowledge base's narratives (0 for those it
     /// was not fitted on), for a post's unit-length embedding.
     pub fn probabilities(&self, embedding: &[f32]) -> Vec<f32> {
-        let p = softmax(&self.weights, embedding);
+        let p = softmax(self.narratives.logits(embedding));
         self.rows
             .iter()
             .map(|row| row.map_or(0.0, |r| p[r]))
@@ -140,21 +195,20 @@ impl Probe {
 
     /// The post's stance, when the stance probe is at least [`STANCE_FLOOR`] sure of it.
     pub fn stance(&self, embedding: &[f32]) -> Option<Stance> {
-        let p = softmax(&self.stance_weights, embedding);
+        let p = softmax(self.stances.logits(embedding));
         let (best, &sure) = p.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1))?;
         (sure >= STANCE_FLOOR).then_some(STANCES[best].1)
     }
 }
 
-/// A softmax over `rows` (weights, then the bias) of `x`.
-fn softmax(rows: &[Vec<f32>], x: &[f32]) -> Vec<f32> {
-    let logits: Vec<f32> = rows
-        .iter()
-        .map(|row| {
-            let (bias, weights) = row.split_last().unwrap_or((&0.0, &[]));
-            bias + weights.iter().zip(x).map(|(w, x)| w * x).sum::<f32>()
-        })
-        .collect();
+/// `row` (weights, then the bias) applied to `x`.
+fn affine(row: &[f32], x: &[f32]) -> f32 {
+    let (bias, weights) = row.split_last().unwrap_or((&0.0, &[]));
+    bias + super::dense::dot(weights, x)
+}
+
+/// The softmax of `logits`.
+fn softmax(logits: Vec<f32>) -> Vec<f32> {
     let top = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
     let exp: Vec<f32> = logits.iter().map(|l| (l - top).exp()).collect();
     let total: f32 = exp.iter().sum();
@@ -204,17 +258,47 @@ mod tests {
         assert_eq!(probe.stance(&[0.0, 1.0]), Some(Stance::Debunks));
         // softmax(0, 0.5, 0): not sure enough.
         assert_eq!(probe.stance(&[0.0, 0.1]), None);
-        // The first stage: sigmoid(2 - 1) = 0.73; sigmoid(-1) = 0.27; sigmoid(-2) = 0.12.
+        // The first stage: sigmoid(2 - 1) = 0.73; sigmoid(-1) = 0.27; sigmoid(-3) = 0.05.
         assert!(probe.worth_embedding(&[1.0, 0.0]));
         assert!(probe.worth_embedding(&[0.0, 5.0]));
-        assert!(!probe.worth_embedding(&[-0.5, 0.0]));
+        assert!(!probe.worth_embedding(&[-1.0, 0.0]));
+    }
+
+    #[test]
+    fn a_hidden_layer_is_rectified_before_the_softmax() {
+        // Two units: relu(x0 - x1) and relu(x1 - x0); the label row reads the first.
+        let json = r#"{"model":"m","labels":["none","mail-voting-widespread-fraud"],
+            "hidden":[[1,-1,0],[-1,1,0]],
+            "weights":[[0,0,0],[4,0,-1]],
+            "stances":["promotes","debunks","neutral"],
+            "stance_weights":[[0,0,0],[0,5,0],[0,0,0]],
+            "first_hidden":[[-1,0,0]],
+            "first_stage":[4,-4]}"#;
+        let kb = kb();
+        let probe = Probe::parse(json, &kb, "m", 2).unwrap();
+        // The first stage: sigmoid(4 relu(-x0) - 4).
+        assert!(probe.worth_embedding(&[-2.0, 0.0]), "sigmoid(4) = 0.98");
+        assert!(!probe.worth_embedding(&[2.0, 0.0]), "sigmoid(-4) = 0.02");
+        let n = kb
+            .narratives()
+            .iter()
+            .position(|n| n.id == "mail-voting-widespread-fraud")
+            .unwrap();
+        // Unit one is 1: softmax(0, 4 - 1) = 0.953.
+        assert!((probe.probabilities(&[1.0, 0.0])[n] - 0.9526).abs() < 1e-3);
+        // Unit one is cut to 0 (not -1): softmax(0, -1) = 0.269, not softmax(0, -5) = 0.007.
+        assert!((probe.probabilities(&[0.0, 1.0])[n] - 0.2689).abs() < 1e-3);
+        let wrong_width = json.replace("[4,0,-1]", "[4,-1]");
+        assert!(Probe::parse(&wrong_width, &kb, "m", 2).is_none());
+        let wrong_first = json.replace("[4,-4]", "[4,0,-4]");
+        assert!(Probe::parse(&wrong_first, &kb, "m", 2).is_none());
     }
 
     #[test]
     fn the_shipped_probe_reads_and_covers_the_shipped_narratives() {
         let kb = kb();
         let file: File = serde_json::from_str(SHIPPED).unwrap();
-        let probe = Probe::shipped(&kb, &file.model, file.weights[0].len() - 1).unwrap();
+        let probe = Probe::shipped(&kb, &file.model, file.stance_weights[0].len() - 1).unwrap();
         assert!((0..kb.narratives().len()).all(|n| probe.covers(n)));
     }
 }
