@@ -285,7 +285,10 @@ fn plain_text_tokens_are_the_tokenizers_own() {
     let Some(model) = load_model_or_skip("plain_text_tokens_are_the_tokenizers_own") else {
         return;
     };
-    let wordpiece = model.wordpiece.as_ref().expect("the model's tokenizer is WordPiece");
+    let wordpiece = model
+        .wordpiece
+        .as_ref()
+        .expect("the model's tokenizer is WordPiece");
     let texts = [
         "beijing is going to run off bogus ballots by the truckload and mail them in",
         "don't trust the 3am vote dumps, 58,000 ballots at 3.5 per cent!!",

@@ -33,11 +33,11 @@ use super::stance::Stance;
 use crate::kb::KnowledgeBase;
 
 /// The probe's probability from which a narrative missing a concept becomes a candidate.
-pub const FLOOR: f32 = 0.8;
+pub const FLOOR: f32 = 0.95;
 
 /// The probe's probability from which a narrative the post mentions no concept of becomes a
 /// candidate: higher, since nothing in the post's words backs the model.
-pub const BARE_FLOOR: f32 = 0.95;
+pub const BARE_FLOOR: f32 = 0.98;
 
 /// The stance probe's probability from which it decides the stance.
 pub const STANCE_FLOOR: f32 = 0.7;
