@@ -116,9 +116,8 @@ fn held_out_set_meets_the_committed_figures() {
 
 /// The second held-out set (`tests/fixtures/heldout2_posts.jsonl`), written from the
 /// narratives' descriptions and the seeds only and never fitted on, in hybrid mode (what
-/// `counterclaim serve` runs). The floors are the figures measured when it was first run with
-/// the probe (`docs/quality.md`): precision 0.962, recall 0.776, stance 0.928, 2 of 122 hard
-/// negatives.
+/// `counterclaim serve` runs). The floors are the figures measured with the network probe
+/// (`docs/quality.md`): precision 0.959, recall 0.837, stance 0.927, 2 of 122 hard negatives.
 #[test]
 fn second_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
     let counters = Arc::new(counterclaim::grpc::Counters::default());
@@ -126,12 +125,31 @@ fn second_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
         return;
     };
     let floors = Floors {
-        precision: 0.96,
-        recall: 0.77,
+        precision: 0.95,
+        recall: 0.83,
         stance: 0.92,
         hard_alarms: 0.02,
     };
     meets(&hybrid, "heldout2_posts.jsonl", 400, floors);
+}
+
+/// The third held-out set (`tests/fixtures/heldout3_posts.jsonl`), written blind to the matcher
+/// while the network probe was being built and run once, on the finished build, in hybrid mode.
+/// The floors are those figures (`docs/quality.md`): precision 0.982, recall 0.906, stance
+/// 0.865, 1 of 90 hard negatives.
+#[test]
+fn third_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
+    let counters = Arc::new(counterclaim::grpc::Counters::default());
+    let Some(hybrid) = util::hybrid_matcher(&counters) else {
+        return;
+    };
+    let floors = Floors {
+        precision: 0.98,
+        recall: 0.90,
+        stance: 0.86,
+        hard_alarms: 0.02,
+    };
+    meets(&hybrid, "heldout3_posts.jsonl", 300, floors);
 }
 
 /// The 14,231 fact-checked claims of CheckThat! 2022 as a stream of posts: the claims labelled
@@ -177,19 +195,6 @@ fn the_probe_finds_a_paraphrase_missing_a_concept_and_not_its_look_alikes() {
         return;
     };
     let (_, lexical) = shipped();
-    let narratives = |matcher: &Matcher, text: &str| -> Vec<String> {
-        let post = counterclaim::matcher::Post {
-            id: "p".into(),
-            text: text.into(),
-            ..Default::default()
-        };
-        let outcome = matcher.match_post(&post, &MatchOptions::default()).unwrap();
-        outcome
-            .matches
-            .into_iter()
-            .map(|m| m.narrative_id)
-            .collect()
-    };
     let paraphrase =
         "A print shop in Shenzhen and some envelopes, that's all it takes to pick our president";
     assert_eq!(
@@ -241,4 +246,41 @@ fn the_probes_first_stage_keeps_everyday_posts_away_from_the_model() {
     let paraphrase =
         "A print shop in Shenzhen and some envelopes, that's all it takes to pick our president";
     assert_eq!(run(paraphrase), 1);
+}
+
+/// A post that names none of a narrative's concepts reaches the probe through its first stage,
+/// and is found when the probe is sure enough (a fitting post of `tuning_wide.jsonl`); election
+/// posts beside it that are not the narrative are not. Lexically none matches.
+#[test]
+fn the_probe_finds_a_post_naming_no_concept() {
+    let counters = Arc::new(counterclaim::grpc::Counters::default());
+    let Some(hybrid) = util::hybrid_matcher(&counters) else {
+        return;
+    };
+    let (_, lexical) = shipped();
+    let bare =
+        "An election that can't finish on election day isn't an election. It's a negotiation.";
+    assert_eq!(narratives(&hybrid, bare), ["delayed-count-means-rigged"]);
+    assert!(narratives(&lexical, bare).is_empty());
+    for neighbour in [
+        "Polls close at 8pm on election day; if you are in line by then, stay in line and you can still vote.",
+        "Results may take a few days in Pennsylvania because the law lets clerks open envelopes only on election day.",
+    ] {
+        assert!(narratives(&hybrid, neighbour).is_empty(), "{neighbour}");
+    }
+}
+
+/// The narratives `matcher` finds in `text`, best first, at the default threshold.
+fn narratives(matcher: &Matcher, text: &str) -> Vec<String> {
+    let post = counterclaim::matcher::Post {
+        id: "p".into(),
+        text: text.into(),
+        ..Default::default()
+    };
+    let outcome = matcher.match_post(&post, &MatchOptions::default()).unwrap();
+    outcome
+        .matches
+        .into_iter()
+        .map(|m| m.narrative_id)
+        .collect()
 }
