@@ -40,7 +40,7 @@ pub const FLOOR: f32 = 0.95;
 pub const BARE_FLOOR: f32 = 0.98;
 
 /// The stance probe's probability from which it decides the stance.
-pub const STANCE_FLOOR: f32 = 0.7;
+pub const STANCE_FLOOR: f32 = 0.6;
 
 /// The first stage's probability from which a post is embedded for the probe: low, since it
 /// only saves time, and what it lets through the probe itself still decides.
