@@ -117,7 +117,7 @@ fn held_out_set_meets_the_committed_figures() {
 /// The second held-out set (`tests/fixtures/heldout2_posts.jsonl`), written from the
 /// narratives' descriptions and the seeds only and never fitted on, in hybrid mode (what
 /// `counterclaim serve` runs). The floors are the figures measured with the network probe
-/// (`docs/quality.md`): precision 0.959, recall 0.837, stance 0.927, 2 of 122 hard negatives.
+/// (`docs/quality.md`): precision 0.959, recall 0.837, stance 0.939, 2 of 122 hard negatives.
 #[test]
 fn second_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
     let counters = Arc::new(counterclaim::grpc::Counters::default());
@@ -127,7 +127,7 @@ fn second_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
     let floors = Floors {
         precision: 0.95,
         recall: 0.83,
-        stance: 0.92,
+        stance: 0.93,
         hard_alarms: 0.02,
     };
     meets(&hybrid, "heldout2_posts.jsonl", 400, floors);
@@ -136,7 +136,7 @@ fn second_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
 /// The third held-out set (`tests/fixtures/heldout3_posts.jsonl`), written blind to the matcher
 /// while the network probe was being built and run once, on the finished build, in hybrid mode.
 /// The floors are those figures (`docs/quality.md`): precision 0.982, recall 0.906, stance
-/// 0.865, 1 of 90 hard negatives.
+/// 0.890 (with the stance floor of 0.6, its second run), 1 of 90 hard negatives.
 #[test]
 fn third_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
     let counters = Arc::new(counterclaim::grpc::Counters::default());
@@ -146,7 +146,7 @@ fn third_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
     let floors = Floors {
         precision: 0.98,
         recall: 0.90,
-        stance: 0.86,
+        stance: 0.88,
         hard_alarms: 0.02,
     };
     meets(&hybrid, "heldout3_posts.jsonl", 300, floors);
