@@ -64,13 +64,21 @@ fn dataset(relative: &str) -> Option<std::path::PathBuf> {
     None
 }
 
-/// Floors a labelled set's report must meet.
+/// Floors a labelled set's report must meet; and at most 2% of its hard election negatives
+/// (issue 14's target) may raise an alarm.
 struct Floors {
     precision: f64,
     recall: f64,
     stance: f64,
-    /// The largest share of the hard election negatives that may raise an alarm.
-    hard_alarms: f64,
+}
+
+/// The largest share of a set's hard election negatives that may raise an alarm.
+const HARD_ALARMS: f64 = 0.02;
+
+/// The shipped knowledge base's matcher in hybrid mode (what `counterclaim serve` runs), or
+/// `None` (the test skips, with a message) without the model.
+fn hybrid() -> Option<Arc<Matcher>> {
+    util::hybrid_matcher(&Arc::new(counterclaim::grpc::Counters::default()))
 }
 
 /// Evaluates `matcher` on the labelled set `file` (of at least `min_posts` posts) and checks
@@ -92,7 +100,7 @@ fn meets(matcher: &Matcher, file: &str, min_posts: usize, floors: Floors) {
     assert!(stance >= floors.stance, "stance {stance:.3}");
     let hard = report.by_form["other-election"];
     assert!(
-        hard.false_positives as f64 <= floors.hard_alarms * hard.posts as f64,
+        hard.false_positives as f64 <= HARD_ALARMS * hard.posts as f64,
         "{} false alarms on {} hard election negatives",
         hard.false_positives,
         hard.posts
@@ -109,7 +117,6 @@ fn held_out_set_meets_the_committed_figures() {
         precision: 0.95,
         recall: 0.80,
         stance: 0.90,
-        hard_alarms: 0.02,
     };
     meets(&matcher, "heldout_posts.jsonl", 300, floors);
 }
@@ -120,15 +127,13 @@ fn held_out_set_meets_the_committed_figures() {
 /// (`docs/quality.md`): precision 0.959, recall 0.837, stance 0.939, 2 of 122 hard negatives.
 #[test]
 fn second_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
-    let counters = Arc::new(counterclaim::grpc::Counters::default());
-    let Some(hybrid) = util::hybrid_matcher(&counters) else {
+    let Some(hybrid) = hybrid() else {
         return;
     };
     let floors = Floors {
         precision: 0.95,
         recall: 0.83,
         stance: 0.93,
-        hard_alarms: 0.02,
     };
     meets(&hybrid, "heldout2_posts.jsonl", 400, floors);
 }
@@ -139,15 +144,13 @@ fn second_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
 /// 0.890 (with the stance floor of 0.6, its second run), 1 of 90 hard negatives.
 #[test]
 fn third_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
-    let counters = Arc::new(counterclaim::grpc::Counters::default());
-    let Some(hybrid) = util::hybrid_matcher(&counters) else {
+    let Some(hybrid) = hybrid() else {
         return;
     };
     let floors = Floors {
         precision: 0.98,
         recall: 0.90,
         stance: 0.88,
-        hard_alarms: 0.02,
     };
     meets(&hybrid, "heldout3_posts.jsonl", 300, floors);
 }
@@ -190,8 +193,7 @@ fn the_checkthat_2022_stream_raises_few_false_alarms() {
 /// sense is not. Lexically neither matches: the concepts alone miss the first.
 #[test]
 fn the_probe_finds_a_paraphrase_missing_a_concept_and_not_its_look_alikes() {
-    let counters = Arc::new(counterclaim::grpc::Counters::default());
-    let Some(hybrid) = util::hybrid_matcher(&counters) else {
+    let Some(hybrid) = hybrid() else {
         return;
     };
     let (_, lexical) = shipped();
@@ -253,8 +255,7 @@ fn the_probes_first_stage_keeps_everyday_posts_away_from_the_model() {
 /// posts beside it that are not the narrative are not. Lexically none matches.
 #[test]
 fn the_probe_finds_a_post_naming_no_concept() {
-    let counters = Arc::new(counterclaim::grpc::Counters::default());
-    let Some(hybrid) = util::hybrid_matcher(&counters) else {
+    let Some(hybrid) = hybrid() else {
         return;
     };
     let (_, lexical) = shipped();
