@@ -2,14 +2,14 @@
 """Fits the probe: a small network (one hidden layer of 64 rectified units, then a softmax over
 the shipped narratives and "none") on the sentence embedding of a post, which lets the model
 find a post that misses some or all of a narrative's concepts (src/matcher/probe.rs); the
-stance probe (a linear softmax); and the probe's first stage, a logistic read
-of the mean of a post's tokens' input vectors that decides which posts are worth embedding for
-it. Writes them to src/matcher/probe.json.
+stance probe (a linear softmax); and the probe's first stage, the same network on the mean of
+a post's tokens' input vectors, which decides which posts are worth embedding for it. Writes
+them to src/matcher/probe.json.
 
-Fits on the fitting data only (the tuning posts, the first held-out set, the knowledge base's
-own texts, the streams' fitting halves) and reports, for each probe floor, what the shipped
-matcher plus the probe alone would find on the streams' reporting halves and posts.jsonl (an
-upper bound: the matcher also asks for one of the narrative's concepts). Extra labelled sets
+Fits on the fitting data only (the tuning posts, tuning_wide, the first held-out set, the
+knowledge base's own texts, the streams' fitting halves) and reports, for each probe floor,
+what the shipped matcher plus the probe alone would find on the streams' reporting halves and
+posts.jsonl (an upper bound: the matcher applies the floors of src/matcher/probe.rs). Extra labelled sets
 to report on may be named as arguments (file names under tests/fixtures without .jsonl).
 
     pip install numpy scikit-learn
