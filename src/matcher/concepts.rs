@@ -7,10 +7,11 @@
 //! is never enough, while a post that says the same thing in other words ("Moscow is cranking out
 //! phony ballots") is found.
 //!
-//! Posts missing a concept are not rescued by the sentence-embedding model: on the fitting sets,
-//! of the 202 candidates that mentioned all but one concept and were within 0.4 cosine of one of
-//! the narrative's texts, 12 were the narrative, and above any similarity floor false alarms
-//! outnumbered them (docs/quality.md).
+//! Posts missing a concept are not rescued by their similarity to the narrative's texts: on the
+//! fitting sets, of the 202 candidates that mentioned all but one concept and were within 0.4
+//! cosine of one of the narrative's texts, 12 were the narrative, and above any similarity floor
+//! false alarms outnumbered them (docs/quality.md). Only the probe, fitted for the question,
+//! may vouch for such a post (`probe.rs`).
 //!
 //! Aliases are analysed like posts (normalised, stemmed, stop words dropped), so one alias covers
 //! its inflections ("ballot" covers "ballots"), and an alias of several words matches only as a
