@@ -104,6 +104,14 @@ const DEBUNK_EN: &[&str] = &[
     "isn't a conspiracy",
     "not a conspiracy",
     "smoothly",
+    "calm down",
+    "confusion",
+    "is secure",
+    "are secure",
+    "isn't a thing",
+    "struck by lightning",
+    "would flag",
+    "would catch",
 ];
 const DEBUNK_ES: &[&str] = &[
     "falso",
@@ -138,6 +146,15 @@ const DEBUNK_ES: &[&str] = &[
     "no hay ningún",
     "siempre se tarda",
     "tardar no es",
+    "desmintieron",
+    "ninguna evidencia",
+    "ninguna prueba",
+    "nada de robo",
+    "nada de fraude",
+    "rarísimo",
+    "no es tan simple",
+    "se verifica",
+    "se verifican",
 ];
 const NEGATIONS_EN: &[&str] = &[
     "not",
