@@ -35,8 +35,8 @@ pub struct ServeArgs {
     pub addr: SocketAddr,
     /// HTTP address of the officials' console (/), its JSON API (/api/v1/), Prometheus metrics
     /// (/metrics) and /healthz; port 0 picks a free port. The address bound is printed on
-    /// stdout after the gRPC one ("http listening on ADDR"). No authentication: bind it to a
-    /// private address.
+    /// stdout after the gRPC one ("http listening on ADDR"). With API keys configured, everything
+    /// but /healthz needs a read key; without them, bind it to a private address.
     #[arg(long, env = "COUNTERCLAIM_HTTP_ADDR", default_value = "127.0.0.1:8080")]
     pub http_addr: SocketAddr,
     /// Serve no HTTP address (no console, JSON API, metrics or /healthz); overrides --http-addr.
