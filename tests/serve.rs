@@ -249,13 +249,10 @@ async fn sighup_reloads_the_knowledge_base_and_calls_in_flight_finish_on_the_old
     let batch = tokio::spawn(async move { c.match_posts(slow_batch(64)).await });
     tokio::time::sleep(Duration::from_millis(300)).await;
     let narratives = kb.path().join("narratives");
-    let file = narratives.join("mail-voting-widespread-fraud.toml");
-    let text = std::fs::read_to_string(&file).unwrap();
-    std::fs::write(
-        &file,
-        text.replacen("title = \"", "title = \"Reloaded: ", 1),
-    )
-    .unwrap();
+    util::retitle(
+        &narratives.join("mail-voting-widespread-fraud.toml"),
+        "Reloaded: ",
+    );
     server.signal("HUP");
     let started = Instant::now();
     let after = loop {

@@ -161,12 +161,10 @@ impl Embedder {
         if ids.is_empty() {
             return Ok(mean);
         }
+        // The model is loaded on the CPU from safetensors: one contiguous table.
         let (storage, layout) = self.model.token_vectors().storage_and_layout();
         let (candle_core::Storage::Cpu(cpu), true) = (&*storage, layout.is_contiguous()) else {
-            drop(storage);
-            let ids = Tensor::from_slice(ids, ids.len(), &self.device)?;
-            let vectors = self.model.token_vectors().index_select(&ids, 0)?;
-            return Ok(vectors.mean(0)?.to_vec1::<f32>()?);
+            return Err(candle_core::Error::Msg("token vectors off the CPU".into()).into());
         };
         let table = &cpu.as_slice::<f32>()?[layout.start_offset()..];
         for &id in ids {

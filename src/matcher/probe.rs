@@ -21,8 +21,8 @@
 //! first stage, in the spirit of model2vec: a network of the same shape (a logistic unit over 64
 //! rectified ones) on the mean of the post's tokens' input vectors (the model's static token
 //! embeddings, no model run, microseconds), fitted on the same data to say whether the post may
-//! be about any of the narratives. Only a post it
-//! gives [`FIRST_FLOOR`] or more is embedded for the probe.
+//! be about any of the narratives. Only a post it gives [`FIRST_FLOOR`] or more is embedded for
+//! the probe.
 //!
 //! It applies only to the narratives it was fitted on (by id), and only with the model it was
 //! fitted with: a knowledge base's own narratives keep the concepts and the cues alone.

@@ -6,6 +6,8 @@
 
 mod harness;
 mod server;
+#[path = "../util/mod.rs"]
+mod util;
 
 use harness::*;
 
@@ -135,17 +137,14 @@ fn a_worker_on_another_knowledge_base_says_so() {
     // has to be live.
     run.start_workers(1, &["--consumer", "idle", "--subject", "CC.elsewhere"]);
     let edited = run.path("kb");
-    copy_dir(
+    util::copy_dir(
         &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("index"),
         &edited,
     );
-    let narrative = edited.join("narratives/delayed-count-means-rigged.toml");
-    let text = std::fs::read_to_string(&narrative).unwrap();
-    std::fs::write(
-        &narrative,
-        text.replacen("title = \"", "title = \"Edited: ", 1),
-    )
-    .unwrap();
+    util::retitle(
+        &edited.join("narratives/delayed-count-means-rigged.toml"),
+        "Edited: ",
+    );
     run.start_workers(1, &["--kb", edited.to_str().unwrap()]);
     let log = run.workers[1].log_text();
     assert!(log.contains("differs from other live workers'"), "{log}");
@@ -160,17 +159,5 @@ fn a_worker_on_another_knowledge_base_says_so() {
             serde_json::json!([theirs]),
             "{result}"
         );
-    }
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            copy_dir(&path, &to.join(entry.file_name()));
-        } else {
-            std::fs::copy(&path, to.join(entry.file_name())).unwrap();
-        }
     }
 }

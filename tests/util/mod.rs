@@ -259,6 +259,13 @@ pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
     }
 }
 
+/// Puts `prefix` before the title of the narrative in `file` (an edit a reload must show).
+pub fn retitle(file: &Path, prefix: &str) {
+    let text = std::fs::read_to_string(file).unwrap();
+    let edited = text.replacen("title = \"", &format!("title = \"{prefix}"), 1);
+    std::fs::write(file, edited).unwrap();
+}
+
 /// Everything logged by the servers of this test binary, from the first call on (the tracing
 /// subscriber is process-wide, so every test of the binary writes here).
 pub fn captured_log() -> &'static std::sync::Mutex<Vec<u8>> {
