@@ -1,0 +1,207 @@
+#!/usr/bin/env python3
+"""The cross-validation behind the probe's choices (docs/quality.md, "A network probe, and
+posts that name no concept"): 5 folds over the labelled fitting posts, the knowledge base's
+texts and the streams' fitting halves always in training, on the embeddings fit_probe.py
+caches. Each table compares against a baseline build's answers (what it already finds).
+
+    python3 scripts/cv_probe.py probe     # linear against network probes, at 0.9 and 0.95
+    python3 scripts/cv_probe.py floors    # the floors with some concepts named / none
+    python3 scripts/cv_probe.py first     # first stages: what they pass, what they keep
+    python3 scripts/cv_probe.py stance    # stance read-outs decided with the cues
+
+BASELINE=path/to/counterclaim is the build whose misses the probe is read on (docs/quality.md
+used a755e19's); default target/release/counterclaim. `stance` needs the cues' own stance: a
+build with STANCE_FLOOR above 1 (src/matcher/probe.rs), given as CUES=path/to/counterclaim.
+Needs what fit_probe.py needs (its caches under target/probe, numpy, scikit-learn).
+"""
+import glob, json, os, re, subprocess, sys, tomllib
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.neural_network import MLPClassifier
+
+sys.argv, COMMAND = sys.argv[:1], (sys.argv[1:] or ["probe"])[0]
+import fit_probe as fp
+
+LABELLED = fp.SETS["fit"]
+ALWAYS = ["kb", "checkthat2022.fit", "checkthat2020.fit"]
+REPORT = ["posts", "checkthat2022.report", "checkthat2020.report"]
+OUT = os.path.join(fp.OUT, "cv")
+os.makedirs(OUT, exist_ok=True)
+
+
+def answers(exe, name, path):
+    """`exe`'s best narrative and stance per post of `path`, cached under target/probe/cv."""
+    tag = re.sub(r"\W", "_", os.path.relpath(os.path.abspath(exe), fp.ROOT))
+    out = os.path.join(OUT, f"{name}.{tag}.jsonl")
+    if not os.path.exists(out) or os.path.getmtime(out) < os.path.getmtime(exe):
+        subprocess.run([exe, "score", path, "-o", out], check=True, stderr=subprocess.DEVNULL)
+    rows = [r["matches"][0] if r.get("matches") else {} for r in fp.jsonl(out)]
+    return [(r.get("narrative_id"), (r.get("stance") or "").lower() or None) for r in rows]
+
+
+def folds(y):
+    rng = np.random.default_rng(0)
+    return {k: rng.integers(0, 5, len(y[k])) for k in LABELLED}
+
+
+def network(hidden, alpha, X, Y, repeat=True):
+    """fit_probe.network_fit with its size and l2 open."""
+    pos = np.where(Y > 0)[0]
+    times = max(1, int((Y == 0).sum() / max(len(pos), 1) / 2)) if repeat else 1
+    rows = np.concatenate([np.arange(len(Y))] + [pos] * (times - 1))
+    net = MLPClassifier(hidden_layer_sizes=(hidden,), alpha=alpha, max_iter=300, random_state=0)
+    return net.fit(X[rows], Y[rows]).predict_proba
+
+
+def cross_validated(fit, X, y):
+    """Each labelled post's probabilities from a fit without its fold; the report sets' from a
+    fit on everything."""
+    f = folds(y)
+    P = {k: np.zeros((len(y[k]), int(max(v.max() for v in y.values())) + 1)) for k in LABELLED}
+    for i in range(5):
+        predict = fit(np.vstack([X[k][f[k] != i] for k in LABELLED] + [X[k] for k in ALWAYS]),
+                      np.concatenate([y[k][f[k] != i] for k in LABELLED] + [y[k] for k in ALWAYS]))
+        for k in LABELLED:
+            P[k][f[k] == i] = predict(X[k][f[k] == i])
+    predict = fit(np.vstack([X[k] for k in LABELLED + ALWAYS]),
+                  np.concatenate([y[k] for k in LABELLED + ALWAYS]))
+    return {**P, **{k: predict(X[k]) for k in REPORT}}
+
+
+def setup():
+    data = fp.load()
+    narratives = sorted({n for rows in data.values() for _, n, _ in rows if n})
+    cls = {n: i + 1 for i, n in enumerate(narratives)}
+    y = {k: np.array([cls.get(n, 0) if n else 0 for _, n, _ in v]) for k, v in data.items()}
+    base = os.environ.get("BASELINE", os.path.join(fp.ROOT, "target", "release", "counterclaim"))
+    paths = fp.paths()
+    now = {k: np.array([cls.get(n, 0) for n, _ in answers(base, k, paths[k])]) for k in paths}
+    return data, narratives, cls, y, now
+
+
+def added(P, y, now, k, floor, keep=None):
+    """What the probe adds at `floor` to the baseline's answers on set `k`: right, wrong."""
+    c = P[:, 1:].argmax(1) + 1
+    add = (now[k] == 0) & (P[:, 1:].max(1) >= floor) & (True if keep is None else keep)
+    return int((add & (c == y[k])).sum()), int((add & (c != y[k])).sum())
+
+
+def probe():
+    data, _, _, y, now = setup()
+    emb = {k: fp.embed(k, v) for k, v in data.items()}
+    probes = {
+        "linear (shipped before)": lambda X, Y: (lambda W: lambda Z: fp.probs(Z, W))(
+            fp.softmax_fit(X, Y, int(Y.max()) + 1)),
+        "network, 256 units, l2 1e-3": lambda X, Y: network(256, 1e-3, X, Y),
+        "network, 64 units, l2 1e-2 (shipped)": lambda X, Y: network(64, 1e-2, X, Y),
+        "network, 256 units, l2 1e-1": lambda X, Y: network(256, 1e-1, X, Y),
+    }
+    misses = int(((now["tuning_wide"] == 0) & (y["tuning_wide"] > 0)).sum())
+    print(f"found / wrong among tuning_wide's posts the baseline misses ({misses} positives);"
+          " wrong on the 2022 stream's reporting half")
+    for name, fit in probes.items():
+        P = cross_validated(fit, emb, y)
+        cells = [f"{added(P['tuning_wide'], y, now, 'tuning_wide', t)} / 2022 "
+                 f"{added(P['checkthat2022.report'], y, now, 'checkthat2022.report', t)[1]}"
+                 for t in (0.9, 0.95)]
+        print(f"  {name:38} at 0.9: {cells[0]:22} at 0.95: {cells[1]}")
+
+
+def named_concepts(narrative_file):
+    d = tomllib.load(open(narrative_file, "rb"))
+    return d["id"], [[a.lower() for a in c.get("en", []) + c.get("es", [])] for c in d.get("concept", [])]
+
+
+def floors():
+    data, _, cls, y, now = setup()
+    emb = {k: fp.embed(k, v) for k, v in data.items()}
+    concepts = dict(named_concepts(f) for f in glob.glob(os.path.join(fp.ROOT, "index", "narratives", "*.toml")))
+    by_class = {cls[n]: c for n, c in concepts.items()}
+
+    def named(text, n):
+        """How many of narrative n's concepts `text` names: aliases as substrings, an
+        approximation of the matcher's analysis."""
+        t = " " + re.sub(r"[^\w']+", " ", text.lower()) + " "
+        return sum(any(f" {a} " in t or f" {a}s " in t for a in c) for c in by_class[n])
+
+    P = cross_validated(lambda X, Y: network(64, 1e-2, X, Y), emb, y)
+    forms = {k: [p.get("form") for p in fp.jsonl(os.path.join(fp.FIX, k + ".jsonl"))] for k in LABELLED}
+    positives = sum(int((y[k] > 0).sum()) for k in LABELLED)
+    hard = sum(f == "other-election" for k in LABELLED for f in forms[k])
+    print(f"additions over the baseline on the fitting sets ({positives} positives, {hard} hard election negatives)")
+    for some, none in [(0.8, 0.98), (0.9, 0.98), (0.95, 0.98), (0.98, 0.98)]:
+        right = wrong = wrong_hard = 0
+        for k in LABELLED:
+            c = P[k][:, 1:].argmax(1) + 1
+            for i, (text, _, _) in enumerate(data[k]):
+                n, m = c[i], named(text, c[i])
+                if now[k][i] or m == len(by_class[n]) or P[k][i, n] < (some if m else none):
+                    continue
+                right += n == y[k][i]
+                wrong += n != y[k][i]
+                wrong_hard += n != y[k][i] and forms[k][i] == "other-election"
+        print(f"  some concepts {some} / none {none}: found +{right}, wrong +{wrong}, of which hard negatives {wrong_hard}")
+
+
+def first():
+    data, _, _, y, _ = setup()
+    means = {k: fp.embed(k, v, "--token-mean") for k, v in data.items()}
+    any_ = {k: (v > 0).astype(int) for k, v in y.items()}
+
+    def logistic(X, Y):
+        mu, sd = X.mean(0), X.std(0) + 1e-6
+        W = fp.softmax_fit((X - mu) / sd, Y, 2, steps=4000)
+        return lambda Z: fp.probs((Z - mu) / sd, W)
+
+    def net(X, Y):
+        mu, sd = X.mean(0), X.std(0) + 1e-6
+        predict = network(64, 1e-2, (X - mu) / sd, Y)
+        return lambda Z: predict((Z - mu) / sd)
+
+    for name, fit, floors_ in [("logistic", logistic, (0.2, 0.3, 0.5)), ("network, 64 units", net, (0.05, 0.1, 0.2))]:
+        P = cross_validated(fit, means, any_)
+        pos = np.concatenate([P[k][any_[k] > 0, 1] for k in LABELLED])
+        for f in floors_:
+            print(f"  {name:18} at {f}: passes 2022 {np.mean(P['checkthat2022.report'][any_['checkthat2022.report'] == 0, 1] >= f):.3f},"
+                  f" 2020 {np.mean(P['checkthat2020.report'][:, 1] >= f):.3f}; keeps fitting positives {np.mean(pos >= f):.3f}")
+
+
+def stance():
+    cues_exe = os.environ.get("CUES")
+    if not cues_exe:
+        sys.exit("stance needs CUES=path to a build with STANCE_FLOOR above 1 (see the docstring)")
+    data, _, _, _, _ = setup()
+    emb = {k: fp.embed(k, v) for k, v in data.items()}
+    paths = fp.paths()
+    rows = [(k, i) for k in LABELLED for i, (_, n, st) in enumerate(data[k]) if n and st]
+    cues = {k: answers(cues_exe, k, paths[k]) for k in LABELLED}
+    X = np.array([emb[k][i] for k, i in rows])
+    Y = np.array([fp.STANCES.index(data[k][i][2]) for k, i in rows])
+    found = np.array([cues[k][i][0] == data[k][i][1] for k, i in rows])
+    C = np.array([fp.STANCES.index(cues[k][i][1]) if cues[k][i][1] else -1 for k, i in rows])
+    texts, said = fp.kb_texts(), fp.statements()
+    Xk = np.vstack([fp.embed("kb", texts), fp.embed("statements", said)])
+    Yk = np.array([0] * len(texts) + [1] * len(said))
+    fold = np.random.default_rng(1).integers(0, 5, len(Y))
+    readouts = {
+        "linear softmax (shipped)": lambda X_, Y_: (lambda W: lambda Z: fp.probs(Z, W))(fp.softmax_fit(X_, Y_, 3, steps=2000)),
+        "network, 64 units, l2 1e-1": lambda X_, Y_: MLPClassifier(hidden_layer_sizes=(64,), alpha=1e-1, max_iter=400, random_state=0).fit(X_, Y_).predict_proba,
+        "logistic regression, C 10": lambda X_, Y_: LogisticRegression(C=10, max_iter=3000, class_weight="balanced").fit(X_, Y_).predict_proba,
+    }
+    print(f"{int(found.sum())} posts found under their narrative; the cues alone: {np.mean(C[found] == Y[found]):.3f}")
+    for name, fit in readouts.items():
+        P = np.zeros((len(Y), 3))
+        for i in range(5):
+            P[fold == i] = fit(np.vstack([X[fold != i], Xk]), np.concatenate([Y[fold != i], Yk]))(X[fold == i])
+        pred, sure = P.argmax(1), P.max(1)
+        cells = []
+        for f in (0.5, 0.6, 0.7, 0.8):
+            said_ = np.where(sure >= f, pred, C)
+            debunks = found & (Y == 1)
+            cells.append(f"{f}: {np.mean(said_[found] == Y[found]):.3f}"
+                         f" (debunking {np.mean(said_[debunks] == 1):.2f})")
+        print(f"  {name:28} " + "  ".join(cells))
+
+
+if __name__ == "__main__":
+    {"probe": probe, "floors": floors, "first": first, "stance": stance}[COMMAND]()
