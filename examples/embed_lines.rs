@@ -4,9 +4,11 @@
 //!
 //! With `--normalize`, each line is normalised first as the matcher normalises posts. With
 //! `--token-mean`, the vector is the mean of the line's tokens' input vectors (what the probe's
-//! first stage reads) rather than the sentence embedding.
+//! first stage reads) rather than the sentence embedding. With `--text`, each line is written
+//! normalised instead, after its detected language and whether it asks (1 or 0), tab-separated:
+//! what the stance read-out reads.
 //!
-//! `cargo run --release --example embed_lines -- OUT [--normalize] [--token-mean] < lines.txt`
+//! `cargo run --release --example embed_lines -- OUT [--normalize] [--token-mean | --text] < lines.txt`
 
 use std::io::{BufRead, Write};
 
@@ -31,6 +33,15 @@ fn main() -> anyhow::Result<()> {
         })
         .collect::<Result<Vec<_>, _>>()?;
     let mut file = std::io::BufWriter::new(std::fs::File::create(&out)?);
+    if std::env::args().any(|a| a == "--text") {
+        for line in &lines {
+            let normalized = counterclaim::text::normalize(line, &lexicon);
+            let lang = counterclaim::matcher::lang_code_str(normalized.lang);
+            let question = u8::from(counterclaim::matcher::is_question(line));
+            writeln!(file, "{lang}\t{question}\t{}", normalized.text)?;
+        }
+        return Ok(file.flush()?);
+    }
     for chunk in lines.chunks(512) {
         let texts: Vec<&str> = chunk.iter().map(String::as_str).collect();
         let vectors = match token_mean {

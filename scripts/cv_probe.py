@@ -7,11 +7,12 @@ caches. Each table compares against a baseline build's answers (what it already 
     python3 scripts/cv_probe.py probe     # linear against network probes, at 0.9 and 0.95
     python3 scripts/cv_probe.py floors    # the floors with some concepts named / none
     python3 scripts/cv_probe.py first     # first stages: what they pass, what they keep
-    python3 scripts/cv_probe.py stance    # stance read-outs decided with the cues
+    python3 scripts/cv_probe.py stance    # stance read-outs (CUES=build: the cues beside them)
 
 BASELINE=path/to/counterclaim is the build whose misses the probe is read on (docs/quality.md
-used a755e19's); default target/release/counterclaim. `stance` needs the cues' own stance: a
-build with STANCE_FLOOR above 1 (src/matcher/probe.rs), given as CUES=path/to/counterclaim.
+used a755e19's); default target/release/counterclaim. `stance` shows the cues' own stance
+beside the read-outs when given CUES=path/to/counterclaim, a build whose src/matcher/readout.json
+lists no narratives (so the cues decide every stance).
 Needs what fit_probe.py needs (its caches under target/probe, numpy, scikit-learn).
 """
 import glob, json, os, re, subprocess, sys, tomllib
@@ -141,6 +142,15 @@ def floors():
                 wrong += n != y[k][i]
                 wrong_hard += n != y[k][i] and forms[k][i] == "other-election"
         print(f"  some concepts {some} / none {none}: found +{right}, wrong +{wrong}, of which hard negatives {wrong_hard}")
+    print("per set, at the shipped floors (0.95 / 0.98): the baseline's misses; found, wrong (hard)")
+    for k in LABELLED:
+        c = P[k][:, 1:].argmax(1) + 1
+        add = [i for i, (text, _, _) in enumerate(data[k]) if not now[k][i]
+               and named(text, c[i]) < len(by_class[c[i]])
+               and P[k][i, c[i]] >= (0.95 if named(text, c[i]) else 0.98)]
+        wrong = [i for i in add if c[i] != y[k][i]]
+        print(f"  {k:14} misses {int(((now[k] == 0) & (y[k] > 0)).sum()):3}; +{len(add) - len(wrong)},"
+              f" +{len(wrong)} ({sum(forms[k][i] == 'other-election' for i in wrong)})")
 
 
 def first():
@@ -167,40 +177,63 @@ def first():
 
 
 def stance():
-    cues_exe = os.environ.get("CUES")
-    if not cues_exe:
-        sys.exit("stance needs CUES=path to a build with STANCE_FLOOR above 1 (see the docstring)")
-    data, _, _, _, _ = setup()
+    """The stance read-outs in 5-fold cross-validation over the labelled posts about a
+    narrative (the knowledge base's texts and the statements always in training), read on
+    those the baseline finds under their narrative; with CUES, the cues alone beside them."""
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    data, _, _, _, now_ = setup()
     emb = {k: fp.embed(k, v) for k, v in data.items()}
+    base = os.environ.get("BASELINE", os.path.join(fp.ROOT, "target", "release", "counterclaim"))
     paths = fp.paths()
-    rows = [(k, i) for k in LABELLED for i, (_, n, st) in enumerate(data[k]) if n and st]
-    cues = {k: answers(cues_exe, k, paths[k]) for k in LABELLED}
-    X = np.array([emb[k][i] for k, i in rows])
-    Y = np.array([fp.STANCES.index(data[k][i][2]) for k, i in rows])
-    found = np.array([cues[k][i][0] == data[k][i][1] for k, i in rows])
-    C = np.array([fp.STANCES.index(cues[k][i][1]) if cues[k][i][1] else -1 for k, i in rows])
-    texts, said = fp.kb_texts(), fp.statements()
-    Xk = np.vstack([fp.embed("kb", texts), fp.embed("statements", said)])
-    Yk = np.array([0] * len(texts) + [1] * len(said))
-    fold = np.random.default_rng(1).integers(0, 5, len(Y))
-    readouts = {
-        "linear softmax (shipped)": lambda X_, Y_: (lambda W: lambda Z: fp.probs(Z, W))(fp.softmax_fit(X_, Y_, 3, steps=2000)),
-        "network, 64 units, l2 1e-1": lambda X_, Y_: MLPClassifier(hidden_layer_sizes=(64,), alpha=1e-1, max_iter=400, random_state=0).fit(X_, Y_).predict_proba,
-        "logistic regression, C 10": lambda X_, Y_: LogisticRegression(C=10, max_iter=3000, class_weight="balanced").fit(X_, Y_).predict_proba,
-    }
-    print(f"{int(found.sum())} posts found under their narrative; the cues alone: {np.mean(C[found] == Y[found]):.3f}")
-    for name, fit in readouts.items():
+    T, X, Y, found, es, fold = [], [], [], [], [], []
+    rng = np.random.default_rng(1)
+    for k in LABELLED:
+        T_, X_, Y_ = fp.readout_rows({k: data[k]}, {k: emb[k]}, [k])
+        T_, X_, Y_ = T_[:-len(fp.statements())], X_[:-len(fp.statements())], Y_[:-len(fp.statements())]
+        got = [n for n, _ in answers(base, k, paths[k])]
+        about = [i for i, (_, n, st) in enumerate(data[k]) if n and st]
+        T += T_; X.append(X_); Y.append(Y_)
+        found += [got[i] == data[k][i][1] for i in about]
+        es += [not x.any() for x in X_]
+        fold += list(rng.integers(0, 5, len(about)))
+    X, Y, found, es, fold = np.vstack(X), np.concatenate(Y), np.array(found), np.array(es), np.array(fold)
+    Tk, Xk, Yk = fp.readout_rows({"kb": data["kb"]}, {"kb": emb["kb"]}, ["kb"])
+
+    def ngrams(C, with_embedding=True, min_df=3):
+        def fit(T_, X_, Y_):
+            vec = TfidfVectorizer(analyzer=fp.grams, min_df=min_df, sublinear_tf=True)
+            feats = lambda A, Z: sp.hstack([A, sp.csr_matrix(Z if with_embedding else Z[:, :0])]).tocsr()
+            m = LogisticRegression(C=C, max_iter=5000, class_weight="balanced").fit(feats(vec.fit_transform(T_), X_), Y_)
+            return lambda T2, X2: m.predict_proba(feats(vec.transform(T2), X2))
+        return fit
+
+    def linear(T_, X_, Y_):
+        W = fp.softmax_fit(X_, Y_, 3, steps=2000)
+        return lambda T2, X2: fp.probs(X2, W)
+
+    def show(name, pred):
+        m = found
+        print(f"  {name:44} {np.mean(pred[m] == Y[m]):.3f}  English {np.mean(pred[m & ~es] == Y[m & ~es]):.3f}"
+              f"  Spanish {np.mean(pred[m & es] == Y[m & es]):.3f}  debunking {np.mean(pred[m & (Y == 1)] == 1):.2f}"
+              f"  neutral {np.mean(pred[m & (Y == 2)] == 2):.2f}")
+
+    print(f"{int(found.sum())} posts found under their narrative ({int((found & es).sum())} Spanish): stance accuracy")
+    if os.environ.get("CUES"):
+        cues = [st for k in LABELLED for i, (n, st) in enumerate(answers(os.environ["CUES"], k, paths[k]))
+                if data[k][i][1] and data[k][i][2]]
+        show("the cues alone (CUES)", np.array([fp.STANCES.index(c) if c else 0 for c in cues]))
+    for name, fit in [("embedding, linear softmax (shipped before)", linear),
+                      ("words and pairs, C 30", ngrams(30, with_embedding=False)),
+                      ("words and pairs + embedding, C 3", ngrams(3)),
+                      ("words and pairs + embedding, C 30 (shipped)", ngrams(30)),
+                      ("words and pairs + embedding, C 100", ngrams(100))]:
         P = np.zeros((len(Y), 3))
         for i in range(5):
-            P[fold == i] = fit(np.vstack([X[fold != i], Xk]), np.concatenate([Y[fold != i], Yk]))(X[fold == i])
-        pred, sure = P.argmax(1), P.max(1)
-        cells = []
-        for f in (0.5, 0.6, 0.7, 0.8):
-            said_ = np.where(sure >= f, pred, C)
-            debunks = found & (Y == 1)
-            cells.append(f"{f}: {np.mean(said_[found] == Y[found]):.3f}"
-                         f" (debunking {np.mean(said_[debunks] == 1):.2f})")
-        print(f"  {name:28} " + "  ".join(cells))
+            tr = fold != i
+            predict = fit([t for t, b in zip(T, tr) if b] + Tk, np.vstack([X[tr], Xk]), np.concatenate([Y[tr], Yk]))
+            P[~tr] = predict([t for t, b in zip(T, tr) if not b], X[~tr])
+        show(name, P.argmax(1))
 
 
 if __name__ == "__main__":

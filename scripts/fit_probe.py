@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Fits the probe: a small network (one hidden layer of 64 rectified units, then a softmax over
 the shipped narratives and "none") on the sentence embedding of a post, which lets the model
-find a post that misses some or all of a narrative's concepts (src/matcher/probe.rs); the
-stance probe (a linear softmax); and the probe's first stage, the same network on the mean of
-a post's tokens' input vectors, which decides which posts are worth embedding for it. Writes
-them to src/matcher/probe.json.
+find a post that misses some or all of a narrative's concepts (src/matcher/probe.rs), and the
+probe's first stage, the same network on the mean of a post's tokens' input vectors, which
+decides which posts are worth embedding for it. Writes them to src/matcher/probe.json. Also
+fits the stance read-out (src/matcher/readout.rs: a logistic regression on the post's
+normalised words and word pairs and its embedding) and writes src/matcher/readout.json.
 
 Fits on the fitting data only (the tuning posts, tuning_wide, the first held-out set, the
 knowledge base's own texts, the streams' fitting halves) and reports, for each probe floor,
@@ -24,6 +25,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "target", "probe")
 FIX = os.path.join(ROOT, "tests", "fixtures")
 ST = os.path.join(ROOT, "target", "streams")
+EMBED_LINES = os.path.join(ROOT, "target", "release", "examples", "embed_lines")
 os.makedirs(OUT, exist_ok=True)
 
 
@@ -71,6 +73,19 @@ def kb_texts():
     return out
 
 
+def normalized(name, rows):
+    """The posts as the matcher normalises them, each after its detected language ("en", "es")
+    and whether it asks ("1", "0"), cached under target/probe."""
+    path, stamp = os.path.join(OUT, name + ".text.tsv"), os.path.join(OUT, name + ".text.txt")
+    texts = [t.replace("\n", " ") for t, _, _ in rows]
+    fresh = os.path.exists(path) and os.path.getmtime(path) >= os.path.getmtime(EMBED_LINES)
+    if not (fresh and os.path.exists(stamp) and open(stamp).read() == "\n".join(texts)):
+        subprocess.run([EMBED_LINES, path, "--text"], input="\n".join(texts) + "\n", text=True, check=True)
+        open(stamp, "w").write("\n".join(texts))
+    lines = open(path, encoding="utf-8").read().split("\n")[:len(rows)]
+    return [tuple(l.split("\t", 2)) for l in lines]
+
+
 def embed(name, rows, how="--normalize"):
     """The posts' sentence embeddings, or with how="--token-mean" the means of their tokens'
     input vectors (the probe's first stage), cached under target/probe."""
@@ -79,15 +94,15 @@ def embed(name, rows, how="--normalize"):
     texts = [t.replace("\n", " ") for t, _, _ in rows]
     stamp = os.path.join(OUT, name + ".txt")
     if not (os.path.exists(path) and os.path.exists(stamp) and open(stamp).read() == "\n".join(texts)):
-        exe = os.path.join(ROOT, "target", "release", "examples", "embed_lines")
-        args = [exe, path, "--normalize"] + ([how] if how != "--normalize" else [])
+        args = [EMBED_LINES, path, "--normalize"] + ([how] if how != "--normalize" else [])
         subprocess.run(args, input="\n".join(texts) + "\n", text=True, check=True)
         open(stamp, "w").write("\n".join(texts))
     return np.fromfile(path, dtype="<f4").reshape(len(rows), -1)
 
 
 SETS = {
-    "fit": ["tuning_posts", "tuning_hard", "tuning_more", "tuning_wide", "heldout_posts"],
+    "fit": ["tuning_posts", "tuning_hard", "tuning_more", "tuning_wide", "tuning_wide2", "tuning_es",
+            "heldout_posts"],
     "report": ["posts"],
 }
 
@@ -122,17 +137,11 @@ def main():
     X = np.vstack([emb[k] for k in fit_names])
     Y = np.concatenate([y[k] for k in fit_names])
     W = network_fit(X, Y)
-    # The stance of a post about a narrative: the labelled posts, the knowledge base's texts
-    # (they promote) and the official statements (they debunk).
-    rows = [(e, st) for k in fit_names for e, (_, n, st) in zip(emb[k], data[k]) if n and st]
-    said = statements()
-    Xs = np.vstack([np.array([e for e, _ in rows]), embed("statements", said)])
-    Ys = np.array([STANCES.index(st) for _, st in rows] + [1] * len(said))
-    S = softmax_fit(Xs, Ys, len(STANCES), steps=2000)
     # The first stage: is the post about any narrative at all, from its token mean.
     means = {k: embed(k, v, "--token-mean") for k, v in data.items()}
     F = first_stage_fit(np.vstack([means[k] for k in fit_names]), (Y > 0).astype(int))
-    write(W, ["none"] + narratives, S, F)
+    write(W, ["none"] + narratives, F)
+    write_readout(readout_fit(data, emb, fit_names), narratives)
     report = ["posts", "checkthat2022.report", "checkthat2020.report"] + sys.argv[1:]
     now = {k: np.array([cls.get(n, 0) if n else 0 for n in current(k, paths()[k])]) for k in report}
     print("the first stage: posts it finds worth embedding, by floor")
@@ -176,21 +185,81 @@ def first_stage_fit(X, Y):
     return net
 
 
-def write(W, labels, S, F):
-    """src/matcher/probe.json: the model's hash, the labels, the probe's hidden units (one row
-    each: weights, bias) and one row per label over them, one row per stance over the
-    embedding, and the first stage's hidden units and its logistic row over them."""
+def model_digest():
     model = os.path.expanduser("~/.local/share/counterclaim/models/all-MiniLM-L6-v2/model.safetensors")
-    digest = hashlib.sha256(open(model, "rb").read()).hexdigest()
-    def rows(M):
-        return [[float(f"{x:.4g}") for x in M[:, i]] for i in range(M.shape[1])]
+    return hashlib.sha256(open(model, "rb").read()).hexdigest()
+
+
+def rounded(M):
+    """M's columns as rows, to 4 significant digits."""
+    return [[float(f"{x:.4g}") for x in M[:, i]] for i in range(M.shape[1])]
+
+
+def write(W, labels, F):
+    """src/matcher/probe.json: the model's hash, the labels, the probe's hidden units (one row
+    each: weights, bias) and one row per label over them, and the first stage's hidden units
+    and its logistic row over them."""
     def layer(net, i):
-        return rows(np.vstack([net.coefs_[i], net.intercepts_[i]]))
-    probe = {"model": digest, "labels": labels, "hidden": layer(W, 0), "weights": layer(W, 1),
-             "stances": STANCES, "stance_weights": rows(S),
+        return rounded(np.vstack([net.coefs_[i], net.intercepts_[i]]))
+    probe = {"model": model_digest(), "labels": labels, "hidden": layer(W, 0), "weights": layer(W, 1),
              "first_hidden": layer(F, 0), "first_stage": layer(F, 1)[0]}
     with open(os.path.join(ROOT, "src", "matcher", "probe.json"), "w") as f:
         json.dump(probe, f, separators=(",", ":"))
+        f.write("\n")
+
+
+def grams(post):
+    """A normalised post's words and word pairs, and "?" if it asks (`post`: the question flag,
+    a tab, the text), as src/matcher/readout.rs takes them."""
+    question, text = post.split("\t", 1)
+    w = text.split()
+    return w + [a + " " + b for a, b in zip(w, w[1:])] + (["?"] if question == "1" else [])
+
+
+def readout_rows(data, emb, names):
+    """The stance examples: every labelled post about a narrative, the knowledge base's texts
+    (they promote) and the official statements (they debunk); their normalised texts, their
+    embeddings (zeros for posts the matcher does not embed, as it does not: Spanish ones) and
+    their stances."""
+    said = statements()
+    sets = [(k, data[k], emb[k]) for k in names] + [("statements", said, embed("statements", said))]
+    T, X, Y = [], [], []
+    for k, rows, E in sets:
+        for (lang, question, text), e, (_, n, st) in zip(normalized(k, rows), E, rows):
+            if (n or k == "statements") and st:
+                T.append(question + "\t" + text)
+                X.append(e if lang == "en" else np.zeros_like(e))
+                Y.append(STANCES.index(st))
+    return T, np.array(X), np.array(Y)
+
+
+def readout_fit(data, emb, names, C=30, min_df=3):
+    """The stance read-out: a logistic regression (balanced classes) on TF-IDF words and word
+    pairs (sublinear, seen in 3 texts or more) and the embedding. C 30 and min_df 3 were the
+    cross-validated choice (scripts/cv_probe.py stance)."""
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    T, X, Y = readout_rows(data, emb, names)
+    vec = TfidfVectorizer(analyzer=grams, min_df=min_df, sublinear_tf=True)
+    A = vec.fit_transform(T)
+    m = LogisticRegression(C=C, max_iter=5000, class_weight="balanced")
+    m.fit(sp.hstack([A, sp.csr_matrix(X)]).tocsr(), Y)
+    return vec, m
+
+
+def write_readout(fit, narratives):
+    """src/matcher/readout.json: the model's hash, the narratives, the stances, each word or
+    pair's idf and weights, the embedding's rows and the biases."""
+    vec, m = fit
+    k = len(vec.vocabulary_)
+    W = m.coef_.T  # one row per feature, a column per stance
+    grams_ = {g: [float(f"{x:.4g}") for x in [vec.idf_[i], *W[i]]]
+              for g, i in sorted(vec.vocabulary_.items())}
+    out = {"model": model_digest(), "narratives": narratives, "stances": STANCES,
+           "grams": grams_, "embedding": rounded(W[k:]), "bias": [float(f"{x:.4g}") for x in m.intercept_]}
+    with open(os.path.join(ROOT, "src", "matcher", "readout.json"), "w", encoding="utf-8") as f:
+        json.dump(out, f, separators=(",", ":"), ensure_ascii=False)
         f.write("\n")
 
 

@@ -14,6 +14,7 @@ mod model;
 mod pipeline;
 mod post;
 mod probe;
+mod readout;
 mod score;
 mod spell;
 mod stance;
@@ -40,7 +41,7 @@ pub use score::Overlap;
 pub use score::{DEFAULT_THRESHOLD, FEATURES};
 use score::{ScoreModel, ratio};
 use spell::Corrector;
-pub use stance::Stance;
+pub use stance::{Stance, is_question};
 use words::{WordCache, WordTable};
 
 /// How many entries BM25 retrieval hands to the scorer.
@@ -204,6 +205,8 @@ pub struct Matcher {
     dense: Option<Dense>,
     /// The learned gate for the narratives it was fitted on, in hybrid mode with its model.
     probe: Option<probe::Probe>,
+    /// The learned stance read-out, for the narratives it was fitted on.
+    readout: Option<readout::Readout>,
     lexicon: Lexicon,
     corrector: Corrector,
     words: WordTable,
@@ -295,6 +298,7 @@ impl Matcher {
             .iter()
             .map(|n| n.threshold.unwrap_or(DEFAULT_THRESHOLD))
             .fold(f32::INFINITY, f32::min);
+        let readout = readout::Readout::shipped(&kb, None);
         Ok(Self {
             kb,
             index,
@@ -308,6 +312,7 @@ impl Matcher {
             narrative_entries,
             dense: None,
             probe: None,
+            readout,
             lexicon,
             corrector,
             words,
@@ -410,14 +415,22 @@ impl Matcher {
             return Vec::new();
         }
         let cues = stance::PostCues::new(raw, &analysis.normalized, analysis.lang);
-        // The stance probe decides for the narratives it was fitted on, when it is sure.
-        let probed = self.probe.as_ref().zip(embedding);
-        let probed_stance = probed.and_then(|(probe, post)| probe.stance(post));
+        // The read-out decides for the narratives it was fitted on when it has its features: an
+        // embedding, or a post the model never embeds.
+        let readout = self.readout.as_ref().filter(|readout| {
+            analysis.lang != Lang::En || (readout.reads_embeddings() && embedding.is_some())
+        });
+        let read = readout.map(|readout| {
+            let asks = stance::is_question(raw);
+            let stance = readout.stance(&analysis.normalized, asks, embedding);
+            (readout, stance)
+        });
         chosen
             .iter()
             .filter_map(|(narrative, best)| {
-                let covered = probed.is_some_and(|(probe, _)| probe.covers(*narrative));
-                let stance = probed_stance.filter(|_| covered);
+                let stance = read
+                    .filter(|(readout, _)| readout.covers(*narrative))
+                    .map(|(_, stance)| stance);
                 self.explain(&cues, stance, analysis, *narrative, best)
             })
             .collect()

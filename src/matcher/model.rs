@@ -23,11 +23,15 @@ impl Matcher {
         Ok(())
     }
 
-    /// The shipped probe, if it was fitted with this model on some of these narratives.
+    /// The shipped probe, if it was fitted with this model on some of these narratives; and
+    /// the stance read-out, reading this model's embeddings if it was fitted with them.
     fn attach_probe(&mut self) {
-        self.probe = self.dense.as_ref().and_then(|dense| {
-            super::probe::Probe::shipped(&self.kb, dense.model_id(), dense.encoder().dim())
-        });
+        let model = self
+            .dense
+            .as_ref()
+            .map(|dense| (dense.model_id(), dense.encoder().dim()));
+        self.probe = model.and_then(|(id, dim)| super::probe::Probe::shipped(&self.kb, id, dim));
+        self.readout = super::readout::Readout::shipped(&self.kb, model);
     }
 
     /// A matcher for another knowledge base with this one's model (and its decorator): what a

@@ -11,11 +11,6 @@
 //! or more; one it mentions no concept of, when the probe gives it [`BARE_FLOOR`] or more. It is
 //! then scored as if every concept were mentioned. docs/quality.md has what it buys.
 //!
-//! A second softmax on the same embedding says the post's stance (promotes, debunks, neutral),
-//! fitted on the labelled posts, the knowledge base's texts (they promote) and the official
-//! statements (they debunk). When it is at least [`STANCE_FLOOR`] sure, it decides the stance of
-//! a match on a narrative it was fitted on; otherwise the cues of `stance.rs` do.
-//!
 //! Embedding a post takes milliseconds, and a concept is often a common word (*count*, *fake*):
 //! embedding every post that mentions one would slow a stream thirtyfold. So the probe has a
 //! first stage, in the spirit of model2vec: a network of the same shape (a logistic unit over 64
@@ -29,7 +24,6 @@
 
 use serde::Deserialize;
 
-use super::stance::Stance;
 use crate::kb::KnowledgeBase;
 
 /// The probe's probability from which a narrative missing a concept becomes a candidate.
@@ -39,19 +33,9 @@ pub const FLOOR: f32 = 0.95;
 /// candidate: higher, since nothing in the post's words backs the model.
 pub const BARE_FLOOR: f32 = 0.98;
 
-/// The stance probe's probability from which it decides the stance.
-pub const STANCE_FLOOR: f32 = 0.6;
-
 /// The first stage's probability from which a post is embedded for the probe: low, since it
 /// only saves time, and what it lets through the probe itself still decides.
 pub const FIRST_FLOOR: f32 = 0.1;
-/// The stances in the order of the fit's rows.
-const STANCES: [(&str, Stance); 3] = [
-    ("promotes", Stance::Promotes),
-    ("debunks", Stance::Debunks),
-    ("neutral", Stance::Neutral),
-];
-
 const SHIPPED: &str = include_str!("probe.json");
 
 #[derive(Deserialize)]
@@ -64,9 +48,6 @@ struct File {
     hidden: Vec<Vec<f32>>,
     /// One row per label: a weight per hidden unit (or embedding dimension), then the bias.
     weights: Vec<Vec<f32>>,
-    stances: Vec<String>,
-    /// One row per stance: a weight per embedding dimension, then the bias.
-    stance_weights: Vec<Vec<f32>>,
     /// The first stage's hidden layer, over the token mean; without it the first stage is
     /// linear in the token mean.
     #[serde(default)]
@@ -116,8 +97,6 @@ pub struct Probe {
     /// For each of the knowledge base's narratives, its label's output, if the probe was fitted
     /// on it.
     rows: Vec<Option<usize>>,
-    /// Over the embedding, one output per stance, in the order of [`STANCES`].
-    stances: Net,
     /// Over the token mean, one logistic output.
     first_stage: Net,
 }
@@ -131,28 +110,16 @@ impl Probe {
 
     fn parse(json: &str, kb: &KnowledgeBase, model_id: &str, dim: usize) -> Option<Probe> {
         let file: File = serde_json::from_str(json).ok()?;
-        let stances_known = file.stances.len() == STANCES.len()
-            && file
-                .stances
-                .iter()
-                .zip(STANCES)
-                .all(|(s, (name, _))| s == name);
         let narratives = Net {
             hidden: file.hidden,
             out: file.weights,
-        };
-        let stances = Net {
-            hidden: Vec::new(),
-            out: file.stance_weights,
         };
         let first_stage = Net {
             hidden: file.first_hidden,
             out: vec![file.first_stage],
         };
         let well_formed = file.labels.len() == narratives.out.len()
-            && stances_known
-            && stances.out.len() == STANCES.len()
-            && [&narratives, &stances, &first_stage]
+            && [&narratives, &first_stage]
                 .iter()
                 .all(|net| net.well_formed(dim));
         if file.model != model_id || !well_formed {
@@ -166,7 +133,6 @@ impl Probe {
         rows.iter().any(Option::is_some).then_some(Probe {
             narratives,
             rows,
-            stances,
             first_stage,
         })
     }
@@ -191,13 +157,6 @@ impl Probe {
             .iter()
             .map(|row| row.map_or(0.0, |r| p[r]))
             .collect()
-    }
-
-    /// The post's stance, when the stance probe is at least [`STANCE_FLOOR`] sure of it.
-    pub fn stance(&self, embedding: &[f32]) -> Option<Stance> {
-        let p = softmax(self.stances.logits(embedding));
-        let (best, &sure) = p.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1))?;
-        (sure >= STANCE_FLOOR).then_some(STANCES[best].1)
     }
 }
 
@@ -230,8 +189,6 @@ mod tests {
 
     const TWO_D: &str = r#"{"model":"m","labels":["none","mail-voting-widespread-fraud"],
         "weights":[[0,0,0],[4,0,-1]],
-        "stances":["promotes","debunks","neutral"],
-        "stance_weights":[[0,0,0],[0,5,0],[0,0,0]],
         "first_stage":[2,0,-1]}"#;
 
     #[test]
@@ -254,10 +211,6 @@ mod tests {
         // softmax(0, 4 - 1): e^3 / (1 + e^3)
         assert!((p[n] - 0.9526).abs() < 1e-3, "{p:?}");
         assert_eq!(p.iter().filter(|&&x| x > 0.0).count(), 1);
-        // softmax(0, 5, 0) on the second dimension: e^5 / (2 + e^5) = 0.987.
-        assert_eq!(probe.stance(&[0.0, 1.0]), Some(Stance::Debunks));
-        // softmax(0, 0.5, 0): not sure enough.
-        assert_eq!(probe.stance(&[0.0, 0.1]), None);
         // The first stage: sigmoid(2 - 1) = 0.73; sigmoid(-1) = 0.27; sigmoid(-3) = 0.05.
         assert!(probe.worth_embedding(&[1.0, 0.0]));
         assert!(probe.worth_embedding(&[0.0, 5.0]));
@@ -270,8 +223,6 @@ mod tests {
         let json = r#"{"model":"m","labels":["none","mail-voting-widespread-fraud"],
             "hidden":[[1,-1,0],[-1,1,0]],
             "weights":[[0,0,0],[4,0,-1]],
-            "stances":["promotes","debunks","neutral"],
-            "stance_weights":[[0,0,0],[0,5,0],[0,0,0]],
             "first_hidden":[[-1,0,0]],
             "first_stage":[4,-4]}"#;
         let kb = kb();
@@ -298,7 +249,7 @@ mod tests {
     fn the_shipped_probe_reads_and_covers_the_shipped_narratives() {
         let kb = kb();
         let file: File = serde_json::from_str(SHIPPED).unwrap();
-        let probe = Probe::shipped(&kb, &file.model, file.stance_weights[0].len() - 1).unwrap();
+        let probe = Probe::shipped(&kb, &file.model, file.hidden[0].len() - 1).unwrap();
         assert!((0..kb.narratives().len()).all(|n| probe.covers(n)));
     }
 }

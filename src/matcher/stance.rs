@@ -8,6 +8,10 @@
 //!
 //! A question that carries none of these ("Is it true China could print ballots?") is neutral,
 //! as is a post that only reports somebody's claim ("Barr says ..."). Everything else promotes.
+//!
+//! For the shipped narratives the learned read-out of `readout.rs` decides instead, when it has
+//! its features; the cues decide for a knowledge base's own narratives and, in lexical mode,
+//! for English posts.
 
 use serde::Serialize;
 
@@ -222,7 +226,7 @@ impl PostCues {
 /// vote dumps = a stolen election. Still counting on Friday?" asserts; "Why is it taking so
 /// long? Is that fraud?" asks. A stop counts only after a lowercase letter or digit and before a
 /// space or the end, so "U.S." and links do not end sentences.
-fn is_question(raw: &str) -> bool {
+pub fn is_question(raw: &str) -> bool {
     let raw = raw.trim_end();
     if !(raw.ends_with('?') || raw.contains('¿')) {
         return false;
