@@ -7,8 +7,9 @@ decides which posts are worth embedding for it. Writes them to src/matcher/probe
 fits the stance read-out (src/matcher/readout.rs: a logistic regression on the post's
 normalised words and word pairs and its embedding) and writes src/matcher/readout.json.
 
-Fits on the fitting data only (the tuning posts, tuning_wide, the first held-out set, the
-knowledge base's own texts, the streams' fitting halves) and reports, for each probe floor,
+Fits on the fitting data only (the tuning posts, tuning_wide, tuning_wide2, the Spanish
+tuning_es, the first held-out set, the knowledge base's own texts, the streams' fitting halves;
+the read-out also on the official statements) and reports, for each probe floor,
 what the shipped matcher plus the probe alone would find on the streams' reporting halves and
 posts.jsonl (an upper bound: the matcher applies the floors of src/matcher/probe.rs). Extra labelled sets
 to report on may be named as arguments (file names under tests/fixtures without .jsonl).
