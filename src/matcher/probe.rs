@@ -177,14 +177,9 @@ fn softmax(logits: Vec<f32>) -> Vec<f32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kb::KnowledgeBase;
 
     fn kb() -> KnowledgeBase {
-        KnowledgeBase::load(std::path::Path::new(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/index"
-        )))
-        .unwrap()
+        KnowledgeBase::built_in().unwrap()
     }
 
     const TWO_D: &str = r#"{"model":"m","labels":["none","mail-voting-widespread-fraud"],

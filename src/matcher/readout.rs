@@ -145,11 +145,7 @@ mod tests {
     use super::*;
 
     fn kb() -> KnowledgeBase {
-        KnowledgeBase::load(std::path::Path::new(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/index"
-        )))
-        .unwrap()
+        KnowledgeBase::built_in().unwrap()
     }
 
     /// "myth" debunks, "asks" is neutral, and the second embedding dimension promotes.
