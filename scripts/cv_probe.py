@@ -31,6 +31,27 @@ OUT = os.path.join(fp.OUT, "cv")
 os.makedirs(OUT, exist_ok=True)
 
 
+def probs(X, W):
+    Z = np.hstack([X, np.ones((len(X), 1))]) @ W
+    Z -= Z.max(1, keepdims=True)
+    E = np.exp(Z)
+    return E / E.sum(1, keepdims=True)
+
+
+def softmax_fit(X, Y, k, l2=1e-3, steps=3000, lr=0.5):
+    Xb = np.hstack([X, np.ones((len(X), 1))])
+    T = np.eye(k)[Y]
+    # Class weights: each class counts as much as the negatives together.
+    counts = T.sum(0)
+    w = (T * (counts.sum() / (k * np.maximum(counts, 1)))).sum(1)
+    W = np.zeros((Xb.shape[1], k))
+    for _ in range(steps):
+        P = probs(X, W)
+        G = Xb.T @ ((P - T) * w[:, None]) / w.sum() + l2 * W
+        W -= lr * G
+    return W
+
+
 def answers(exe, name, path):
     """`exe`'s best narrative and stance per post of `path`, cached under target/probe/cv."""
     tag = re.sub(r"\W", "_", os.path.relpath(os.path.abspath(exe), fp.ROOT))
@@ -92,8 +113,8 @@ def probe():
     data, _, _, y, now = setup()
     emb = {k: fp.embed(k, v) for k, v in data.items()}
     probes = {
-        "linear (shipped before)": lambda X, Y: (lambda W: lambda Z: fp.probs(Z, W))(
-            fp.softmax_fit(X, Y, int(Y.max()) + 1)),
+        "linear (shipped before)": lambda X, Y: (lambda W: lambda Z: probs(Z, W))(
+            softmax_fit(X, Y, int(Y.max()) + 1)),
         "network, 256 units, l2 1e-3": lambda X, Y: network(256, 1e-3, X, Y),
         "network, 64 units, l2 1e-2 (shipped)": lambda X, Y: network(64, 1e-2, X, Y),
         "network, 256 units, l2 1e-1": lambda X, Y: network(256, 1e-1, X, Y),
@@ -109,22 +130,26 @@ def probe():
         print(f"  {name:38} at 0.9: {cells[0]:22} at 0.95: {cells[1]}")
 
 
-def named_concepts(narrative_file):
-    d = tomllib.load(open(narrative_file, "rb"))
-    return d["id"], [[a.lower() for a in c.get("en", []) + c.get("es", [])] for c in d.get("concept", [])]
+def concepts_by_class(cls):
+    """Each narrative's concepts, as lists of lower-case aliases, by its class number."""
+    out = {}
+    for f in glob.glob(os.path.join(fp.ROOT, "index", "narratives", "*.toml")):
+        d = tomllib.load(open(f, "rb"))
+        out[cls[d["id"]]] = [[a.lower() for a in c.get("en", []) + c.get("es", [])] for c in d.get("concept", [])]
+    return out
+
+
+def named(text, concepts):
+    """How many of `concepts` `text` names: aliases as substrings, an approximation of the
+    matcher's analysis."""
+    t = " " + re.sub(r"[^\w']+", " ", text.lower()) + " "
+    return sum(any(f" {a} " in t or f" {a}s " in t for a in c) for c in concepts)
 
 
 def floors():
     data, _, cls, y, now = setup()
     emb = {k: fp.embed(k, v) for k, v in data.items()}
-    concepts = dict(named_concepts(f) for f in glob.glob(os.path.join(fp.ROOT, "index", "narratives", "*.toml")))
-    by_class = {cls[n]: c for n, c in concepts.items()}
-
-    def named(text, n):
-        """How many of narrative n's concepts `text` names: aliases as substrings, an
-        approximation of the matcher's analysis."""
-        t = " " + re.sub(r"[^\w']+", " ", text.lower()) + " "
-        return sum(any(f" {a} " in t or f" {a}s " in t for a in c) for c in by_class[n])
+    by_class = concepts_by_class(cls)
 
     P = cross_validated(lambda X, Y: network(64, 1e-2, X, Y), emb, y)
     forms = {k: [p.get("form") for p in fp.jsonl(os.path.join(fp.FIX, k + ".jsonl"))] for k in LABELLED}
@@ -136,7 +161,7 @@ def floors():
         for k in LABELLED:
             c = P[k][:, 1:].argmax(1) + 1
             for i, (text, _, _) in enumerate(data[k]):
-                n, m = c[i], named(text, c[i])
+                n, m = c[i], named(text, by_class[c[i]])
                 if now[k][i] or m == len(by_class[n]) or P[k][i, n] < (some if m else none):
                     continue
                 right += n == y[k][i]
@@ -147,8 +172,8 @@ def floors():
     for k in LABELLED:
         c = P[k][:, 1:].argmax(1) + 1
         add = [i for i, (text, _, _) in enumerate(data[k]) if not now[k][i]
-               and named(text, c[i]) < len(by_class[c[i]])
-               and P[k][i, c[i]] >= (0.95 if named(text, c[i]) else 0.98)]
+               and named(text, by_class[c[i]]) < len(by_class[c[i]])
+               and P[k][i, c[i]] >= (0.95 if named(text, by_class[c[i]]) else 0.98)]
         wrong = [i for i in add if c[i] != y[k][i]]
         print(f"  {k:14} misses {int(((now[k] == 0) & (y[k] > 0)).sum()):3}; +{len(add) - len(wrong)},"
               f" +{len(wrong)} ({sum(forms[k][i] == 'other-election' for i in wrong)})")
@@ -161,8 +186,8 @@ def first():
 
     def logistic(X, Y):
         mu, sd = X.mean(0), X.std(0) + 1e-6
-        W = fp.softmax_fit((X - mu) / sd, Y, 2, steps=4000)
-        return lambda Z: fp.probs((Z - mu) / sd, W)
+        W = softmax_fit((X - mu) / sd, Y, 2, steps=4000)
+        return lambda Z: probs((Z - mu) / sd, W)
 
     def net(X, Y):
         mu, sd = X.mean(0), X.std(0) + 1e-6
@@ -190,8 +215,7 @@ def stance():
     T, X, Y, found, es, fold = [], [], [], [], [], []
     rng = np.random.default_rng(1)
     for k in LABELLED:
-        T_, X_, Y_ = fp.readout_rows({k: data[k]}, {k: emb[k]}, [k])
-        T_, X_, Y_ = T_[:-len(fp.statements())], X_[:-len(fp.statements())], Y_[:-len(fp.statements())]
+        T_, X_, Y_ = fp.readout_rows({k: data[k]}, {k: emb[k]}, [k], with_statements=False)
         got = [n for n, _ in answers(base, k, paths[k])]
         about = [i for i, (_, n, st) in enumerate(data[k]) if n and st]
         T += T_; X.append(X_); Y.append(Y_)
@@ -210,8 +234,8 @@ def stance():
         return fit
 
     def linear(T_, X_, Y_):
-        W = fp.softmax_fit(X_, Y_, 3, steps=2000)
-        return lambda T2, X2: fp.probs(X2, W)
+        W = softmax_fit(X_, Y_, 3, steps=2000)
+        return lambda T2, X2: probs(X2, W)
 
     def show(name, pred):
         m = found
@@ -247,12 +271,7 @@ def ngrams():
     data, _, cls, y, now = setup()
     emb = {k: fp.embed(k, v) for k, v in data.items()}
     read = {k: fp.normalized(k, v) for k, v in data.items()}
-    concepts = dict(named_concepts(f) for f in glob.glob(os.path.join(fp.ROOT, "index", "narratives", "*.toml")))
-    by_class = {cls[n]: c for n, c in concepts.items()}
-
-    def named(text, n):
-        t = " " + re.sub(r"[^\w']+", " ", text.lower()) + " "
-        return sum(any(f" {a} " in t or f" {a}s " in t for a in c) for c in by_class[n])
+    by_class = concepts_by_class(cls)
 
     def texts(k):
         return [q + "\t" + t for _, q, t in read[k]]
@@ -284,8 +303,8 @@ def ngrams():
     def adds(Q, k, some, none):
         c = Q[:, 1:].argmax(1) + 1
         return {i for i, (text, _, _) in enumerate(data[k]) if not now[k][i]
-                and named(text, c[i]) < len(by_class[c[i]])
-                and Q[i, c[i]] >= (some if named(text, c[i]) else none)}, c
+                and named(text, by_class[c[i]]) < len(by_class[c[i]])
+                and Q[i, c[i]] >= (some if named(text, by_class[c[i]]) else none)}, c
 
     print("additions over the baseline: found / wrong (hard negatives); fitting sets in CV, then the report sets")
     for name, Q, floors_ in [("network (shipped)", N, [(0.95, 0.98)]),

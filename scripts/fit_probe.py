@@ -77,12 +77,7 @@ def kb_texts():
 def normalized(name, rows):
     """The posts as the matcher normalises them, each after its detected language ("en", "es")
     and whether it asks ("1", "0"), cached under target/probe."""
-    path, stamp = os.path.join(OUT, name + ".text.tsv"), os.path.join(OUT, name + ".text.txt")
-    texts = [t.replace("\n", " ") for t, _, _ in rows]
-    fresh = os.path.exists(path) and os.path.getmtime(path) >= os.path.getmtime(EMBED_LINES)
-    if not (fresh and os.path.exists(stamp) and open(stamp).read() == "\n".join(texts)):
-        subprocess.run([EMBED_LINES, path, "--text"], input="\n".join(texts) + "\n", text=True, check=True)
-        open(stamp, "w").write("\n".join(texts))
+    path = embed_lines(name + ".text", ".tsv", rows, ["--text"], rerun_when_rebuilt=True)
     lines = open(path, encoding="utf-8").read().split("\n")[:len(rows)]
     return [tuple(l.split("\t", 2)) for l in lines]
 
@@ -90,15 +85,24 @@ def normalized(name, rows):
 def embed(name, rows, how="--normalize"):
     """The posts' sentence embeddings, or with how="--token-mean" the means of their tokens'
     input vectors (the probe's first stage), cached under target/probe."""
-    name += how.replace("--normalize", "")
-    path = os.path.join(OUT, name + ".f32")
-    texts = [t.replace("\n", " ") for t, _, _ in rows]
-    stamp = os.path.join(OUT, name + ".txt")
-    if not (os.path.exists(path) and os.path.exists(stamp) and open(stamp).read() == "\n".join(texts)):
-        args = [EMBED_LINES, path, "--normalize"] + ([how] if how != "--normalize" else [])
-        subprocess.run(args, input="\n".join(texts) + "\n", text=True, check=True)
-        open(stamp, "w").write("\n".join(texts))
+    flags = ["--normalize"] + ([how] if how != "--normalize" else [])
+    path = embed_lines(name + how.replace("--normalize", ""), ".f32", rows, flags)
     return np.fromfile(path, dtype="<f4").reshape(len(rows), -1)
+
+
+def embed_lines(name, ext, rows, flags, rerun_when_rebuilt=False):
+    """examples/embed_lines' output for the rows' texts with `flags`, cached under target/probe
+    as NAME+EXT beside NAME.txt, the texts it was made from; rerun when they differ (and, if
+    asked, when embed_lines was rebuilt since: its text output is cheap to make again, the
+    embeddings are not). Returns the output's path."""
+    path, stamp = os.path.join(OUT, name + ext), os.path.join(OUT, name + ".txt")
+    texts = "\n".join(t.replace("\n", " ") for t, _, _ in rows)
+    fresh = os.path.exists(path) and not (
+        rerun_when_rebuilt and os.path.getmtime(path) < os.path.getmtime(EMBED_LINES))
+    if not (fresh and os.path.exists(stamp) and open(stamp).read() == texts):
+        subprocess.run([EMBED_LINES, path] + flags, input=texts + "\n", text=True, check=True)
+        open(stamp, "w").write(texts)
+    return path
 
 
 SETS = {
@@ -217,13 +221,15 @@ def grams(post):
     return w + [a + " " + b for a, b in zip(w, w[1:])] + (["?"] if question == "1" else [])
 
 
-def readout_rows(data, emb, names):
-    """The stance examples: every labelled post about a narrative, the knowledge base's texts
-    (they promote) and the official statements (they debunk); their normalised texts, their
-    embeddings (zeros for posts the matcher does not embed, as it does not: Spanish ones) and
-    their stances."""
-    said = statements()
-    sets = [(k, data[k], emb[k]) for k in names] + [("statements", said, embed("statements", said))]
+def readout_rows(data, emb, names, with_statements=True):
+    """The stance examples: every post about a narrative in the sets `names` (labelled posts,
+    the knowledge base's texts, which promote) and, unless told not to, the official
+    statements (they debunk); their normalised texts, their embeddings (zeros for posts the
+    matcher does not embed, as it does not: Spanish ones) and their stances."""
+    sets = [(k, data[k], emb[k]) for k in names]
+    if with_statements:
+        said = statements()
+        sets.append(("statements", said, embed("statements", said)))
     T, X, Y = [], [], []
     for k, rows, E in sets:
         for (lang, question, text), e, (_, n, st) in zip(normalized(k, rows), E, rows):
@@ -262,27 +268,6 @@ def write_readout(fit, narratives):
     with open(os.path.join(ROOT, "src", "matcher", "readout.json"), "w", encoding="utf-8") as f:
         json.dump(out, f, separators=(",", ":"), ensure_ascii=False)
         f.write("\n")
-
-
-def probs(X, W):
-    Z = np.hstack([X, np.ones((len(X), 1))]) @ W
-    Z -= Z.max(1, keepdims=True)
-    E = np.exp(Z)
-    return E / E.sum(1, keepdims=True)
-
-
-def softmax_fit(X, Y, k, l2=1e-3, steps=3000, lr=0.5):
-    Xb = np.hstack([X, np.ones((len(X), 1))])
-    T = np.eye(k)[Y]
-    # Class weights: each class counts as much as the negatives together.
-    counts = T.sum(0)
-    w = (T * (counts.sum() / (k * np.maximum(counts, 1)))).sum(1)
-    W = np.zeros((Xb.shape[1], k))
-    for _ in range(steps):
-        P = probs(X, W)
-        G = Xb.T @ ((P - T) * w[:, None]) / w.sum() + l2 * W
-        W -= lr * G
-    return W
 
 
 if __name__ == "__main__":

@@ -298,7 +298,7 @@ impl Matcher {
             .iter()
             .map(|n| n.threshold.unwrap_or(DEFAULT_THRESHOLD))
             .fold(f32::INFINITY, f32::min);
-        let readout = readout::Readout::shipped(&kb, None);
+        let readout = readout::Readout::shipped(&kb);
         Ok(Self {
             kb,
             index,
@@ -420,11 +420,7 @@ impl Matcher {
         let readout = self.readout.as_ref().filter(|readout| {
             analysis.lang != Lang::En || (readout.reads_embeddings() && embedding.is_some())
         });
-        let read = readout.map(|readout| {
-            let asks = stance::is_question(raw);
-            let stance = readout.stance(&analysis.normalized, asks, embedding);
-            (readout, stance)
-        });
+        let read = readout.map(|r| (r, r.stance(&analysis.normalized, cues.asks, embedding)));
         chosen
             .iter()
             .filter_map(|(narrative, best)| {

@@ -31,7 +31,9 @@ impl Matcher {
             .as_ref()
             .map(|dense| (dense.model_id(), dense.encoder().dim()));
         self.probe = model.and_then(|(id, dim)| super::probe::Probe::shipped(&self.kb, id, dim));
-        self.readout = super::readout::Readout::shipped(&self.kb, model);
+        if let Some(readout) = &mut self.readout {
+            readout.use_model(model);
+        }
     }
 
     /// A matcher for another knowledge base with this one's model (and its decorator): what a

@@ -49,30 +49,30 @@ struct File {
 
 pub struct Readout {
     grams: FxHashMap<String, [f32; 4]>,
-    /// The embedding's rows, when the read-out was fitted with the matcher's model.
-    embedding: Option<Vec<Vec<f32>>>,
+    /// The model the embedding's rows were fitted with, and the rows.
+    model: String,
+    embedding: Vec<Vec<f32>>,
+    /// Whether the matcher's model is that one, so that the rows read its embeddings.
+    reads_embeddings: bool,
     bias: [f32; 3],
     /// For each of the knowledge base's narratives, whether the read-out was fitted on it.
     covers: Vec<bool>,
 }
 
 impl Readout {
-    /// The shipped read-out for `kb`'s narratives, if it was fitted on at least one of them;
-    /// it reads embeddings only from the model `model` (its id and dimension) it was fitted with.
-    pub fn shipped(kb: &KnowledgeBase, model: Option<(&str, usize)>) -> Option<Readout> {
-        Self::parse(SHIPPED, kb, model)
+    /// The shipped read-out for `kb`'s narratives, if it was fitted on at least one of them. It
+    /// reads no embeddings until [`use_model`](Self::use_model) names its model.
+    pub fn shipped(kb: &KnowledgeBase) -> Option<Readout> {
+        Self::parse(SHIPPED, kb)
     }
 
-    fn parse(json: &str, kb: &KnowledgeBase, model: Option<(&str, usize)>) -> Option<Readout> {
+    fn parse(json: &str, kb: &KnowledgeBase) -> Option<Readout> {
         let file: File = serde_json::from_str(json).ok()?;
         let stances_known = file.stances.len() == STANCES.len()
             && file.stances.iter().zip(STANCES).all(|(s, (n, _))| s == n);
         if !stances_known || file.embedding.len() != STANCES.len() {
             return None;
         }
-        let embedding = model
-            .filter(|&(id, dim)| id == file.model && file.embedding.iter().all(|r| r.len() == dim))
-            .map(|_| file.embedding);
         let covers: Vec<bool> = kb
             .narratives()
             .iter()
@@ -80,7 +80,9 @@ impl Readout {
             .collect();
         covers.contains(&true).then_some(Readout {
             grams: file.grams,
-            embedding,
+            model: file.model,
+            embedding: file.embedding,
+            reads_embeddings: false,
             bias: file.bias,
             covers,
         })
@@ -91,9 +93,17 @@ impl Readout {
         self.covers.get(n).copied().unwrap_or(false)
     }
 
+    /// The matcher's model (its id and dimension), if it has one: the read-out reads its
+    /// embeddings if it was fitted with it.
+    pub fn use_model(&mut self, model: Option<(&str, usize)>) {
+        self.reads_embeddings = model.is_some_and(|(id, dim)| {
+            id == self.model && self.embedding.iter().all(|row| row.len() == dim)
+        });
+    }
+
     /// Whether it reads the matcher's embeddings.
     pub fn reads_embeddings(&self) -> bool {
-        self.embedding.is_some()
+        self.reads_embeddings
     }
 
     /// The stance of a post, from its normalised text, whether it asks, and its embedding if it
@@ -128,8 +138,8 @@ impl Readout {
                 *logit += value / norm * weight;
             }
         }
-        if let Some((rows, x)) = self.embedding.as_ref().zip(embedding) {
-            for (logit, row) in logits.iter_mut().zip(rows) {
+        if let Some(x) = embedding.filter(|_| self.reads_embeddings) {
+            for (logit, row) in logits.iter_mut().zip(&self.embedding) {
                 *logit += super::dense::dot(row, x);
             }
         }
@@ -148,6 +158,13 @@ mod tests {
         KnowledgeBase::built_in().unwrap()
     }
 
+    /// The read-out of `json` for `kb`, with the matcher's `model`.
+    fn read(json: &str, kb: &KnowledgeBase, model: Option<(&str, usize)>) -> Option<Readout> {
+        let mut readout = Readout::parse(json, kb)?;
+        readout.use_model(model);
+        Some(readout)
+    }
+
     /// "myth" debunks, "asks" is neutral, and the second embedding dimension promotes.
     const SMALL: &str = r#"{"model":"m","narratives":["mail-voting-widespread-fraud"],
         "stances":["promotes","debunks","neutral"],
@@ -158,7 +175,7 @@ mod tests {
     #[test]
     fn words_and_pairs_decide_and_the_embedding_counts_only_with_its_model() {
         let kb = kb();
-        let readout = Readout::parse(SMALL, &kb, Some(("m", 2))).unwrap();
+        let readout = read(SMALL, &kb, Some(("m", 2))).unwrap();
         assert!(readout.reads_embeddings());
         assert_eq!(
             readout.stance("mail voting is rigged", false, None),
@@ -194,35 +211,31 @@ mod tests {
             readout.stance("that is a myth", false, Some(&[0.0, 1.0])),
             Stance::Promotes
         );
-        let other_model = Readout::parse(SMALL, &kb, Some(("other", 2))).unwrap();
+        let other_model = read(SMALL, &kb, Some(("other", 2))).unwrap();
         assert!(!other_model.reads_embeddings());
         assert_eq!(
             other_model.stance("that is a myth", false, Some(&[0.0, 1.0])),
             Stance::Debunks
         );
-        assert!(
-            !Readout::parse(SMALL, &kb, Some(("m", 3)))
-                .unwrap()
-                .reads_embeddings()
-        );
+        assert!(!read(SMALL, &kb, Some(("m", 3))).unwrap().reads_embeddings());
     }
 
     #[test]
     fn it_covers_only_its_narratives() {
         let kb = kb();
-        let readout = Readout::parse(SMALL, &kb, None).unwrap();
+        let readout = read(SMALL, &kb, None).unwrap();
         assert_eq!((0..4).filter(|&n| readout.covers(n)).count(), 1);
         assert!(!readout.covers(99));
         let none = SMALL.replace("mail-voting-widespread-fraud", "elsewhere");
-        assert!(Readout::parse(&none, &kb, None).is_none());
+        assert!(read(&none, &kb, None).is_none());
         let two_stances = SMALL.replace(r#","neutral"]"#, "]");
-        assert!(Readout::parse(&two_stances, &kb, None).is_none());
+        assert!(read(&two_stances, &kb, None).is_none());
     }
 
     #[test]
     fn the_shipped_readout_covers_the_shipped_narratives_and_reads_spanish() {
         let kb = kb();
-        let readout = Readout::shipped(&kb, None).unwrap();
+        let readout = Readout::shipped(&kb).unwrap();
         assert!((0..kb.narratives().len()).all(|n| readout.covers(n)));
         assert_eq!(
             readout.stance(

@@ -201,6 +201,9 @@ const REPORTING: &[&str] = &[
 pub struct PostCues {
     pub debunk_cues: usize,
     pub negations: usize,
+    /// It ends asking ([`is_question`]): what the read-out reads.
+    pub asks: bool,
+    /// It asks, or opens with "is it true": what the cues read.
     pub question: bool,
     pub reporting: bool,
 }
@@ -212,10 +215,12 @@ impl PostCues {
             Lang::En => (count(DEBUNK_EN), count(NEGATIONS_EN)),
             Lang::Es => (count(DEBUNK_ES) + count(DEBUNK_EN), count(NEGATIONS_ES)),
         };
+        let asks = is_question(raw);
         Self {
             debunk_cues,
             negations,
-            question: is_question(raw) || normalized.starts_with("is it true"),
+            asks,
+            question: asks || normalized.starts_with("is it true"),
             reporting: count(REPORTING) > 0,
         }
     }
