@@ -9,6 +9,7 @@ caches. Each table compares against a baseline build's answers (what it already 
     python3 scripts/cv_probe.py first     # first stages: what they pass, what they keep
     python3 scripts/cv_probe.py stance    # stance read-outs (CUES=build: the cues beside them)
     python3 scripts/cv_probe.py ngrams    # a linear probe on the read-out's features (not shipped)
+    python3 scripts/cv_probe.py words     # the word probe for Spanish posts: rows, C, floors
 
 BASELINE=path/to/counterclaim is the build whose misses the probe is read on (docs/quality.md
 used a755e19's); default target/release/counterclaim. `stance` shows the cues' own stance
@@ -334,5 +335,56 @@ def ngrams():
     print(f"  {'either, each at 0.95 / 0.98':38}            fitting {cells[0]:18} report {cells[1]}")
 
 
+def words():
+    """The word probe (src/matcher/readout.rs) in the same folds: what it adds to the baseline's
+    answers on the Spanish fitting posts (the only ones it reads), fitted on every text or on
+    the Spanish ones alone, by C and floor (some concepts named / none)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    data, _, cls, y, now = setup()
+    read = {k: fp.normalized(k, v) for k, v in data.items()}
+    by_class = concepts_by_class(cls)
+    texts = {k: ["0\t" + t for _, _, t in read[k]] for k in data}
+    spanish = {k: np.array([lang == "es" for lang, _, _ in read[k]]) for k in data}
+    forms = {k: [p.get("form") for p in fp.jsonl(os.path.join(fp.FIX, k + ".jsonl"))] for k in LABELLED}
+    f = folds(y)
+    misses = sum(int(((now[k] == 0) & (y[k] > 0) & spanish[k]).sum()) for k in LABELLED)
+    hard = sum(int(sum(s and fm == "other-election" for s, fm in zip(spanish[k], forms[k]))) for k in LABELLED)
+    print(f"additions over the baseline on the Spanish fitting posts ({misses} positives missed,"
+          f" {hard} hard election negatives): found / wrong (hard negatives)")
+
+    def fit(T, Y, C, min_df):
+        vec = TfidfVectorizer(analyzer=fp.grams, min_df=min_df, sublinear_tf=True).fit(T)
+        m = LogisticRegression(C=C, max_iter=5000, class_weight="balanced").fit(vec.transform(T), Y)
+        return lambda T2: m.predict_proba(vec.transform(T2)), len(vec.vocabulary_)
+
+    for rows, C, min_df in [("all", 30, 2), ("all", 100, 2), ("Spanish", 30, 2), ("Spanish", 100, 2),
+                            ("Spanish", 100, 1), ("Spanish", 300, 2), ("Spanish", 1000, 2)]:
+        keep = {k: (spanish[k] if rows == "Spanish" else np.ones(len(y[k]), bool)) for k in data}
+        P = {k: np.zeros((len(y[k]), len(cls) + 1)) for k in LABELLED}
+        for i in range(5):
+            T = [t for k in LABELLED for t, b in zip(texts[k], keep[k] & (f[k] != i)) if b]
+            T += [t for k in ALWAYS for t, b in zip(texts[k], keep[k]) if b]
+            Y = np.concatenate([y[k][keep[k] & (f[k] != i)] for k in LABELLED] + [y[k][keep[k]] for k in ALWAYS])
+            predict, size = fit(T, Y, C, min_df)
+            for k in LABELLED:
+                P[k][f[k] == i] = predict([t for t, b in zip(texts[k], f[k] == i) if b])
+        cells = []
+        for some, none in [(0.7, 0.95), (0.8, 0.98), (0.9, 0.99), (0.9, 2)]:
+            right = wrong = wrong_hard = 0
+            for k in LABELLED:
+                c = P[k][:, 1:].argmax(1) + 1
+                for i, (text, _, _) in enumerate(data[k]):
+                    m = named(text, by_class[c[i]])
+                    if (not spanish[k][i] or now[k][i] or m == len(by_class[c[i]])
+                            or P[k][i, c[i]] < (some if m else none)):
+                        continue
+                    right += c[i] == y[k][i]
+                    wrong += c[i] != y[k][i]
+                    wrong_hard += c[i] != y[k][i] and forms[k][i] == "other-election"
+            cells.append(f"{some}/{none if none <= 1 else '-'}: +{right} / +{wrong} ({wrong_hard})")
+        print(f"  {rows:7} C {C:<3} min_df {min_df} ({size} grams): " + "  ".join(cells))
+
+
 if __name__ == "__main__":
-    {"probe": probe, "floors": floors, "first": first, "stance": stance, "ngrams": ngrams}[COMMAND]()
+    {"probe": probe, "floors": floors, "first": first, "stance": stance, "ngrams": ngrams,
+     "words": words}[COMMAND]()

@@ -154,21 +154,21 @@ fn second_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
 
 /// The third held-out set (`tests/fixtures/heldout3_posts.jsonl`), written blind to the matcher
 /// while the network probe was being built, in hybrid mode. The floors are the figures of the
-/// stop-24 build (`docs/quality.md`): precision 0.982, recall 0.922, stance 0.964, 1 of 90 hard
+/// stop-25 build (`docs/quality.md`): precision 0.988, recall 0.939, stance 0.959, 0 of 90 hard
 /// negatives.
 #[test]
 fn third_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
-    let floors = Floors::new(0.98, 0.92, 0.96);
+    let floors = Floors::new(0.98, 0.93, 0.95);
     meets_in_hybrid("heldout3_posts.jsonl", 300, floors);
 }
 
 /// The fourth held-out set (`tests/fixtures/heldout4_posts.jsonl`), written blind while the
 /// stance read-out was being built and never fitted on, in hybrid mode. The floors are its
-/// figures (`docs/quality.md`): precision 0.978, recall 0.870, stance 0.966, 2 of 110 hard
-/// negatives.
+/// figures on the stop-25 build (`docs/quality.md`): precision 0.978, recall 0.890, stance
+/// 0.978, 2 of 110 hard negatives.
 #[test]
 fn fourth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
-    let floors = Floors::new(0.97, 0.86, 0.96);
+    let floors = Floors::new(0.97, 0.88, 0.97);
     meets_in_hybrid("heldout4_posts.jsonl", 380, floors);
 }
 
@@ -194,6 +194,36 @@ fn the_stance_readout_reads_spanish_debunking_in_either_mode() {
                 "{text}"
             );
         }
+    }
+}
+
+/// The word probe (`src/matcher/readout.rs`) finds Spanish posts that say a narrative in words
+/// no alias has, in either mode (two fitting posts the build before it missed); a Spanish post
+/// that shares their words on another subject stays unmatched.
+#[test]
+fn the_word_probe_finds_spanish_paraphrases_in_either_mode() {
+    let (_, lexical) = shipped();
+    let modes: Vec<Arc<Matcher>> = hybrid().into_iter().collect();
+    let modes: Vec<&Matcher> = modes.iter().map(|m| m.as_ref()).chain([&lexical]).collect();
+    for (text, narrative) in [
+        (
+            "Si el cartero es el que lleva tu decisión, olvídate. Ya sabemos cómo va a salir esto",
+            "mail-voting-widespread-fraud",
+        ),
+        (
+            "Los mismos que copian iPhones pueden copiar el papelito con el que votas desde tu casa. Piénsalo 🤔",
+            "foreign-counterfeit-mail-ballots",
+        ),
+    ] {
+        for matcher in &modes {
+            let found: Vec<String> = stances(matcher, text).into_iter().map(|(n, _)| n).collect();
+            assert_eq!(found, [narrative], "{text}");
+        }
+    }
+    for matcher in &modes {
+        let text =
+            "Mandé por correo los sobres de las invitaciones de la boda y llegaron en dos días";
+        assert!(stances(matcher, text).is_empty(), "{text}");
     }
 }
 

@@ -207,6 +207,8 @@ pub struct Matcher {
     probe: Option<probe::Probe>,
     /// The learned stance read-out, for the narratives it was fitted on.
     readout: Option<readout::Readout>,
+    /// The learned gate for posts the model never embeds (Spanish ones), in either mode.
+    word_probe: Option<readout::WordProbe>,
     lexicon: Lexicon,
     corrector: Corrector,
     words: WordTable,
@@ -299,6 +301,7 @@ impl Matcher {
             .map(|n| n.threshold.unwrap_or(DEFAULT_THRESHOLD))
             .fold(f32::INFINITY, f32::min);
         let readout = readout::Readout::shipped(&kb);
+        let word_probe = readout::WordProbe::shipped(&kb);
         Ok(Self {
             kb,
             index,
@@ -313,6 +316,7 @@ impl Matcher {
             dense: None,
             probe: None,
             readout,
+            word_probe,
             lexicon,
             corrector,
             words,

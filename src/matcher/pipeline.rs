@@ -103,7 +103,7 @@ impl Matcher {
         post.validate()?;
         options.validate()?;
         let lang_hint = post.lang_hint()?;
-        let Some(analysis) = self.analyze(&post.text, lang_hint) else {
+        let Some(mut analysis) = self.analyze(&post.text, lang_hint) else {
             return Ok(Prepared {
                 lang: lang_hint.unwrap_or(Lang::En),
                 work: Err(REASON_EMPTY),
@@ -111,6 +111,7 @@ impl Matcher {
             });
         };
         let lang = analysis.lang;
+        self.vouch_by_words(&mut analysis);
         let done = |reason| Prepared {
             lang,
             work: Err(reason),
@@ -332,6 +333,39 @@ impl Matcher {
                     && probabilities[n] >= floor
             })
             .collect()
+    }
+
+    /// For a post the model never embeds (a Spanish one), the word probe may vouch for the
+    /// narratives whose concepts it does not all mention, as the probe does for an embedded one:
+    /// from [`WORD_FLOOR`](super::readout::WORD_FLOOR) if it mentions some, from
+    /// [`WORD_BARE_FLOOR`](super::readout::WORD_BARE_FLOOR) if none. Their concepts then count as
+    /// mentioned.
+    fn vouch_by_words(&self, analysis: &mut Analysis) {
+        let Some(probe) = self
+            .word_probe
+            .as_ref()
+            .filter(|_| analysis.lang != Lang::En)
+        else {
+            return;
+        };
+        let missing: Vec<usize> = (0..analysis.mentions.len())
+            .filter(|&n| probe.covers(n) && analysis.mentions[n].coverage() == Coverage::Missing)
+            .collect();
+        if missing.is_empty() {
+            return;
+        }
+        let probabilities = probe.probabilities(&analysis.normalized);
+        for n in missing {
+            let mention = analysis.mentions[n];
+            let floor = if mention.partial() {
+                super::readout::WORD_FLOOR
+            } else {
+                super::readout::WORD_BARE_FLOOR
+            };
+            if probabilities[n] >= floor {
+                analysis.mentions[n] = mention.completed();
+            }
+        }
     }
 
     /// Whether this post is matched in hybrid mode: a model is in use and the post is English

@@ -1,21 +1,26 @@
-//! The stance read-out: which of promotes, debunks and neutral a post about a narrative takes,
-//! learned from labelled posts rather than written as cues.
+//! Learned read-outs of a post's words: the stance read-out, and the word probe for the posts
+//! the model never embeds. Both are logistic regressions (one softmax over their labels) on the
+//! post's words and word pairs as the matcher normalises them ("no evidence", "is it",
+//! "desmintieron"), weighted as TF-IDF (sublinear term frequency, each post's vector scaled to
+//! unit length), so they read Spanish as well as English.
 //!
-//! A logistic regression (one softmax over the three stances) on two kinds of features:
-//! - the post's words and word pairs as the matcher normalises them ("no evidence", "is it",
-//!   "desmintieron"), and [`QUESTION`] if the post asks rather than asserts (normalising drops
-//!   the question mark), weighted as TF-IDF (sublinear term frequency, each post's vector scaled
-//!   to unit length), so it reads Spanish as well as English;
-//! - the post's sentence embedding, when the post has one from the model the read-out was fitted
-//!   with. Spanish posts are never embedded (the model is English-only) and read zeros there, as
-//!   they did in the fit.
+//! **The stance read-out** says which of promotes, debunks and neutral a post about a narrative
+//! takes, learned from labelled posts rather than written as cues. Beside the words it reads
+//! [`QUESTION`] if the post asks rather than asserts (normalising drops the question mark), and
+//! the post's sentence embedding when the post has one from the model the read-out was fitted
+//! with. Spanish posts are never embedded (the model is English-only) and read zeros there, as
+//! they did in the fit. `scripts/fit_probe.py` fits it on the labelled posts, the knowledge
+//! base's texts (they promote) and the official statements (they debunk). In cross-validation it
+//! reads 0.92 of the English posts' stances right and 0.86 of the Spanish ones, where the cues of
+//! `stance.rs` read 0.76 and 0.79 (docs/quality.md). It decides the stance of a match on a
+//! narrative it was fitted on (by id) whenever it has its features: an English post without an
+//! embedding (lexical mode) keeps the cues.
 //!
-//! `scripts/fit_probe.py` fits it on the labelled posts, the knowledge base's texts (they promote)
-//! and the official statements (they debunk). In cross-validation it reads 0.92 of the English
-//! posts' stances right and 0.86 of the Spanish ones, where the cues of `stance.rs` read 0.76 and
-//! 0.79 (docs/quality.md). It decides the stance of a match on a narrative it was fitted on
-//! (by id) whenever it has its features: an English post without an embedding (lexical mode)
-//! keeps the cues.
+//! **The word probe** does for Spanish posts what the probe of `probe.rs` does for English ones
+//! on their embedding: a softmax over "none" and the narratives, fitted on the Spanish fitting
+//! posts and the knowledge base's Spanish variants, that may vouch for a narrative whose concepts
+//! the post does not all mention ([`WORD_FLOOR`], [`WORD_BARE_FLOOR`]). It needs no model, so it
+//! works in both modes.
 
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
@@ -31,54 +36,63 @@ const STANCES: [(&str, Stance); 3] = [
 ];
 
 const SHIPPED: &str = include_str!("readout.json");
+const SHIPPED_WORD_PROBE: &str = include_str!("word_probe.json");
 
 /// The word a post that asks rather than asserts (`stance::is_question`) is read with.
 pub const QUESTION: &str = "?";
+
+/// The word probe's probability from which a narrative a post mentions some concepts of (not
+/// all) becomes a candidate.
+pub const WORD_FLOOR: f32 = 0.8;
+
+/// The word probe's probability from which a narrative a post mentions no concept of becomes a
+/// candidate.
+pub const WORD_BARE_FLOOR: f32 = 0.98;
 
 #[derive(Deserialize)]
 struct File {
     model: String,
     narratives: Vec<String>,
-    stances: Vec<String>,
-    /// Each word or word pair: its inverse document frequency, then a weight per stance.
-    grams: FxHashMap<String, [f32; 4]>,
-    /// One row per stance: a weight per embedding dimension.
+    labels: Vec<String>,
+    /// Each word or word pair: its inverse document frequency, then a weight per label.
+    grams: FxHashMap<String, Vec<f32>>,
+    /// One row per label: a weight per embedding dimension (none: the embedding is not read).
+    #[serde(default)]
     embedding: Vec<Vec<f32>>,
-    bias: [f32; 3],
+    bias: Vec<f32>,
 }
 
-pub struct Readout {
-    grams: FxHashMap<String, [f32; 4]>,
+/// A logistic regression over a post's words and word pairs (TF-IDF) and, optionally, its
+/// embedding: one logit per label.
+struct Linear {
+    labels: Vec<String>,
+    grams: FxHashMap<String, Vec<f32>>,
     /// The model the embedding's rows were fitted with, and the rows.
     model: String,
     embedding: Vec<Vec<f32>>,
     /// Whether the matcher's model is that one, so that the rows read its embeddings.
     reads_embeddings: bool,
-    bias: [f32; 3],
+    bias: Vec<f32>,
     /// For each of the knowledge base's narratives, whether the read-out was fitted on it.
     covers: Vec<bool>,
 }
 
-impl Readout {
-    /// The shipped read-out for `kb`'s narratives, if it was fitted on at least one of them. It
-    /// reads no embeddings until [`use_model`](Self::use_model) names its model.
-    pub fn shipped(kb: &KnowledgeBase) -> Option<Readout> {
-        Self::parse(SHIPPED, kb)
-    }
-
-    fn parse(json: &str, kb: &KnowledgeBase) -> Option<Readout> {
+impl Linear {
+    /// The read-out of `json` for `kb`'s narratives, if it is well formed and was fitted on at
+    /// least one of them.
+    fn parse(json: &str, kb: &KnowledgeBase) -> Option<Linear> {
         let file: File = serde_json::from_str(json).ok()?;
-        let stances_known = file.stances.len() == STANCES.len()
-            && file.stances.iter().zip(STANCES).all(|(s, (n, _))| s == n);
-        if !stances_known || file.embedding.len() != STANCES.len() {
-            return None;
-        }
+        let width = file.labels.len();
+        let well_formed = file.bias.len() == width
+            && file.grams.values().all(|row| row.len() == width + 1)
+            && (file.embedding.is_empty() || file.embedding.len() == width);
         let covers: Vec<bool> = kb
             .narratives()
             .iter()
             .map(|n| file.narratives.contains(&n.id))
             .collect();
-        covers.contains(&true).then_some(Readout {
+        (well_formed && covers.contains(&true)).then_some(Linear {
+            labels: file.labels,
             grams: file.grams,
             model: file.model,
             embedding: file.embedding,
@@ -88,28 +102,21 @@ impl Readout {
         })
     }
 
-    /// Whether the read-out was fitted on narrative `n` of the knowledge base.
-    pub fn covers(&self, n: usize) -> bool {
+    fn covers(&self, n: usize) -> bool {
         self.covers.get(n).copied().unwrap_or(false)
     }
 
-    /// The matcher's model (its id and dimension), if it has one: the read-out reads its
-    /// embeddings if it was fitted with it.
-    pub fn use_model(&mut self, model: Option<(&str, usize)>) {
-        self.reads_embeddings = model.is_some_and(|(id, dim)| {
-            id == self.model && self.embedding.iter().all(|row| row.len() == dim)
-        });
+    fn use_model(&mut self, model: Option<(&str, usize)>) {
+        self.reads_embeddings = !self.embedding.is_empty()
+            && model.is_some_and(|(id, dim)| {
+                id == self.model && self.embedding.iter().all(|row| row.len() == dim)
+            });
     }
 
-    /// Whether it reads the matcher's embeddings.
-    pub fn reads_embeddings(&self) -> bool {
-        self.reads_embeddings
-    }
-
-    /// The stance of a post, from its normalised text, whether it asks, and its embedding if it
-    /// has one.
-    pub fn stance(&self, normalized: &str, question: bool, embedding: Option<&[f32]>) -> Stance {
-        let mut logits = self.bias;
+    /// The labels' logits for a post, from its normalised text, whether it asks, and its
+    /// embedding if it has one.
+    fn logits(&self, normalized: &str, question: bool, embedding: Option<&[f32]>) -> Vec<f32> {
+        let mut logits = self.bias.clone();
         let mut words: Vec<&str> = normalized.split(' ').filter(|w| !w.is_empty()).collect();
         let pairs: Vec<String> = words.windows(2).map(|p| p.join(" ")).collect();
         if question {
@@ -125,16 +132,16 @@ impl Readout {
                 *counts.entry(gram).or_default() += 1;
             }
         }
-        let values: Vec<(f32, &[f32; 4])> = counts
+        let values: Vec<(f32, &[f32])> = counts
             .iter()
             .map(|(gram, &count)| {
                 let row = &self.grams[*gram];
-                ((1.0 + (count as f32).ln()) * row[0], row)
+                ((1.0 + (count as f32).ln()) * row[0], &row[1..])
             })
             .collect();
         let norm = values.iter().map(|(v, _)| v * v).sum::<f32>().sqrt();
-        for (value, row) in values.iter().filter(|_| norm > 0.0) {
-            for (logit, weight) in logits.iter_mut().zip(&row[1..]) {
+        for (value, weights) in values.iter().filter(|_| norm > 0.0) {
+            for (logit, weight) in logits.iter_mut().zip(*weights) {
                 *logit += value / norm * weight;
             }
         }
@@ -143,10 +150,94 @@ impl Readout {
                 *logit += super::dense::dot(row, x);
             }
         }
+        logits
+    }
+}
+
+/// The stance read-out.
+pub struct Readout(Linear);
+
+impl Readout {
+    /// The shipped read-out for `kb`'s narratives, if it was fitted on at least one of them. It
+    /// reads no embeddings until [`use_model`](Self::use_model) names its model.
+    pub fn shipped(kb: &KnowledgeBase) -> Option<Readout> {
+        Self::parse(SHIPPED, kb)
+    }
+
+    fn parse(json: &str, kb: &KnowledgeBase) -> Option<Readout> {
+        let linear = Linear::parse(json, kb)?;
+        let stances_known = linear.labels.len() == STANCES.len()
+            && linear.labels.iter().zip(STANCES).all(|(s, (n, _))| s == n);
+        stances_known.then_some(Readout(linear))
+    }
+
+    /// Whether the read-out was fitted on narrative `n` of the knowledge base.
+    pub fn covers(&self, n: usize) -> bool {
+        self.0.covers(n)
+    }
+
+    /// The matcher's model (its id and dimension), if it has one: the read-out reads its
+    /// embeddings if it was fitted with it.
+    pub fn use_model(&mut self, model: Option<(&str, usize)>) {
+        self.0.use_model(model);
+    }
+
+    /// Whether it reads the matcher's embeddings.
+    pub fn reads_embeddings(&self) -> bool {
+        self.0.reads_embeddings
+    }
+
+    /// The stance of a post, from its normalised text, whether it asks, and its embedding if it
+    /// has one.
+    pub fn stance(&self, normalized: &str, question: bool, embedding: Option<&[f32]>) -> Stance {
+        let logits = self.0.logits(normalized, question, embedding);
         let best = (0..STANCES.len())
             .max_by(|&a, &b| logits[a].total_cmp(&logits[b]))
             .unwrap_or(0);
         STANCES[best].1
+    }
+}
+
+/// The word probe: which narrative a post the model never embeds (a Spanish one) is about, from
+/// its words and word pairs alone: a softmax over "none" and the narratives it was fitted on.
+pub struct WordProbe {
+    linear: Linear,
+    /// For each of the knowledge base's narratives, its label's column, if it was fitted on it.
+    columns: Vec<Option<usize>>,
+}
+
+impl WordProbe {
+    /// The shipped word probe for `kb`'s narratives, if it was fitted on at least one of them.
+    pub fn shipped(kb: &KnowledgeBase) -> Option<WordProbe> {
+        Self::parse(SHIPPED_WORD_PROBE, kb)
+    }
+
+    fn parse(json: &str, kb: &KnowledgeBase) -> Option<WordProbe> {
+        let linear = Linear::parse(json, kb)?;
+        let columns = kb
+            .narratives()
+            .iter()
+            .map(|n| linear.labels.iter().position(|l| *l == n.id))
+            .collect();
+        Some(WordProbe { linear, columns })
+    }
+
+    /// Whether the probe was fitted on narrative `n` of the knowledge base.
+    pub fn covers(&self, n: usize) -> bool {
+        self.columns.get(n).is_some_and(Option::is_some)
+    }
+
+    /// Each of the knowledge base's narratives' probability for a normalised post (0 for those
+    /// it was not fitted on).
+    pub fn probabilities(&self, normalized: &str) -> Vec<f32> {
+        let logits = self.linear.logits(normalized, false, None);
+        let top = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        let exp: Vec<f32> = logits.iter().map(|l| (l - top).exp()).collect();
+        let sum: f32 = exp.iter().sum();
+        self.columns
+            .iter()
+            .map(|c| c.map_or(0.0, |c| exp[c] / sum))
+            .collect()
     }
 }
 
@@ -167,7 +258,7 @@ mod tests {
 
     /// "myth" debunks, "asks" is neutral, and the second embedding dimension promotes.
     const SMALL: &str = r#"{"model":"m","narratives":["mail-voting-widespread-fraud"],
-        "stances":["promotes","debunks","neutral"],
+        "labels":["promotes","debunks","neutral"],
         "grams":{"myth":[2,0,3,0],"asks whether":[1,0,0,3],"whether":[1,0,0,0],"?":[1,0,0,2]},
         "embedding":[[0,4],[0,0],[0,0]],
         "bias":[1,0,0]}"#;
@@ -230,6 +321,35 @@ mod tests {
         assert!(read(&none, &kb, None).is_none());
         let two_stances = SMALL.replace(r#","neutral"]"#, "]");
         assert!(read(&two_stances, &kb, None).is_none());
+    }
+
+    /// "cartero" is about mail-voting fraud; the other narratives are not in the fit.
+    const WORDS: &str = r#"{"model":"m","narratives":["mail-voting-widespread-fraud"],
+        "labels":["none","mail-voting-widespread-fraud"],
+        "grams":{"cartero":[1,0,4],"el cartero":[1,0,1]},
+        "bias":[1,0]}"#;
+
+    #[test]
+    fn the_word_probe_gives_each_narrative_its_probability() {
+        let kb = kb();
+        let probe = WordProbe::parse(WORDS, &kb).unwrap();
+        let mail = kb
+            .narratives()
+            .iter()
+            .position(|n| n.id == "mail-voting-widespread-fraud")
+            .unwrap();
+        assert!((0..4).all(|n| probe.covers(n) == (n == mail)));
+        // No known word: "none" 1 against 0.
+        let p = probe.probabilities("hola");
+        assert_eq!(p.len(), 4);
+        assert!((p[mail] - 1.0 / (1.0 + 1f32.exp())).abs() < 1e-6);
+        // "cartero" and "el cartero", each 1 / sqrt 2: 5 / sqrt 2 = 3.5 against 1.
+        let p = probe.probabilities("el cartero");
+        let expected = 1.0 / (1.0 + (1.0 - 5.0 / 2f32.sqrt()).exp());
+        assert!((p[mail] - expected).abs() < 1e-5, "{p:?}");
+        assert!(p.iter().enumerate().all(|(n, &q)| n == mail || q == 0.0));
+        let bad_row = WORDS.replace("[1,0,4]", "[1,0]");
+        assert!(WordProbe::parse(&bad_row, &kb).is_none());
     }
 
     #[test]
