@@ -6,7 +6,7 @@
 //! there could be is not embedded either: it matches nothing, as it would have with the model.
 
 use super::analysis::Analysis;
-use super::concepts::Coverage;
+use super::concepts::{Coverage, Mention};
 use super::entries::{EntryKind, TermId};
 use super::score::CONCEPT_HYBRID;
 use super::score::Overlap;
@@ -320,18 +320,9 @@ impl Matcher {
             return Vec::new();
         };
         let probabilities = probe.probabilities(post_vector);
+        let floors = (super::probe::FLOOR, super::probe::BARE_FLOOR);
         (0..analysis.mentions.len())
-            .filter(|&n| {
-                let mention = analysis.mentions[n];
-                let floor = if mention.partial() {
-                    super::probe::FLOOR
-                } else {
-                    super::probe::BARE_FLOOR
-                };
-                probe.covers(n)
-                    && mention.coverage() == Coverage::Missing
-                    && probabilities[n] >= floor
-            })
+            .filter(|&n| probe.covers(n) && vouches(analysis.mentions[n], probabilities[n], floors))
             .collect()
     }
 
@@ -355,15 +346,10 @@ impl Matcher {
             return;
         }
         let probabilities = probe.probabilities(&analysis.normalized);
+        let floors = (super::readout::WORD_FLOOR, super::readout::WORD_BARE_FLOOR);
         for n in missing {
-            let mention = analysis.mentions[n];
-            let floor = if mention.partial() {
-                super::readout::WORD_FLOOR
-            } else {
-                super::readout::WORD_BARE_FLOOR
-            };
-            if probabilities[n] >= floor {
-                analysis.mentions[n] = mention.completed();
+            if vouches(analysis.mentions[n], probabilities[n], floors) {
+                analysis.mentions[n] = analysis.mentions[n].completed();
             }
         }
     }
@@ -403,4 +389,16 @@ fn outcome(
         no_match_reason: matches.is_empty().then_some(reason),
         matches,
     }
+}
+
+/// Whether a probe's `probability` for a narrative whose concepts the post does not all mention
+/// makes it a candidate: from the first of `floors` if the post mentions some of them, from the
+/// second if none.
+fn vouches(mention: Mention, probability: f32, floors: (f32, f32)) -> bool {
+    let floor = if mention.partial() {
+        floors.0
+    } else {
+        floors.1
+    };
+    mention.coverage() == Coverage::Missing && probability >= floor
 }
