@@ -369,7 +369,7 @@ def words():
             for k in LABELLED:
                 P[k][f[k] == i] = predict([t for t, b in zip(texts[k], f[k] == i) if b])
         cells = []
-        for some, none in [(0.7, 0.95), (0.8, 0.98), (0.9, 0.99), (0.9, 2)]:
+        for some, none in [(0.7, 0.95), (0.8, 0.98), (0.9, 0.98), (0.9, 0.99), (0.95, 0.99)]:
             right = wrong = wrong_hard = 0
             for k in LABELLED:
                 c = P[k][:, 1:].argmax(1) + 1
@@ -381,7 +381,7 @@ def words():
                     right += c[i] == y[k][i]
                     wrong += c[i] != y[k][i]
                     wrong_hard += c[i] != y[k][i] and forms[k][i] == "other-election"
-            cells.append(f"{some}/{none if none <= 1 else '-'}: +{right} / +{wrong} ({wrong_hard})")
+            cells.append(f"{some}/{none}: +{right} / +{wrong} ({wrong_hard})")
         print(f"  {rows:7} C {C:<3} min_df {min_df} ({size} grams): " + "  ".join(cells))
 
 
