@@ -12,9 +12,9 @@
 //! they did in the fit. `scripts/fit_probe.py` fits it on the labelled posts, the knowledge
 //! base's texts (they promote) and the official statements (they debunk). In cross-validation it
 //! reads 0.94 of the English posts' stances right and 0.92 of the Spanish ones (stop 25), where
-//! the cues of `stance.rs` read 0.76 and 0.79 (stop 24; docs/quality.md). It decides the stance of a match on a
-//! narrative it was fitted on (by id) whenever it has its features: an English post without an
-//! embedding (lexical mode) keeps the cues.
+//! the cues of `stance.rs` read 0.76 and 0.79 (stop 24; docs/quality.md). It decides the stance
+//! of a match on a narrative it was fitted on (by id) whenever it has its features: an English
+//! post without an embedding (lexical mode) keeps the cues.
 //!
 //! **The word probe** does for Spanish posts what the probe of `probe.rs` does for English ones
 //! on their embedding: a softmax over "none" and the narratives, fitted on the Spanish fitting
