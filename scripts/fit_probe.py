@@ -10,11 +10,12 @@ word probe for Spanish posts (the same kind of read-out, on words alone, over "n
 narratives) and writes src/matcher/word_probe.json.
 
 Fits on the fitting data only (the tuning posts, tuning_wide to tuning_wide4, the Spanish
-tuning_es to tuning_es3, the first held-out set, the knowledge base's own texts, the
-streams' fitting halves; the read-out also on the official statements) and reports, for each probe floor,
-what the shipped matcher plus the probe alone would find on the streams' reporting halves and
-posts.jsonl (an upper bound: the matcher applies the floors of src/matcher/probe.rs). Extra labelled sets
-to report on may be named as arguments (file names under tests/fixtures without .jsonl).
+tuning_es to tuning_es3, the first held-out set, the knowledge base's own texts, the streams'
+fitting halves; the read-out also on the official statements) and reports, for each probe
+floor, what the shipped matcher plus the probe alone would find on the streams' reporting
+halves and posts.jsonl (an upper bound: the matcher applies the floors of
+src/matcher/probe.rs). Extra labelled sets to report on may be named as arguments (file names
+under tests/fixtures without .jsonl).
 
     pip install numpy scikit-learn
     python3 scripts/streams.py
@@ -287,8 +288,9 @@ def write_linear(file, fit, narratives, labels):
     W = m.coef_.T  # one row per feature, a column per label
     grams_ = {g: [float(f"{x:.4g}") for x in [vec.idf_[i], *W[i]]]
               for g, i in sorted(vec.vocabulary_.items())}
-    out = {"model": model_digest(), "narratives": narratives, "labels": labels,
-           "grams": grams_, "embedding": rounded(W[k:]) if len(W) > k else [], "bias": [float(f"{x:.4g}") for x in m.intercept_]}
+    out = {"model": model_digest(), "narratives": narratives, "labels": labels, "grams": grams_,
+           "embedding": rounded(W[k:]) if len(W) > k else [],
+           "bias": [float(f"{x:.4g}") for x in m.intercept_]}
     with open(os.path.join(ROOT, "src", "matcher", file), "w", encoding="utf-8") as f:
         json.dump(out, f, separators=(",", ":"), ensure_ascii=False)
         f.write("\n")
