@@ -1,25 +1,30 @@
-//! Leetspeak decoding: `b4ll0ts` → `ballots`, `m@il` → `mail`.
+//! Leetspeak decoding: `b4ll0ts` → `ballots`, `m@il` → `mail`, `€l€ction` → `election`.
 //!
 //! Digits and symbols stand in for letters to slip past keyword filters, but
 //! posts are also full of real numbers ("2020", "58,000", "3.5", "10%",
 //! "$100", "24/7", "4pm", "1st", "covid19", "mp3") that must survive. A token
-//! (a run of letters, digits and `@ $ ! |`) is decoded only when it mixes
+//! (a run of letters, digits and `@ $ ! | €`) is decoded only when it mixes
 //! letters with such characters and either
 //! - some decoding is a known word — for ambiguous `1` (i or l) the known
 //!   decoding with the lowest cost wins; when all substituted characters sit
-//!   at the token's edge (`vot3`, `mp3`) this needs exactly one of them and a
-//!   word of at least four letters, so model names and units stay; or
+//!   at the token's edges (`vot3`, `84ll07`, `mp3`) this needs a word of four
+//!   letters or more from one of them, or of five or more, so model names
+//!   and units stay; or
 //! - a digit, `@` or `$` has letters on both sides (`fr4ud`, `fakeb4ll0ts`):
 //!   then the decoding is used even if unknown, split into known words when
 //!   possible (`fake ballots`).
 //!
 //! `!` and `|` are usually punctuation, so they only count inside a token
 //! (never at its edges, never `!!`) and only when the result is a known word
-//! (`v!ct0ry`, `ba||ots`). Tokens with a run of three or more digits, with
-//! a `2`, `6` or `9`, or shaped like a number with a unit (`4pm`, `10am`,
-//! `1st`) are never decoded. When a token is not decoded as a whole, its
-//! symbols will become spaces, so the pieces between them are decoded on
-//! their own — exactly as a second pass over the output would see them.
+//! (`v!ct0ry`, `ba||ots`). `6` and `9` stand for `g` (`ni9ht`, `bi66er`).
+//! A run of three or more of one leet character is an elongation and counts
+//! once (`fr4444ud` → `fraud`, `0bv10u5555` → `obvious`); any other run of
+//! three or more digits is decoded only into a known word (`5urpr153d` →
+//! `surprised`, never `x509`). Tokens with a `2`, or shaped like a number with a
+//! unit (`4pm`, `10am`, `1st`, `9mm`), are never decoded. When a token is not
+//! decoded as a whole, its symbols will become spaces, so the pieces between
+//! them are decoded on their own — exactly as a second pass over the output
+//! would see them.
 
 use std::borrow::Cow;
 
@@ -27,7 +32,11 @@ use super::lexicon::Lexicon;
 use super::punct::is_word_char;
 use super::segment::{Mode, best_split, plausible};
 
-const SYMBOLS: [char; 4] = ['@', '$', '!', '|'];
+const SYMBOLS: [char; 5] = ['@', '$', '!', '|', '€'];
+
+/// The first byte of `€`, the one leet character outside ASCII (curly quotes and dashes start
+/// with it too).
+const EURO_LEAD: u8 = 0xE2;
 
 /// Suffixes that make a leading number a quantity, ordinal or time.
 const UNITS: &[&str] = &[
@@ -42,12 +51,13 @@ const MAX_AMBIGUOUS: usize = 6;
 fn leet_letters(c: char) -> Option<&'static [char]> {
     match c {
         '4' | '@' => Some(&['a']),
-        '3' => Some(&['e']),
+        '3' | '€' => Some(&['e']),
         '1' => Some(&['i', 'l']),
         '0' => Some(&['o']),
         '5' | '$' => Some(&['s']),
         '7' => Some(&['t']),
         '8' => Some(&['b']),
+        '6' | '9' => Some(&['g']),
         '!' => Some(&['i']),
         '|' => Some(&['l']),
         _ => None,
@@ -75,12 +85,20 @@ pub(crate) fn undo_leetspeak_cow<'a>(s: &'a str, lex: &Lexicon) -> Cow<'a, str> 
     let mut out: Option<String> = None;
     let (mut copied, mut at) = (0, 0);
     // Only a token holding a digit or symbol can change: find those, then the token around.
-    // Every leet character is ASCII, so a byte can be tested as the character it encodes.
+    // Every leet character but `€` is ASCII, so a byte can be tested as the character it
+    // encodes.
     while let Some(n) = s.as_bytes()[at..]
         .iter()
-        .position(|&b| is_leet_char(char::from(b)))
+        .position(|&b| is_leet_char(char::from(b)) || b == EURO_LEAD)
     {
         let hit = at + n;
+        match s[hit..].chars().next() {
+            Some(c) if !is_leet_char(c) => {
+                at = hit + c.len_utf8();
+                continue;
+            }
+            _ => {}
+        }
         let start = s[..hit]
             .char_indices()
             .rev()
@@ -140,15 +158,16 @@ fn decode(tok: &str, lex: &Lexicon) -> Option<String> {
 }
 
 fn decode_whole(tok: &str, lex: &Lexicon) -> Option<String> {
-    let chars: Vec<char> = tok.chars().collect();
+    let chars = squeeze_leet_runs(tok);
     let punct = |c: &char| matches!(c, '!' | '|');
     let edge_symbol = |c: &char| SYMBOLS.contains(c);
+    // Three digits in a row are a number unless they spell a known word.
+    let known_only = chars.windows(3).any(|w| w.iter().all(char::is_ascii_digit));
     if chars.first().is_some_and(punct)
         || chars.last().is_some_and(punct)
         || chars
             .windows(2)
             .any(|w| punct(&w[0]) && punct(&w[1]) && w != ['|', '|'])
-        || chars.windows(3).any(|w| w.iter().all(char::is_ascii_digit))
         || chars
             .iter()
             .any(|&c| is_leet_char(c) && leet_letters(c).is_none())
@@ -179,10 +198,15 @@ fn decode_whole(tok: &str, lex: &Lexicon) -> Option<String> {
         .filter_map(|d| lex.cost(d).map(|cost| (cost, d)))
         .min_by(|a, b| a.0.total_cmp(&b.0));
     if let Some((_, word)) = known {
-        let edge_ok = leet.len() == 1 && word.chars().count() >= 4;
+        // Only at the edges (`vot3`, `84ll07`): one character into a word of four letters or
+        // more, or more characters into a word of five or more, so `mp3` and `win10` stay.
+        let letters = chars.iter().filter(|c| c.is_alphabetic()).count();
+        let length = word.chars().count();
+        let edge_ok = (leet.len() == 1 && length >= 4) || (length >= 5 && letters >= 2);
         return (inside || edge_ok).then(|| word.clone());
     }
     if !inside
+        || known_only
         || tok.contains(['!', '|'])
         || chars.first().is_some_and(edge_symbol)
         || chars.last().is_some_and(edge_symbol)
@@ -200,6 +224,23 @@ fn decode_whole(tok: &str, lex: &Lexicon) -> Option<String> {
         Some((pieces, _)) => pieces.join(" "),
         None => decodings[0].clone(),
     })
+}
+
+/// `tok`'s characters with each run of three or more of one leet character (an elongation,
+/// `fr4444ud`) cut to one, in a token that has letters (`1000` stays a number).
+fn squeeze_leet_runs(tok: &str) -> Vec<char> {
+    let chars: Vec<char> = tok.chars().collect();
+    if !chars.iter().any(|c| c.is_alphabetic()) {
+        return chars;
+    }
+    let mut out: Vec<char> = Vec::with_capacity(chars.len());
+    for run in chars.chunk_by(|a, b| a == b) {
+        match run.len() >= 3 && is_leet_char(run[0]) {
+            true => out.push(run[0]),
+            false => out.extend_from_slice(run),
+        }
+    }
+    out
 }
 
 /// One decoding of `chars`: bit `k` of `mask` picks the letter for the
@@ -247,6 +288,36 @@ mod tests {
         assert_eq!(u("s|ow"), "slow");
         assert_eq!(u("p0||s ba||ots"), "polls ballots");
         assert_eq!(u("h1n1"), "hini");
+        assert_eq!(u("your 84ll07"), "your ballot");
+        assert_eq!(u("f0r€ign €l€ction"), "foreign election");
+        assert_eq!(
+            u("don’t pay €100 or 100€ — “€”"),
+            "don’t pay €100 or 100€ — “€”"
+        );
+    }
+
+    #[test]
+    fn six_and_nine_stand_for_g() {
+        assert_eq!(u("ni9ht"), "night");
+        assert_eq!(u("they're st34lin9 it"), "they're stealing it");
+        assert_eq!(u("v0tin9"), "voting");
+        assert_eq!(u("bi66er"), "bigger");
+    }
+
+    #[test]
+    fn elongated_leet_counts_once() {
+        assert_eq!(u("FR4444UD"), "fraud");
+        assert_eq!(u("0bv10u55555"), "obvious");
+        assert_eq!(u("0v3rs34444s"), "overseas");
+    }
+
+    #[test]
+    fn three_digits_in_a_row_decode_only_to_a_known_word() {
+        assert_eq!(u("m1ll10n5"), "millions");
+        assert_eq!(u("5urpr153d"), "surprised");
+        for s in ["x509", "a1000", "t1000", "b4ll0t500x"] {
+            assert_eq!(u(s), s, "{s}");
+        }
     }
 
     #[test]
@@ -260,7 +331,8 @@ mod tests {
         for s in [
             "2020", "58,000", "3.5", "10%", "$100", "24/7", "4pm", "10am", "11am", "1st", "2nd",
             "3rd", "4th", "covid19", "mp3", "i7", "a1", "g7", "5g", "80s", "1990s", "100k", "$5k",
-            "win10", "4x4",
+            "win10", "4x4", "9am", "6pm", "9mm", "6th", "49ers", "1969", "iphone6", "x86",
+            "area51", "h264", "b2b", "9/11", "g6",
         ] {
             assert_eq!(u(s), s, "{s}");
         }

@@ -17,9 +17,10 @@ static LEX: LazyLock<Lexicon> = LazyLock::new(|| {
 #[rustfmt::skip]
 const FRAGMENTS: &[&str] = &[
     " ", " ", " ", "a", "b", "i", "o", "s", "t", "x", "e", "ooo", "aaaa", "ll", "||", "1", "0", "3",
-    "4", "5", "7", "8", "2", "11", "2020", "58,000", "3.5", "$100", "!", "!!", "@", "$", "|", "#",
-    "#1", "_", "'", "'s", "’", ".", ",", "-", "/", ":", "%", "&", "~", "(", ")", "(@", "h)", "—",
-    "b4ll0ts", "m@il", "v!ct0ry", "sw1tch", "x4y", "pm", "#RiggedElection", "#fakeballotsfromchina",
+    "4", "5", "6", "7", "8", "9", "2", "11", "2020", "58,000", "3.5", "$100", "!", "!!", "@", "$", "|",
+    "#", "#1", "_", "'", "'s", "’", ".", ",", "-", "/", ":", "%", "&", "~", "(", ")", "(@", "h)", "—",
+    "b4ll0ts", "m@il", "v!ct0ry", "sw1tch", "x4y", "pm", "€", "€l€ction", "ni9ht", "fr4444ud", "84ll07",
+    "#RiggedElection", "#fakeballotsfromchina",
     "#MAGA2020", "Fake", "B4", "USA", "https://t.co/x", "www.", "bit.ly/", ".com", "pic.twitter.com/",
     "@user", "(@h)", "October 15, 2019", "Jan 2, 2020", "de", "mayo", "Donald J. Trump", "fraud",
     "ballots", "the", "ñ", "á", "¿", "¡", "Están", "\u{0430}", "\u{0440}", "\u{03BF}", "\u{03B7}", "Σ",
