@@ -9,9 +9,11 @@
 //! 2. [`fold_unicode`] applies NFKC (compatibility forms: fullwidth, math
 //!    alphanumerics, ligatures), then maps each remaining *non-ASCII* letter or
 //!    digit through the UTS #39 confusable skeleton, accepting the result only
-//!    when it is plain ASCII letters/digits, then lowercases. ASCII is never
-//!    mapped (the skeleton turns `m` into `rn`), and Spanish letters such as
-//!    `ñ` or `á` survive because their skeleton keeps a combining mark.
+//!    when it is plain ASCII letters/digits (or through a short table of
+//!    look-alikes the skeleton leaves alone: small capitals, `κ η τ`), then
+//!    lowercases. ASCII is never mapped (the skeleton turns `m` into `rn`),
+//!    and Spanish letters such as `ñ` or `á` survive because their skeleton
+//!    keeps a combining mark.
 //!
 //! Both are idempotent, and both return their input untouched (no work beyond
 //! one scan) for ASCII text.
@@ -250,12 +252,49 @@ fn fold_char(c: char, lowercase: bool) -> FoldedChar {
     }
 }
 
+/// Look-alikes the skeleton leaves alone: the small capitals of "fancy text" generators
+/// (`ꜰᴀᴋᴇ ʙᴀʟʟᴏᴛꜱ`) and Greek letters written for Latin ones (`κ`, `η`, `τ`).
+const LOOKALIKES: [(char, char); 28] = [
+    ('ᴀ', 'a'),
+    ('ʙ', 'b'),
+    ('ᴄ', 'c'),
+    ('ᴅ', 'd'),
+    ('ᴇ', 'e'),
+    ('ꜰ', 'f'),
+    ('ɢ', 'g'),
+    ('ʜ', 'h'),
+    ('ɪ', 'i'),
+    ('ᴊ', 'j'),
+    ('ᴋ', 'k'),
+    ('ʟ', 'l'),
+    ('ᴍ', 'm'),
+    ('ɴ', 'n'),
+    ('ᴏ', 'o'),
+    ('ᴘ', 'p'),
+    ('ʀ', 'r'),
+    ('ꜱ', 's'),
+    ('ᴛ', 't'),
+    ('ᴜ', 'u'),
+    ('ᴠ', 'v'),
+    ('ᴡ', 'w'),
+    ('ʏ', 'y'),
+    ('ᴢ', 'z'),
+    ('κ', 'k'),
+    ('η', 'n'),
+    ('τ', 't'),
+    ('ϲ', 'c'),
+];
+
 /// If the non-ASCII `c` is a letter or digit whose confusable skeleton is
 /// 1 to 8 ASCII letters/digits, pushes that (lowercased if asked) and
 /// returns true; otherwise pushes nothing and returns false.
 fn push_confusable(c: char, lowercase: bool, out: &mut String) -> bool {
     if c.is_ascii() || !c.is_alphanumeric() || decomposes(c) {
         return false;
+    }
+    if let Some(&(_, latin)) = LOOKALIKES.iter().find(|&&(from, _)| from == c) {
+        out.push(latin);
+        return true;
     }
     let mut buf = [0u8; 4];
     let mut mapped = [0u8; 8];
@@ -369,6 +408,13 @@ mod tests {
             "vote and vote"
         );
         assert_eq!(fold_unicode("\u{0420}\u{0410}\u{0421}\u{0415}"), "pace");
+    }
+
+    #[test]
+    fn folds_small_capitals_and_greek_stand_ins() {
+        assert_eq!(fold_unicode("ꜰᴀᴋᴇ ʙᴀʟʟᴏᴛꜱ"), "fake ballots");
+        assert_eq!(fold_unicode("ʀɪɢɢᴇᴅ ᴇʟᴇᴄᴛɪᴏɴ"), "rigged election");
+        assert_eq!(fold_unicode("bαllοτs κηοw"), "ballots know");
     }
 
     #[test]
