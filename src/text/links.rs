@@ -119,7 +119,8 @@ fn push_unchanged(buf: &mut String, text: &str) {
 
 /// What survives of a token.
 enum Kept {
-    /// This many leading bytes: all of it, none of it, or the part before an embedded `http`.
+    /// This many leading bytes: all of it, none of it, or the part before an embedded `http` or
+    /// `pic.twitter.com/`.
     Prefix(usize),
     /// It starts with a mention: all of it, its mentions as hashtags.
     Mentions,
@@ -151,7 +152,11 @@ fn kept_prefix(token: &str) -> Option<usize> {
     if lower_starts("http://") || lower_starts("https://") || lower_starts("www.") {
         return Some(0);
     }
-    if let Some(at) = find_ascii_ci(token, "http://").or_else(|| find_ascii_ci(token, "https://")) {
+    if let Some(at) = find_ascii_ci(token, "http://")
+        .or_else(|| find_ascii_ci(token, "https://"))
+        // Copied tweets glue their picture link to the last word: `amazoniapic.twitter.com/x`.
+        .or_else(|| find_ascii_ci(token, "pic.twitter.com/"))
+    {
         return Some(at);
     }
     if core.contains("://") {
@@ -309,6 +314,10 @@ mod tests {
         assert_eq!(d("nytimes.com says"), "says");
         assert_eq!(d("look pic.twitter.com/AbC123"), "look");
         assert_eq!(d("source:https://x.com/y"), "source:");
+        assert_eq!(
+            d("pray for amazoniapic.twitter.com/hhvnam66vv tyler"),
+            "pray for amazonia tyler"
+        );
     }
 
     #[test]
