@@ -93,11 +93,23 @@ def cross_validated(fit, X, y):
     return {**P, **{k: predict(X[k]) for k in REPORT}}
 
 
-def setup():
-    data = fp.load()
+def classes(data):
+    """The narratives in order, their class numbers (0 is "none") and each set's classes."""
     narratives = sorted({n for rows in data.values() for _, n, _ in rows if n})
     cls = {n: i + 1 for i, n in enumerate(narratives)}
     y = {k: np.array([cls.get(n, 0) if n else 0 for _, n, _ in v]) for k, v in data.items()}
+    return narratives, cls, y
+
+
+def forms_of():
+    """Each labelled set's posts' forms ("other-election" marks a hard election negative)."""
+    return {k: [p.get("form") for p in fp.jsonl(os.path.join(fp.FIX, k + ".jsonl"))]
+            for k in LABELLED}
+
+
+def setup():
+    data = fp.load()
+    narratives, cls, y = classes(data)
     base = os.environ.get("BASELINE", os.path.join(fp.ROOT, "target", "release", "counterclaim"))
     paths = fp.paths()
     now = {k: np.array([cls.get(n, 0) for n, _ in answers(base, k, paths[k])]) for k in paths}
@@ -154,7 +166,7 @@ def floors():
     by_class = concepts_by_class(cls)
 
     P = cross_validated(lambda X, Y: network(64, 1e-2, X, Y), emb, y)
-    forms = {k: [p.get("form") for p in fp.jsonl(os.path.join(fp.FIX, k + ".jsonl"))] for k in LABELLED}
+    forms = forms_of()
     positives = sum(int((y[k] > 0).sum()) for k in LABELLED)
     hard = sum(f == "other-election" for k in LABELLED for f in forms[k])
     print(f"additions over the baseline on the fitting sets ({positives} positives, {hard} hard election negatives)")
@@ -300,7 +312,7 @@ def ngrams():
     predict = linear(None, np.concatenate([y[k] for k in LABELLED + ALWAYS]), [X[k] for k in LABELLED + ALWAYS])
     P.update({k: predict(*X[k]) for k in REPORT})
     N = cross_validated(lambda X_, Y_: network(64, 1e-2, X_, Y_), emb, y)
-    forms = {k: [p.get("form") for p in fp.jsonl(os.path.join(fp.FIX, k + ".jsonl"))] for k in LABELLED}
+    forms = forms_of()
 
     def adds(Q, k, some, none):
         c = Q[:, 1:].argmax(1) + 1
@@ -346,7 +358,7 @@ def words():
     by_class = concepts_by_class(cls)
     texts = {k: ["0\t" + t for _, _, t in read[k]] for k in data}
     spanish = {k: np.array([lang == "es" for lang, _, _ in read[k]]) for k in data}
-    forms = {k: [p.get("form") for p in fp.jsonl(os.path.join(fp.FIX, k + ".jsonl"))] for k in LABELLED}
+    forms = forms_of()
     f = folds(y)
     misses = sum(int(((now[k] == 0) & (y[k] > 0) & spanish[k]).sum()) for k in LABELLED)
     hard = sum(int(sum(s and fm == "other-election" for s, fm in zip(spanish[k], forms[k]))) for k in LABELLED)
@@ -392,11 +404,9 @@ def alone():
     wrong alarms on the 2022 stream's reporting half. No baseline build: the shipped network
     against a wider one and an ensemble of five (each seed's probabilities averaged)."""
     data = fp.load()
-    narratives = sorted({n for rows in data.values() for _, n, _ in rows if n})
-    cls = {n: i + 1 for i, n in enumerate(narratives)}
-    y = {k: np.array([cls.get(n, 0) if n else 0 for _, n, _ in v]) for k, v in data.items()}
+    _, _, y = classes(data)
     emb = {k: fp.embed(k, v) for k, v in data.items()}
-    forms = {k: [p.get("form") for p in fp.jsonl(os.path.join(fp.FIX, k + ".jsonl"))] for k in LABELLED}
+    forms = forms_of()
 
     def seeded(hidden, alpha, seed):
         return lambda X, Y: network(hidden, alpha, X, Y, seed=seed)

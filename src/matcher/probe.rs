@@ -167,7 +167,7 @@ fn affine(row: &[f32], x: &[f32]) -> f32 {
 }
 
 /// The softmax of `logits`.
-fn softmax(logits: Vec<f32>) -> Vec<f32> {
+pub(super) fn softmax(logits: Vec<f32>) -> Vec<f32> {
     let top = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
     let exp: Vec<f32> = logits.iter().map(|l| (l - top).exp()).collect();
     let total: f32 = exp.iter().sum();

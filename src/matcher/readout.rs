@@ -230,13 +230,10 @@ impl WordProbe {
     /// Each of the knowledge base's narratives' probability for a normalised post (0 for those
     /// it was not fitted on).
     pub fn probabilities(&self, normalized: &str) -> Vec<f32> {
-        let logits = self.linear.logits(normalized, false, None);
-        let top = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-        let exp: Vec<f32> = logits.iter().map(|l| (l - top).exp()).collect();
-        let sum: f32 = exp.iter().sum();
+        let p = super::probe::softmax(self.linear.logits(normalized, false, None));
         self.columns
             .iter()
-            .map(|c| c.map_or(0.0, |c| exp[c] / sum))
+            .map(|c| c.map_or(0.0, |c| p[c]))
             .collect()
     }
 }
