@@ -17,7 +17,7 @@ halves and posts.jsonl (an upper bound: the matcher applies the floors of
 src/matcher/probe.rs). Extra labelled sets to report on may be named as arguments (file names
 under tests/fixtures without .jsonl).
 
-    pip install numpy scikit-learn
+    pip install -r scripts/fit-requirements.txt
     python3 scripts/streams.py
     cargo build --release --example embed_lines && cargo build --release
     python3 scripts/fit_probe.py
@@ -31,6 +31,18 @@ FIX = os.path.join(ROOT, "tests", "fixtures")
 ST = os.path.join(ROOT, "target", "streams")
 EMBED_LINES = os.path.join(ROOT, "target", "release", "examples", "embed_lines")
 os.makedirs(OUT, exist_ok=True)
+
+
+def pinned_versions():
+    """Warns when numpy or scikit-learn differ from scripts/fit-requirements.txt: the fit then
+    still runs, but its weights will not be the shipped ones byte for byte."""
+    import sklearn
+    have = {"numpy": np.__version__, "scikit-learn": sklearn.__version__}
+    with open(os.path.join(ROOT, "scripts", "fit-requirements.txt")) as f:
+        for name, want in (l.strip().split("==") for l in f if "==" in l):
+            if have.get(name) != want:
+                print(f"fit_probe: {name} {have.get(name)} is not the pinned {want}: the fitted "
+                      "weights will differ from the shipped ones", file=sys.stderr)
 
 
 def jsonl(path):
@@ -136,6 +148,7 @@ def paths():
 
 
 def main():
+    pinned_versions()
     data = load()
     narratives = sorted({n for rows in data.values() for _, n, _ in rows if n})
     cls = {n: i + 1 for i, n in enumerate(narratives)}
