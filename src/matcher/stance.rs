@@ -221,9 +221,20 @@ impl PostCues {
             negations,
             asks,
             question: asks || normalized.starts_with("is it true"),
-            reporting: count(REPORTING) > 0,
+            reporting: REPORTING
+                .iter()
+                .any(|p| has_words(without_headline_verb(normalized), p)),
         }
     }
+}
+
+/// The post without an opening "says" or "claims": a fact-checker's summary of a claim ("Says
+/// 80 million ballots are being mailed…") states the claim, where a report names who makes it.
+fn without_headline_verb(normalized: &str) -> &str {
+    ["says ", "claims "]
+        .iter()
+        .find_map(|verb| normalized.strip_prefix(verb))
+        .unwrap_or(normalized)
 }
 
 /// Whether the post asks rather than asserts: it ends with a question mark (or opens one, in
@@ -305,6 +316,20 @@ mod tests {
         assert_eq!(
             stance("China will print millions of fake ballots", 0.7, 0.0),
             Stance::Promotes
+        );
+    }
+
+    #[test]
+    fn a_headline_opening_with_says_states_the_claim() {
+        let claim = "80 million unrequested ballots are going out, a recipe for chaos";
+        assert_eq!(stance(&format!("Says {claim}"), 0.7, 0.0), Stance::Promotes);
+        assert_eq!(
+            stance(&format!("Claims {claim}"), 0.7, 0.0),
+            Stance::Promotes
+        );
+        assert_eq!(
+            stance(&format!("Biden says {claim}"), 0.7, 0.0),
+            Stance::Neutral
         );
     }
 
