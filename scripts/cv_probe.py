@@ -21,7 +21,6 @@ Needs what fit_probe.py needs (its caches under target/probe, numpy, scikit-lear
 import glob, json, os, re, subprocess, sys, tomllib
 import numpy as np
 from sklearn.linear_model import LogisticRegression
-from sklearn.neural_network import MLPClassifier
 
 sys.argv, COMMAND = sys.argv[:1], (sys.argv[1:] or ["probe"])[0]
 import fit_probe as fp
@@ -34,10 +33,7 @@ os.makedirs(OUT, exist_ok=True)
 
 
 def probs(X, W):
-    Z = np.hstack([X, np.ones((len(X), 1))]) @ W
-    Z -= Z.max(1, keepdims=True)
-    E = np.exp(Z)
-    return E / E.sum(1, keepdims=True)
+    return fp.softmax(np.hstack([X, np.ones((len(X), 1))]) @ W)
 
 
 def softmax_fit(X, Y, k, l2=1e-3, steps=3000, lr=0.5):
@@ -70,12 +66,8 @@ def folds(y):
 
 
 def network(hidden, alpha, X, Y, repeat=True, seed=0):
-    """fit_probe.network_fit with its size, l2 and seed open."""
-    pos = np.where(Y > 0)[0]
-    times = max(1, int((Y == 0).sum() / max(len(pos), 1) / 2)) if repeat else 1
-    rows = np.concatenate([np.arange(len(Y))] + [pos] * (times - 1))
-    net = MLPClassifier(hidden_layer_sizes=(hidden,), alpha=alpha, max_iter=300, random_state=seed)
-    return net.fit(X[rows], Y[rows]).predict_proba
+    """fit_probe.network_fit with its size, l2, repetition and seed open: its probabilities."""
+    return fp.network_fit(X, Y, seed, hidden, alpha, repeat).predict_proba
 
 
 def shipped(X, Y):

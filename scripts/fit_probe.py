@@ -186,16 +186,23 @@ def main():
             print(f"  {k:22} n={len(y[k]):5} positives={pos:4} found={tp:4} wrong alarms={fp:3}")
 
 
-def network_fit(X, Y, seed=0):
+def network_fit(X, Y, seed=0, hidden=64, alpha=1e-2, repeat=True):
     """One hidden layer of 64 rectified units and a softmax (a logistic unit for two classes).
     The positives are repeated until they weigh about half as much as the rest together; l2
-    1e-2 and 64 units were the cross-validated choice (docs/quality.md)."""
+    1e-2 and 64 units were the cross-validated choice (docs/quality.md), which cv_probe.py
+    varies."""
     from sklearn.neural_network import MLPClassifier
     pos = np.where(Y > 0)[0]
-    times = max(1, int((Y == 0).sum() / max(len(pos), 1) / 2))
+    times = max(1, int((Y == 0).sum() / max(len(pos), 1) / 2)) if repeat else 1
     rows = np.concatenate([np.arange(len(Y))] + [pos] * (times - 1))
-    net = MLPClassifier(hidden_layer_sizes=(64,), alpha=1e-2, max_iter=300, random_state=seed)
+    net = MLPClassifier(hidden_layer_sizes=(hidden,), alpha=alpha, max_iter=300, random_state=seed)
     return net.fit(X[rows], Y[rows])
+
+
+def softmax(Z):
+    """Each row of logits `Z` as probabilities."""
+    E = np.exp(Z - Z.max(1, keepdims=True))
+    return E / E.sum(1, keepdims=True)
 
 
 class Ensemble:
@@ -210,10 +217,8 @@ class Ensemble:
                             np.mean([n.intercepts_[1] for n in nets], axis=0)]
 
     def predict_proba(self, X):
-        logits = np.maximum(X @ self.coefs_[0] + self.intercepts_[0], 0) @ self.coefs_[1] + self.intercepts_[1]
-        logits = logits - logits.max(1, keepdims=True)
-        e = np.exp(logits)
-        return e / e.sum(1, keepdims=True)
+        hidden = np.maximum(X @ self.coefs_[0] + self.intercepts_[0], 0)
+        return softmax(hidden @ self.coefs_[1] + self.intercepts_[1])
 
 
 def ensemble_fit(X, Y, seeds=5):

@@ -210,7 +210,7 @@ pub struct PostCues {
 
 impl PostCues {
     pub fn new(raw: &str, normalized: &str, lang: Lang) -> Self {
-        let count = |phrases: &[&str]| phrases.iter().filter(|p| has_words(normalized, p)).count();
+        let count = |phrases: &[&str]| count_in(normalized, phrases);
         let (debunk_cues, negations) = match lang {
             Lang::En => (count(DEBUNK_EN), count(NEGATIONS_EN)),
             Lang::Es => (count(DEBUNK_ES) + count(DEBUNK_EN), count(NEGATIONS_ES)),
@@ -221,11 +221,14 @@ impl PostCues {
             negations,
             asks,
             question: asks || normalized.starts_with("is it true"),
-            reporting: REPORTING
-                .iter()
-                .any(|p| has_words(without_headline_verb(normalized), p)),
+            reporting: count_in(without_headline_verb(normalized), REPORTING) > 0,
         }
     }
+}
+
+/// How many of `phrases` occur in `text` as whole words.
+fn count_in(text: &str, phrases: &[&str]) -> usize {
+    phrases.iter().filter(|p| has_words(text, p)).count()
 }
 
 /// The post without an opening "says" or "claims": a fact-checker's summary of a claim ("Says
