@@ -22,6 +22,18 @@ row on the weights, in plain Python. It prints the `ScoreModel` to paste into
   coverage, BM25 share, the dense similarity, its share of the post's best and that share
   squared (the best of the variants `sweep_collection_features.py --hybrid` fits on train).
   Both from `eval --features` run with the model (hybrid mode).
+- concept, concept-hybrid: the candidates of narratives that declare concepts (lexical, or with
+  the model), from builds whose probes had not seen the posts: a probe vouches for its own
+  fitting posts far more surely than for new ones, and a score fitted on those would pass
+  whatever it vouches for. The shipped ones (src/matcher/score.rs):
+
+    git worktree add /tmp/b26 d3e76cd && git worktree add /tmp/b27 a637117   # build each
+    for s in tuning_wide6 tuning_wide7 tuning_es4; do B=/tmp/b26/target/release/counterclaim
+      $B eval --posts tests/fixtures/$s.jsonl --features /tmp/h_$s.jsonl
+      $B eval --lexical --posts tests/fixtures/$s.jsonl --features /tmp/l_$s.jsonl; done
+    # the same with /tmp/b27's build for tuning_wide8 and tuning_es5, then
+    python3 scripts/fit_score.py concept-hybrid /tmp/h_*.jsonl
+    python3 scripts/fit_score.py concept /tmp/l_*.jsonl
 """
 
 import json

@@ -95,23 +95,25 @@ pub const COLLECTION_HYBRID: ScoreModel = ScoreModel {
 };
 
 /// For narratives that declare their concepts (the shipped knowledge base), scoring only the
-/// candidates whose concepts the post all mentions: is a post that names the narrative's subject
-/// and idea actually making or discussing it? Fitted on those candidates in the tuning posts
-/// (`tuning_posts.jsonl`, `tuning_hard.jsonl`, `tuning_more.jsonl`) and the fitting halves of
-/// the CheckThat! streams (`scripts/streams.py`): 260 candidates, 241 of them right, since a
-/// post that mentions every concept nearly always is about the narrative; matched terms, bigram
-/// share and anchoring came out negative and are left out (docs/quality.md).
+/// candidates whose concepts the post all mentions, or that a probe vouched for: is a post that
+/// names the narrative's subject and idea actually making or discussing it? Fitted on the
+/// candidates of fitting posts that the probes making them had not been fitted on: what the
+/// stop-26 build (`d3e76cd`) made of `tuning_wide6`, `tuning_wide7` and `tuning_es4`, and the
+/// stop-27 build (`a637117`) of `tuning_wide8` and `tuning_es5` (887 candidates, 813 right).
+/// A probe's own fitting posts would teach it that a vouched-for candidate is nearly always
+/// right. Matched terms and bigram share came out negative and are left out (docs/quality.md).
 pub const CONCEPT: ScoreModel = ScoreModel {
-    weights: [1.616, 0.552, 1.790, 0.0, 0.0, 4.050, 0.0, 0.0, 0.0, 0.0],
-    intercept: -1.788,
+    weights: [1.142, 0.741, 0.995, 0.250, 0.0, 2.169, 0.0, 0.0, 0.0, 0.0],
+    intercept: -0.444,
     min_matched_terms: 0,
     gate: 0.0,
 };
 
-/// [`CONCEPT`] in hybrid mode, with the dense similarity, fitted on the same candidates.
+/// [`CONCEPT`] in hybrid mode, with the dense similarity, fitted on the same builds' hybrid
+/// candidates of the same sets (1,083, 999 right).
 pub const CONCEPT_HYBRID: ScoreModel = ScoreModel {
-    weights: [1.310, 0.547, 1.694, 0.0, 0.0, 4.144, 0.0, 0.519, 0.0, 0.0],
-    intercept: -1.914,
+    weights: [0.570, 0.710, 0.942, 0.079, 0.0, 1.546, 0.0, 1.066, 0.0, 0.0],
+    intercept: 0.277,
     min_matched_terms: 0,
     gate: 0.0,
 };
