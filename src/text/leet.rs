@@ -12,7 +12,9 @@
 //!   and units stay; or
 //! - a digit, `@` or `$` has letters on both sides (`fr4ud`, `fakeb4ll0ts`):
 //!   then the decoding is used even if unknown, split into known words when
-//!   possible (`fake ballots`).
+//!   that is much likelier than one misspelt word (`fake ballots`, but
+//!   `b4l0t5` → `balots`, which the matcher's spelling correction reads, not
+//!   `ba lots`).
 //!
 //! `!` and `|` are usually punctuation, so they only count inside a token
 //! (never at its edges, never `!!`) and only when the result is a known word
@@ -30,7 +32,7 @@ use std::borrow::Cow;
 
 use super::lexicon::Lexicon;
 use super::punct::is_word_char;
-use super::segment::{Mode, best_split, plausible};
+use super::segment::{Mode, beats_misspelling, best_split, plausible};
 
 const SYMBOLS: [char; 5] = ['@', '$', '!', '|', '€'];
 
@@ -215,10 +217,14 @@ fn decode_whole(tok: &str, lex: &Lexicon) -> Option<String> {
     }
     let split = decodings
         .iter()
-        .filter_map(|d| best_split(d, lex, Mode::KnownOnly))
-        .filter(|(pieces, _)| {
-            pieces.len() > 1 && plausible(pieces) && pieces.iter().all(|p| p.len() > 1)
+        .filter_map(|d| Some((d, best_split(d, lex, Mode::KnownOnly)?)))
+        .filter(|(d, (pieces, cost))| {
+            pieces.len() > 1
+                && plausible(pieces)
+                && pieces.iter().all(|p| p.len() > 1)
+                && beats_misspelling(d, *cost)
         })
+        .map(|(_, split)| split)
         .min_by(|a, b| a.1.total_cmp(&b.1));
     Some(match split {
         Some((pieces, _)) => pieces.join(" "),
@@ -323,7 +329,20 @@ mod tests {
     #[test]
     fn splits_decoded_compounds() {
         assert_eq!(u("fakeb4ll0ts"), "fake ballots");
+        assert_eq!(u("m41lb4ll0t5"), "mail ballots");
         assert_eq!(u("b4ll0ts$"), "ballots$");
+    }
+
+    #[test]
+    fn keeps_decoded_misspellings_whole() {
+        for (leet, clear) in [
+            ("b4l0t5", "balots"),
+            ("b1g35t", "bigest"),
+            ("un50l1ct3d", "unsolicted"),
+            ("m1llyun5", "millyuns"),
+        ] {
+            assert_eq!(u(leet), clear, "{leet}");
+        }
     }
 
     #[test]

@@ -23,6 +23,10 @@ const UNKNOWN_PER_BYTE: f32 = 2.5;
 const UNKNOWN_SINGLE_LETTER: f32 = 20.0;
 /// How much cheaper than one unknown chunk a split with unknown chunks must be.
 const UNKNOWN_SPLIT_MARGIN: f32 = 5.0;
+/// How much cheaper than the whole word, as one unknown chunk, a split of a decoded leetspeak
+/// word into known words must be: `fakeb4ll0ts` is two glued words, `b4l0t5` a misspelt one
+/// that the matcher's spelling correction can still read (`balots`, not `ba lots`).
+const MISSPELLING_MARGIN: f32 = 10.0;
 /// Longer inputs are not segmented (bounds the quadratic DP).
 const MAX_SEGMENT_INPUT: usize = 64;
 
@@ -101,6 +105,12 @@ fn unknown_cost(len: usize) -> f32 {
 /// form a new letter-spaced run).
 pub(crate) fn plausible(pieces: &[&str]) -> bool {
     pieces.iter().any(|p| p.len() > 2) && !pieces.windows(3).any(|w| w.iter().all(|p| p.len() == 1))
+}
+
+/// Whether a split of the unknown `word` costing `cost` is clearly likelier than `word` as a
+/// misspelling of one word ([`MISSPELLING_MARGIN`]).
+pub(crate) fn beats_misspelling(word: &str, cost: f32) -> bool {
+    cost + MISSPELLING_MARGIN <= unknown_cost(word.len())
 }
 
 /// Splits `word` (lowercase ASCII) into words if a plausible split exists.
