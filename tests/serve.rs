@@ -244,10 +244,24 @@ async fn sighup_reloads_the_knowledge_base_and_calls_in_flight_finish_on_the_old
     };
     let before = info(client.clone()).await;
 
-    // A batch in flight, then a new narrative and SIGHUP.
+    // A batch in flight, then a new narrative and SIGHUP. The largest batch, signalled as soon
+    // as the server counts it in flight, is still running after the reload in a release build
+    // too (64 posts and a fixed 300 ms wait were not).
     let mut c = client.clone();
-    let batch = tokio::spawn(async move { c.match_posts(slow_batch(64)).await });
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let posts = counterclaim::limits::MAX_BATCH_POSTS as u64;
+    let batch = tokio::spawn(async move { c.match_posts(slow_batch(posts)).await });
+    let started = Instant::now();
+    while !http_get(server.http_addr, "/metrics")
+        .await
+        .2
+        .contains(&format!("counterclaim_in_flight_posts {posts}"))
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "never in flight"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     let narratives = kb.path().join("narratives");
     util::retitle(
         &narratives.join("mail-voting-widespread-fraud.toml"),
