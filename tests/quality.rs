@@ -140,10 +140,10 @@ fn held_out_set_meets_the_committed_figures() {
 /// The second held-out set (`tests/fixtures/heldout2_posts.jsonl`), written from the
 /// narratives' descriptions and the seeds only and never fitted on, in hybrid mode (what
 /// `counterclaim serve` runs). The floors are its figures on the stop-28 build
-/// (`docs/quality.md`): precision 0.960, recall 0.862, stance 1.000, 2 of 122 hard negatives.
+/// (`docs/quality.md`): precision 0.977, recall 0.862, stance 1.000, 2 of 122 hard negatives.
 #[test]
 fn second_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
-    let floors = Floors::new(0.96, 0.86, 0.99);
+    let floors = Floors::new(0.97, 0.86, 0.99);
     meets_in_hybrid("heldout2_posts.jsonl", 400, floors);
 }
 
@@ -159,11 +159,11 @@ fn third_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
 
 /// The fourth held-out set (`tests/fixtures/heldout4_posts.jsonl`), written blind while the
 /// stance read-out was being built and never fitted on, in hybrid mode. The floors are its
-/// figures on the stop-28 build (`docs/quality.md`): precision 0.979, recall 0.930, stance
+/// figures on the stop-28 build (`docs/quality.md`): precision 0.984, recall 0.930, stance
 /// 0.979, 2 of 110 hard negatives.
 #[test]
 fn fourth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
-    let floors = Floors::new(0.97, 0.93, 0.97);
+    let floors = Floors::new(0.98, 0.93, 0.97);
     meets_in_hybrid("heldout4_posts.jsonl", 380, floors);
 }
 
@@ -179,14 +179,10 @@ fn fifth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
 
 /// The sixth held-out set (`tests/fixtures/heldout6_posts.jsonl`), written blind at stop 26 and
 /// never fitted on, in hybrid mode. The floors are its figures on the stop-28 build
-/// (`docs/quality.md`): precision 0.967, recall 0.890, stance 0.966, 3 of 120 hard negatives.
+/// (`docs/quality.md`): precision 0.978, recall 0.890, stance 0.966, 1 of 120 hard negatives.
 #[test]
 fn sixth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
-    let floors = Floors {
-        // 3 of 120, over issue 14's 2%: what the set measured, kept from getting worse.
-        hard_alarms: 0.025,
-        ..Floors::new(0.96, 0.89, 0.96)
-    };
+    let floors = Floors::new(0.97, 0.89, 0.96);
     meets_in_hybrid("heldout6_posts.jsonl", 400, floors);
 }
 
@@ -201,14 +197,14 @@ fn seventh_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
 
 /// The eighth held-out set (`tests/fixtures/heldout8_posts.jsonl`), written blind at stop 28
 /// before any change of that round and never fitted on, in hybrid mode. The floors are its
-/// figures on the stop-28 build (`docs/quality.md`): precision 0.959, recall 0.925, stance
-/// 0.978, 3 of 120 hard negatives.
+/// figures on the stop-28 build (`docs/quality.md`): precision 0.969, recall 0.935, stance
+/// 0.979, 3 of 120 hard negatives.
 #[test]
 fn eighth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
     let floors = Floors {
         // 3 of 120, over issue 14's 2%: what the set measured, kept from getting worse.
         hard_alarms: 0.025,
-        ..Floors::new(0.95, 0.92, 0.97)
+        ..Floors::new(0.96, 0.93, 0.97)
     };
     meets_in_hybrid("heldout8_posts.jsonl", 400, floors);
 }
@@ -396,6 +392,30 @@ fn the_probe_finds_a_post_naming_no_concept() {
     ] {
         assert!(narratives(&hybrid, neighbour).is_empty(), "{neighbour}");
     }
+}
+
+/// The probe's veto: a post whose words name every concept of a narrative but whose sentence
+/// is about something else (fitting posts of `tuning_wide7.jsonl`) matches nothing in hybrid
+/// mode, where lexical mode, which has no probe, flags it; the narrative itself still matches.
+#[test]
+fn the_probe_vetoes_a_post_naming_the_concepts_about_something_else() {
+    let Some(hybrid) = hybrid() else {
+        return;
+    };
+    let (_, lexical) = shipped();
+    for other in [
+        "That Super Bowl was more rigged than a banana republic election. The refs counted every flag for one team.",
+        "Fell asleep during the count. Woke up at 4 a.m. to my phone buzzing, and Wisconsin had flipped after Milwaukee reported. My dog did not appreciate me yelling at the ceiling.",
+    ] {
+        assert_eq!(
+            narratives(&lexical, other),
+            ["delayed-count-means-rigged"],
+            "{other}"
+        );
+        assert!(narratives(&hybrid, other).is_empty(), "{other}");
+    }
+    let claim = "They kept counting for days after the election to steal it";
+    assert_eq!(narratives(&hybrid, claim), ["delayed-count-means-rigged"]);
 }
 
 /// The narratives `matcher` finds in `text`, best first, at the default threshold.

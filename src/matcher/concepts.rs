@@ -90,6 +90,15 @@ impl Mention {
         }
     }
 
+    /// No concept counted as mentioned: the probe says the post is not about the narrative,
+    /// whatever words it uses.
+    pub fn vetoed(self) -> Mention {
+        Mention {
+            mentioned: 0,
+            ..self
+        }
+    }
+
     pub fn coverage(self) -> Coverage {
         if self.declared == 0 {
             Coverage::Undeclared

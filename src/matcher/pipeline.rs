@@ -187,7 +187,11 @@ impl Matcher {
                 let ranked = match embedding.zip(self.dense.as_ref()) {
                     None => ranked,
                     Some((post_vector, dense)) => {
-                        for n in self.vouched_for(&analysis, post_vector) {
+                        let (vouched, vetoed) = self.probe_verdicts(&analysis, post_vector);
+                        for n in vetoed {
+                            analysis.mentions[n] = analysis.mentions[n].vetoed();
+                        }
+                        for n in vouched {
                             analysis.mentions[n] = analysis.mentions[n].completed();
                             self.add_texts(&mut hits, &query, n);
                         }
@@ -312,18 +316,26 @@ impl Matcher {
                 .is_none_or(|mean| probe.worth_embedding(&mean))
     }
 
-    /// The narratives whose concepts the post does not all mention that the probe vouches for:
-    /// from [`FLOOR`](super::probe::FLOOR) if it mentions some, from
-    /// [`BARE_FLOOR`](super::probe::BARE_FLOOR) if none.
-    fn vouched_for(&self, analysis: &Analysis, post_vector: &[f32]) -> Vec<usize> {
+    /// What the probe makes of an embedded post: the narratives whose concepts the post does not
+    /// all mention that it vouches for (from [`FLOOR`](super::probe::FLOOR) if it mentions some,
+    /// from [`BARE_FLOOR`](super::probe::BARE_FLOOR) if none), and those whose concepts it all
+    /// mentions that it vetoes (below [`VETO`](super::probe::VETO)).
+    fn probe_verdicts(&self, analysis: &Analysis, post_vector: &[f32]) -> (Vec<usize>, Vec<usize>) {
         let Some(probe) = &self.probe else {
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         };
         let probabilities = probe.probabilities(post_vector);
         let floors = (super::probe::FLOOR, super::probe::BARE_FLOOR);
-        (0..analysis.mentions.len())
-            .filter(|&n| probe.covers(n) && vouches(analysis.mentions[n], probabilities[n], floors))
-            .collect()
+        let (mut vouched, mut vetoed) = (Vec::new(), Vec::new());
+        for n in (0..analysis.mentions.len()).filter(|&n| probe.covers(n)) {
+            let (mention, probability) = (analysis.mentions[n], probabilities[n]);
+            if vouches(mention, probability, floors) {
+                vouched.push(n);
+            } else if mention.coverage() == Coverage::Complete && probability < super::probe::VETO {
+                vetoed.push(n);
+            }
+        }
+        (vouched, vetoed)
     }
 
     /// For a post the model never embeds (a Spanish one), the word probe may vouch for the

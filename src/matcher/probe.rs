@@ -11,7 +11,10 @@
 //! their 320 units side by side: this file reads any width. A narrative the post mentions
 //! at least one concept of, but not all, becomes a candidate when the probe gives it [`FLOOR`]
 //! or more; one it mentions no concept of, when the probe gives it [`BARE_FLOOR`] or more. It is
-//! then scored as if every concept were mentioned. docs/quality.md has what it buys.
+//! then scored as if every concept were mentioned. The other way round, a narrative whose
+//! concepts an embedded post all mentions is no candidate when the probe gives it less than
+//! [`VETO`]: the words are there, the sentence is about something else. docs/quality.md has
+//! what each buys.
 //!
 //! Embedding a post takes milliseconds, and a concept is often a common word (*count*, *fake*):
 //! embedding every post that mentions one would slow a stream thirtyfold. So the probe has a
@@ -34,6 +37,11 @@ pub const FLOOR: f32 = 0.95;
 /// The probe's probability from which a narrative the post mentions no concept of becomes a
 /// candidate: higher, since nothing in the post's words backs the model.
 pub const BARE_FLOOR: f32 = 0.98;
+
+/// The probe's probability under which a narrative whose concepts the post all mentions is not
+/// a candidate after all: the words name its subject and idea, but the sentence is about
+/// something else ("the refs rigged the count").
+pub const VETO: f32 = 0.003;
 
 /// The first stage's probability from which a post is embedded for the probe: low, since it
 /// only saves time, and what it lets through the probe itself still decides.
