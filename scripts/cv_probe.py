@@ -11,6 +11,7 @@ caches. Each table compares against a baseline build's answers (what it already 
     python3 scripts/cv_probe.py ngrams    # a linear probe on the read-out's features (not shipped)
     python3 scripts/cv_probe.py words     # the word probe for Spanish posts: rows, C, floors
     python3 scripts/cv_probe.py alone     # the shipped ensemble alone against one network, a bigger one
+    python3 scripts/cv_probe.py veto      # the probe as a veto on the concepts' alarms, by floor
 
 BASELINE=path/to/counterclaim is the build whose misses the probe is read on (docs/quality.md
 used a755e19's); default target/release/counterclaim. `stance` shows the cues' own stance
