@@ -396,7 +396,8 @@ fn the_probe_finds_a_post_naming_no_concept() {
 
 /// The probe's veto: a post whose words name every concept of a narrative but whose sentence
 /// is about something else (fitting posts of `tuning_wide7.jsonl`) matches nothing in hybrid
-/// mode, where lexical mode, which has no probe, flags it; the narrative itself still matches.
+/// mode, and says why, where lexical mode, which has no probe, flags it; the narrative itself
+/// still matches.
 #[test]
 fn the_probe_vetoes_a_post_naming_the_concepts_about_something_else() {
     let Some(hybrid) = hybrid() else {
@@ -412,7 +413,18 @@ fn the_probe_vetoes_a_post_naming_the_concepts_about_something_else() {
             ["delayed-count-means-rigged"],
             "{other}"
         );
-        assert!(narratives(&hybrid, other).is_empty(), "{other}");
+        let post = counterclaim::matcher::Post {
+            id: "p".into(),
+            text: other.into(),
+            ..Default::default()
+        };
+        let outcome = hybrid.match_post(&post, &MatchOptions::default()).unwrap();
+        assert!(outcome.matches.is_empty(), "{other}");
+        assert_eq!(
+            outcome.no_match_reason,
+            Some(counterclaim::matcher::REASON_VETOED),
+            "{other}"
+        );
     }
     let claim = "They kept counting for days after the election to steal it";
     assert_eq!(narratives(&hybrid, claim), ["delayed-count-means-rigged"]);

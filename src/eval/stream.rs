@@ -72,6 +72,8 @@ pub struct Listed {
     pub label: Option<String>,
     /// The best candidate, if any.
     pub best: Option<NarrativeMatch>,
+    /// Why there is none (`MatchOutcome::no_match_reason`).
+    pub reason: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -193,6 +195,7 @@ fn score_chunk<'l>(
             text: post.text.clone(),
             label: label.map(|l| l.narrative.clone()),
             best: best.cloned(),
+            reason: outcome.no_match_reason,
         };
         if let Some(label) = label {
             report.labelled += 1;
@@ -306,7 +309,12 @@ fn describe(item: &Listed) -> String {
         item.label.as_deref().unwrap_or("none")
     );
     match &item.best {
-        None => out += "    no candidate\n",
+        None => {
+            let reason = item
+                .reason
+                .unwrap_or(crate::matcher::REASON_BELOW_THRESHOLD);
+            out += &format!("    no candidate: {reason}\n");
+        }
         Some(m) => {
             out += &format!(
                 "    best: {} {:.3} {} on {} {} (words: {}; dense {:.2})\n",

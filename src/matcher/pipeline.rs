@@ -12,7 +12,7 @@ use super::score::CONCEPT_HYBRID;
 use super::score::Overlap;
 use super::{
     Best, CANDIDATES, MatchOutcome, Matcher, NarrativeMatch, REASON_BELOW_THRESHOLD, REASON_EMPTY,
-    REASON_NO_CONCEPTS, REASON_NO_SHARED_WORDS, Scoring, Similarity,
+    REASON_NO_CONCEPTS, REASON_NO_SHARED_WORDS, REASON_VETOED, Scoring, Similarity,
 };
 use super::{DEFAULT_THRESHOLD, MatchOptions, Post};
 use crate::Error;
@@ -176,6 +176,7 @@ impl Matcher {
         prepared: Prepared,
         embedding: Option<&[f32]>,
     ) -> MatchOutcome {
+        let mut reason = REASON_BELOW_THRESHOLD;
         let matches: Vec<NarrativeMatch> = match prepared.work {
             Err(reason) => return outcome(post, prepared.lang, Vec::new(), reason),
             Ok(Lexical {
@@ -190,6 +191,7 @@ impl Matcher {
                         let (vouched, vetoed) = self.probe_verdicts(&analysis, post_vector);
                         for n in vetoed {
                             analysis.mentions[n] = analysis.mentions[n].vetoed();
+                            reason = REASON_VETOED;
                         }
                         for n in vouched {
                             analysis.mentions[n] = analysis.mentions[n].completed();
@@ -219,7 +221,7 @@ impl Matcher {
                 )
             }
         };
-        outcome(post, prepared.lang, matches, REASON_BELOW_THRESHOLD)
+        outcome(post, prepared.lang, matches, reason)
     }
 
     /// The score from which narrative `n` is reported: the request's `min_score`, else the
