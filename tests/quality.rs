@@ -413,12 +413,7 @@ fn the_probe_vetoes_a_post_naming_the_concepts_about_something_else() {
             ["delayed-count-means-rigged"],
             "{other}"
         );
-        let post = counterclaim::matcher::Post {
-            id: "p".into(),
-            text: other.into(),
-            ..Default::default()
-        };
-        let outcome = hybrid.match_post(&post, &MatchOptions::default()).unwrap();
+        let outcome = outcome(&hybrid, other);
         assert!(outcome.matches.is_empty(), "{other}");
         assert_eq!(
             outcome.no_match_reason,
@@ -437,15 +432,19 @@ fn narratives(matcher: &Matcher, text: &str) -> Vec<String> {
 
 /// The narratives `matcher` finds in `text` with the post's stance on each.
 fn stances(matcher: &Matcher, text: &str) -> Vec<(String, Stance)> {
+    outcome(matcher, text)
+        .matches
+        .into_iter()
+        .map(|m| (m.narrative_id, m.stance))
+        .collect()
+}
+
+/// What `matcher` answers to `text` at the default threshold.
+fn outcome(matcher: &Matcher, text: &str) -> counterclaim::matcher::MatchOutcome {
     let post = counterclaim::matcher::Post {
         id: "p".into(),
         text: text.into(),
         ..Default::default()
     };
-    let outcome = matcher.match_post(&post, &MatchOptions::default()).unwrap();
-    outcome
-        .matches
-        .into_iter()
-        .map(|m| (m.narrative_id, m.stance))
-        .collect()
+    matcher.match_post(&post, &MatchOptions::default()).unwrap()
 }

@@ -107,10 +107,16 @@ pub(crate) fn plausible(pieces: &[&str]) -> bool {
     pieces.iter().any(|p| p.len() > 2) && !pieces.windows(3).any(|w| w.iter().all(|p| p.len() == 1))
 }
 
+/// Whether a split of `word` costing `cost` beats keeping the word whole, as one unknown chunk,
+/// by `margin`.
+fn beats_whole(word: &str, cost: f32, margin: f32) -> bool {
+    cost + margin <= unknown_cost(word.len())
+}
+
 /// Whether a split of the unknown `word` costing `cost` is clearly likelier than `word` as a
 /// misspelling of one word ([`MISSPELLING_MARGIN`]).
 pub(crate) fn beats_misspelling(word: &str, cost: f32) -> bool {
-    cost + MISSPELLING_MARGIN <= unknown_cost(word.len())
+    beats_whole(word, cost, MISSPELLING_MARGIN)
 }
 
 /// Splits `word` (lowercase ASCII) into words if a plausible split exists.
@@ -127,7 +133,7 @@ pub(crate) fn split_word<'a>(word: &'a str, lex: &Lexicon, mode: Mode) -> Option
     let has_unknown = pieces
         .iter()
         .any(|p| (p.len() == 1 && !matches!(*p, "a" | "i")) || lex.cost(p).is_none());
-    (!has_unknown || cost + UNKNOWN_SPLIT_MARGIN <= unknown_cost(word.len())).then_some(pieces)
+    (!has_unknown || beats_whole(word, cost, UNKNOWN_SPLIT_MARGIN)).then_some(pieces)
 }
 
 /// Replaces each `#tag` by its words, lowercased: `#RiggedElection` →
