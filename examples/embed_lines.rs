@@ -6,9 +6,11 @@
 //! `--token-mean`, the vector is the mean of the line's tokens' input vectors (what the probe's
 //! first stage reads) rather than the sentence embedding. With `--text`, each line is written
 //! normalised instead, after its detected language and whether it asks (1 or 0), tab-separated:
-//! what the stance read-out reads.
+//! what the stance read-out reads. With `--kb`, lines are normalised with the word lists the
+//! matcher uses on the shipped knowledge base (English and the knowledge base's own words)
+//! rather than with English alone, which is what the probes were fitted on.
 //!
-//! `cargo run --release --example embed_lines -- OUT [--normalize] [--token-mean | --text] < lines.txt`
+//! `cargo run --release --example embed_lines -- OUT [--normalize] [--token-mean | --text] [--kb] < lines.txt`
 
 use std::io::{BufRead, Write};
 
@@ -21,7 +23,15 @@ fn main() -> anyhow::Result<()> {
     let model = counterclaim::embed::Embedder::load(&dir)?;
     let normalize = std::env::args().any(|a| a == "--normalize");
     let token_mean = std::env::args().any(|a| a == "--token-mean");
-    let lexicon = counterclaim::text::Lexicon::english();
+    let lexicon = match std::env::args().any(|a| a == "--kb") {
+        true => {
+            let index = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("index");
+            let kb = counterclaim::kb::KnowledgeBase::load(&index)?;
+            let matcher = counterclaim::matcher::Matcher::new(std::sync::Arc::new(kb), None)?;
+            matcher.lexicon().clone()
+        }
+        false => counterclaim::text::Lexicon::english(),
+    };
     let lines = std::io::stdin()
         .lock()
         .lines()

@@ -328,7 +328,7 @@ impl Matcher {
     }
 
     /// The word lists posts are normalised with (English and the knowledge base's words).
-    pub(crate) fn lexicon(&self) -> &Lexicon {
+    pub fn lexicon(&self) -> &Lexicon {
         &self.lexicon
     }
 

@@ -16,9 +16,17 @@
 //!   `b4l0t5` → `balots`, which the matcher's spelling correction reads, not
 //!   `ba lots`).
 //!
-//! `!` and `|` are usually punctuation, so they only count inside a token
-//! (never at its edges, never `!!`) and only when the result is a known word
-//! (`v!ct0ry`, `ba||ots`). `6` and `9` stand for `g` (`ni9ht`, `bi66er`).
+//! `!`, `|` and `(` are usually punctuation, so they are weak evidence: `!`
+//! and `|` only count inside a token (never at its edges, never `!!`, never a
+//! `!` after a plain word and before a known one: `wow!this`,
+//! `alight!photographer`), `(` inside or at its start and
+//! only beside a digit or `@ $ €` somewhere in the token (`(h€4ting`,
+//! `w4t(hing`, never `(all`; at the start only into a known word, never
+//! `(mepk00alcom)`). A digit or `@ $ €` between letters marks a token as
+//! leetspeak: a decoding the lexicon does not know may then start with `$`
+//! or `€` (`€v4p0r4t€s`); one starting with `@` is a handle, and a `$` after
+//! an `s` is emphasis (`b4ll0ts$`). `6` and `9` stand for `g` (`ni9ht`,
+//! `bi66er`).
 //! A run of three or more of one leet character is an elongation and counts
 //! once (`fr4444ud` → `fraud`, `0bv10u5555` → `obvious`); any other run of
 //! three or more digits is decoded only into a known word (`5urpr153d` →
@@ -34,7 +42,7 @@ use super::lexicon::Lexicon;
 use super::punct::is_word_char;
 use super::segment::{Mode, beats_misspelling, best_split, plausible};
 
-const SYMBOLS: [char; 5] = ['@', '$', '!', '|', '€'];
+const SYMBOLS: [char; 6] = ['@', '$', '!', '|', '€', '('];
 
 /// The first byte of `€`, the one leet character outside ASCII (curly quotes and dashes start
 /// with it too).
@@ -62,6 +70,7 @@ fn leet_letters(c: char) -> Option<&'static [char]> {
         '6' | '9' => Some(&['g']),
         '!' => Some(&['i']),
         '|' => Some(&['l']),
+        '(' => Some(&['c']),
         _ => None,
     }
 }
@@ -162,14 +171,18 @@ fn decode(tok: &str, lex: &Lexicon) -> Option<String> {
 fn decode_whole(tok: &str, lex: &Lexicon) -> Option<String> {
     let chars = squeeze_leet_runs(tok);
     let punct = |c: &char| matches!(c, '!' | '|');
-    let edge_symbol = |c: &char| SYMBOLS.contains(c);
+    let weak = |c: &char| matches!(c, '!' | '|' | '(');
+    let strong = |c: &char| is_leet_char(*c) && !weak(c);
+    let letters_around = |p: usize| {
+        chars[..p].iter().any(|c| c.is_alphabetic())
+            && chars[p + 1..].iter().any(|c| c.is_alphabetic())
+    };
     // Three digits in a row are a number unless they spell a known word.
     let known_only = chars.windows(3).any(|w| w.iter().all(char::is_ascii_digit));
     if chars.first().is_some_and(punct)
-        || chars.last().is_some_and(punct)
-        || chars
-            .windows(2)
-            .any(|w| punct(&w[0]) && punct(&w[1]) && w != ['|', '|'])
+        || chars.last().is_some_and(weak)
+        || chars.windows(2).any(|w| w == ['!', '!'])
+        || (chars.contains(&'(') && !chars.iter().any(strong))
         || chars
             .iter()
             .any(|&c| is_leet_char(c) && leet_letters(c).is_none())
@@ -178,13 +191,12 @@ fn decode_whole(tok: &str, lex: &Lexicon) -> Option<String> {
     {
         return None;
     }
+    // A digit or `@ $ €` between letters: the token is leetspeak, not punctuated text.
+    let marked = (0..chars.len()).any(|p| strong(&chars[p]) && letters_around(p));
     let leet: Vec<usize> = (0..chars.len())
         .filter(|&p| is_leet_char(chars[p]))
         .collect();
-    let inside = leet.iter().any(|&p| {
-        chars[..p].iter().any(|c| c.is_alphabetic())
-            && chars[p + 1..].iter().any(|c| c.is_alphabetic())
-    });
+    let inside = leet.iter().any(|&p| letters_around(p));
     let ambiguous = leet
         .iter()
         .filter(|&&p| leet_letters(chars[p]).is_some_and(|l| l.len() > 1))
@@ -207,11 +219,30 @@ fn decode_whole(tok: &str, lex: &Lexicon) -> Option<String> {
         let edge_ok = (leet.len() == 1 && length >= 4) || (length >= 5 && letters >= 2);
         return (inside || edge_ok).then(|| word.clone());
     }
+    // `ballot(s)`: a bracket before a word's last letters is not a `c`.
+    let bracket_tail = chars.iter().rev().take(3).any(|&c| c == '(');
+    // `wow!b4ll0ts`, `alight!photographer`: a `!` after a plain word and before a known one
+    // ends a sentence.
+    let known =
+        |part: &[char], min: usize| part.len() >= min && lex.cost(&decoding(part, 0)).is_some();
+    let sentence_break = (0..chars.len()).any(|p| {
+        let (left, right) = (&chars[..p], &chars[p + 1..]);
+        chars[p] == '!'
+            && left.iter().all(|c| c.is_alphabetic())
+            && ((known(left, 2) && known(right, 2)) || (left.len() >= 3 && known(right, 3)))
+    });
+    let (first, last) = (chars[0], chars[chars.len() - 1]);
     if !inside
         || known_only
-        || tok.contains(['!', '|'])
-        || chars.first().is_some_and(edge_symbol)
-        || chars.last().is_some_and(edge_symbol)
+        || bracket_tail
+        || sentence_break
+        || (chars.contains(&'(') && !marked)
+        // A handle (`@a@b`) or a bracket before a word: only a known word may start so.
+        || matches!(first, '@' | '(')
+        || (matches!(first, '$' | '€') && !marked)
+        // `b4ll0ts$`: a dollar after an s is emphasis.
+        || last == '@'
+        || (last == '$' && matches!(chars[chars.len() - 2], 's' | 'S' | '5' | '$'))
     {
         return None;
     }
@@ -303,6 +334,53 @@ mod tests {
     }
 
     #[test]
+    fn weak_symbols_count_beside_strong_ones() {
+        assert_eq!(u("m!||!on$ of b@||ot$"), "millions of ballots");
+        assert_eq!(u("wh!|e fr@du|ent"), "while fradulent");
+        assert_eq!(u("e|ec$hun un$o|!cted"), "elecshun unsolicted");
+        assert_eq!(u("b!ge$t"), "bigest");
+        assert_eq!(u("vot!n w!ner obv!u$"), "votin winer obvius");
+        // Between known words a `!` ends a sentence.
+        for s in ["yes!no", "wow!this", "Trump!He", "alight!Photographer"] {
+            assert_eq!(u(s), s, "{s}");
+        }
+    }
+
+    #[test]
+    fn a_bracket_stands_for_c_only_in_leetspeak() {
+        assert_eq!(
+            u("(h€4ting (0unting w4t(hing"),
+            "cheating counting watching"
+        );
+        assert_eq!(u("(r00k€d"), "crooked");
+        // At a word's start only into a known word: `(@h4ndl3)` is an attribution.
+        assert_eq!(u("(h4ndl3)"), "(handle)");
+        assert_eq!(u("(mepk00alcom)"), "(mepkooalcom)");
+        for s in [
+            "(all of them)",
+            "ballot(s)",
+            "b4ll0t(s)",
+            "f(x)",
+            "(2020)",
+            "(4 years)",
+            "(9am",
+            ":(",
+        ] {
+            assert!(!u(s).contains('c') || s.contains('c'), "{s} → {}", u(s));
+        }
+        assert_eq!(u("b4ll0t(s)"), "ballot(s)");
+    }
+
+    #[test]
+    fn leetspeak_marked_inside_may_start_with_a_symbol_or_end_with_euro() {
+        assert_eq!(u("€v4p0r4t€s"), "evaporates");
+        assert_eq!(u("4bs€nti€"), "absentie");
+        // Without a mark inside, the edges stay as written.
+        assert_eq!(u("b4ll0ts$"), "ballots$");
+        assert_eq!(u("$100"), "$100");
+    }
+
+    #[test]
     fn six_and_nine_stand_for_g() {
         assert_eq!(u("ni9ht"), "night");
         assert_eq!(u("they're st34lin9 it"), "they're stealing it");
@@ -377,7 +455,7 @@ mod tests {
     #[test]
     fn falls_back_to_pieces_between_symbols() {
         assert_eq!(u("b4ll0ts@2"), "ballots@2");
-        assert_eq!(u("x!b4ll0ts"), "x!ballots");
+        assert_eq!(u("wow!b4ll0ts"), "wow!ballots");
     }
 
     #[test]

@@ -163,7 +163,7 @@ fn kept_prefix(token: &str) -> Option<usize> {
         return Some(0);
     }
     if let Some(rest) = core.strip_prefix('@') {
-        if rest.starts_with(is_handle_char) {
+        if rest.starts_with(is_handle_char) && !leet_after_handle(rest) {
             return None;
         }
     } else if let Some(at) = core.find('@') {
@@ -181,6 +181,14 @@ fn kept_prefix(token: &str) -> Option<usize> {
 
 fn is_handle_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
+}
+
+/// `@b$entee`, `@mer!c@`: a word in leetspeak with `@` for its `a`, not a handle, which never
+/// has `$ ! | €` followed by a letter or digit.
+fn leet_after_handle(rest: &str) -> bool {
+    let mut tail = rest.trim_start_matches(is_handle_char).chars();
+    matches!(tail.next(), Some('$' | '!' | '|' | '€'))
+        && tail.next().is_some_and(char::is_alphanumeric)
 }
 
 /// `(@RepCummings),` → `(#RepCummings),`; mentions run together (`@a@b`) are separated.
@@ -336,6 +344,12 @@ mod tests {
             d("cc: @juliegraceb@mkraju@DailyCaller"),
             "cc: #juliegraceb #mkraju #DailyCaller"
         );
+    }
+
+    #[test]
+    fn leetspeak_with_a_leading_at_is_a_word() {
+        assert_eq!(d("@b$entee @mer!c@ b@||ot$"), "@b$entee @mer!c@ b@||ot$");
+        assert_eq!(d("@someone$ @them!! @a|"), "#someone$ #them!! #a|");
     }
 
     #[test]
