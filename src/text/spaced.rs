@@ -3,7 +3,9 @@
 //! Spacing letters out defeats word matching just like gluing words together
 //! does. Runs of three or more single letters separated by single spaces are
 //! joined and accepted only when the letters are a known word or split into
-//! known words (`f a k e b a l l o t s` → `fake ballots`), so ordinary text
+//! known words (`f a k e b a l l o t s` → `fake ballots`); when that split is
+//! not much likelier than one misspelt word, the letters stay one word
+//! (`b a l o t s` → `balots`, not `ba lots`), as in leetspeak. So ordinary text
 //! such as "i am a fan" (no such run) or a list "x q z" is left alone. The
 //! split never yields three single letters in a row, so a second pass finds
 //! nothing new to join.
@@ -11,7 +13,7 @@
 use std::borrow::Cow;
 
 use super::lexicon::Lexicon;
-use super::segment::{Mode, split_word};
+use super::segment::{Mode, beats_misspelling, best_split, plausible};
 
 /// Joins runs of three or more single letters separated by single spaces
 /// (`b a l l o t s` → `ballots`, `f a k e b a l l o t s` → `fake ballots`)
@@ -93,7 +95,15 @@ fn join_run(run: &str, lex: &Lexicon) -> Option<String> {
     if lex.cost(&joined).is_some() {
         return Some(joined);
     }
-    split_word(&joined, lex, Mode::KnownOnly).map(|words| words.join(" "))
+    let (pieces, cost) = best_split(&joined, lex, Mode::KnownOnly)?;
+    if pieces.len() < 2 || !plausible(&pieces) {
+        return None;
+    }
+    // `b a l o t s` is one misspelt word, which spelling correction reads, not `ba lots`.
+    Some(match beats_misspelling(&joined, cost) {
+        true => pieces.join(" "),
+        false => joined.clone(),
+    })
 }
 
 #[cfg(test)]
@@ -116,6 +126,7 @@ mod tests {
             "fake ballots"
         );
         assert_eq!(join_spaced_letters("F R A U D", &l), "fraud");
+        assert_eq!(join_spaced_letters("b a l o t s", &l), "balots");
         assert_eq!(join_spaced_letters("i am a fan", &l), "i am a fan");
         assert_eq!(join_spaced_letters("x q z and a b", &l), "x q z and a b");
         assert_eq!(join_spaced_letters("q x z  z q x", &l), "q x z  z q x");
