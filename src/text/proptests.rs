@@ -20,7 +20,7 @@ const FRAGMENTS: &[&str] = &[
     "4", "5", "6", "7", "8", "9", "2", "11", "2020", "58,000", "3.5", "$100", "!", "!!", "@", "$", "|",
     "#", "#1", "_", "'", "'s", "’", ".", ",", "-", "/", ":", "%", "&", "~", "(", ")", "(@", "h)", "—",
     "b4ll0ts", "m@il", "v!ct0ry", "sw1tch", "x4y", "pm", "€", "€l€ction", "ni9ht", "fr4444ud", "84ll07",
-    "#RiggedElection", "#fakeballotsfromchina",
+    "#RiggedElection", "#fakeballotsfromchina", "(h€4t", "un$o|!c", "m!||!on$", "@b$en", "l i i i",
     "#MAGA2020", "Fake", "B4", "USA", "https://t.co/x", "www.", "bit.ly/", ".com", "pic.twitter.com/",
     "@user", "(@h)", "October 15, 2019", "Jan 2, 2020", "de", "mayo", "Donald J. Trump", "fraud",
     "ballots", "the", "ñ", "á", "¿", "¡", "Están", "\u{0430}", "\u{0440}", "\u{03BF}", "\u{03B7}", "Σ",

@@ -12,7 +12,7 @@
 
 use std::borrow::Cow;
 
-use super::lexicon::Lexicon;
+use super::lexicon::{Lexicon, has_triple};
 use super::segment::{Mode, beats_misspelling, best_split, plausible};
 
 /// Joins runs of three or more single letters separated by single spaces
@@ -99,11 +99,14 @@ fn join_run(run: &str, lex: &Lexicon) -> Option<String> {
     if pieces.len() < 2 || !plausible(&pieces) {
         return None;
     }
-    // `b a l o t s` is one misspelt word, which spelling correction reads, not `ba lots`.
-    Some(match beats_misspelling(&joined, cost) {
-        true => pieces.join(" "),
-        false => joined.clone(),
-    })
+    // `b a l o t s` is one misspelt word, which spelling correction reads, not `ba lots`; but
+    // never a letter tripled, which a second pass would squeeze (`l i i i`).
+    Some(
+        match beats_misspelling(&joined, cost) || has_triple(&joined) {
+            true => pieces.join(" "),
+            false => joined.clone(),
+        },
+    )
 }
 
 #[cfg(test)]
@@ -127,6 +130,7 @@ mod tests {
         );
         assert_eq!(join_spaced_letters("F R A U D", &l), "fraud");
         assert_eq!(join_spaced_letters("b a l o t s", &l), "balots");
+        assert!(!join_spaced_letters("l i i i", &l).contains("iii"));
         assert_eq!(join_spaced_letters("i am a fan", &l), "i am a fan");
         assert_eq!(join_spaced_letters("x q z and a b", &l), "x q z and a b");
         assert_eq!(join_spaced_letters("q x z  z q x", &l), "q x z  z q x");
