@@ -2,7 +2,8 @@
 """Evasions written many ways, on posts the matcher is fitted on: the promoting posts of
 tuning_posts, tuning_hard and tuning_more, each with its three longest words rewritten in one
 way. Leetspeak in several alphabets (`basic` 4 3 0 1 5; `symbols` @ $ ! |; `t7b8`; `g9`, `g6`;
-`z2`; `euro` with € and `(`), letters spaced by several separators (`spaced-*`), invisible
+`z2`; `euro` with € and `(`; `mixed`, some letters of each word from any of them, as people
+write it), letters spaced by several separators (`spaced-*`), invisible
 characters of several kinds (`invisible-*`), look-alike letters from several scripts
 (`lookalike-*`) and elongations (`elongated`). Measures what the normaliser (src/text/) loses
 against the clear posts, without touching a held-out set.
@@ -10,7 +11,7 @@ against the clear posts, without touching a held-out set.
     python3 scripts/evasion_variants.py              # writes target/variants/*.jsonl
     for f in target/variants/*.jsonl; do echo "$f $(counterclaim eval --posts $f | head -1)"; done
 """
-import json, os
+import json, os, random
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "target", "variants")
@@ -24,6 +25,28 @@ ALPHABETS = {
     "z2": {"z": "2", "s": "5", "e": "3", "o": "0"},
     "euro": {"e": "€", "a": "4", "o": "0", "c": "("},
 }
+
+
+# Every stand-in a letter has in the alphabets above, for `leet-mixed`.
+STAND_INS = {}
+for _alphabet in ALPHABETS.values():
+    for _letter, _sign in _alphabet.items():
+        STAND_INS.setdefault(_letter, set()).add(_sign)
+STAND_INS["l"] = {"1", "|"}
+STAND_INS["i"].add("1")
+
+
+def mixed(word, rng):
+    """`word` with each letter that has stand-ins replaced, with probability 0.6, by one of
+    them; at least one letter always is."""
+    places = [i for i, c in enumerate(word) if c.lower() in STAND_INS]
+    if not places:
+        return word
+    chars = list(word)
+    chosen = [i for i in places if rng.random() < 0.6] or [rng.choice(places)]
+    for i in chosen:
+        chars[i] = rng.choice(sorted(STAND_INS[chars[i].lower()]))
+    return "".join(chars)
 
 
 CYRILLIC = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у", "i": "і"}
@@ -73,7 +96,9 @@ def main():
              for line in open(os.path.join(ROOT, "tests", "fixtures", name + ".jsonl"), encoding="utf-8")
              if line.strip()]
     promoting = [p for p in posts if p.get("narrative") and p.get("stance") == "promotes"]
-    for name, word in WORDS.items():
+    rng = random.Random(2026)
+    words = {**WORDS, "leet-mixed": lambda w: mixed(w, rng)}
+    for name, word in words.items():
         with open(os.path.join(OUT, name + ".jsonl"), "w", encoding="utf-8") as out:
             for p in promoting:
                 out.write(json.dumps({**p, "text": rewrite(p["text"], word), "form": name},
