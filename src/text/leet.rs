@@ -8,8 +8,8 @@
 //! - some decoding is a known word — for ambiguous `1` (i or l) the known
 //!   decoding with the lowest cost wins; when all substituted characters sit
 //!   at the token's edges (`vot3`, `84ll07`, `mp3`) this needs a word of four
-//!   letters or more from one of them, or of five or more, so model names
-//!   and units stay; or
+//!   letters or more from one of them, or of five or more (six when one
+//!   letter is left: `b@|1075`), so model names and units stay; or
 //! - a digit, `@` or `$` has letters on both sides (`fr4ud`, `fakeb4ll0ts`):
 //!   then the decoding is used even if unknown, split into known words when
 //!   that is much likelier than one misspelt word (`fake ballots`, but
@@ -212,11 +212,14 @@ fn decode_whole(tok: &str, lex: &Lexicon) -> Option<String> {
         .filter_map(|d| lex.cost(d).map(|cost| (cost, d)))
         .min_by(|a, b| a.0.total_cmp(&b.0));
     if let Some((_, word)) = known {
-        // Only at the edges (`vot3`, `84ll07`): one character into a word of four letters or
-        // more, or more characters into a word of five or more, so `mp3` and `win10` stay.
+        // Only at the edges (`vot3`, `84ll07`, `b@|1075`): one character into a word of four
+        // letters or more, more characters into a word of five or more (six with one letter
+        // left), so `mp3`, `win10` and `100s` stay.
         let letters = chars.iter().filter(|c| c.is_alphabetic()).count();
         let length = word.chars().count();
-        let edge_ok = (leet.len() == 1 && length >= 4) || (length >= 5 && letters >= 2);
+        let edge_ok = (leet.len() == 1 && length >= 4)
+            || (length >= 5 && letters >= 2)
+            || (length >= 6 && letters >= 1);
         return (inside || edge_ok).then(|| word.clone());
     }
     // `ballot(s)`: a bracket before a word's last letters is not a `c`.
@@ -326,6 +329,7 @@ mod tests {
         assert_eq!(u("p0||s ba||ots"), "polls ballots");
         assert_eq!(u("h1n1"), "hini");
         assert_eq!(u("your 84ll07"), "your ballot");
+        assert_eq!(u("b@|1075 8@||07s"), "ballots ballots");
         assert_eq!(u("f0r€ign €l€ction"), "foreign election");
         assert_eq!(
             u("don’t pay €100 or 100€ — “€”"),
