@@ -19,9 +19,9 @@
 //! `!`, `|` and `(` are usually punctuation, so they are weak evidence: `!`
 //! and `|` only count inside a token (never at its edges, never `!!`, never a
 //! `!` after a plain word and before a known one: `wow!this`,
-//! `alight!photographer`), `(` inside or at its start and
-//! only beside a digit or `@ $ €` somewhere in the token (`(h€4ting`,
-//! `w4t(hing`, never `(all`; at the start only into a known word, never
+//! `alight!photographer`); `(` counts between letters into a known word
+//! (`che(k!ng`) and, beside a digit or `@ $ €` somewhere in the token, also
+//! at its start into a known word (`(h€4ting`, never `(all` or
 //! `(mepk00alcom)`). A digit or `@ $ €` between letters marks a token as
 //! leetspeak: a decoding the lexicon does not know may then start with `$`
 //! or `€` (`€v4p0r4t€s`); one starting with `@` is a handle, and a `$` after
@@ -138,7 +138,15 @@ pub(crate) fn undo_leetspeak_cow<'a>(s: &'a str, lex: &Lexicon) -> Cow<'a, str> 
 
 /// The replacement for one token, or `None` to keep it.
 fn decode(tok: &str, lex: &Lexicon) -> Option<String> {
-    if !tok.chars().any(char::is_alphabetic) || !tok.chars().any(is_leet_char) {
+    // A token of stand-ins alone is a number unless `@ | €` sit inside it (`8@1|07`).
+    let symbol_inside = || {
+        let mut inner = tok.chars();
+        inner.next();
+        inner.next_back();
+        inner.as_str().contains(['@', '|', '€'])
+    };
+    if (!tok.chars().any(char::is_alphabetic) && !symbol_inside()) || !tok.chars().any(is_leet_char)
+    {
         return None;
     }
     if let Some(word) = decode_whole(tok, lex) {
@@ -182,7 +190,7 @@ fn decode_whole(tok: &str, lex: &Lexicon) -> Option<String> {
     if chars.first().is_some_and(punct)
         || chars.last().is_some_and(weak)
         || chars.windows(2).any(|w| w == ['!', '!'])
-        || (chars.contains(&'(') && !chars.iter().any(strong))
+        || (chars[0] == '(' && !chars.iter().any(strong))
         || chars
             .iter()
             .any(|&c| is_leet_char(c) && leet_letters(c).is_none())
@@ -214,12 +222,11 @@ fn decode_whole(tok: &str, lex: &Lexicon) -> Option<String> {
     if let Some((_, word)) = known {
         // Only at the edges (`vot3`, `84ll07`, `b@|1075`): one character into a word of four
         // letters or more, more characters into a word of five or more (six with one letter
-        // left), so `mp3`, `win10` and `100s` stay.
+        // or none left: `8@1|07`), so `mp3`, `win10` and `100s` stay.
         let letters = chars.iter().filter(|c| c.is_alphabetic()).count();
         let length = word.chars().count();
-        let edge_ok = (leet.len() == 1 && length >= 4)
-            || (length >= 5 && letters >= 2)
-            || (length >= 6 && letters >= 1);
+        let edge_ok =
+            (leet.len() == 1 && length >= 4) || (length >= 5 && letters >= 2) || length >= 6;
         return (inside || edge_ok).then(|| word.clone());
     }
     // `ballot(s)`: a bracket before a word's last letters is not a `c`.
@@ -329,7 +336,8 @@ mod tests {
         assert_eq!(u("p0||s ba||ots"), "polls ballots");
         assert_eq!(u("h1n1"), "hini");
         assert_eq!(u("your 84ll07"), "your ballot");
-        assert_eq!(u("b@|1075 8@||07s"), "ballots ballots");
+        assert_eq!(u("b@|1075 8@||07s 8@1|07"), "ballots ballots ballot");
+        assert_eq!(u("che(k!ng"), "checking");
         assert_eq!(u("f0r€ign €l€ction"), "foreign election");
         assert_eq!(
             u("don’t pay €100 or 100€ — “€”"),
