@@ -12,6 +12,7 @@ caches. Each table compares against a baseline build's answers (what it already 
     python3 scripts/cv_probe.py words     # the word probe for Spanish posts: rows, C, floors
     python3 scripts/cv_probe.py alone     # the shipped ensemble alone against one network, a bigger one
     python3 scripts/cv_probe.py veto      # the probe as a veto on the concepts' alarms, by floor
+    python3 scripts/cv_probe.py bare      # posts naming no concept: with a guard that they name any
 
 BASELINE=path/to/counterclaim is the build whose misses the probe is read on (docs/quality.md
 used a755e19's); default target/release/counterclaim. `stance` shows the cues' own stance
@@ -483,6 +484,44 @@ def veto():
         print(f"  below {floor}: fitting sets {cells[0]}; reporting sets {cells[1]}", flush=True)
 
 
+def bare():
+    """What the probe adds, from BARE_FLOOR, on posts that name no concept of the narrative it
+    vouches for, with and without asking them to name a concept of any narrative (be about an
+    election at all). Run with BASELINE= a build whose BARE_FLOOR is above 1."""
+    data, _, cls, y, now = setup()
+    emb = {k: fp.embed(k, v) for k, v in data.items()}
+    by_class = concepts_by_class(cls)
+    P = cross_validated(shipped, emb, y)
+    forms = forms_of()
+    print("posts naming no concept of the narrative the probe gives 0.98 or more (fitting sets out"
+          " of fold; reporting sets from a fit on all)")
+    election = re.compile(r"\b(elect\w*|vot\w*|ballot\w*|polls?|polling|elecci\w*|electoral\w*|"
+                          r"boleta\w*|papeleta\w*|urnas?)\b")
+    guards = {"all (shipped)": lambda text: True,
+              "naming a concept of any narrative": lambda text: any(
+                  named(text, cs) for cs in by_class.values()),
+              "that, or an election word": lambda text: any(
+                  named(text, cs) for cs in by_class.values()) or election.search(text.lower())}
+    for name, guard in guards.items():
+        cells = []
+        for group in (LABELLED, REPORT):
+            right = wrong = hard = 0
+            for k in group:
+                c = P[k][:, 1:].argmax(1) + 1
+                for i, (text, _, _) in enumerate(data[k]):
+                    n = c[i]
+                    if now[k][i] or named(text, by_class[n]) or P[k][i, n] < 0.98:
+                        continue
+                    if not guard(text):
+                        continue
+                    ok = n == y[k][i]
+                    right += ok
+                    wrong += not ok
+                    hard += not ok and k in forms and forms[k][i] == "other-election"
+            cells.append(f"found +{right}, wrong +{wrong} ({hard} hard)")
+        print(f"  {name:34} fitting sets {cells[0]}; reporting sets {cells[1]}", flush=True)
+
+
 if __name__ == "__main__":
     {"probe": probe, "floors": floors, "first": first, "stance": stance, "ngrams": ngrams,
-     "words": words, "alone": alone, "veto": veto}[COMMAND]()
+     "words": words, "alone": alone, "veto": veto, "bare": bare}[COMMAND]()
