@@ -365,7 +365,7 @@ mod tests {
             "cheating counting watching"
         );
         assert_eq!(u("(r00k€d"), "crooked");
-        // At a word's start only into a known word: `(@h4ndl3)` is an attribution.
+        // At a word's start only into a known word: an attribution keeps its bracket.
         assert_eq!(u("(h4ndl3)"), "(handle)");
         assert_eq!(u("(mepk00alcom)"), "(mepkooalcom)");
         for s in [
@@ -387,7 +387,7 @@ mod tests {
     fn leetspeak_marked_inside_may_start_with_a_symbol_or_end_with_euro() {
         assert_eq!(u("€v4p0r4t€s"), "evaporates");
         assert_eq!(u("4bs€nti€"), "absentie");
-        // Without a mark inside, the edges stay as written.
+        // A `$` after an `s` is emphasis, one before digits a price.
         assert_eq!(u("b4ll0ts$"), "ballots$");
         assert_eq!(u("$100"), "$100");
     }
