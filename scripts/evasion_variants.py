@@ -32,8 +32,7 @@ STAND_INS = {}
 for _alphabet in ALPHABETS.values():
     for _letter, _sign in _alphabet.items():
         STAND_INS.setdefault(_letter, set()).add(_sign)
-STAND_INS["l"] = {"1", "|"}
-STAND_INS["i"].add("1")
+STAND_INS["l"].add("1")
 
 
 def mixed(word, rng):

@@ -185,16 +185,17 @@ fn decode_whole(tok: &str, lex: &Lexicon) -> Option<String> {
         chars[..p].iter().any(|c| c.is_alphabetic())
             && chars[p + 1..].iter().any(|c| c.is_alphabetic())
     };
+    let (first, last) = (chars[0], chars[chars.len() - 1]);
     // Three digits in a row are a number unless they spell a known word.
     let known_only = chars.windows(3).any(|w| w.iter().all(char::is_ascii_digit));
-    if chars.first().is_some_and(punct)
-        || chars.last().is_some_and(weak)
+    if punct(&first)
+        || weak(&last)
         || chars.windows(2).any(|w| w == ['!', '!'])
-        || (chars[0] == '(' && !chars.iter().any(strong))
+        || (first == '(' && !chars.iter().any(strong))
         || chars
             .iter()
             .any(|&c| is_leet_char(c) && leet_letters(c).is_none())
-        || (chars[0] == '$' && chars.get(1).is_some_and(char::is_ascii_digit))
+        || (first == '$' && chars.get(1).is_some_and(char::is_ascii_digit))
         || is_number_with_unit(tok)
     {
         return None;
@@ -241,7 +242,6 @@ fn decode_whole(tok: &str, lex: &Lexicon) -> Option<String> {
             && left.iter().all(|c| c.is_alphabetic())
             && ((known(left, 2) && known(right, 2)) || (left.len() >= 3 && known(right, 3)))
     });
-    let (first, last) = (chars[0], chars[chars.len() - 1]);
     if !inside
         || known_only
         || bracket_tail

@@ -104,7 +104,7 @@ fn join_run(run: &str, lex: &Lexicon) -> Option<String> {
     Some(
         match beats_misspelling(&joined, cost) || has_triple(&joined) {
             true => pieces.join(" "),
-            false => joined.clone(),
+            false => joined,
         },
     )
 }
