@@ -9,7 +9,8 @@
 //!   decoding with the lowest cost wins; when all substituted characters sit
 //!   at the token's edges (`vot3`, `84ll07`, `mp3`) this needs a word of four
 //!   letters or more from one of them, or of five or more (six when one
-//!   letter is left: `b@|1075`), so model names and units stay; or
+//!   letter is left: `b@|1075`, five with a symbol inside: `60!n6`), so
+//!   model names and units stay; or
 //! - a digit, `@` or `$` has letters on both sides (`fr4ud`, `fakeb4ll0ts`):
 //!   then the decoding is used even if unknown, split into known words when
 //!   that is much likelier than one misspelt word (`fake ballots`, but
@@ -17,21 +18,27 @@
 //!   `ba lots`).
 //!
 //! `!`, `|` and `(` are usually punctuation, so they are weak evidence: `!`
-//! and `|` only count inside a token (never at its edges, never `!!`, never a
+//! and `|` only count inside a token (never at its start, never `!!`, never a
 //! `!` after a plain word and before a known one: `wow!this`,
 //! `alight!photographer`); `(` counts between letters into a known word
-//! (`che(k!ng`) and, beside a digit or `@ $ €` somewhere in the token, also
-//! at its start into a known word (`(h€4ting`, never `(all` or
-//! `(mepk00alcom)`). A digit or `@ $ €` between letters marks a token as
+//! (`che(k!ng`) and, beside a digit or `@ $ €` somewhere in the token or
+//! another `(` between letters, also at its start into a known word
+//! (`(h€4ting`, `(he(k`, never `(all` or `(mepk00alcom)`). A `|` or `(` ends
+//! a known word of five letters or more only in a token marked as leetspeak
+//! (`univ€rsa|`, `pand3m!(`); a `!` never does. A digit or `@ $ €` between letters marks a token as
 //! leetspeak: a decoding the lexicon does not know may then start with `$`
 //! or `€` (`€v4p0r4t€s`); one starting with `@` is a handle, and a `$` after
-//! an `s` is emphasis (`b4ll0ts$`). `6` and `9` stand for `g` (`ni9ht`,
+//! an `s` is emphasis (`b4ll0ts$`). A `$` before a digit is a price only when
+//! a number follows (`$100`, `$5k`; `$7olen` is `stolen`), and a handle that
+//! is a known word once decoded, with a stand-in besides its `@`, is that word
+//! (`@8sen73€`: `absentee`; see `links.rs`). `6` and `9` stand for `g` (`ni9ht`,
 //! `bi66er`).
 //! A run of three or more of one leet character is an elongation and counts
 //! once (`fr4444ud` → `fraud`, `0bv10u5555` → `obvious`); any other run of
 //! three or more digits is decoded only into a known word (`5urpr153d` →
-//! `surprised`, never `x509`). Tokens with a `2`, or shaped like a number with a
-//! unit (`4pm`, `10am`, `1st`, `9mm`), are never decoded. When a token is not
+//! `surprised`, never `x509`). Tokens with a `2` are never decoded, nor those
+//! shaped like a number with a unit (`4pm`, `10am`, `1st`, `9mm`, `100s`)
+//! unless they spell a known word of six letters or more (`841107s`). When a token is not
 //! decoded as a whole, its symbols will become spaces, so the pieces between
 //! them are decoded on their own — exactly as a second pass over the output
 //! would see them.
@@ -136,6 +143,13 @@ pub(crate) fn undo_leetspeak_cow<'a>(s: &'a str, lex: &Lexicon) -> Cow<'a, str> 
     }
 }
 
+/// Whether `token`, which starts with `@`, is a word in leetspeak (`@8sen73€`, `@bs3nt33`:
+/// absentee) rather than a handle: a known word once decoded whole, with a stand-in besides the
+/// `@` (`@pple` stays a handle).
+pub(crate) fn is_leet_word(token: &str, lex: &Lexicon) -> bool {
+    token[1..].chars().any(is_leet_char) && decode_whole(token, lex).is_some()
+}
+
 /// The replacement for one token, or `None` to keep it.
 fn decode(tok: &str, lex: &Lexicon) -> Option<String> {
     // A token of stand-ins alone is a number unless `@ | €` sit inside it (`8@1|07`).
@@ -188,20 +202,21 @@ fn decode_whole(tok: &str, lex: &Lexicon) -> Option<String> {
     let (first, last) = (chars[0], chars[chars.len() - 1]);
     // Three digits in a row are a number unless they spell a known word.
     let known_only = chars.windows(3).any(|w| w.iter().all(char::is_ascii_digit));
+    // A digit or `@ $ €` between letters: the token is leetspeak, not punctuated text.
+    let marked = (0..chars.len()).any(|p| strong(&chars[p]) && letters_around(p));
+    // `(he(k`: a bracket between letters makes one at the start a `c` too.
+    let bracket_inside = (0..chars.len()).any(|p| chars[p] == '(' && letters_around(p));
     if punct(&first)
-        || weak(&last)
+        || last == '!'
         || chars.windows(2).any(|w| w == ['!', '!'])
-        || (first == '(' && !chars.iter().any(strong))
+        || (first == '(' && !chars.iter().any(strong) && !bracket_inside)
         || chars
             .iter()
             .any(|&c| is_leet_char(c) && leet_letters(c).is_none())
-        || (first == '$' && chars.get(1).is_some_and(char::is_ascii_digit))
-        || is_number_with_unit(tok)
+        || (first == '$' && is_price(&tok[1..]))
     {
         return None;
     }
-    // A digit or `@ $ €` between letters: the token is leetspeak, not punctuated text.
-    let marked = (0..chars.len()).any(|p| strong(&chars[p]) && letters_around(p));
     let leet: Vec<usize> = (0..chars.len())
         .filter(|&p| is_leet_char(chars[p]))
         .collect();
@@ -226,9 +241,21 @@ fn decode_whole(tok: &str, lex: &Lexicon) -> Option<String> {
         // or none left: `8@1|07`), so `mp3`, `win10` and `100s` stay.
         let letters = chars.iter().filter(|c| c.is_alphabetic()).count();
         let length = word.chars().count();
-        let edge_ok =
-            (leet.len() == 1 && length >= 4) || (length >= 5 && letters >= 2) || length >= 6;
-        return (inside || edge_ok).then(|| word.clone());
+        // `60!n6`: a symbol inside is no number's.
+        let symbol_inside = chars[1..chars.len() - 1]
+            .iter()
+            .any(|c| SYMBOLS.contains(c));
+        let edge_ok = (leet.len() == 1 && length >= 4)
+            || (length >= 5 && (letters >= 2 || symbol_inside))
+            || length >= 6;
+        // `univ€rsa|`, `pand3m!(`: a weak last character only in a token marked as leetspeak;
+        // `841107s`: a number with a unit only into a long word.
+        let ends_ok = !weak(&last) || (marked && length >= 5);
+        let unit_ok = !is_number_with_unit(tok) || length >= 6;
+        return ((inside || edge_ok) && ends_ok && unit_ok).then(|| word.clone());
+    }
+    if weak(&last) || is_number_with_unit(tok) {
+        return None;
     }
     // `ballot(s)`: a bracket before a word's last letters is not a `c`.
     let bracket_tail = chars.iter().rev().take(3).any(|&c| c == '(');
@@ -306,6 +333,15 @@ fn decoding(chars: &[char], mask: usize) -> String {
         }
     }
     out
+}
+
+/// What follows the `$` of a price: `100`, `3.50`, `5k`, `20m` (`$7e4|!ng` is leetspeak).
+fn is_price(rest: &str) -> bool {
+    rest.starts_with(|c: char| c.is_ascii_digit())
+        && (rest
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+            || is_number_with_unit(rest))
 }
 
 /// `4pm`, `10am`, `1st`, `5k`: leading digits followed by a unit suffix.
@@ -390,6 +426,36 @@ mod tests {
         // A `$` after an `s` is emphasis, one before digits a price.
         assert_eq!(u("b4ll0ts$"), "ballots$");
         assert_eq!(u("$100"), "$100");
+    }
+
+    #[test]
+    fn stand_ins_at_a_words_edges_in_marked_leetspeak() {
+        // A `$` before a digit starts a word unless a price follows.
+        assert_eq!(u("$7olen $7r4ight"), "stolen straight");
+        for s in ["$100", "$3.50", "$5k", "$20m", "$4billion", "$1,000"] {
+            assert_eq!(u(s), s, "{s}");
+        }
+        // A weak last character in a token marked inside, into a known word.
+        assert_eq!(u("univ€rsa| pand3m!("), "universal pandemic");
+        assert_eq!(u("(he(k"), "check");
+        // One letter left, a symbol inside: a word of five letters.
+        assert_eq!(u("60!n6"), "going");
+        // A number with a unit only into a long word.
+        assert_eq!(u("841107s"), "ballots");
+        assert_eq!(u("v0t3! b4ll0t|"), "vote! ballot|");
+        for s in ["100s", "1000s", "80s", "7000lbs", "(all", "f(x"] {
+            assert_eq!(u(s), s, "{s}");
+        }
+    }
+
+    #[test]
+    fn a_leading_at_with_other_stand_ins_is_a_word() {
+        let lex = Lexicon::english();
+        assert!(is_leet_word("@8sen73€", &lex));
+        assert!(is_leet_word("@bs3nt33", &lex));
+        for handle in ["@pple", "@user123", "@m1ke", "@Steve4Congress", "@b4ll0ts"] {
+            assert!(!is_leet_word(handle, &lex), "{handle}");
+        }
     }
 
     #[test]

@@ -134,7 +134,7 @@ pub(crate) fn max_output_chars(raw: &str) -> usize {
 fn pipeline(raw: &str, lex: &Lexicon) -> (String, Lang) {
     let visible = unicode::strip_invisible_cow(raw);
     let folded = unicode::fold_cow(&visible, false);
-    let unlinked = links::drop_links_cow(&folded);
+    let unlinked = links::drop_links_cow(&folded, lex);
     let unhashed = segment::split_hashtags_cow(&unlinked, lex);
     let lower = unicode::fold_cow(&unhashed, true);
     let lang = detect_lang(&lower);

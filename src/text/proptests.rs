@@ -105,7 +105,7 @@ proptest! {
 
     #[test]
     fn steps_never_panic(raw in texts()) {
-        let _ = drop_links(&raw);
+        let _ = drop_links(&raw, &LEX);
         let _ = split_hashtags(&raw, &LEX);
         let _ = undo_leetspeak(&raw, &LEX);
         let _ = join_spaced_letters(&raw, &LEX);
