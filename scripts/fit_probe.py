@@ -6,7 +6,8 @@ which let the model find a post that misses some or all of a narrative's concept
 tokens' input vectors, which decides which posts are worth embedding for it. Writes them to
 src/matcher/probe.json. Also fits the stance read-out (src/matcher/readout.rs: a logistic
 regression on the post's normalised words and word pairs and its embedding) and writes
-src/matcher/readout.json, and the word probe for Spanish posts (the same kind of read-out, on
+src/matcher/readout.json, its words-only twin for posts without an embedding
+(src/matcher/readout_words.json), and the word probe for Spanish posts (the same kind of read-out, on
 words alone, over "none" and the narratives) and writes src/matcher/word_probe.json.
 
 Fits on the fitting data only (the tuning posts, tuning_wide to tuning_wide9, the Spanish
@@ -165,6 +166,8 @@ def main():
     F = first_stage_fit(np.vstack([means[k] for k in fit_names]), (Y > 0).astype(int))
     write(W, ["none"] + narratives, F)
     write_linear("readout.json", readout_fit(data, emb, fit_names), narratives, STANCES)
+    write_linear("readout_words.json", readout_fit(data, emb, fit_names, words_only=True),
+                 narratives, STANCES)
     write_linear("word_probe.json", word_probe_fit(data, y, fit_names), narratives, ["none"] + narratives)
     report = ["posts", "checkthat2022.report", "checkthat2020.report"] + sys.argv[1:]
     now = {k: np.array([cls.get(n, 0) if n else 0 for n in current(k, paths()[k])]) for k in report}
@@ -289,9 +292,10 @@ def readout_rows(data, emb, names, with_statements=True):
     return T, np.array(X), np.array(Y)
 
 
-def readout_fit(data, emb, names, C=30, min_df=3):
+def readout_fit(data, emb, names, C=30, min_df=3, words_only=False):
     """The stance read-out: a logistic regression (balanced classes) on TF-IDF words and word
-    pairs (sublinear, seen in 3 texts or more) and the embedding. C 30 and min_df 3 were the
+    pairs (sublinear, seen in 3 texts or more) and the embedding; with words_only, on the words
+    and pairs alone (the read-out of posts without an embedding). C 30 and min_df 3 were the
     cross-validated choice (scripts/cv_probe.py stance)."""
     import scipy.sparse as sp
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -300,7 +304,7 @@ def readout_fit(data, emb, names, C=30, min_df=3):
     vec = TfidfVectorizer(analyzer=grams, min_df=min_df, sublinear_tf=True)
     A = vec.fit_transform(T)
     m = LogisticRegression(C=C, max_iter=5000, class_weight="balanced")
-    m.fit(sp.hstack([A, sp.csr_matrix(X)]).tocsr(), Y)
+    m.fit(A if words_only else sp.hstack([A, sp.csr_matrix(X)]).tocsr(), Y)
     return vec, m
 
 

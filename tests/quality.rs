@@ -245,6 +245,44 @@ fn the_stance_readout_reads_spanish_debunking_in_either_mode() {
     }
 }
 
+/// Without an embedding (lexical mode here) English posts are read by the read-out on words
+/// alone (`src/matcher/readout.rs`), which the cues used to decide: they read the first three,
+/// which debunk or report, as promoting. Four of the five must be read right.
+#[test]
+fn the_words_readout_reads_english_stance_in_lexical_mode() {
+    let (_, lexical) = shipped();
+    let posts = [
+        (
+            "Poll worker here: every mail ballot gets a signature check, so the widespread mail fraud story just does not hold up.",
+            Stance::Debunks,
+        ),
+        (
+            "Nobody is flooding the country with unsolicited ballots; states mailed them to registered voters like they do every year.",
+            Stance::Debunks,
+        ),
+        (
+            "My uncle keeps forwarding a post saying mail-in voting means massive fraud.",
+            Stance::Neutral,
+        ),
+        (
+            "Is it true that China could print counterfeit mail-in ballots? Asking honestly.",
+            Stance::Neutral,
+        ),
+        (
+            "Mail-in voting is a massive fraud machine and the election will be rigged.",
+            Stance::Promotes,
+        ),
+    ];
+    let read: Vec<Vec<(String, Stance)>> =
+        posts.iter().map(|(t, _)| stances(&lexical, t)).collect();
+    let right = read
+        .iter()
+        .zip(&posts)
+        .filter(|(s, (_, want))| !s.is_empty() && s.iter().all(|(_, stance)| stance == want))
+        .count();
+    assert!(right >= 4, "{read:?}");
+}
+
 /// The word probe (`src/matcher/readout.rs`) finds Spanish posts that say a narrative in words
 /// no alias has, in either mode (two fitting posts the build before it missed); a Spanish post
 /// that shares their words on another subject stays unmatched.

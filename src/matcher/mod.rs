@@ -207,8 +207,10 @@ pub struct Matcher {
     dense: Option<Dense>,
     /// The learned gate for the narratives it was fitted on, in hybrid mode with its model.
     probe: Option<probe::Probe>,
-    /// The learned stance read-out, for the narratives it was fitted on.
+    /// The learned stance read-out, for the narratives it was fitted on: with the embedding,
+    /// and on words alone for posts without one.
     readout: Option<readout::Readout>,
+    words_readout: Option<readout::Readout>,
     /// The learned gate for posts the model never embeds (Spanish ones), in either mode.
     word_probe: Option<readout::WordProbe>,
     lexicon: Lexicon,
@@ -303,6 +305,7 @@ impl Matcher {
             .map(|n| n.threshold.unwrap_or(DEFAULT_THRESHOLD))
             .fold(f32::INFINITY, f32::min);
         let readout = readout::Readout::shipped(&kb);
+        let words_readout = readout::Readout::shipped_words(&kb);
         let word_probe = readout::WordProbe::shipped(&kb);
         Ok(Self {
             kb,
@@ -318,6 +321,7 @@ impl Matcher {
             dense: None,
             probe: None,
             readout,
+            words_readout,
             word_probe,
             lexicon,
             corrector,
@@ -421,11 +425,13 @@ impl Matcher {
             return Vec::new();
         }
         let cues = stance::PostCues::new(raw, &analysis.normalized, analysis.lang);
-        // The read-out decides for the narratives it was fitted on when it has its features: an
-        // embedding, or a post the model never embeds.
-        let readout = self.readout.as_ref().filter(|readout| {
-            analysis.lang != Lang::En || (readout.reads_embeddings() && embedding.is_some())
-        });
+        // The read-out decides for the narratives it was fitted on: with the post's embedding
+        // if it has one the read-out reads, else on its words alone (Spanish posts, lexical
+        // mode, posts the probe's first stage keeps from the model).
+        let readout = match (&self.readout, embedding) {
+            (Some(readout), Some(_)) if readout.reads_embeddings() => Some(readout),
+            _ => self.words_readout.as_ref(),
+        };
         let read = readout.map(|r| (r, r.stance(&analysis.normalized, cues.asks, embedding)));
         chosen
             .iter()

@@ -13,8 +13,10 @@
 //! base's texts (they promote) and the official statements (they debunk). In cross-validation it
 //! reads 0.94 of the English posts' stances right and 0.92 of the Spanish ones (stop 25), where
 //! the cues of `stance.rs` read 0.76 and 0.79 (stop 24; docs/quality.md). It decides the stance
-//! of a match on a narrative it was fitted on (by id) whenever it has its features: an English
-//! post without an embedding (lexical mode) keeps the cues.
+//! of a match on a narrative it was fitted on (by id). A post without an embedding it reads
+//! (Spanish posts, lexical mode, posts the probe's first stage keeps from the model) is read by
+//! its twin fitted on the words and pairs alone (`readout_words.json`, stop 30): in lexical
+//! mode it reads 0.97 of the ninth held-out set's stances right, where the cues read 0.89.
 //!
 //! **The word probe** does for Spanish posts what the probe of `probe.rs` does for English ones
 //! on their embedding: a softmax over "none" and the narratives, fitted on the Spanish fitting
@@ -36,6 +38,7 @@ const STANCES: [(&str, Stance); 3] = [
 ];
 
 const SHIPPED: &str = include_str!("readout.json");
+const SHIPPED_WORDS: &str = include_str!("readout_words.json");
 const SHIPPED_WORD_PROBE: &str = include_str!("word_probe.json");
 
 /// The word a post that asks rather than asserts (`stance::is_question`) is read with.
@@ -162,6 +165,12 @@ impl Readout {
     /// reads no embeddings until [`use_model`](Self::use_model) names its model.
     pub fn shipped(kb: &KnowledgeBase) -> Option<Readout> {
         Self::parse(SHIPPED, kb)
+    }
+
+    /// The shipped read-out on words alone, for posts without an embedding, if it was fitted
+    /// on at least one of `kb`'s narratives.
+    pub fn shipped_words(kb: &KnowledgeBase) -> Option<Readout> {
+        Self::parse(SHIPPED_WORDS, kb)
     }
 
     fn parse(json: &str, kb: &KnowledgeBase) -> Option<Readout> {
@@ -357,6 +366,26 @@ mod tests {
         assert_eq!(
             readout.stance(
                 "es mentira no hay pruebas de fraude con el voto por correo",
+                false,
+                None
+            ),
+            Stance::Debunks
+        );
+    }
+
+    #[test]
+    fn the_shipped_words_readout_reads_no_embedding_and_reads_english() {
+        let kb = kb();
+        let mut words = Readout::shipped_words(&kb).unwrap();
+        words.use_model(Some((
+            &serde_json::from_str::<File>(SHIPPED).unwrap().model,
+            384,
+        )));
+        assert!(!words.reads_embeddings());
+        assert!((0..kb.narratives().len()).all(|n| words.covers(n)));
+        assert_eq!(
+            words.stance(
+                "poll worker here every mail ballot gets a signature check so the mail fraud story does not hold up",
                 false,
                 None
             ),

@@ -9,9 +9,9 @@
 //! A question that carries none of these ("Is it true China could print ballots?") is neutral,
 //! as is a post that only reports somebody's claim ("Barr says ..."). Everything else promotes.
 //!
-//! For the shipped narratives the learned read-out of `readout.rs` decides instead, when it has
-//! its features; the cues decide for a knowledge base's own narratives and, in lexical mode,
-//! for English posts.
+//! For the shipped narratives the learned read-out of `readout.rs` decides instead (with the
+//! post's embedding, or on its words alone); the cues decide for a knowledge base's own
+//! narratives.
 
 use serde::Serialize;
 
