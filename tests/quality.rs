@@ -211,12 +211,26 @@ fn eighth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
 
 /// The ninth held-out set (`tests/fixtures/heldout9_posts.jsonl`), written blind at stop 29
 /// before any change of that round and never fitted on, in hybrid mode. The floors are its
-/// figures on the stop-29 build (`docs/quality.md`): precision 0.995, recall 0.955, stance
-/// 0.942, none of 120 hard negatives.
+/// figures on the stop-30 build (`docs/quality.md`): precision 0.995, recall 0.960, stance
+/// 0.969, none of 120 hard negatives.
 #[test]
 fn ninth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
-    let floors = Floors::new(0.99, 0.95, 0.94);
+    let floors = Floors::new(0.99, 0.95, 0.96);
     meets_in_hybrid("heldout9_posts.jsonl", 400, floors);
+}
+
+/// The tenth held-out set (`tests/fixtures/heldout10_posts.jsonl`), written blind at stop 30
+/// before any change of that round and never fitted on, in hybrid mode. The floors are its
+/// figures on the stop-30 build (`docs/quality.md`): precision 0.964, recall 0.950, stance
+/// 0.979, 5 of 120 hard negatives.
+#[test]
+fn tenth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
+    let floors = Floors {
+        // 5 of 120, over issue 14's 2%: what the set measured, kept from getting worse.
+        hard_alarms: 0.042,
+        ..Floors::new(0.96, 0.95, 0.97)
+    };
+    meets_in_hybrid("heldout10_posts.jsonl", 400, floors);
 }
 
 /// The stance read-out (`src/matcher/readout.rs`) reads Spanish posts, which the model never
