@@ -119,6 +119,23 @@ impl Served {
     }
 }
 
+/// Polls `probe` every 20 ms until it gives a value, and fails with `why()` once `limit` has
+/// passed without one.
+async fn eventually<T, F: std::future::Future<Output = Option<T>>>(
+    limit: Duration,
+    mut probe: impl FnMut() -> F,
+    why: impl Fn() -> String,
+) -> T {
+    let started = Instant::now();
+    loop {
+        if let Some(value) = probe().await {
+            return value;
+        }
+        assert!(started.elapsed() < limit, "{}", why());
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 impl Drop for Served {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -250,37 +267,32 @@ async fn sighup_reloads_the_knowledge_base_and_calls_in_flight_finish_on_the_old
     let mut c = client.clone();
     let posts = counterclaim::limits::MAX_BATCH_POSTS as u64;
     let batch = tokio::spawn(async move { c.match_posts(slow_batch(posts)).await });
-    let started = Instant::now();
-    while !http_get(server.http_addr, "/metrics")
-        .await
-        .2
-        .contains(&format!("counterclaim_in_flight_posts {posts}"))
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "never in flight"
-        );
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    let in_flight = format!("counterclaim_in_flight_posts {posts}");
+    let counted = || async {
+        let (_, _, metrics) = http_get(server.http_addr, "/metrics").await;
+        metrics.contains(&in_flight).then_some(())
+    };
+    eventually(Duration::from_secs(30), counted, || {
+        "never in flight".into()
+    })
+    .await;
     let narratives = kb.path().join("narratives");
     util::retitle(
         &narratives.join("mail-voting-widespread-fraud.toml"),
         "Reloaded: ",
     );
     server.signal("HUP");
-    let started = Instant::now();
-    let after = loop {
-        let now = info(client.clone()).await;
-        if now.kb_version != before.kb_version {
-            break now;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "never reloaded: {}",
-            server.log()
+    // Reloaded once the new version answers and the log says so (the metrics are set by then).
+    let old = &before.kb_version;
+    let reloaded = || {
+        let (client, logged) = (
+            client.clone(),
+            server.log().contains("knowledge base reloaded"),
         );
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        async move { Some(info(client).await).filter(|now| logged && now.kb_version != *old) }
     };
+    let never = || format!("never reloaded: {}", server.log());
+    let after = eventually(Duration::from_secs(60), reloaded, never).await;
     let narrative = client
         .get_narrative(pb::GetNarrativeRequest {
             id: "mail-voting-widespread-fraud".into(),
@@ -304,15 +316,8 @@ async fn sighup_reloads_the_knowledge_base_and_calls_in_flight_finish_on_the_old
     // A broken file keeps the version in service, and the log says why.
     std::fs::write(narratives.join("broken.toml"), "id = [").unwrap();
     server.signal("HUP");
-    let started = Instant::now();
-    while !server.log().contains("not reloaded") {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "{}",
-            server.log()
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let refused = || async { server.log().contains("not reloaded").then_some(()) };
+    eventually(Duration::from_secs(60), refused, || server.log()).await;
     assert!(server.log().contains("broken.toml"), "{}", server.log());
     assert_eq!(info(client.clone()).await.kb_version, after.kb_version);
     client
@@ -377,15 +382,15 @@ async fn kb_reload_checks_the_files_and_only_then_signals_the_server() {
         "{}",
         String::from_utf8_lossy(&sent.stderr)
     );
-    let started = Instant::now();
-    while version(client.clone()).await == before {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "{}",
-            server.log()
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    // The server logs a reload once the new version is in service.
+    let reloaded = || async {
+        server
+            .log()
+            .contains("knowledge base reloaded")
+            .then_some(())
+    };
+    eventually(Duration::from_secs(60), reloaded, || server.log()).await;
+    assert_ne!(version(client.clone()).await, before);
     // The refused reload never reached the server: it reloaded once.
     assert_eq!(server.log().matches("knowledge base reloaded").count(), 1);
     client
@@ -457,15 +462,12 @@ async fn out_of_file_descriptors_it_logs_pauses_and_recovers() {
     for _ in 0..100 {
         held.push(tokio::net::TcpStream::connect(server.addr).await.unwrap());
     }
-    let start = Instant::now();
-    while !server.log().contains("accepting a connection failed") {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "no accept error logged:\n{}",
-            server.log()
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let logged = || async {
+        let log = server.log();
+        log.contains("accepting a connection failed").then_some(())
+    };
+    let never = || format!("no accept error logged:\n{}", server.log());
+    eventually(Duration::from_secs(10), logged, never).await;
     let pid = server.child.id();
     let errors = || {
         server
