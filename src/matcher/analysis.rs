@@ -124,11 +124,13 @@ impl Matcher {
         })
     }
 
-    /// A correction for a word the knowledge base does not know and English does not have.
+    /// A correction for a word the knowledge base does not know and that is neither English
+    /// nor a common Spanish word.
     fn correct(&self, word: &str) -> Option<&str> {
         if !self.corrector.may_correct(word)
             || self.corrector.knows(word)
             || self.lexicon.is_english_word(word)
+            || self.lexicon.is_common_spanish_word(word)
         {
             return None;
         }

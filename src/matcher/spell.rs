@@ -1,7 +1,8 @@
 //! Spelling correction of post words against the knowledge base's own vocabulary.
 //!
-//! Only words the knowledge base does not know and that are not real English words are
-//! corrected, so `balots` becomes `ballots` but `ballet` stays a ballet. The allowed edit
+//! Only words the knowledge base does not know and that are neither real English words nor
+//! common Spanish ones are corrected, so `balots` becomes `ballots` but `ballet` stays a ballet
+//! and `tengo` (I have) never becomes `tongo` (a fix). The allowed edit
 //! distance grows with the word's length (short words have too many neighbours to correct
 //! safely), and the first letter must agree, which is how most typos look.
 //!

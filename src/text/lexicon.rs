@@ -8,6 +8,9 @@
 //! usual Zipf approximation of `-ln P(word)`; knowledge-base words get a
 //! small flat cost, since they are exactly what the matcher wants to find.
 //!
+//! The spell corrector also asks it whether a word is common Spanish
+//! (`spanish_common_words.txt`, 521 words from spaCy's list, see its header).
+//!
 //! The English list (`english_words.txt`, see its header and the module
 //! docs of `text`) is parsed once into a static [`WordMap`] of costs (and a
 //! list of the words, which borrow the embedded text), so
@@ -38,6 +41,14 @@ pub(crate) const EXCLUDED_MISSPELLINGS: &[&str] = &[
 ];
 
 const ENGLISH_WORDS: &str = include_str!("english_words.txt");
+
+/// Common Spanish words (see the file's header), which the spell corrector leaves alone.
+static SPANISH_COMMON: LazyLock<rustc_hash::FxHashSet<&'static str>> = LazyLock::new(|| {
+    include_str!("spanish_common_words.txt")
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .collect()
+});
 
 /// What the lexicon knows of a word.
 #[derive(Clone, Copy)]
@@ -172,6 +183,12 @@ impl Lexicon {
         self.with_lower(word, |w| self.words.get(w).is_some_and(|k| k.english))
     }
 
+    /// Whether `word` (any case) is a common Spanish word ("tengo", "cuenta"), which the spell
+    /// corrector leaves alone as it does English ones.
+    pub fn is_common_spanish_word(&self, word: &str) -> bool {
+        self.with_lower(word, |w| SPANISH_COMMON.contains(w))
+    }
+
     fn with_lower(&self, word: &str, f: impl Fn(&str) -> bool) -> bool {
         if word.chars().any(char::is_uppercase) {
             f(&word.to_lowercase())
@@ -194,6 +211,17 @@ impl Lexicon {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn common_spanish_words_are_known_as_such() {
+        let lex = Lexicon::english();
+        for w in ["tengo", "Cuenta", "va", "para"] {
+            assert!(lex.is_common_spanish_word(w), "{w}");
+        }
+        for w in ["tongo", "fraude", "boletas", "ballot", "# Common"] {
+            assert!(!lex.is_common_spanish_word(w), "{w}");
+        }
+    }
 
     #[test]
     fn list_is_loaded_in_rank_order() {
