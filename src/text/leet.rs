@@ -25,23 +25,23 @@
 //! another `(` between letters, also at its start into a known word
 //! (`(h€4ting`, `(he(k`, never `(all` or `(mepk00alcom)`). A `|` or `(` ends
 //! a known word of five letters or more only in a token marked as leetspeak
-//! (`univ€rsa|`, `pand3m!(`); a `!` never does. A digit or `@ $ €` between letters marks a token as
-//! leetspeak: a decoding the lexicon does not know may then start with `$`
-//! or `€` (`€v4p0r4t€s`); one starting with `@` is a handle, and a `$` after
-//! an `s` is emphasis (`b4ll0ts$`). A `$` before a digit is a price only when
-//! a number follows (`$100`, `$5k`; `$7olen` is `stolen`), and a handle that
-//! is a known word once decoded, with a stand-in besides its `@`, is that word
-//! (`@8sen73€`: `absentee`; see `links.rs`). `6` and `9` stand for `g` (`ni9ht`,
-//! `bi66er`).
+//! (`univ€rsa|`, `pand3m!(`); a `!` never does. A digit or `@ $ €` between
+//! letters marks a token as leetspeak: a decoding the lexicon does not know
+//! may then start with `$` or `€` (`€v4p0r4t€s`); one starting with `@` is a
+//! handle, and a `$` after an `s` is emphasis (`b4ll0ts$`). A `$` before a
+//! digit is a price only when a number follows (`$100`, `$5k`; `$7olen` is
+//! `stolen`), and a handle that is a known word once decoded, with a stand-in
+//! besides its `@`, is that word (`@8sen73€`: `absentee`; see `links.rs`).
+//! `6` and `9` stand for `g` (`ni9ht`, `bi66er`).
 //! A run of three or more of one leet character is an elongation and counts
 //! once (`fr4444ud` → `fraud`, `0bv10u5555` → `obvious`); any other run of
 //! three or more digits is decoded only into a known word (`5urpr153d` →
 //! `surprised`, never `x509`). Tokens with a `2` are never decoded, nor those
 //! shaped like a number with a unit (`4pm`, `10am`, `1st`, `9mm`, `100s`)
-//! unless they spell a known word of six letters or more (`841107s`). When a token is not
-//! decoded as a whole, its symbols will become spaces, so the pieces between
-//! them are decoded on their own — exactly as a second pass over the output
-//! would see them.
+//! unless they spell a known word of six letters or more (`841107s`). When a
+//! token is not decoded as a whole, its symbols will become spaces, so the
+//! pieces between them are decoded on their own — exactly as a second pass
+//! over the output would see them.
 
 use std::borrow::Cow;
 

@@ -10,9 +10,9 @@
 //! A mention in the text names whom a post is about (`@LindseyGrahamSC`, `@RepCummings`,
 //! `@netflix`), so it becomes a hashtag (`#LindseyGrahamSC`) that the next step splits into
 //! words like any other ("lindsey graham sc"). One that is a known word in leetspeak once its
-//! `@` reads `a` (`@8sen73€`, `@bs3nt33`: absentee) is that word. Measured on CheckThat! 2020 (MAP@5, dropped →
-//! kept as words): lexical train 0.846 → 0.869, dev 0.807 → 0.825; hybrid train 0.900 → 0.919,
-//! dev 0.889 → 0.908 (docs/quality.md).
+//! `@` reads `a` (`@8sen73€`, `@bs3nt33`: absentee) is that word. Measured on CheckThat! 2020
+//! (MAP@5, dropped → kept as words): lexical train 0.846 → 0.869, dev 0.807 → 0.825; hybrid
+//! train 0.900 → 0.919, dev 0.889 → 0.908 (docs/quality.md).
 //!
 //! Pasted tweets end with an attribution such as
 //! `— Donald J. Trump (@realDonaldTrump) October 15, 2019`: who said it can
@@ -357,7 +357,8 @@ mod tests {
     fn leetspeak_with_a_leading_at_is_a_word() {
         assert_eq!(d("@b$entee @mer!c@ b@||ot$"), "@b$entee @mer!c@ b@||ot$");
         assert_eq!(d("@someone$ @them!! @a|"), "#someone$ #them!! #a|");
-        // A known word once the `@` reads `a`, with another stand-in: `absentee`, `national`.
+        // A known word once the `@` reads `a`, with another stand-in (`absentee`); an `@`
+        // inside a word makes no handle either.
         assert_eq!(d("@8sen73€ n@t10n@l"), "@8sen73€ n@t10n@l");
         assert_eq!(d("(@bs3nt33),"), "(@bs3nt33),");
         assert_eq!(d("@user123 @pple"), "#user123 #pple");
