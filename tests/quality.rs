@@ -94,6 +94,15 @@ fn hybrid() -> Option<Arc<Matcher>> {
     util::hybrid_matcher(&Arc::new(counterclaim::grpc::Counters::default()))
 }
 
+/// The hybrid matcher if the model is there, then the lexical one: the modes a test reads
+/// posts in.
+fn every_mode() -> Vec<Arc<Matcher>> {
+    hybrid()
+        .into_iter()
+        .chain([Arc::new(shipped().1)])
+        .collect()
+}
+
 /// [`meets`] with the hybrid matcher; skips (with a message) without the model.
 fn meets_in_hybrid(file: &str, min_posts: usize, floors: Floors) {
     if let Some(hybrid) = hybrid() {
@@ -239,8 +248,6 @@ fn tenth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
 /// "boletas falsas impresas en China"), so five of the six must be read right.
 #[test]
 fn the_stance_readout_reads_spanish_debunking_in_either_mode() {
-    let (_, lexical) = shipped();
-    let modes: Vec<Arc<Matcher>> = hybrid().into_iter().collect();
     let posts = [
         "Tranquilos, lo de las boletas falsas impresas en China es puro cuento para asustar a la gente",
         "Qué boletas chinas ni qué nada, cada condado imprime las suyas con su propio papel",
@@ -249,8 +256,8 @@ fn the_stance_readout_reads_spanish_debunking_in_either_mode() {
         "Es mentira que Rusia vaya a imprimir boletas falsas, cada boleta tiene código y se verifica la firma",
         "Que tarden días en contar no significa que haya fraude, es normal cuando hay tantos votos por correo",
     ];
-    for matcher in modes.iter().map(|m| m.as_ref()).chain([&lexical]) {
-        let read: Vec<Vec<(String, Stance)>> = posts.iter().map(|t| stances(matcher, t)).collect();
+    for matcher in every_mode() {
+        let read: Vec<Vec<(String, Stance)>> = posts.iter().map(|t| stances(&matcher, t)).collect();
         let debunking = read
             .iter()
             .filter(|s| !s.is_empty() && s.iter().all(|(_, stance)| *stance == Stance::Debunks))
@@ -302,13 +309,12 @@ fn the_words_readout_reads_english_stance_in_lexical_mode() {
 /// account) stemmed like the alias "cuentan" (they count), which with "robo" made a theft.
 #[test]
 fn common_spanish_words_name_no_concept_by_accident() {
-    let (_, lexical) = shipped();
-    let modes: Vec<Arc<Matcher>> = hybrid().into_iter().collect();
+    let modes = every_mode();
     for text in [
         "Te tengo que contar lo que pasó anoche en la fiesta del barrio",
         "Revisé la cuenta del banco y me habían hecho un robo de quinientos dólares",
     ] {
-        for matcher in modes.iter().map(|m| m.as_ref()).chain([&lexical]) {
+        for matcher in &modes {
             assert_eq!(stances(matcher, text), Vec::new(), "{text}");
         }
     }
@@ -319,9 +325,7 @@ fn common_spanish_words_name_no_concept_by_accident() {
 /// that shares their words on another subject stays unmatched.
 #[test]
 fn the_word_probe_finds_spanish_paraphrases_in_either_mode() {
-    let (_, lexical) = shipped();
-    let modes: Vec<Arc<Matcher>> = hybrid().into_iter().collect();
-    let modes: Vec<&Matcher> = modes.iter().map(|m| m.as_ref()).chain([&lexical]).collect();
+    let modes = every_mode();
     for (text, narrative) in [
         (
             "Si el cartero es el que lleva tu decisión, olvídate. Ya sabemos cómo va a salir esto",

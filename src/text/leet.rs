@@ -153,13 +153,8 @@ pub(crate) fn is_leet_word(token: &str, lex: &Lexicon) -> bool {
 /// The replacement for one token, or `None` to keep it.
 fn decode(tok: &str, lex: &Lexicon) -> Option<String> {
     // A token of stand-ins alone is a number unless `@ | €` sit inside it (`8@1|07`).
-    let symbol_inside = || {
-        let mut inner = tok.chars();
-        inner.next();
-        inner.next_back();
-        inner.as_str().contains(['@', '|', '€'])
-    };
-    if (!tok.chars().any(char::is_alphabetic) && !symbol_inside()) || !tok.chars().any(is_leet_char)
+    if (!tok.chars().any(char::is_alphabetic) && !has_inside(tok.chars(), &['@', '|', '€']))
+        || !tok.chars().any(is_leet_char)
     {
         return None;
     }
@@ -242,9 +237,7 @@ fn decode_whole(tok: &str, lex: &Lexicon) -> Option<String> {
         let letters = chars.iter().filter(|c| c.is_alphabetic()).count();
         let length = word.chars().count();
         // `60!n6`: a symbol inside is no number's.
-        let symbol_inside = chars[1..chars.len() - 1]
-            .iter()
-            .any(|c| SYMBOLS.contains(c));
+        let symbol_inside = has_inside(chars.iter().copied(), &SYMBOLS);
         let edge_ok = (leet.len() == 1 && length >= 4)
             || (length >= 5 && (letters >= 2 || symbol_inside))
             || length >= 6;
@@ -333,6 +326,13 @@ fn decoding(chars: &[char], mask: usize) -> String {
         }
     }
     out
+}
+
+/// Whether one of `set` sits inside a token's characters: neither first nor last.
+fn has_inside(mut chars: impl DoubleEndedIterator<Item = char>, set: &[char]) -> bool {
+    chars.next();
+    chars.next_back();
+    chars.any(|c| set.contains(&c))
 }
 
 /// What follows the `$` of a price: `100`, `3.50`, `5k`, `20m` (`$7e4|!ng` is leetspeak).
