@@ -12,6 +12,7 @@ caches. Each table compares against a baseline build's answers (what it already 
     python3 scripts/cv_probe.py words     # the word probe for Spanish posts: rows, C, floors
     python3 scripts/cv_probe.py alone     # the shipped ensemble alone against one network, a bigger one
     python3 scripts/cv_probe.py veto      # the probe as a veto on the concepts' alarms, by floor
+    python3 scripts/cv_probe.py wordveto  # the word probe as a veto on Spanish alarms, by floor
     python3 scripts/cv_probe.py bare      # posts naming no concept: with a guard that they name any
 
 BASELINE=path/to/counterclaim is the build whose misses the probe is read on (docs/quality.md
@@ -484,6 +485,48 @@ def veto():
         print(f"  below {floor}: fitting sets {cells[0]}; reporting sets {cells[1]}", flush=True)
 
 
+def wordveto():
+    """The word probe as a veto, as the probe is one for English posts: the baseline's alarms on
+    Spanish posts (the ones the word probe reads) whose narrative the word probe, out of fold
+    (the shipped fit: Spanish rows, C 300, min_df 2), gives less than a floor. What each floor
+    would remove: right alarms, wrong ones (hard election negatives among them)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    data, _, cls, y, now = setup()
+    read = {k: fp.normalized(k, v) for k, v in data.items()}
+    spanish = {k: np.array([lang == "es" for lang, _, _ in read[k]]) for k in data}
+    texts = {k: ["0\t" + t for _, _, t in read[k]] for k in data}
+    forms = forms_of()
+    f = folds(y)
+    P = {k: np.zeros((len(y[k]), len(cls) + 1)) for k in LABELLED}
+    for i in range(5):
+        T = [t for k in LABELLED for t, b in zip(texts[k], spanish[k] & (f[k] != i)) if b]
+        T += [t for k in ALWAYS for t, b in zip(texts[k], spanish[k]) if b]
+        Y = np.concatenate([y[k][spanish[k] & (f[k] != i)] for k in LABELLED]
+                           + [y[k][spanish[k]] for k in ALWAYS])
+        vec = TfidfVectorizer(analyzer=fp.grams, min_df=2, sublinear_tf=True).fit(T)
+        m = LogisticRegression(C=300, max_iter=5000, class_weight="balanced").fit(vec.transform(T), Y)
+        for k in LABELLED:
+            P[k][f[k] == i] = m.predict_proba(vec.transform([t for t, b in zip(texts[k], f[k] == i) if b]))
+    alarms = [(k, i) for k in LABELLED for i in range(len(y[k])) if now[k][i] and spanish[k][i]]
+    print("alarms on Spanish fitting posts:", len(alarms),
+          "wrong:", sum(now[k][i] != y[k][i] for k, i in alarms))
+    for floor in (0.001, 0.003, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2):
+        right = wrong = hard = 0
+        for k, i in alarms:
+            if P[k][i, now[k][i]] >= floor:
+                continue
+            ok = now[k][i] == y[k][i]
+            right += ok
+            wrong += not ok
+            hard += not ok and forms[k][i] == "other-election"
+        print(f"  below {floor}: right -{right}, wrong -{wrong} ({hard} hard)", flush=True)
+    if os.environ.get("SHOW"):
+        floor = float(os.environ["SHOW"])
+        for k, i in alarms:
+            if P[k][i, now[k][i]] < floor:
+                print(f"    {k} {data[k][i][0][:120]!r} y={y[k][i]} now={now[k][i]} p={P[k][i, now[k][i]]:.3f}")
+
+
 def bare():
     """What the probe adds, from BARE_FLOOR, on posts that name no concept of the narrative it
     vouches for, with and without asking them to name a concept of any narrative (be about an
@@ -524,4 +567,4 @@ def bare():
 
 if __name__ == "__main__":
     {"probe": probe, "floors": floors, "first": first, "stance": stance, "ngrams": ngrams,
-     "words": words, "alone": alone, "veto": veto, "bare": bare}[COMMAND]()
+     "words": words, "alone": alone, "veto": veto, "wordveto": wordveto, "bare": bare}[COMMAND]()

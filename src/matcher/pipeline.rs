@@ -111,7 +111,7 @@ impl Matcher {
             });
         };
         let lang = analysis.lang;
-        self.vouch_by_words(&mut analysis);
+        let vetoed = self.read_words(&mut analysis);
         let done = |reason| Prepared {
             lang,
             work: Err(reason),
@@ -126,7 +126,11 @@ impl Matcher {
             return Ok(done(REASON_NO_SHARED_WORDS));
         }
         if self.concepts.everywhere(analysis.lang) && !any_mentioned && !probed {
-            return Ok(done(REASON_NO_CONCEPTS));
+            return Ok(done(if vetoed {
+                REASON_VETOED
+            } else {
+                REASON_NO_CONCEPTS
+            }));
         }
         // The cheap path most posts take: too few shared terms to score above zero. In hybrid
         // mode too: a lexical score of zero never passes the gate (every gate is above zero).
@@ -340,32 +344,41 @@ impl Matcher {
         (vouched, vetoed)
     }
 
-    /// For a post the model never embeds (a Spanish one), the word probe may vouch for the
-    /// narratives whose concepts it does not all mention, as the probe does for an embedded one:
-    /// from [`WORD_FLOOR`](super::readout::WORD_FLOOR) if it mentions some, from
-    /// [`WORD_BARE_FLOOR`](super::readout::WORD_BARE_FLOOR) if none. Their concepts then count as
-    /// mentioned.
-    fn vouch_by_words(&self, analysis: &mut Analysis) {
+    /// For a post the model never embeds (a Spanish one), the word probe does what the probe
+    /// does for an embedded one. It may vouch for the narratives whose concepts the post does
+    /// not all mention: from [`WORD_FLOOR`](super::readout::WORD_FLOOR) if it mentions some,
+    /// from [`WORD_BARE_FLOOR`](super::readout::WORD_BARE_FLOOR) if none; their concepts then
+    /// count as mentioned. And it vetoes those whose concepts it all mentions below
+    /// [`WORD_VETO`](super::readout::WORD_VETO). Returns whether it vetoed any.
+    fn read_words(&self, analysis: &mut Analysis) -> bool {
         let Some(probe) = self
             .word_probe
             .as_ref()
             .filter(|_| analysis.lang != Lang::En)
         else {
-            return;
+            return false;
         };
-        let missing: Vec<usize> = (0..analysis.mentions.len())
-            .filter(|&n| probe.covers(n) && analysis.mentions[n].coverage() == Coverage::Missing)
+        let read: Vec<usize> = (0..analysis.mentions.len())
+            .filter(|&n| probe.covers(n) && analysis.mentions[n].coverage() != Coverage::Undeclared)
             .collect();
-        if missing.is_empty() {
-            return;
+        if read.is_empty() {
+            return false;
         }
         let probabilities = probe.probabilities(&analysis.normalized);
         let floors = (super::readout::WORD_FLOOR, super::readout::WORD_BARE_FLOOR);
-        for n in missing {
-            if vouches(analysis.mentions[n], probabilities[n], floors) {
-                analysis.mentions[n] = analysis.mentions[n].completed();
+        let mut vetoed = false;
+        for n in read {
+            let (mention, probability) = (analysis.mentions[n], probabilities[n]);
+            if vouches(mention, probability, floors) {
+                analysis.mentions[n] = mention.completed();
+            } else if mention.coverage() == Coverage::Complete
+                && probability < super::readout::WORD_VETO
+            {
+                analysis.mentions[n] = mention.vetoed();
+                vetoed = true;
             }
         }
+        vetoed
     }
 
     /// Whether this post is matched in hybrid mode: a model is in use and the post is English
