@@ -13,6 +13,7 @@ caches. Each table compares against a baseline build's answers (what it already 
     python3 scripts/cv_probe.py alone     # the shipped ensemble alone against one network, a bigger one
     python3 scripts/cv_probe.py veto      # the probe as a veto on the concepts' alarms, by floor
     python3 scripts/cv_probe.py wordveto  # the word probe as a veto on Spanish alarms, by floor
+                                          # (LANG_READ=en: fitted on English posts, on English alarms)
     python3 scripts/cv_probe.py bare      # posts naming no concept: with a guard that they name any
 
 BASELINE=path/to/counterclaim is the build whose misses the probe is read on (docs/quality.md
@@ -493,22 +494,24 @@ def wordveto():
     from sklearn.feature_extraction.text import TfidfVectorizer
     data, _, cls, y, now = setup()
     read = {k: fp.normalized(k, v) for k, v in data.items()}
-    spanish = {k: np.array([lang == "es" for lang, _, _ in read[k]]) for k in data}
+    # LANG_READ=en: the same read-out fitted on English posts, as a veto for English alarms.
+    lang_read = os.environ.get("LANG_READ", "es")
+    in_lang = {k: np.array([lang == lang_read for lang, _, _ in read[k]]) for k in data}
     texts = {k: ["0\t" + t for _, _, t in read[k]] for k in data}
     forms = forms_of()
     f = folds(y)
     P = {k: np.zeros((len(y[k]), len(cls) + 1)) for k in LABELLED}
     for i in range(5):
-        T = [t for k in LABELLED for t, b in zip(texts[k], spanish[k] & (f[k] != i)) if b]
-        T += [t for k in ALWAYS for t, b in zip(texts[k], spanish[k]) if b]
-        Y = np.concatenate([y[k][spanish[k] & (f[k] != i)] for k in LABELLED]
-                           + [y[k][spanish[k]] for k in ALWAYS])
+        T = [t for k in LABELLED for t, b in zip(texts[k], in_lang[k] & (f[k] != i)) if b]
+        T += [t for k in ALWAYS for t, b in zip(texts[k], in_lang[k]) if b]
+        Y = np.concatenate([y[k][in_lang[k] & (f[k] != i)] for k in LABELLED]
+                           + [y[k][in_lang[k]] for k in ALWAYS])
         vec = TfidfVectorizer(analyzer=fp.grams, min_df=2, sublinear_tf=True).fit(T)
         m = LogisticRegression(C=300, max_iter=5000, class_weight="balanced").fit(vec.transform(T), Y)
         for k in LABELLED:
             P[k][f[k] == i] = m.predict_proba(vec.transform([t for t, b in zip(texts[k], f[k] == i) if b]))
-    alarms = [(k, i) for k in LABELLED for i in range(len(y[k])) if now[k][i] and spanish[k][i]]
-    print("alarms on Spanish fitting posts:", len(alarms),
+    alarms = [(k, i) for k in LABELLED for i in range(len(y[k])) if now[k][i] and in_lang[k][i]]
+    print(f"alarms on {lang_read} fitting posts:", len(alarms),
           "wrong:", sum(now[k][i] != y[k][i] for k, i in alarms))
     for floor in (0.001, 0.003, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2):
         right = wrong = hard = 0
