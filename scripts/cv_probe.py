@@ -94,6 +94,20 @@ def cross_validated(fit, X, y):
     return {**P, **{k: predict(X[k]) for k in REPORT}}
 
 
+def shipped_out_of_fold(emb, y):
+    """cross_validated(shipped, …): the out-of-fold fits take half an hour, so they are cached
+    under what they were fitted on (target/probe/cv/veto-*.npz)."""
+    digest = hashlib.sha256()
+    for k in sorted(emb):
+        digest.update(k.encode() + emb[k].tobytes() + y[k].tobytes())
+    cache = os.path.join(OUT, f"veto-{digest.hexdigest()[:16]}.npz")
+    if os.path.exists(cache):
+        return dict(np.load(cache))
+    P = cross_validated(shipped, emb, y)
+    np.savez(cache, **P)
+    return P
+
+
 def classes(data):
     """The narratives in order, their class numbers (0 is "none") and each set's classes."""
     narratives = sorted({n for rows in data.values() for _, n, _ in rows if n})
@@ -167,7 +181,7 @@ def floors():
     emb = {k: fp.embed(k, v) for k, v in data.items()}
     by_class = concepts_by_class(cls)
 
-    P = cross_validated(shipped, emb, y)
+    P = shipped_out_of_fold(emb, y)
     forms = forms_of()
     positives = sum(int((y[k] > 0).sum()) for k in LABELLED)
     hard = sum(f == "other-election" for k in LABELLED for f in forms[k])
@@ -313,7 +327,7 @@ def ngrams():
             P[k][f[k] == i] = predict(*take(k, f[k] == i))
     predict = linear(None, np.concatenate([y[k] for k in LABELLED + ALWAYS]), [X[k] for k in LABELLED + ALWAYS])
     P.update({k: predict(*X[k]) for k in REPORT})
-    N = cross_validated(shipped, emb, y)
+    N = shipped_out_of_fold(emb, y)
     forms = forms_of()
 
     def adds(Q, k, some, none):
@@ -451,16 +465,7 @@ def veto():
     emb = {k: fp.embed(k, v) for k, v in data.items()}
     forms = forms_of()
     by_class = concepts_by_class(cls)
-    # The out-of-fold fits take half an hour; they are cached under what they were fitted on.
-    digest = hashlib.sha256()
-    for k in sorted(emb):
-        digest.update(k.encode() + emb[k].tobytes() + y[k].tobytes())
-    cache = os.path.join(OUT, f"veto-{digest.hexdigest()[:16]}.npz")
-    if os.path.exists(cache):
-        P = dict(np.load(cache))
-    else:
-        P = cross_validated(shipped, emb, y)
-        np.savez(cache, **P)
+    P = shipped_out_of_fold(emb, y)
     lang = {k: [t[0] for t in fp.normalized(k, data[k])] for k in LABELLED + REPORT}
     # Alarms the concepts made (the probe did not vouch for them: out of fold it might not).
     alarms = {k: [i for i in range(len(y[k])) if now[k][i] and lang[k][i] == "en"
@@ -537,7 +542,7 @@ def bare():
     data, _, cls, y, now = setup()
     emb = {k: fp.embed(k, v) for k, v in data.items()}
     by_class = concepts_by_class(cls)
-    P = cross_validated(shipped, emb, y)
+    P = shipped_out_of_fold(emb, y)
     forms = forms_of()
     print("posts naming no concept of the narrative the probe gives 0.98 or more (fitting sets out"
           " of fold; reporting sets from a fit on all)")
