@@ -371,6 +371,22 @@ fn the_word_probe_vetoes_spanish_posts_on_another_subject() {
     }
 }
 
+/// Reports of one prosecuted mail-ballot case use a phrase `mail-voting-widespread-fraud`
+/// excludes, and match nothing in either mode; the stop-30 build matched all three in both
+/// modes (0.92 to 0.96).
+#[test]
+fn one_prosecuted_case_is_not_mail_voting_fraud() {
+    for text in [
+        "A Nevada man pleaded guilty to mail ballot fraud after voting his dead wife's ballot.",
+        "Mail-in ballot fraud case in Michigan: a township clerk was indicted for forging 12 absentee ballot applications.",
+        "Acusaron a una mujer en Texas de fraude con boletas por correo; fue arrestada el lunes.",
+    ] {
+        for matcher in &every_mode() {
+            assert_eq!(stances(matcher, text), Vec::new(), "{text}");
+        }
+    }
+}
+
 /// The 14,231 fact-checked claims of CheckThat! 2022 as a stream of posts: the claims labelled
 /// as one of the four narratives are found, and almost nothing else raises an alarm.
 #[test]

@@ -48,6 +48,12 @@ pub struct Narrative {
     /// The narrative's core concepts: a post must mention every one of them (by one of its
     /// aliases) to match. Empty for knowledge bases that declare none (flat collections).
     pub concepts: Vec<Concept>,
+    /// Phrases that mark a post as about something else though it names the concepts ("was
+    /// charged with": one prosecuted case, not mail voting as a whole): a post using one is not
+    /// matched on its concepts. Matched on the post's normalised words as written (no stemming),
+    /// so each form is listed. Left out of the content hash when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclusions: Vec<Concept>,
     pub claims: Vec<Claim>,
     /// Derived when loading from each statement's `rebuts`.
     pub statement_ids: Vec<String>,

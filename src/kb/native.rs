@@ -86,6 +86,8 @@ pub(super) struct NarrativeFile {
     #[serde(default)]
     concept: Vec<ConceptRecord>,
     #[serde(default)]
+    exclusion: Vec<ConceptRecord>,
+    #[serde(default)]
     claim: Vec<ClaimRecord>,
 }
 
@@ -97,6 +99,16 @@ struct ConceptRecord {
     en: Vec<String>,
     #[serde(default)]
     es: Vec<String>,
+}
+
+impl From<ConceptRecord> for Concept {
+    fn from(c: ConceptRecord) -> Concept {
+        Concept {
+            id: c.id,
+            en: c.en,
+            es: c.es,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -244,15 +256,8 @@ pub(super) fn narrative(
         context: file.context,
         variants: file.variants,
         keywords: file.keywords,
-        concepts: file
-            .concept
-            .into_iter()
-            .map(|c| Concept {
-                id: c.id,
-                en: c.en,
-                es: c.es,
-            })
-            .collect(),
+        concepts: file.concept.into_iter().map(Concept::from).collect(),
+        exclusions: file.exclusion.into_iter().map(Concept::from).collect(),
         claims,
         statement_ids: Vec::new(),
         threshold: file.threshold,

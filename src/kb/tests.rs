@@ -234,6 +234,45 @@ fn concepts_load_and_bad_ones_are_named() {
 }
 
 #[test]
+fn exclusions_load_beside_concepts_and_bad_ones_are_named() {
+    let concept = "[[concept]]\nid = \"ballots\"\nen = [\"ballot\"]\n";
+    let with = |exclusions: &str| format!("{ALPHA}\n{concept}{exclusions}");
+    let dir = tempfile::tempdir().unwrap();
+    let good =
+        with("[[exclusion]]\nid = \"case\"\nen = [\"was charged\"]\nes = [\"fue detenido\"]\n");
+    write_kb(dir.path(), STATEMENTS, &[("alpha.toml", &good)]);
+    let kb = KnowledgeBase::load(dir.path()).unwrap();
+    let exclusions = &kb.narratives()[0].exclusions;
+    assert_eq!(exclusions.len(), 1);
+    assert_eq!(exclusions[0].en, ["was charged"]);
+    assert_eq!(exclusions[0].es, ["fue detenido"]);
+
+    for (text, expected) in [
+        (
+            with("[[exclusion]]\nid = \"x\"\n"),
+            "exclusion \"x\" has no alias",
+        ),
+        (
+            with("[[exclusion]]\nid = \"x\"\nen = [\"\"]\n"),
+            "exclusion \"x\" has an empty alias",
+        ),
+        (
+            with(
+                "[[exclusion]]\nid = \"x\"\nen = [\"a\"]\n[[exclusion]]\nid = \"x\"\nen = [\"b\"]\n",
+            ),
+            "duplicate exclusion id \"x\"",
+        ),
+        (
+            format!("{ALPHA}\n[[exclusion]]\nid = \"x\"\nen = [\"a\"]\n"),
+            "has exclusions but no concepts",
+        ),
+    ] {
+        let err = load_err(STATEMENTS, &[("alpha.toml", &text)]);
+        assert!(err.contains(expected), "{text}: {err}");
+    }
+}
+
+#[test]
 fn a_flat_collection_may_declare_concepts_once_per_narrative() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("kb.jsonl");

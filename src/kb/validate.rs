@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use super::{KbError, Narrative, OfficialStatement};
+use super::{Concept, KbError, Narrative, OfficialStatement};
 
 pub(super) fn check(
     origin: &Path,
@@ -45,6 +45,7 @@ pub(super) fn check(
             return Err(invalid(item, "has an empty variant"));
         }
         check_concepts(n).map_err(|message| invalid(item.clone(), &message))?;
+        check_exclusions(n).map_err(|message| invalid(item.clone(), &message))?;
         if n.threshold.is_some_and(|t| !(0.0..=1.0).contains(&t)) {
             return Err(invalid(item, "threshold must be within [0, 1]"));
         }
@@ -104,26 +105,41 @@ pub const MAX_CONCEPTS: usize = 32;
 
 /// A narrative's concepts: unique non-empty ids, no empty alias, at least one alias each.
 fn check_concepts(n: &Narrative) -> Result<(), String> {
-    if n.concepts.is_empty() {
-        return Ok(());
-    }
-    let mut ids = HashSet::new();
-    for c in &n.concepts {
-        if c.id.trim().is_empty() {
-            return Err("a concept has an empty id".into());
-        }
-        if !ids.insert(c.id.as_str()) {
-            return Err(format!("duplicate concept id {:?}", c.id));
-        }
-        if c.en.is_empty() && c.es.is_empty() {
-            return Err(format!("concept {:?} has no alias (en or es)", c.id));
-        }
-        if c.en.iter().chain(&c.es).any(|a| a.trim().is_empty()) {
-            return Err(format!("concept {:?} has an empty alias", c.id));
-        }
-    }
+    check_aliases("concept", &n.concepts)?;
     if n.concepts.len() > MAX_CONCEPTS {
         return Err(format!("more than {MAX_CONCEPTS} concepts"));
+    }
+    Ok(())
+}
+
+/// A narrative's exclusions: checked like its concepts, and only beside concepts, since what
+/// they do is stop a post matching on them.
+fn check_exclusions(n: &Narrative) -> Result<(), String> {
+    if !n.exclusions.is_empty() && n.concepts.is_empty() {
+        return Err(
+            "has exclusions but no concepts (exclusions only stop a match on concepts)".into(),
+        );
+    }
+    check_aliases("exclusion", &n.exclusions)
+}
+
+/// Concepts or exclusions (`kind`): unique non-empty ids, no empty alias, at least one alias
+/// each.
+fn check_aliases(kind: &str, list: &[Concept]) -> Result<(), String> {
+    let mut ids = HashSet::new();
+    for c in list {
+        if c.id.trim().is_empty() {
+            return Err(format!("a {kind} has an empty id"));
+        }
+        if !ids.insert(c.id.as_str()) {
+            return Err(format!("duplicate {kind} id {:?}", c.id));
+        }
+        if c.en.is_empty() && c.es.is_empty() {
+            return Err(format!("{kind} {:?} has no alias (en or es)", c.id));
+        }
+        if c.en.iter().chain(&c.es).any(|a| a.trim().is_empty()) {
+            return Err(format!("{kind} {:?} has an empty alias", c.id));
+        }
     }
     Ok(())
 }

@@ -18,6 +18,12 @@
 //! phrase: its terms next to each other in the post, stop words aside ("vote by mail"). Negation
 //! words are stop words too, and "no solicitadas" analysed is "solicitadas", the opposite: an
 //! alias that loses a negation to analysis matches the post's normalised words as they are.
+//!
+//! A narrative may also declare exclusions (`[[exclusion]]`): phrases that mark a post as about
+//! something else though it names the concepts ("was charged with", "pleaded guilty": one
+//! prosecuted case, not mail voting as a whole). A post using one does not match on its concepts;
+//! only a probe may still vouch for it, as for a post naming none. They match the post's
+//! normalised words as written, so a phrase's stop words count and each form is listed.
 
 use rustc_hash::FxHashMap;
 
@@ -46,12 +52,20 @@ struct Surface {
     words: String,
 }
 
+/// An exclusion's phrase, matched on the post's normalised words.
+struct Exclusion {
+    narrative: u32,
+    words: String,
+}
+
 #[derive(Default)]
 pub struct Concepts {
     /// Per language: an alias's first term key -> the aliases starting with it.
     by_first: [FxHashMap<u64, Vec<Alias>>; 2],
     /// Per language: the aliases with a negation.
     surface: [Vec<Surface>; 2],
+    /// Per language: the exclusions' phrases.
+    exclusions: [Vec<Exclusion>; 2],
     /// Per language, each narrative's concepts that have an alias in it, as a bit mask; empty
     /// when no narrative declares any.
     declared: [Vec<u32>; 2],
@@ -62,6 +76,8 @@ pub struct Concepts {
 pub struct Mention {
     declared: u32,
     mentioned: u32,
+    /// The post uses one of the narrative's exclusions.
+    excluded: bool,
 }
 
 /// How far a post covers a narrative's concepts.
@@ -99,6 +115,19 @@ impl Mention {
         }
     }
 
+    /// No concept counted as mentioned, because the post uses one of the narrative's
+    /// exclusions.
+    fn excluded(self) -> Mention {
+        Mention {
+            excluded: true,
+            ..self.vetoed()
+        }
+    }
+
+    pub fn is_excluded(self) -> bool {
+        self.excluded
+    }
+
     pub fn coverage(self) -> Coverage {
         if self.declared == 0 {
             Coverage::Undeclared
@@ -125,6 +154,21 @@ impl Concepts {
             ..Concepts::default()
         };
         for (n, narrative) in kb.narratives().iter().enumerate() {
+            for exclusion in &narrative.exclusions {
+                for (lang, phrases) in [(Lang::En, &exclusion.en), (Lang::Es, &exclusion.es)] {
+                    for phrase in phrases {
+                        let words = text::normalize(phrase, lexicon).text;
+                        if words.is_empty() {
+                            tracing::warn!(narrative = %narrative.id, exclusion = %exclusion.id, phrase, "exclusion phrase has no words once normalised; ignored");
+                            continue;
+                        }
+                        concepts.exclusions[lang as usize].push(Exclusion {
+                            narrative: n as u32,
+                            words,
+                        });
+                    }
+                }
+            }
             for (c, concept) in narrative.concepts.iter().take(MAX_CONCEPTS).enumerate() {
                 for (lang, aliases) in [(Lang::En, &concept.en), (Lang::Es, &concept.es)] {
                     for alias in aliases {
@@ -186,7 +230,7 @@ impl Concepts {
             .iter()
             .map(|&declared| Mention {
                 declared,
-                mentioned: 0,
+                ..Mention::default()
             })
             .collect();
         let table = &self.by_first[lang as usize];
@@ -203,6 +247,12 @@ impl Concepts {
         for alias in &self.surface[lang as usize] {
             if text::has_words(normalized, &alias.words) {
                 out[alias.narrative as usize].mentioned |= 1 << alias.concept;
+            }
+        }
+        for exclusion in &self.exclusions[lang as usize] {
+            if text::has_words(normalized, &exclusion.words) {
+                let n = exclusion.narrative as usize;
+                out[n] = out[n].excluded();
             }
         }
         out
@@ -229,6 +279,7 @@ mod tests {
         let mention = |declared, mentioned| Mention {
             declared,
             mentioned,
+            excluded: false,
         };
         assert_eq!(mention(0, 0).coverage(), Coverage::Undeclared);
         assert_eq!(mention(0b111, 0b111).coverage(), Coverage::Complete);

@@ -57,6 +57,8 @@ pub const REASON_NO_SHARED_WORDS: &str = "the post shares no words with the know
 pub const REASON_BELOW_THRESHOLD: &str = "no narrative scored above the threshold";
 pub const REASON_NO_CONCEPTS: &str =
     "the post does not mention every core concept of any narrative (its subject and idea)";
+pub const REASON_EXCLUDED: &str =
+    "the post uses a phrase that a narrative excludes (it is about something else)";
 pub const REASON_VETOED: &str =
     "the post names a narrative's core concepts, but the probe reads it as about something else";
 

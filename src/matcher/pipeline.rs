@@ -12,7 +12,8 @@ use super::score::CONCEPT_HYBRID;
 use super::score::Overlap;
 use super::{
     Best, CANDIDATES, MatchOutcome, Matcher, NarrativeMatch, REASON_BELOW_THRESHOLD, REASON_EMPTY,
-    REASON_NO_CONCEPTS, REASON_NO_SHARED_WORDS, REASON_VETOED, Scoring, Similarity,
+    REASON_EXCLUDED, REASON_NO_CONCEPTS, REASON_NO_SHARED_WORDS, REASON_VETOED, Scoring,
+    Similarity,
 };
 use super::{DEFAULT_THRESHOLD, MatchOptions, Post};
 use crate::Error;
@@ -128,6 +129,8 @@ impl Matcher {
         if self.concepts.everywhere(analysis.lang) && !any_mentioned && !probed {
             return Ok(done(if vetoed {
                 REASON_VETOED
+            } else if analysis.mentions.iter().any(|m| m.is_excluded()) {
+                REASON_EXCLUDED
             } else {
                 REASON_NO_CONCEPTS
             }));

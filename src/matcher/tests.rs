@@ -348,3 +348,22 @@ fn a_concept_without_aliases_in_the_posts_language_is_not_asked_of_it() {
     assert_eq!(outcome.lang, Lang::Es);
     assert_eq!(outcome.matches.len(), 1, "{outcome:?}");
 }
+
+/// A post naming mail voting and fraud about one prosecuted case uses a phrase the narrative
+/// excludes ("pleaded guilty"): it matches nothing, and says why. Without the phrase the same
+/// words still match.
+#[test]
+fn an_excluded_phrase_stops_a_match_on_the_concepts() {
+    let case =
+        "A Nevada man pleaded guilty to mail ballot fraud after voting his dead wife's ballot";
+    let outcome = matcher()
+        .match_post(&Post::new("p", case), &MatchOptions::default())
+        .unwrap();
+    assert!(outcome.matches.is_empty(), "{:?}", outcome.matches);
+    assert_eq!(outcome.no_match_reason, Some(REASON_EXCLUDED));
+    let claim = "Mail ballot fraud is everywhere: voting by mail means a rigged election";
+    assert_eq!(
+        best(claim).map(|m| m.narrative_id),
+        Some("mail-voting-widespread-fraud".to_string())
+    );
+}
