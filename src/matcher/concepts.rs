@@ -249,9 +249,11 @@ impl Concepts {
                 out[alias.narrative as usize].mentioned |= 1 << alias.concept;
             }
         }
+        // Only a post that names some of a narrative's concepts can lose anything to its
+        // exclusions (most posts name none: the search is then skipped).
         for exclusion in &self.exclusions[lang as usize] {
-            if text::has_words(normalized, &exclusion.words) {
-                let n = exclusion.narrative as usize;
+            let n = exclusion.narrative as usize;
+            if out[n].mentioned != 0 && text::has_words(normalized, &exclusion.words) {
                 out[n] = out[n].excluded();
             }
         }
