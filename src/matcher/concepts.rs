@@ -124,6 +124,7 @@ impl Mention {
         }
     }
 
+    /// Whether the post uses one of the narrative's exclusions.
     pub fn is_excluded(self) -> bool {
         self.excluded
     }
