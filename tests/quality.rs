@@ -397,6 +397,22 @@ fn one_prosecuted_case_is_not_mail_voting_fraud() {
     }
 }
 
+/// A theft of someone's things at night names a theft and a late hour, and uses a phrase
+/// `delayed-count-means-rigged` excludes: these match nothing in either mode. The stop-32 refit
+/// build matched all three in both modes (0.92 to 0.96).
+#[test]
+fn a_personal_theft_at_night_is_not_a_stolen_count() {
+    for text in [
+        "Somebody stole my bike at 3am, right after I got home from the election night party",
+        "Me robaron el celular en el metro de madrugada, qué robo tan descarado",
+        "Robaron la bici de mi hermano a las 3 de la mañana, otro robo más",
+    ] {
+        for matcher in &every_mode() {
+            assert_eq!(stances(matcher, text), Vec::new(), "{text}");
+        }
+    }
+}
+
 /// The 14,231 fact-checked claims of CheckThat! 2022 as a stream of posts: the claims labelled
 /// as one of the four narratives are found, and almost nothing else raises an alarm.
 #[test]
