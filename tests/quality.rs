@@ -369,15 +369,20 @@ fn the_word_probe_finds_spanish_paraphrases_in_either_mode() {
 }
 
 /// The word probe vetoes a Spanish post that names a narrative's concepts on another subject,
-/// as the probe does for English ones: a car stolen in the small hours names a theft
-/// ("robaron") and a late hour ("madrugada"), not a stolen count. The build before the veto
-/// matched it, in both modes.
+/// as the probe does for English ones: a mugging in the small hours names a theft ("robo")
+/// and a late hour ("madrugada"), not a stolen count. It uses no phrase the narrative excludes
+/// (`a_personal_theft_at_night_is_not_a_stolen_count`), so the veto alone stops it, and the
+/// answer says so.
 #[test]
 fn the_word_probe_vetoes_spanish_posts_on_another_subject() {
-    let text =
-        "Anoche me robaron el coche en la madrugada, justo frente a la casa de mi tía en Hialeah.";
+    let text = "Me asaltaron en la madrugada, un robo a mano armada frente a la casa de mi tía en Hialeah.";
     for matcher in &every_mode() {
-        assert_eq!(stances(matcher, text), Vec::new(), "{text}");
+        let answer = outcome(matcher, text);
+        assert!(answer.matches.is_empty(), "{text}");
+        assert_eq!(
+            answer.no_match_reason,
+            Some(counterclaim::matcher::REASON_VETOED)
+        );
     }
 }
 
@@ -391,9 +396,7 @@ fn one_prosecuted_case_is_not_mail_voting_fraud() {
         "Mail-in ballot fraud case in Michigan: a township clerk was indicted for forging 12 absentee ballot applications.",
         "Acusaron a una mujer en Texas de fraude con boletas por correo; fue arrestada el lunes.",
     ] {
-        for matcher in &every_mode() {
-            assert_eq!(stances(matcher, text), Vec::new(), "{text}");
-        }
+        is_excluded_in_every_mode(text);
     }
 }
 
@@ -407,10 +410,22 @@ fn a_personal_theft_at_night_is_not_a_stolen_count() {
         "Me robaron el celular en el metro de madrugada, qué robo tan descarado",
         "Robaron la bici de mi hermano a las 3 de la mañana, otro robo más",
     ] {
-        for matcher in &every_mode() {
-            assert_eq!(stances(matcher, text), Vec::new(), "{text}");
-        }
+        is_excluded_in_every_mode(text);
     }
+}
+
+/// `text` matches nothing in either mode, and the lexical answer says it uses a phrase a
+/// narrative excludes (in hybrid mode a probe may still vouch for it, then score it low).
+fn is_excluded_in_every_mode(text: &str) {
+    for matcher in &every_mode() {
+        assert_eq!(stances(matcher, text), Vec::new(), "{text}");
+    }
+    let lexical = outcome(&shipped().1, text).no_match_reason;
+    assert_eq!(
+        lexical,
+        Some(counterclaim::matcher::REASON_EXCLUDED),
+        "{text}"
+    );
 }
 
 /// The 14,231 fact-checked claims of CheckThat! 2022 as a stream of posts: the claims labelled
