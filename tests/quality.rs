@@ -401,8 +401,8 @@ fn one_prosecuted_case_is_not_mail_voting_fraud() {
 }
 
 /// A theft of someone's things at night names a theft and a late hour, and uses a phrase
-/// `delayed-count-means-rigged` excludes: these match nothing in either mode. The stop-32 refit
-/// build matched all three in both modes (0.92 to 0.96).
+/// `delayed-count-means-rigged` excludes: these match nothing in either mode. The first stop-32
+/// refit's build (`2fd60eb`) matched all three in both modes (0.92 to 0.96).
 #[test]
 fn a_personal_theft_at_night_is_not_a_stolen_count() {
     for text in [
@@ -416,7 +416,8 @@ fn a_personal_theft_at_night_is_not_a_stolen_count() {
 
 /// A plain report that ballots are mailed to every voter names ballots and the mailing, the
 /// first two concepts of `unsolicited-ballots-chaos`, and is no claim: it needs a plot or a harm
-/// too. The stop-32 refit build matched all three in both modes (0.94 to 0.96); the claim
+/// too, and "plans" is none. The build before that concept (`d71a358`) matched the first three
+/// in both modes (0.94 to 0.96), its first version the fourth ("plan" was a harm); the claim
 /// itself still matches.
 #[test]
 fn a_plain_report_of_ballots_mailed_to_every_voter_is_no_claim() {
@@ -424,6 +425,7 @@ fn a_plain_report_of_ballots_mailed_to_every_voter_is_no_claim() {
         "Nevada will mail a ballot to every registered voter this fall, the county clerk said on Tuesday.",
         "Our county sent ballots to everyone this year. Dropped mine off at the library on the way to work.",
         "El condado manda boletas a todo el mundo este año, ya llegó la mía y la llené con mi mamá.",
+        "California plans to mail a ballot to every registered voter this fall.",
     ] {
         for matcher in &every_mode() {
             assert_eq!(stances(matcher, text), Vec::new(), "{text}");
