@@ -391,13 +391,11 @@ fn the_word_probe_vetoes_spanish_posts_on_another_subject() {
 /// modes (0.92 to 0.96).
 #[test]
 fn one_prosecuted_case_is_not_mail_voting_fraud() {
-    for text in [
+    are_excluded_in_every_mode(&[
         "A Nevada man pleaded guilty to mail ballot fraud after voting his dead wife's ballot.",
         "Mail-in ballot fraud case in Michigan: a township clerk was indicted for forging 12 absentee ballot applications.",
         "Acusaron a una mujer en Texas de fraude con boletas por correo; fue arrestada el lunes.",
-    ] {
-        is_excluded_in_every_mode(text);
-    }
+    ]);
 }
 
 /// A theft of someone's things at night names a theft and a late hour, and uses a phrase
@@ -405,13 +403,11 @@ fn one_prosecuted_case_is_not_mail_voting_fraud() {
 /// refit's build (`2fd60eb`) matched all three in both modes (0.92 to 0.96).
 #[test]
 fn a_personal_theft_at_night_is_not_a_stolen_count() {
-    for text in [
+    are_excluded_in_every_mode(&[
         "Somebody stole my bike at 3am, right after I got home from the election night party",
         "Me robaron el celular en el metro de madrugada, qué robo tan descarado",
         "Robaron la bici de mi hermano a las 3 de la mañana, otro robo más",
-    ] {
-        is_excluded_in_every_mode(text);
-    }
+    ]);
 }
 
 /// A plain report that ballots are mailed to every voter names ballots and the mailing, the
@@ -421,13 +417,14 @@ fn a_personal_theft_at_night_is_not_a_stolen_count() {
 /// itself still matches.
 #[test]
 fn a_plain_report_of_ballots_mailed_to_every_voter_is_no_claim() {
+    let modes = every_mode();
     for text in [
         "Nevada will mail a ballot to every registered voter this fall, the county clerk said on Tuesday.",
         "Our county sent ballots to everyone this year. Dropped mine off at the library on the way to work.",
         "El condado manda boletas a todo el mundo este año, ya llegó la mía y la llené con mi mamá.",
         "California plans to mail a ballot to every registered voter this fall.",
     ] {
-        for matcher in &every_mode() {
+        for matcher in &modes {
             assert_eq!(stances(matcher, text), Vec::new(), "{text}");
         }
     }
@@ -435,25 +432,31 @@ fn a_plain_report_of_ballots_mailed_to_every_voter_is_no_claim() {
         "Democrats are mailing ballots to every registered voter and it's going to be total chaos.",
         "Los demócratas mandan boletas a todo el mundo, esto va a ser un caos.",
     ] {
-        for matcher in &every_mode() {
+        for matcher in &modes {
             let found: Vec<String> = stances(matcher, text).into_iter().map(|(n, _)| n).collect();
             assert_eq!(found, ["unsolicited-ballots-chaos"], "{text}");
         }
     }
 }
 
-/// `text` matches nothing in either mode, and the lexical answer says it uses a phrase a
-/// narrative excludes (in hybrid mode a probe may still vouch for it, then score it low).
-fn is_excluded_in_every_mode(text: &str) {
-    for matcher in &every_mode() {
-        assert_eq!(stances(matcher, text), Vec::new(), "{text}");
+/// Each of `texts` matches nothing in either mode, and the lexical answer says it uses a phrase
+/// a narrative excludes (in hybrid mode a probe may still vouch for it, then score it low).
+fn are_excluded_in_every_mode(texts: &[&str]) {
+    let modes = every_mode();
+    let lexical = modes
+        .last()
+        .expect("every_mode ends with the lexical matcher");
+    for text in texts {
+        for matcher in &modes {
+            assert_eq!(stances(matcher, text), Vec::new(), "{text}");
+        }
+        let reason = outcome(lexical, text).no_match_reason;
+        assert_eq!(
+            reason,
+            Some(counterclaim::matcher::REASON_EXCLUDED),
+            "{text}"
+        );
     }
-    let lexical = outcome(&shipped().1, text).no_match_reason;
-    assert_eq!(
-        lexical,
-        Some(counterclaim::matcher::REASON_EXCLUDED),
-        "{text}"
-    );
 }
 
 /// The 14,231 fact-checked claims of CheckThat! 2022 as a stream of posts: the claims labelled
