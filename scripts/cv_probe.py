@@ -15,6 +15,7 @@ caches. Each table compares against a baseline build's answers (what it already 
     python3 scripts/cv_probe.py wordveto  # the word probe as a veto on Spanish alarms, by floor
                                           # (LANG_READ=en: fitted on English posts, on English alarms)
     python3 scripts/cv_probe.py bare      # posts naming no concept: with a guard that they name any
+    CONCEPTS=DIR python3 scripts/cv_probe.py concepts  # what another index's concepts change
 
 BASELINE=path/to/counterclaim is the build whose misses the probe is read on (docs/quality.md
 used a755e19's); default target/release/counterclaim. `stance` shows the cues' own stance
@@ -160,10 +161,11 @@ def probe():
         print(f"  {name:38} at 0.9: {cells[0]:22} at 0.95: {cells[1]}")
 
 
-def concepts_by_class(cls):
-    """Each narrative's concepts, as lists of lower-case aliases, by its class number."""
+def concepts_by_class(cls, index=None):
+    """Each narrative's concepts, as lists of lower-case aliases, by its class number (from
+    `index`, by default the shipped index/)."""
     out = {}
-    for f in glob.glob(os.path.join(fp.ROOT, "index", "narratives", "*.toml")):
+    for f in glob.glob(os.path.join(index or os.path.join(fp.ROOT, "index"), "narratives", "*.toml")):
         d = tomllib.load(open(f, "rb"))
         out[cls[d["id"]]] = [[a.lower() for a in c.get("en", []) + c.get("es", [])] for c in d.get("concept", [])]
     return out
@@ -491,30 +493,37 @@ def veto():
         print(f"  below {floor}: fitting sets {cells[0]}; reporting sets {cells[1]}", flush=True)
 
 
+def word_probe_out_of_fold(read, y, in_lang, k):
+    """The shipped word probe's fit (rows in one language, C 300, min_df 2) in the five folds:
+    each labelled post's probabilities from a fit without its fold."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    texts = {n: ["0\t" + t for _, _, t in read[n]] for n in read}
+    f = folds(y)
+    P = {n: np.zeros((len(y[n]), k)) for n in LABELLED}
+    for i in range(5):
+        T = [t for n in LABELLED for t, b in zip(texts[n], in_lang[n] & (f[n] != i)) if b]
+        T += [t for n in ALWAYS for t, b in zip(texts[n], in_lang[n]) if b]
+        Y = np.concatenate([y[n][in_lang[n] & (f[n] != i)] for n in LABELLED]
+                           + [y[n][in_lang[n]] for n in ALWAYS])
+        vec = TfidfVectorizer(analyzer=fp.grams, min_df=2, sublinear_tf=True).fit(T)
+        m = LogisticRegression(C=300, max_iter=5000, class_weight="balanced").fit(vec.transform(T), Y)
+        for n in LABELLED:
+            P[n][f[n] == i] = m.predict_proba(vec.transform([t for t, b in zip(texts[n], f[n] == i) if b]))
+    return P
+
+
 def wordveto():
     """The word probe as a veto, as the probe is one for English posts: the baseline's alarms on
     Spanish posts (the ones the word probe reads) whose narrative the word probe, out of fold
     (the shipped fit: Spanish rows, C 300, min_df 2), gives less than a floor. What each floor
     would remove: right alarms, wrong ones (hard election negatives among them)."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
     data, _, cls, y, now = setup()
     read = {k: fp.normalized(k, v) for k, v in data.items()}
     # LANG_READ=en: the same read-out fitted on English posts, as a veto for English alarms.
     lang_read = os.environ.get("LANG_READ", "es")
     in_lang = {k: np.array([lang == lang_read for lang, _, _ in read[k]]) for k in data}
-    texts = {k: ["0\t" + t for _, _, t in read[k]] for k in data}
     forms = forms_of()
-    f = folds(y)
-    P = {k: np.zeros((len(y[k]), len(cls) + 1)) for k in LABELLED}
-    for i in range(5):
-        T = [t for k in LABELLED for t, b in zip(texts[k], in_lang[k] & (f[k] != i)) if b]
-        T += [t for k in ALWAYS for t, b in zip(texts[k], in_lang[k]) if b]
-        Y = np.concatenate([y[k][in_lang[k] & (f[k] != i)] for k in LABELLED]
-                           + [y[k][in_lang[k]] for k in ALWAYS])
-        vec = TfidfVectorizer(analyzer=fp.grams, min_df=2, sublinear_tf=True).fit(T)
-        m = LogisticRegression(C=300, max_iter=5000, class_weight="balanced").fit(vec.transform(T), Y)
-        for k in LABELLED:
-            P[k][f[k] == i] = m.predict_proba(vec.transform([t for t, b in zip(texts[k], f[k] == i) if b]))
+    P = word_probe_out_of_fold(read, y, in_lang, len(cls) + 1)
     alarms = [(k, i) for k in LABELLED for i in range(len(y[k])) if now[k][i] and in_lang[k][i]]
     print(f"alarms on {lang_read} fitting posts:", len(alarms),
           "wrong:", sum(now[k][i] != y[k][i] for k, i in alarms))
@@ -573,6 +582,66 @@ def bare():
         print(f"  {name:34} fitting sets {cells[0]}; reporting sets {cells[1]}", flush=True)
 
 
+def exclusions_by_class(cls, index):
+    """Each narrative's exclusion phrases, lower-case, by its class number."""
+    out = {}
+    for f in glob.glob(os.path.join(index, "narratives", "*.toml")):
+        d = tomllib.load(open(f, "rb"))
+        out[cls[d["id"]]] = [a.lower() for e in d.get("exclusion", []) for a in e.get("en", []) + e.get("es", [])]
+    return out
+
+
+def concepts():
+    """What another index's concepts change, against the shipped ones: CONCEPTS=DIR, a copy of
+    index/ with narrative files changed. For every fitting post and narrative, whether the
+    narrative is a candidate under each, by the matcher's rules: in lexical mode when the post
+    names every concept; in hybrid mode, from the probe (English posts) or the word probe
+    (Spanish), both out of fold, at the shipped floors when it names some or none, and above
+    the veto when it names all. Posts an exclusion phrase covers are no candidate either way.
+    A candidate still needs its score, so the counts bound what a build would gain or lose:
+    candidates of the post's own narrative (right) and of another or none (wrong)."""
+    data, narratives, cls, y, _ = setup()
+    emb = {k: fp.embed(k, v) for k, v in data.items()}
+    read = {k: fp.normalized(k, v) for k, v in data.items()}
+    spanish = {k: np.array([lang == "es" for lang, _, _ in read[k]]) for k in data}
+    P = shipped_out_of_fold(emb, y)
+    W = word_probe_out_of_fold(read, y, spanish, len(cls) + 1)
+    index = os.path.join(fp.ROOT, "index")
+    old, new = concepts_by_class(cls, index), concepts_by_class(cls, os.environ["CONCEPTS"])
+    excluded = exclusions_by_class(cls, index)
+    forms = forms_of()
+
+    def candidate(mode, k, i, n, concepts):
+        m = named(read[k][i][2], concepts)
+        if mode == "lexical":
+            return m == len(concepts)
+        es = spanish[k][i]
+        p = (W if es else P)[k][i, n]
+        if m == len(concepts):
+            return p >= (0.005 if es else 0.003)
+        return p >= ((0.9 if es else 0.95) if m else 0.98)
+
+    for mode in ("lexical", "hybrid"):
+        print(f"{mode}: candidates gained / lost, right and wrong (hard election negatives)")
+        for n in [c for c in range(1, len(cls) + 1) if old[c] != new[c]]:
+            cells = {"gained": [0, 0, 0], "lost": [0, 0, 0]}
+            for k in LABELLED:
+                for i in range(len(y[k])):
+                    if any(f" {a} " in f" {read[k][i][2]} " for a in excluded.get(n, [])):
+                        continue
+                    before, after = candidate(mode, k, i, n, old[n]), candidate(mode, k, i, n, new[n])
+                    if before == after:
+                        continue
+                    c = cells["gained" if after else "lost"]
+                    ok = y[k][i] == n
+                    c[0] += ok
+                    c[1] += not ok
+                    c[2] += not ok and forms[k][i] == "other-election"
+            print(f"  {narratives[n - 1]}: " + "; ".join(
+                f"{w} right {r}, wrong {x} ({h})" for w, (r, x, h) in cells.items()), flush=True)
+
+
 if __name__ == "__main__":
     {"probe": probe, "floors": floors, "first": first, "stance": stance, "ngrams": ngrams,
-     "words": words, "alone": alone, "veto": veto, "wordveto": wordveto, "bare": bare}[COMMAND]()
+     "words": words, "alone": alone, "veto": veto, "wordveto": wordveto, "bare": bare,
+     "concepts": concepts}[COMMAND]()
