@@ -221,8 +221,8 @@ fn eighth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
 /// The ninth held-out set (`tests/fixtures/heldout9_posts.jsonl`), written blind at stop 29
 /// before any change of that round and never fitted on, in hybrid mode. The floors are its
 /// figures on the stop-30 build (`docs/quality.md`): precision 0.995, recall 0.960, stance
-/// 0.969, none of 120 hard negatives. The late count's third concept (stop 33) costs it one
-/// wrong alarm on a hard negative (precision 0.990).
+/// 0.969, none of 120 hard negatives. Stop 33's build raises one more wrong alarm on it
+/// (precision 0.990).
 #[test]
 fn ninth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
     let floors = Floors::new(0.985, 0.95, 0.96);
