@@ -5,7 +5,8 @@ way. Leetspeak in several alphabets (`basic` 4 3 0 1 5; `symbols` @ $ ! |; `t7b8
 `z2`; `euro` with € and `(`; `mixed`, some letters of each word from any of them, as people
 write it), letters spaced by several separators (`spaced-*`), invisible
 characters of several kinds (`invisible-*`), look-alike letters from several scripts
-(`lookalike-*`) and elongations (`elongated`). Measures what the normaliser (src/text/) loses
+(`lookalike-*`), elongations (`elongated`) and typos (`typo-*`: a letter dropped,
+swapped, doubled, a vowel for another, a keyboard neighbour, or one of those per word). Measures what the normaliser (src/text/) loses
 against the clear posts, without touching a held-out set.
 
     python3 scripts/evasion_variants.py              # writes target/variants/*.jsonl
@@ -78,6 +79,39 @@ WORDS = {
 }
 
 
+# Letters next to each other on a QWERTY keyboard, for `typo-keyboard`.
+NEIGHBOURS = dict(zip("abcdefghijklmnopqrstuvwxyz", [
+    "qsz", "vgn", "xdv", "sfe", "wrd", "dgr", "fht", "gjy", "uok", "hku", "jli", "ko", "nj",
+    "bmh", "ipl", "ol", "wa", "etf", "adw", "ryg", "yij", "cbf", "qes", "zc", "tuh", "xa"]))
+
+
+def typo(kind, rng):
+    """A typo of `kind` in a word, away from its first letter, as people make them when typing
+    fast: a letter dropped, two swapped, one doubled, a vowel for another, a key's neighbour;
+    `mixed` picks one of those for each word."""
+    def one(w, kind=kind):
+        if len(w) < 4:
+            return w
+        if kind == "mixed":
+            kind = rng.choice(["drop", "swap", "double", "vowel", "keyboard"])
+        i = rng.randrange(1, len(w) - 1)
+        if kind == "drop":
+            return w[:i] + w[i + 1:]
+        if kind == "swap":
+            return w[:i] + w[i + 1] + w[i] + w[i + 2:]
+        if kind == "double":
+            return w[:i] + w[i] + w[i:]
+        if kind == "vowel":
+            vowels = [j for j in range(1, len(w)) if w[j] in "aeiou"]
+            if not vowels:
+                return w
+            j = rng.choice(vowels)
+            return w[:j] + rng.choice([v for v in "aeiou" if v != w[j]]) + w[j + 1:]
+        c = w[i].lower()
+        return w[:i] + rng.choice(NEIGHBOURS.get(c, c)) + w[i + 1:]
+    return one
+
+
 def rewrite(text, word):
     """`text` with its three longest alphabetic words of four letters or more rewritten by
     `word`."""
@@ -96,7 +130,9 @@ def main():
              if line.strip()]
     promoting = [p for p in posts if p.get("narrative") and p.get("stance") == "promotes"]
     rng = random.Random(2026)
-    words = {**WORDS, "leet-mixed": lambda w: mixed(w, rng)}
+    words = {**WORDS, "leet-mixed": lambda w: mixed(w, rng),
+             **{f"typo-{kind}": typo(kind, rng)
+                for kind in ("drop", "swap", "double", "vowel", "keyboard", "mixed")}}
     for name, word in words.items():
         with open(os.path.join(OUT, name + ".jsonl"), "w", encoding="utf-8") as out:
             for p in promoting:

@@ -18,6 +18,9 @@ pub(super) struct Analysis<'m> {
     spans: Vec<Range<usize>>,
     /// The words that were corrected: word number and correction.
     corrections: Vec<(usize, &'m str)>,
+    /// The corrected text, made the first time the model asks for it (see
+    /// [`Analysis::model_text`]).
+    model_text: std::cell::OnceCell<String>,
     /// (term, number of the word it came from), only terms the knowledge base knows.
     pub known: Vec<(TermId, usize)>,
     /// The distinct known terms, sorted.
@@ -46,6 +49,17 @@ impl Analysis<'_> {
             .map(|i| self.word(i))
             .collect::<Vec<_>>()
             .join(" ")
+    }
+
+    /// What the model embeds and the probe's first stage reads: the post as corrected (`balots`
+    /// as `ballots`: the model splits a misspelled word into pieces that mean little), the
+    /// normalised text when nothing was corrected. The word probe, fitted on normalised words,
+    /// reads those.
+    pub fn model_text(&self) -> &str {
+        if self.corrections.is_empty() {
+            return &self.normalized;
+        }
+        self.model_text.get_or_init(|| self.corrected_text())
     }
 }
 
@@ -116,6 +130,7 @@ impl Matcher {
             normalized,
             spans,
             corrections,
+            model_text: std::cell::OnceCell::new(),
             known,
             term_ids,
             weight,

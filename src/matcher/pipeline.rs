@@ -45,7 +45,7 @@ impl Matcher {
         let prepared = self.prepare(post, options)?;
         let embedding = match &prepared.work {
             Ok(Lexical { analysis, .. }) if prepared.wants_model => self
-                .embed(&[analysis.normalized.as_str()])
+                .embed(&[analysis.model_text()])
                 .into_iter()
                 .next()
                 .flatten(),
@@ -72,7 +72,7 @@ impl Matcher {
                     work: Ok(Lexical { analysis, .. }),
                     wants_model: true,
                     ..
-                }) => Some(analysis.normalized.as_str()),
+                }) => Some(analysis.model_text()),
                 _ => None,
             })
             .collect();
@@ -321,7 +321,7 @@ impl Matcher {
             && (0..analysis.mentions.len())
                 .any(|n| probe.covers(n) && analysis.mentions[n].coverage() == Coverage::Missing)
             && dense
-                .token_mean(&analysis.normalized)
+                .token_mean(analysis.model_text())
                 .is_none_or(|mean| probe.worth_embedding(&mean))
     }
 

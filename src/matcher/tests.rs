@@ -254,6 +254,27 @@ fn words_remembered_by_the_cache_analyse_as_the_first_time() {
     assert!(first.4.contains("ballots"), "{}", first.4);
 }
 
+/// The model reads a post as corrected, so a misspelled word is not split into pieces that mean
+/// little; a post with nothing to correct is read as normalised, without a copy.
+#[test]
+fn the_model_reads_the_post_as_corrected() {
+    let m = matcher();
+    let misspelled = m
+        .analyze("china will counterfit millions of mail-in balots", None)
+        .unwrap();
+    assert_eq!(misspelled.model_text(), misspelled.corrected_text());
+    assert!(
+        misspelled.model_text().contains("ballots"),
+        "{}",
+        misspelled.model_text()
+    );
+    assert!(!misspelled.normalized.contains("ballots"));
+    let clean = m
+        .analyze("china will counterfeit mail-in ballots", None)
+        .unwrap();
+    assert!(std::ptr::eq(clean.model_text(), clean.normalized.as_str()));
+}
+
 /// The posts issue 14 opened with: paraphrases in words the knowledge base's texts do not use,
 /// and an unrelated post sharing two rare words with a statement.
 #[test]
