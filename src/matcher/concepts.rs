@@ -25,6 +25,7 @@
 //! only a probe may still vouch for it, as for a post naming none. They match the post's
 //! normalised words as written, so a phrase's stop words count and each form is listed.
 
+use aho_corasick::AhoCorasick;
 use rustc_hash::FxHashMap;
 
 use super::entries::Terms;
@@ -52,10 +53,36 @@ struct Surface {
     words: String,
 }
 
-/// An exclusion's phrase, matched on the post's normalised words.
-struct Exclusion {
-    narrative: u32,
-    words: String,
+/// One language's exclusion phrases, matched on the post's normalised words in one pass.
+#[derive(Default)]
+struct Exclusions {
+    /// Each phrase's narrative, by the phrase's number in the automaton.
+    narratives: Vec<u32>,
+    automaton: Option<AhoCorasick>,
+}
+
+impl Exclusions {
+    /// The narratives whose exclusions `normalized` uses, among those `wanted` says may lose
+    /// something to them.
+    fn used(&self, normalized: &str, mut wanted: impl FnMut(usize) -> bool) -> Vec<usize> {
+        let Some(automaton) = &self.automaton else {
+            return Vec::new();
+        };
+        if !self.narratives.iter().any(|&n| wanted(n as usize)) {
+            return Vec::new();
+        }
+        let bytes = normalized.as_bytes();
+        let mut used = Vec::new();
+        for m in automaton.find_overlapping_iter(normalized) {
+            let n = self.narratives[m.pattern().as_usize()] as usize;
+            let whole = (m.start() == 0 || bytes[m.start() - 1] == b' ')
+                && (m.end() == bytes.len() || bytes[m.end()] == b' ');
+            if whole && wanted(n) && !used.contains(&n) {
+                used.push(n);
+            }
+        }
+        used
+    }
 }
 
 #[derive(Default)]
@@ -65,7 +92,7 @@ pub struct Concepts {
     /// Per language: the aliases with a negation.
     surface: [Vec<Surface>; 2],
     /// Per language: the exclusions' phrases.
-    exclusions: [Vec<Exclusion>; 2],
+    exclusions: [Exclusions; 2],
     /// Per language, each narrative's concepts that have an alias in it, as a bit mask; empty
     /// when no narrative declares any.
     declared: [Vec<u32>; 2],
@@ -154,6 +181,7 @@ impl Concepts {
             declared: [vec![0; narratives], vec![0; narratives]],
             ..Concepts::default()
         };
+        let mut excluding: [Vec<String>; 2] = Default::default();
         for (n, narrative) in kb.narratives().iter().enumerate() {
             for exclusion in &narrative.exclusions {
                 for (lang, phrases) in [(Lang::En, &exclusion.en), (Lang::Es, &exclusion.es)] {
@@ -163,10 +191,8 @@ impl Concepts {
                             tracing::warn!(narrative = %narrative.id, exclusion = %exclusion.id, phrase, "exclusion phrase has no words once normalised; ignored");
                             continue;
                         }
-                        concepts.exclusions[lang as usize].push(Exclusion {
-                            narrative: n as u32,
-                            words,
-                        });
+                        concepts.exclusions[lang as usize].narratives.push(n as u32);
+                        excluding[lang as usize].push(words);
                     }
                 }
             }
@@ -206,6 +232,16 @@ impl Concepts {
         for declared in &mut concepts.declared {
             if declared.iter().all(|&d| d == 0) {
                 declared.clear();
+            }
+        }
+        for (exclusions, phrases) in concepts.exclusions.iter_mut().zip(excluding) {
+            if phrases.is_empty() {
+                continue;
+            }
+            // A few dozen short phrases: far under the automaton's limits.
+            match AhoCorasick::new(&phrases) {
+                Ok(automaton) => exclusions.automaton = Some(automaton),
+                Err(error) => tracing::error!(%error, "exclusion phrases left out"),
             }
         }
         concepts
@@ -252,11 +288,9 @@ impl Concepts {
         }
         // Only a post that names some of a narrative's concepts can lose anything to its
         // exclusions (most posts name none: the search is then skipped).
-        for exclusion in &self.exclusions[lang as usize] {
-            let n = exclusion.narrative as usize;
-            if out[n].mentioned != 0 && text::has_words(normalized, &exclusion.words) {
-                out[n] = out[n].excluded();
-            }
+        let used = self.exclusions[lang as usize].used(normalized, |n| out[n].mentioned != 0);
+        for n in used {
+            out[n] = out[n].excluded();
         }
         out
     }

@@ -388,3 +388,24 @@ fn an_excluded_phrase_stops_a_match_on_the_concepts() {
         Some("mail-voting-widespread-fraud".to_string())
     );
 }
+
+/// An exclusion phrase is matched as whole words: inside longer words ("was charged" in
+/// "was chargedup") it excludes nothing; at the very start or end of the post it does.
+#[test]
+fn exclusion_phrases_match_whole_words_only() {
+    let m = matcher();
+    let n =
+        m.kb.narratives()
+            .iter()
+            .position(|n| n.id == "mail-voting-widespread-fraud")
+            .unwrap();
+    let excluded = |text: &str| m.analyze(text, None).unwrap().mentions[n].is_excluded();
+    assert!(excluded("was charged with mail ballot fraud"));
+    assert!(excluded("mail ballot fraud, the man was charged"));
+    assert!(!excluded("mail ballot fraud, the man was chargedup"));
+    assert!(!excluded("mail ballot fraud, the man xwas charged"));
+    assert!(
+        !excluded("was charged with shoplifting"),
+        "names no concept of the narrative"
+    );
+}
