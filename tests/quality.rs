@@ -445,15 +445,14 @@ fn a_theft_at_night_without_an_election_is_not_a_stolen_count() {
             "{text}"
         );
     }
-    for text in [
-        "Se robaron la elección en la madrugada con votos que aparecieron de la nada.",
-        "They stole the election at 3am with ballots that appeared out of nowhere.",
-    ] {
-        for matcher in &modes {
-            let found: Vec<String> = stances(matcher, text).into_iter().map(|(n, _)| n).collect();
-            assert_eq!(found, ["delayed-count-means-rigged"], "{text}");
-        }
-    }
+    match_only_in_every_mode(
+        &modes,
+        &[
+            "Se robaron la elección en la madrugada con votos que aparecieron de la nada.",
+            "They stole the election at 3am with ballots that appeared out of nowhere.",
+        ],
+        "delayed-count-means-rigged",
+    );
 }
 
 /// A plain report that ballots are mailed to every voter names ballots and the mailing, the
@@ -474,13 +473,22 @@ fn a_plain_report_of_ballots_mailed_to_every_voter_is_no_claim() {
             assert_eq!(stances(matcher, text), Vec::new(), "{text}");
         }
     }
-    for text in [
-        "Democrats are mailing ballots to every registered voter and it's going to be total chaos.",
-        "Los demócratas mandan boletas a todo el mundo, esto va a ser un caos.",
-    ] {
-        for matcher in &modes {
+    match_only_in_every_mode(
+        &modes,
+        &[
+            "Democrats are mailing ballots to every registered voter and it's going to be total chaos.",
+            "Los demócratas mandan boletas a todo el mundo, esto va a ser un caos.",
+        ],
+        "unsolicited-ballots-chaos",
+    );
+}
+
+/// Each of `texts` matches `narrative` and nothing else, in each of `modes`.
+fn match_only_in_every_mode(modes: &[Arc<Matcher>], texts: &[&str], narrative: &str) {
+    for text in texts {
+        for matcher in modes {
             let found: Vec<String> = stances(matcher, text).into_iter().map(|(n, _)| n).collect();
-            assert_eq!(found, ["unsolicited-ballots-chaos"], "{text}");
+            assert_eq!(found, [narrative], "{text}");
         }
     }
 }
