@@ -6,8 +6,9 @@ way. Leetspeak in several alphabets (`basic` 4 3 0 1 5; `symbols` @ $ ! |; `t7b8
 write it), letters spaced by several separators (`spaced-*`), invisible
 characters of several kinds (`invisible-*`), look-alike letters from several scripts
 (`lookalike-*`), elongations (`elongated`) and typos (`typo-*`: a letter dropped,
-swapped, doubled, a vowel for another, a keyboard neighbour, or one of those per word). Measures what the normaliser (src/text/) loses
-against the clear posts, without touching a held-out set.
+swapped or doubled, a vowel for another, a keyboard neighbour, or one of those per word).
+Measures what the normaliser (src/text/) and the spelling correction lose against the clear
+posts, without touching a held-out set.
 
     python3 scripts/evasion_variants.py              # writes target/variants/*.jsonl
     for f in target/variants/*.jsonl; do echo "$f $(counterclaim eval --posts $f | head -1)"; done
