@@ -431,20 +431,15 @@ fn a_personal_theft_at_night_is_not_a_stolen_count() {
 #[test]
 fn a_theft_at_night_without_an_election_is_not_a_stolen_count() {
     let modes = every_mode();
-    for text in [
-        "Se robaron la camioneta de mi tía en la madrugada, afuera de su casa en Hialeah.",
-        "Se metieron a robar a la farmacia de la esquina a las 3 de la mañana.",
-        "Robaron la camioneta de reparto de madrugada en Hialeah mientras el chofer dormía.",
-    ] {
-        for matcher in &modes {
-            assert_eq!(stances(matcher, text), Vec::new(), "{text}");
-        }
-        assert_eq!(
-            outcome(&modes[modes.len() - 1], text).no_match_reason,
-            Some(counterclaim::matcher::REASON_NO_CONCEPTS),
-            "{text}"
-        );
-    }
+    match_nothing_in_every_mode(
+        &modes,
+        &[
+            "Se robaron la camioneta de mi tía en la madrugada, afuera de su casa en Hialeah.",
+            "Se metieron a robar a la farmacia de la esquina a las 3 de la mañana.",
+            "Robaron la camioneta de reparto de madrugada en Hialeah mientras el chofer dormía.",
+        ],
+        Some(counterclaim::matcher::REASON_NO_CONCEPTS),
+    );
     match_only_in_every_mode(
         &modes,
         &[
@@ -463,16 +458,16 @@ fn a_theft_at_night_without_an_election_is_not_a_stolen_count() {
 #[test]
 fn a_plain_report_of_ballots_mailed_to_every_voter_is_no_claim() {
     let modes = every_mode();
-    for text in [
-        "Nevada will mail a ballot to every registered voter this fall, the county clerk said on Tuesday.",
-        "Our county sent ballots to everyone this year. Dropped mine off at the library on the way to work.",
-        "El condado manda boletas a todo el mundo este año, ya llegó la mía y la llené con mi mamá.",
-        "California plans to mail a ballot to every registered voter this fall.",
-    ] {
-        for matcher in &modes {
-            assert_eq!(stances(matcher, text), Vec::new(), "{text}");
-        }
-    }
+    match_nothing_in_every_mode(
+        &modes,
+        &[
+            "Nevada will mail a ballot to every registered voter this fall, the county clerk said on Tuesday.",
+            "Our county sent ballots to everyone this year. Dropped mine off at the library on the way to work.",
+            "El condado manda boletas a todo el mundo este año, ya llegó la mía y la llené con mi mamá.",
+            "California plans to mail a ballot to every registered voter this fall.",
+        ],
+        None,
+    );
     match_only_in_every_mode(
         &modes,
         &[
@@ -496,20 +491,34 @@ fn match_only_in_every_mode(modes: &[Arc<Matcher>], texts: &[&str], narrative: &
 /// Each of `texts` matches nothing in either mode, and the lexical answer says it uses a phrase
 /// a narrative excludes (in hybrid mode a probe may still vouch for it, then score it low).
 fn are_excluded_in_every_mode(texts: &[&str]) {
-    let modes = every_mode();
+    match_nothing_in_every_mode(
+        &every_mode(),
+        texts,
+        Some(counterclaim::matcher::REASON_EXCLUDED),
+    );
+}
+
+/// Each of `texts` matches nothing in each of `modes`; with `lexical_reason`, the lexical
+/// matcher (the last of `modes`) also gives that reason.
+fn match_nothing_in_every_mode(
+    modes: &[Arc<Matcher>],
+    texts: &[&str],
+    lexical_reason: Option<&str>,
+) {
     let lexical = modes
         .last()
         .expect("every_mode ends with the lexical matcher");
     for text in texts {
-        for matcher in &modes {
+        for matcher in modes {
             assert_eq!(stances(matcher, text), Vec::new(), "{text}");
         }
-        let reason = outcome(lexical, text).no_match_reason;
-        assert_eq!(
-            reason,
-            Some(counterclaim::matcher::REASON_EXCLUDED),
-            "{text}"
-        );
+        if let Some(reason) = lexical_reason {
+            assert_eq!(
+                outcome(lexical, text).no_match_reason,
+                Some(reason),
+                "{text}"
+            );
+        }
     }
 }
 
