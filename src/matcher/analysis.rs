@@ -92,7 +92,7 @@ impl Matcher {
             if self.word_cache.append(lang, word, i, &mut found) {
                 continue;
             }
-            let corrected = self.correct(word);
+            let corrected = self.correct(word, lang);
             let from = found.len();
             for (term, _) in self.index.analyze(corrected.unwrap_or(word), lang) {
                 found.push((WordTerm::of(&self.terms, lang, &term), i));
@@ -139,16 +139,17 @@ impl Matcher {
         })
     }
 
-    /// A correction for a word the knowledge base does not know and that is neither English
-    /// nor a common Spanish word.
-    fn correct(&self, word: &str) -> Option<&str> {
-        if !self.corrector.may_correct(word)
-            || self.corrector.knows(word)
+    /// A correction, towards the knowledge base's words in the post's language, for a word it
+    /// does not know in any language and that is neither English nor a common Spanish word.
+    fn correct(&self, word: &str, lang: Lang) -> Option<&str> {
+        let corrector = &self.correctors[lang as usize];
+        if !corrector.may_correct(word)
+            || self.correctors.iter().any(|c| c.knows(word))
             || self.lexicon.is_english_word(word)
             || self.lexicon.is_common_spanish_word(word)
         {
             return None;
         }
-        self.corrector.correct(word)
+        corrector.correct(word)
     }
 }

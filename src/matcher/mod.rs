@@ -216,7 +216,8 @@ pub struct Matcher {
     /// The learned gate for posts the model never embeds (Spanish ones), in either mode.
     word_probe: Option<readout::WordProbe>,
     lexicon: Lexicon,
-    corrector: Corrector,
+    /// Spelling correction towards the knowledge base's English words, then its Spanish ones.
+    correctors: [Corrector; 2],
     words: WordTable,
     word_cache: WordCache,
     /// The lowest of the narratives' thresholds (their own, else the default), computed once
@@ -236,7 +237,12 @@ impl Matcher {
                     .iter()
                     .flat_map(|n| n.keywords.iter().map(|k| k.to_lowercase())),
             )
-            .chain(concept_aliases(&kb).map(str::to_lowercase))
+            .chain(
+                [Lang::En, Lang::Es]
+                    .iter()
+                    .flat_map(|&lang| concept_aliases(&kb, lang))
+                    .map(str::to_lowercase),
+            )
             .collect();
         let lexicon = Lexicon::english().with_domain_words(
             domain_words
@@ -253,17 +259,24 @@ impl Matcher {
         } = entries::build(&kb, &lexicon, index_dir)?;
         // The words of the concepts' aliases join the knowledge base's: spelling is corrected
         // towards them ("absentie") and never away from them ("Beijing").
-        let alias_texts: Vec<String> = concept_aliases(&kb)
-            .map(|a| crate::text::normalize(a, &lexicon).text)
-            .collect();
-        let kb_words: Vec<&str> = entries
-            .iter()
-            .map(|e| e.indexed.as_str())
-            .chain(alias_texts.iter().map(String::as_str))
-            .flat_map(|t| t.split(' '))
-            .filter(|w| !w.is_empty())
-            .collect();
-        let corrector = Corrector::new(kb_words.iter().copied());
+        let texts_in = |lang: Lang| -> Vec<String> {
+            let aliases =
+                concept_aliases(&kb, lang).map(|a| crate::text::normalize(a, &lexicon).text);
+            (entries.iter().filter(|e| e.lang == lang))
+                .map(|e| e.indexed.clone())
+                .chain(aliases)
+                .collect()
+        };
+        let texts = [texts_in(Lang::En), texts_in(Lang::Es)];
+        fn words_of(texts: &[String]) -> Vec<&str> {
+            (texts.iter().flat_map(|t| t.split(' ')))
+                .filter(|w| !w.is_empty())
+                .collect()
+        }
+        // Each language's posts are corrected towards its own words only: a Spanish post's
+        // "lote" is no misspelt "late", nor "presidente" a misspelt "president".
+        let correctors = texts.each_ref().map(|t| Corrector::new(words_of(t)));
+        let kb_words: Vec<&str> = texts.iter().flat_map(|t| words_of(t)).collect();
         let mut alphabetic = kb_words.clone();
         alphabetic.retain(|w| w.chars().all(char::is_alphabetic));
         alphabetic.sort_unstable();
@@ -326,7 +339,7 @@ impl Matcher {
             words_readout,
             word_probe,
             lexicon,
-            corrector,
+            correctors,
             words,
             word_cache: WordCache::default(),
             lowest_own_threshold,
@@ -336,6 +349,13 @@ impl Matcher {
     /// The word lists posts are normalised with (English and the knowledge base's words).
     pub fn lexicon(&self) -> &Lexicon {
         &self.lexicon
+    }
+
+    /// What the model embeds for a post: its normalised text, spelling-corrected (see
+    /// `Analysis::model_text`); `None` when nothing is left of it. The probes are fitted on
+    /// this (`scripts/fit_probe.py` through `examples/embed_lines.rs --model-text`).
+    pub fn model_text(&self, post: &str) -> Option<String> {
+        self.analyze(post, None).map(|a| a.model_text().to_owned())
     }
 
     pub fn kb(&self) -> &KnowledgeBase {
@@ -592,11 +612,14 @@ impl Matcher {
 }
 
 /// Every alias of every narrative's concepts, in both languages.
-fn concept_aliases(kb: &KnowledgeBase) -> impl Iterator<Item = &str> {
+fn concept_aliases(kb: &KnowledgeBase, lang: Lang) -> impl Iterator<Item = &str> {
     kb.narratives()
         .iter()
         .flat_map(|n| &n.concepts)
-        .flat_map(|c| c.en.iter().chain(&c.es))
+        .flat_map(move |c| match lang {
+            Lang::En => &c.en,
+            Lang::Es => &c.es,
+        })
         .map(String::as_str)
 }
 

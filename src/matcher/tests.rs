@@ -275,6 +275,21 @@ fn the_model_reads_the_post_as_corrected() {
     assert!(std::ptr::eq(clean.model_text(), clean.normalized.as_str()));
 }
 
+/// Spelling is corrected towards the knowledge base's words in the post's own language: a
+/// Spanish post's "lote" (batch) and "presidente" are no misspelt English "late" and
+/// "president", while its misspelt "milones" is still corrected.
+#[test]
+fn spanish_posts_are_corrected_towards_spanish_words() {
+    let post = "el presidente dice que biden se lleva milones de boletas en ese lote";
+    let analysis = matcher().analyze(post, None).unwrap();
+    assert_eq!(analysis.lang, Lang::Es);
+    let corrected = analysis.corrected_text();
+    for english in [" late", " president "] {
+        assert!(!corrected.contains(english), "{corrected}");
+    }
+    assert!(corrected.contains("millones"), "{corrected}");
+}
+
 /// The posts issue 14 opened with: paraphrases in words the knowledge base's texts do not use,
 /// and an unrelated post sharing two rare words with a statement.
 #[test]
