@@ -8,9 +8,12 @@
 //! normalised instead, after its detected language and whether it asks (1 or 0), tab-separated:
 //! what the stance read-out reads. With `--kb`, lines are normalised with the word lists the
 //! matcher uses on the shipped knowledge base (English and the knowledge base's own words)
-//! rather than with English alone, which is what the probes were fitted on.
+//! rather than with English alone. With `--model-text`, each line is written as the matcher on
+//! the shipped knowledge base hands it to the model (normalised and spelling-corrected; an
+//! empty line when nothing is left): what the probes are fitted on, embedded by a second run
+//! without `--normalize`.
 //!
-//! `cargo run --release --example embed_lines -- OUT [--normalize] [--token-mean | --text] [--kb] < lines.txt`
+//! `cargo run --release --example embed_lines -- OUT [--normalize] [--token-mean | --text | --model-text] [--kb] < lines.txt`
 
 use std::io::{BufRead, Write};
 
@@ -21,16 +24,26 @@ fn main() -> anyhow::Result<()> {
     let dir = counterclaim::embed::find_default_model()
         .ok_or_else(|| anyhow::anyhow!("no model: run scripts/fetch_model.sh"))?;
     let model = counterclaim::embed::Embedder::load(&dir)?;
-    let normalize = std::env::args().any(|a| a == "--normalize");
-    let token_mean = std::env::args().any(|a| a == "--token-mean");
-    let lexicon = match std::env::args().any(|a| a == "--kb") {
+    let flag = |name: &str| std::env::args().any(|a| a == name);
+    let (normalize, token_mean, model_text) = (
+        flag("--normalize"),
+        flag("--token-mean"),
+        flag("--model-text"),
+    );
+    let matcher = match flag("--kb") || model_text {
         true => {
             let index = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("index");
             let kb = counterclaim::kb::KnowledgeBase::load(&index)?;
-            let matcher = counterclaim::matcher::Matcher::new(std::sync::Arc::new(kb), None)?;
-            matcher.lexicon().clone()
+            Some(counterclaim::matcher::Matcher::new(
+                std::sync::Arc::new(kb),
+                None,
+            )?)
         }
-        false => counterclaim::text::Lexicon::english(),
+        false => None,
+    };
+    let lexicon = match &matcher {
+        Some(matcher) => matcher.lexicon().clone(),
+        None => counterclaim::text::Lexicon::english(),
     };
     let lines = std::io::stdin()
         .lock()
@@ -43,7 +56,13 @@ fn main() -> anyhow::Result<()> {
         })
         .collect::<Result<Vec<_>, _>>()?;
     let mut file = std::io::BufWriter::new(std::fs::File::create(&out)?);
-    if std::env::args().any(|a| a == "--text") {
+    if let Some(matcher) = matcher.as_ref().filter(|_| model_text) {
+        for line in &lines {
+            writeln!(file, "{}", matcher.model_text(line).unwrap_or_default())?;
+        }
+        return Ok(file.flush()?);
+    }
+    if flag("--text") {
         for line in &lines {
             let normalized = counterclaim::text::normalize(line, &lexicon);
             let lang = counterclaim::matcher::lang_code_str(normalized.lang);

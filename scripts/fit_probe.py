@@ -10,11 +10,11 @@ src/matcher/readout.json, its words-only twin for posts without an embedding
 (src/matcher/readout_words.json), and the word probe for Spanish posts (the same kind of
 read-out, on words alone, over "none" and the narratives) and writes src/matcher/word_probe.json.
 
-Fits on the fitting data only (the tuning posts, tuning_wide to tuning_wide12, the Spanish
-tuning_es to tuning_es9, the first held-out set, the knowledge base's own texts, the streams'
-fitting halves; the read-out also on the official statements) and reports, for each probe
-floor, what the shipped matcher plus the probe alone would find on the streams' reporting
-halves and posts.jsonl (an upper bound: the matcher applies the floors of
+Fits on the fitting data only (the labelled fitting sets of SETS below, the knowledge base's
+own texts, the streams' fitting halves; the read-out also on the official statements), each
+post read as the matcher hands it to the model (normalised and spelling-corrected), and
+reports, for each probe floor, what the shipped matcher plus the probe alone would find on the
+streams' reporting halves and posts.jsonl (an upper bound: the matcher applies the floors of
 src/matcher/probe.rs). Extra labelled sets to report on may be named as arguments (file names
 under tests/fixtures without .jsonl).
 
@@ -98,23 +98,41 @@ def normalized(name, rows):
     return [tuple(l.split("\t", 2)) for l in lines]
 
 
-def embed(name, rows, how="--normalize"):
+def embed(name, rows, how="--normalize", corrected=True):
     """The posts' sentence embeddings, or with how="--token-mean" the means of their tokens'
-    input vectors (the probe's first stage), cached under target/probe."""
-    flags = ["--normalize"] + ([how] if how != "--normalize" else [])
-    path = embed_lines(name + how.replace("--normalize", ""), ".f32", rows, flags)
+    input vectors (the probe's first stage), of the text the matcher hands the model (see
+    model_texts), cached under target/probe. With corrected=False, of the text normalised with
+    English word lists alone, as the probes were fitted until stop 34 (cv_probe.py texts)."""
+    if not corrected:
+        flags = ["--normalize"] + ([how] if how != "--normalize" else [])
+        path = embed_lines(name + how.replace("--normalize", ""), ".f32", rows, flags)
+        return np.fromfile(path, dtype="<f4").reshape(len(rows), -1)
+    texts = [(t, None, None) for t in model_texts(name, rows)]
+    flags = [how] if how != "--normalize" else []
+    path = embed_lines(name + ".model" + " ".join(flags), ".f32", texts, flags)
     return np.fromfile(path, dtype="<f4").reshape(len(rows), -1)
+
+
+def model_texts(name, rows):
+    """The posts as the matcher on the shipped knowledge base hands them to the model:
+    normalised with its word lists and spelling-corrected against its words. Made again when
+    embed_lines was rebuilt or a narrative file changed; the embeddings are keyed by these
+    texts, so they follow."""
+    path = embed_lines(name + ".corrected", ".lines", rows, ["--model-text"],
+                       rerun_when_rebuilt=True)
+    return open(path, encoding="utf-8").read().split("\n")[:len(rows)]
 
 
 def embed_lines(name, ext, rows, flags, rerun_when_rebuilt=False):
     """examples/embed_lines' output for the rows' texts with `flags`, cached under target/probe
     as NAME+EXT beside NAME.txt, the texts it was made from; rerun when they differ (and, if
-    asked, when embed_lines was rebuilt since: its text output is cheap to make again, the
-    embeddings are not). Returns the output's path."""
+    asked, when embed_lines or a narrative file changed since: text output is cheap to make
+    again, the embeddings are not). Returns the output's path."""
     path, stamp = os.path.join(OUT, name + ext), os.path.join(OUT, name + ".txt")
     texts = "\n".join(t.replace("\n", " ") for t, _, _ in rows)
+    inputs = [EMBED_LINES] + glob.glob(os.path.join(ROOT, "index", "**", "*.toml"), recursive=True)
     fresh = os.path.exists(path) and not (
-        rerun_when_rebuilt and os.path.getmtime(path) < os.path.getmtime(EMBED_LINES))
+        rerun_when_rebuilt and os.path.getmtime(path) < max(map(os.path.getmtime, inputs)))
     if not (fresh and os.path.exists(stamp) and open(stamp).read() == texts):
         subprocess.run([EMBED_LINES, path] + flags, input=texts + "\n", text=True, check=True)
         open(stamp, "w").write(texts)
@@ -125,8 +143,9 @@ SETS = {
     "fit": ["tuning_posts", "tuning_hard", "tuning_more", "tuning_wide", "tuning_wide2",
             "tuning_wide3", "tuning_wide4", "tuning_wide5", "tuning_wide6", "tuning_wide7",
             "tuning_wide8", "tuning_wide9", "tuning_wide10", "tuning_wide11", "tuning_wide12",
-            "tuning_claims13", "tuning_es", "tuning_es2", "tuning_es3", "tuning_es4", "tuning_es5",
-            "tuning_es6", "tuning_es7", "tuning_es8", "tuning_es9", "tuning_es10", "heldout_posts"],
+            "tuning_claims13", "tuning_threads14", "tuning_es", "tuning_es2", "tuning_es3",
+            "tuning_es4", "tuning_es5", "tuning_es6", "tuning_es7", "tuning_es8", "tuning_es9",
+            "tuning_es10", "heldout_posts"],
     "report": ["posts"],
 }
 
