@@ -491,6 +491,45 @@ fn a_plain_report_of_ballots_mailed_to_every_voter_is_no_claim() {
     );
 }
 
+/// Stop 34's aliases, taken from the lexical misses of `tuning_threads14`: each of these names
+/// a concept only through one of them ("late batch", "lead evaporated", "copier", "other
+/// countries", "mock up", "voting by post", "envelope voting"), and matched nothing lexically
+/// before them. Aliases lose their stop words, so none may end as a common word alone
+/// ("by-post elections" was "post election", which "posting that the election" matched).
+#[test]
+fn the_ways_people_say_it_in_threads_match_in_every_mode() {
+    let modes = every_mode();
+    for (narrative, texts) in [
+        (
+            "delayed-count-means-rigged",
+            &[
+                "Trump was way up at midnight, then a late batch dropped and his lead evaporated. Rigged.",
+            ][..],
+        ),
+        (
+            "foreign-counterfeit-mail-ballots",
+            &[
+                "Some copier in a Moscow basement is spitting out our ballots right now",
+                "Other countries will mock up our mail-in ballots by the millions",
+            ],
+        ),
+        (
+            "mail-voting-widespread-fraud",
+            &[
+                "Voting by post is rigged from top to bottom",
+                "Envelope voting is a cheater's paradise and everybody knows it",
+            ],
+        ),
+    ] {
+        match_only_in_every_mode(&modes, texts, narrative);
+    }
+    match_nothing_in_every_mode(
+        &modes,
+        &["Posting the post-election audit schedule for every county tonight"],
+        None,
+    );
+}
+
 /// Each of `texts` matches `narrative` and nothing else, in each of `modes`.
 fn match_only_in_every_mode(modes: &[Arc<Matcher>], texts: &[&str], narrative: &str) {
     for text in texts {
