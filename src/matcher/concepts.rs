@@ -71,13 +71,10 @@ impl Exclusions {
         if !self.narratives.iter().any(|&n| wanted(n as usize)) {
             return Vec::new();
         }
-        let bytes = normalized.as_bytes();
         let mut used = Vec::new();
         for m in automaton.find_overlapping_iter(normalized) {
             let n = self.narratives[m.pattern().as_usize()] as usize;
-            let whole = (m.start() == 0 || bytes[m.start() - 1] == b' ')
-                && (m.end() == bytes.len() || bytes[m.end()] == b' ');
-            if whole && wanted(n) && !used.contains(&n) {
+            if text::is_whole_words(normalized, m.range()) && wanted(n) && !used.contains(&n) {
                 used.push(n);
             }
         }

@@ -259,24 +259,26 @@ impl Matcher {
         } = entries::build(&kb, &lexicon, index_dir)?;
         // The words of the concepts' aliases join the knowledge base's: spelling is corrected
         // towards them ("absentie") and never away from them ("Beijing").
-        let texts_in = |lang: Lang| -> Vec<String> {
-            let aliases =
-                concept_aliases(&kb, lang).map(|a| crate::text::normalize(a, &lexicon).text);
+        let alias_texts = [Lang::En, Lang::Es].map(|lang| {
+            concept_aliases(&kb, lang)
+                .map(|a| crate::text::normalize(a, &lexicon).text)
+                .collect::<Vec<_>>()
+        });
+        let words_in = |lang: Lang| -> Vec<&str> {
             (entries.iter().filter(|e| e.lang == lang))
-                .map(|e| e.indexed.clone())
-                .chain(aliases)
-                .collect()
-        };
-        let texts = [texts_in(Lang::En), texts_in(Lang::Es)];
-        fn words_of(texts: &[String]) -> Vec<&str> {
-            (texts.iter().flat_map(|t| t.split(' ')))
+                .map(|e| e.indexed.as_str())
+                .chain(alias_texts[lang as usize].iter().map(String::as_str))
+                .flat_map(|t| t.split(' '))
                 .filter(|w| !w.is_empty())
                 .collect()
-        }
+        };
+        let by_lang = [words_in(Lang::En), words_in(Lang::Es)];
         // Each language's posts are corrected towards its own words only: a Spanish post's
         // "lote" is no misspelt "late", nor "presidente" a misspelt "president".
-        let correctors = texts.each_ref().map(|t| Corrector::new(words_of(t)));
-        let kb_words: Vec<&str> = texts.iter().flat_map(|t| words_of(t)).collect();
+        let correctors = by_lang
+            .each_ref()
+            .map(|w| Corrector::new(w.iter().copied()));
+        let kb_words: Vec<&str> = by_lang.concat();
         let mut alphabetic = kb_words.clone();
         alphabetic.retain(|w| w.chars().all(char::is_alphabetic));
         alphabetic.sort_unstable();

@@ -102,11 +102,16 @@ pub struct Normalized {
 /// Whether `words` occur in normalised `text` as whole words ("no evidence" in "there is no
 /// evidence", not "no" in "nothing").
 pub fn has_words(text: &str, words: &str) -> bool {
-    text.match_indices(words).any(|(at, _)| {
-        let before = text[..at].chars().next_back();
-        let after = text[at + words.len()..].chars().next();
-        before.is_none_or(|c| c == ' ') && after.is_none_or(|c| c == ' ')
-    })
+    text.match_indices(words)
+        .any(|(at, _)| is_whole_words(text, at..at + words.len()))
+}
+
+/// Whether bytes `span` of normalised `text` start and end at word boundaries (a space or
+/// either end of the text): a match of whole words, not of a word's part.
+pub fn is_whole_words(text: &str, span: std::ops::Range<usize>) -> bool {
+    let bytes = text.as_bytes();
+    (span.start == 0 || bytes[span.start - 1] == b' ')
+        && (span.end == bytes.len() || bytes[span.end] == b' ')
 }
 
 /// Runs the full pipeline (see the module docs) and detects the language.
