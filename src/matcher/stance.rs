@@ -6,6 +6,10 @@
 //!    post quoting Krebs on ballot cardstock is answering the narrative, not spreading it;
 //! 3. negation ("won't", "can't", "no") in a post that matches the narrative.
 //!
+//! A fact-checker's verdict that opens a post ("False: …", "Fact check: …", "Es falso que …")
+//! debunks whatever follows, before any of these is read: fact-check collections file their
+//! titles that way, and the words after it state the claim being rated.
+//!
 //! A question that carries none of these ("Is it true China could print ballots?") is neutral,
 //! as is a post that only reports somebody's claim ("Barr says ..."). Everything else promotes.
 //!
@@ -196,6 +200,66 @@ const REPORTING: &[&str] = &[
     "asegura",
 ];
 
+/// Verdict labels a fact-checker puts before a colon or a dash at the start of a title
+/// ("Misleading: …"), lowercase.
+const VERDICT_LABELS: &[&str] = &[
+    "false",
+    "mostly false",
+    "partly false",
+    "misleading",
+    "missing context",
+    "pants on fire",
+    "incorrect",
+    "unproven",
+    "fact check",
+    "fact-check",
+    "fact checked",
+    "fact-checked",
+    "falso",
+    "engañoso",
+    "engañosa",
+    "inexacto",
+    "no es cierto",
+];
+
+/// Openings that rate what follows as untrue, lowercase, followed by a space.
+const VERDICT_OPENINGS: &[&str] = &[
+    "it is false that",
+    "it's false that",
+    "there is no evidence that",
+    "there's no evidence that",
+    "es falso que",
+    "no es cierto que",
+    "es engañoso que",
+    "no hay evidencia de que",
+    "no hay pruebas de que",
+];
+
+/// Whether the post opens with a fact-checker's verdict on what follows: a label before a colon
+/// or a dash ("False: …", "Fact check — …") or an opening that rates the rest ("Es falso que …").
+/// Read on the raw text, since normalising drops the colon that makes "False:" a verdict and
+/// "False ballots" a claim. A question ("Fact check: did China print ballots?") asks instead.
+pub fn opens_with_verdict(raw: &str) -> bool {
+    let head: String = raw
+        .trim_start()
+        .chars()
+        .take(40)
+        .collect::<String>()
+        .to_lowercase();
+    let head = head.replace('’', "'");
+    let labelled = VERDICT_LABELS.iter().any(|label| {
+        head.strip_prefix(label).is_some_and(|rest| {
+            let rest = rest.trim_start();
+            rest.starts_with([':', '—', '–', '|']) || rest.starts_with("- ")
+        })
+    });
+    let opening = VERDICT_OPENINGS.iter().any(|opening| {
+        head.strip_prefix(opening)
+            .is_some_and(|rest| rest.starts_with(' '))
+    });
+    (labelled || opening) && !is_question(raw)
+}
+
 /// What a post says regardless of which narrative it matches; computed once per post.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PostCues {
@@ -206,6 +270,9 @@ pub struct PostCues {
     /// It asks, or opens with "is it true": what the cues read.
     pub question: bool,
     pub reporting: bool,
+    /// It opens with a fact-checker's verdict ([`opens_with_verdict`]): it debunks, whatever
+    /// else is read.
+    pub verdict: bool,
 }
 
 impl PostCues {
@@ -222,6 +289,7 @@ impl PostCues {
             asks,
             question: asks || normalized.starts_with("is it true"),
             reporting: count_in(without_headline_verb(normalized), REPORTING) > 0,
+            verdict: opens_with_verdict(raw),
         }
     }
 }
@@ -262,6 +330,9 @@ pub fn is_question(raw: &str) -> bool {
 /// The stance, from the post's cues and `rebuttal_lead`: the score of the narrative's best
 /// rebuttal statement minus that of its best claim or variant.
 pub fn decide(cues: &PostCues, rebuttal_lead: f32) -> Stance {
+    if cues.verdict {
+        return Stance::Debunks;
+    }
     let evidence = cues.debunk_cues as f32
         + 0.5 * cues.negations.min(2) as f32
         + if rebuttal_lead > 0.0 { 1.0 } else { 0.0 };
@@ -359,6 +430,28 @@ mod tests {
             Lang::Es,
         );
         assert_eq!(decide(&cues, -0.5), Stance::Debunks);
+    }
+
+    #[test]
+    fn a_verdict_opening_debunks_and_a_claim_does_not() {
+        for title in [
+            "False: China did not print millions of mail-in ballots",
+            "Fact check — Video of a van shows camera gear, not late ballots",
+            "MISLEADING: photo of unrequested ballots does not show chaos",
+            "Es falso que seguir contando votos signifique un robo",
+            "It’s false that counting after Election Day is illegal",
+        ] {
+            assert!(opens_with_verdict(title), "{title}");
+            assert_eq!(stance(title, 0.7, 0.0), Stance::Debunks, "{title}");
+        }
+        for claim in [
+            "False ballots printed in China flood the mail",
+            "Fake ballots: China prints them by the million",
+            "Fact check: did China print ballots for the election?",
+            "Falsos votos por correo desde China",
+        ] {
+            assert!(!opens_with_verdict(claim), "{claim}");
+        }
     }
 
     #[test]
