@@ -530,6 +530,50 @@ fn the_ways_people_say_it_in_threads_match_in_every_mode() {
     );
 }
 
+/// Stop 35's aliases, taken from the misses of `tuning_factcheck15` and `tuning_claims13`: claim
+/// statements as fact-checkers file them ("unloading ballots … hours after the polls closed",
+/// "without a request", "swamping", "illegal ballots", "boletas a domicilio"). Each matched
+/// nothing in either mode before them (stop 34's build). Three tried and dropped show the
+/// stop-word pitfall: "all for Biden" became `biden`, "all registered voters" named the
+/// Michigan application mailing, "bogus ballots" took foreign posts for mail fraud.
+#[test]
+fn the_ways_fact_checkers_file_it_match_in_every_mode() {
+    let modes = every_mode();
+    for (narrative, texts) in [
+        (
+            "delayed-count-means-rigged",
+            &[
+                "Video shows a van unloading ballots at the TCF Center in Detroit hours after the polls closed",
+                "Post claims a truck delivered ballots to a counting center in Milwaukee on Wednesday morning and they were all for Biden",
+            ][..],
+        ),
+        (
+            "unsolicited-ballots-chaos",
+            &[
+                "Michigan mailed absentee ballots to 7.7 million voters without a request, a recipe for chaos",
+                "Nevada is mailing ballots to everyone, swamping the post office and the clerks",
+            ],
+        ),
+        (
+            "mail-voting-widespread-fraud",
+            &[
+                "Says mail voting in Pennsylvania let in thousands of illegal ballots",
+                "Mandar boletas a domicilio a todo Nevada garantiza una elección arreglada",
+            ],
+        ),
+    ] {
+        match_only_in_every_mode(&modes, texts, narrative);
+    }
+    match_nothing_in_every_mode(
+        &modes,
+        &[
+            "The forecast has Biden around 89 percent, I remember election night 2016",
+            "Michigan is mailing absentee ballot applications, not ballots, to all 7.7 million registered voters",
+        ],
+        None,
+    );
+}
+
 /// Each of `texts` matches `narrative` and nothing else, in each of `modes`.
 fn match_only_in_every_mode(modes: &[Arc<Matcher>], texts: &[&str], narrative: &str) {
     for text in texts {
