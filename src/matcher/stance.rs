@@ -222,7 +222,8 @@ const VERDICT_LABELS: &[&str] = &[
     "no es cierto",
 ];
 
-/// Openings that rate what follows as untrue, lowercase, followed by a space.
+/// Openings that rate what follows as untrue, lowercase, followed by a space. "No, " opens one
+/// too: of the fitting sets' 63 narrative posts that open so, 62 debunk.
 const VERDICT_OPENINGS: &[&str] = &[
     "it is false that",
     "it's false that",
@@ -256,7 +257,7 @@ pub fn opens_with_verdict(raw: &str) -> bool {
     let opening = VERDICT_OPENINGS.iter().any(|opening| {
         head.strip_prefix(opening)
             .is_some_and(|rest| rest.starts_with(' '))
-    });
+    }) || head.starts_with("no, ");
     (labelled || opening) && !is_question(raw)
 }
 
@@ -440,6 +441,8 @@ mod tests {
             "MISLEADING: photo of unrequested ballots does not show chaos",
             "Es falso que seguir contando votos signifique un robo",
             "It’s false that counting after Election Day is illegal",
+            "No, Russia cannot mass-produce fake ballots and slip them into the mail",
+            "No, las boletas de Arizona no fueron fabricadas en Asia",
         ] {
             assert!(opens_with_verdict(title), "{title}");
             assert_eq!(stance(title, 0.7, 0.0), Stance::Debunks, "{title}");
@@ -449,6 +452,7 @@ mod tests {
             "Fake ballots: China prints them by the million",
             "Fact check: did China print ballots for the election?",
             "Falsos votos por correo desde China",
+            "Nobody asked for these ballots, and China printed half of them",
         ] {
             assert!(!opens_with_verdict(claim), "{claim}");
         }
