@@ -143,9 +143,9 @@ SETS = {
     "fit": ["tuning_posts", "tuning_hard", "tuning_more", "tuning_wide", "tuning_wide2",
             "tuning_wide3", "tuning_wide4", "tuning_wide5", "tuning_wide6", "tuning_wide7",
             "tuning_wide8", "tuning_wide9", "tuning_wide10", "tuning_wide11", "tuning_wide12",
-            "tuning_claims13", "tuning_threads14", "tuning_factcheck15", "tuning_verdicts15", "tuning_es", "tuning_es2", "tuning_es3",
-            "tuning_es4", "tuning_es5", "tuning_es6", "tuning_es7", "tuning_es8", "tuning_es9",
-            "tuning_es10", "heldout_posts"],
+            "tuning_claims13", "tuning_threads14", "tuning_factcheck15", "tuning_verdicts15",
+            "tuning_es", "tuning_es2", "tuning_es3", "tuning_es4", "tuning_es5", "tuning_es6",
+            "tuning_es7", "tuning_es8", "tuning_es9", "tuning_es10", "heldout_posts"],
     "report": ["posts"],
 }
 
