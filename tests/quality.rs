@@ -586,6 +586,50 @@ fn the_ways_fact_checkers_file_it_match_in_every_mode() {
     );
 }
 
+/// Stop 36's aliases, taken from the fitting sets' misses: ballots "produced" or "turned out"
+/// on a "press run" in "Hong Kong", a "vote batch", officials who "find enough votes", a mailing
+/// that throws the vote into "disarray", "bogus votes". Each matched nothing lexically before
+/// them. "Mexico" was tried and dropped: with "produce" it took a claim about Mexico's own
+/// election for foreign counterfeits.
+#[test]
+fn the_ways_claims_name_the_act_match_in_every_mode() {
+    let modes = every_mode();
+    for (narrative, texts) in [
+        (
+            "foreign-counterfeit-mail-ballots",
+            &[
+                "A factory in Hong Kong is producing Georgia absentee ballots by the crate",
+                "Russian agents are turning out mail-in ballots on a press run in Brooklyn",
+            ][..],
+        ),
+        (
+            "delayed-count-means-rigged",
+            &[
+                "The 4 a.m. vote batch in Detroit was rigged",
+                "They froze the tally in Fulton until they could find enough votes for Biden",
+            ],
+        ),
+        (
+            "unsolicited-ballots-chaos",
+            &["Mailing ballots to every registered voter will throw November into disarray"],
+        ),
+        (
+            "mail-voting-widespread-fraud",
+            &["Mail-in voting means millions of bogus votes"],
+        ),
+    ] {
+        match_only_in_every_mode(&modes, texts, narrative);
+    }
+    match_nothing_in_every_mode(
+        &modes,
+        &[
+            "Mexico's election produced more ballots than voters in one state, the opposition says",
+            "Hong Kong protesters produced a documentary about the election",
+        ],
+        None,
+    );
+}
+
 /// Each of `texts` matches `narrative` and nothing else, in each of `modes`.
 fn match_only_in_every_mode(modes: &[Arc<Matcher>], texts: &[&str], narrative: &str) {
     for text in texts {
