@@ -586,11 +586,11 @@ fn the_ways_fact_checkers_file_it_match_in_every_mode() {
     );
 }
 
-/// Stop 36's aliases, taken from the fitting sets' misses: ballots "produced" or "turned out"
-/// on a "press run" in "Hong Kong", a "vote batch", officials who "find enough votes", a mailing
-/// that throws the vote into "disarray", "bogus votes". Each matched nothing lexically before
-/// them. "Mexico" was tried and dropped: with "produce" it took a claim about Mexico's own
-/// election for foreign counterfeits.
+/// Stop 36's aliases, taken from the fitting sets' misses: ballots "produced" or printed on a
+/// "press run" in "Hong Kong", a "vote batch", officials who "find enough votes", a mailing that
+/// throws the vote into "disarray", "bogus votes". Each matched nothing lexically before them.
+/// Two were tried and dropped: "Mexico", which with "produce" took a claim about Mexico's own
+/// election for foreign counterfeits, and "turning out", which analyses to `turn`.
 #[test]
 fn the_ways_claims_name_the_act_match_in_every_mode() {
     let modes = every_mode();
@@ -599,7 +599,7 @@ fn the_ways_claims_name_the_act_match_in_every_mode() {
             "foreign-counterfeit-mail-ballots",
             &[
                 "A factory in Hong Kong is producing Georgia absentee ballots by the crate",
-                "Russian agents are turning out mail-in ballots on a press run in Brooklyn",
+                "Russian agents ran a press run of mail-in ballots in Brooklyn",
             ][..],
         ),
         (
