@@ -222,9 +222,10 @@ const VERDICT_LABELS: &[&str] = &[
     "no es cierto",
 ];
 
-/// Openings that rate what follows as untrue, lowercase, followed by a space. "No, " opens one
-/// too: of the fitting sets' 63 narrative posts that open so, 62 debunk.
+/// Openings that rate what follows as untrue, lowercase, followed by a space. "No," is one: of
+/// the fitting sets' 63 narrative posts that open with it, 62 debunk.
 const VERDICT_OPENINGS: &[&str] = &[
+    "no,",
     "it is false that",
     "it's false that",
     "there is no evidence that",
@@ -257,7 +258,7 @@ pub fn opens_with_verdict(raw: &str) -> bool {
     let opening = VERDICT_OPENINGS.iter().any(|opening| {
         head.strip_prefix(opening)
             .is_some_and(|rest| rest.starts_with(' '))
-    }) || head.starts_with("no, ");
+    });
     (labelled || opening) && !is_question(raw)
 }
 
