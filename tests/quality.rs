@@ -630,6 +630,43 @@ fn the_ways_claims_name_the_act_match_in_every_mode() {
     );
 }
 
+/// Stop 37's aliases, taken from the misses of the fitting set of claims filed as an event
+/// (`tuning_events16`): ballots "pre-marked" or "made overseas" in "Tianjin", ballots mailed
+/// "unasked" to "former tenants", ballots "backdated" after Election Day. Each matched nothing
+/// before them. Aliases that analyse to one common word were left out ("moved out" is `move`,
+/// "piling up" is `pile`); their two-word forms ("people who moved") stayed.
+#[test]
+fn claims_filed_as_an_event_match_in_every_mode() {
+    let modes = every_mode();
+    for (narrative, texts) in [
+        (
+            "foreign-counterfeit-mail-ballots",
+            &[
+                "A container of pre-marked Arizona ballots came in from Tianjin last week",
+                "Absentee ballots made overseas are being mixed into the Michigan count",
+            ][..],
+        ),
+        (
+            "unsolicited-ballots-chaos",
+            &["Fairfax keeps mailing ballots unasked to former tenants, and they are piling up in the lobby"],
+        ),
+        (
+            "delayed-count-means-rigged",
+            &["Philadelphia poll workers backdated ballots that arrived after Election Day"],
+        ),
+    ] {
+        match_only_in_every_mode(&modes, texts, narrative);
+    }
+    match_nothing_in_every_mode(
+        &modes,
+        &[
+            "Customs seized counterfeit sneakers made overseas at the Port of Tianjin",
+            "Pre-filled tax forms are piling up at the post office after the IRS mailing",
+        ],
+        None,
+    );
+}
+
 /// Each of `texts` matches `narrative` and nothing else, in each of `modes`.
 fn match_only_in_every_mode(modes: &[Arc<Matcher>], texts: &[&str], narrative: &str) {
     for text in texts {
