@@ -180,6 +180,7 @@ impl Curator {
         }
         let kb = Arc::new(kb);
         let matcher = served.for_knowledge_base(kb.clone(), self.cache_dir.as_deref())?;
+        written.warnings.extend_from_slice(matcher.alias_warnings());
         let stored = self.versions.write(&kb, &action, key_name)?;
         self.live.replace(matcher);
         self.current.store(stored.sequence, Ordering::Release);

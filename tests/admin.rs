@@ -155,6 +155,7 @@ async fn a_put_narrative_answers_the_next_call_and_rollback_restores_the_earlier
     assert_eq!(written.version_before, original);
     assert_ne!(written.version_after, original);
     assert_eq!(written.sequence, 2);
+    assert_eq!(written.warnings, Vec::<String>::new());
     let (ids, version) = matched(&mut s.matching, POST).await;
     assert_eq!(
         ids.first().map(String::as_str),
@@ -213,6 +214,29 @@ async fn a_put_narrative_answers_the_next_call_and_rollback_restores_the_earlier
     drop(s);
     let mut again = start(dir.path()).await;
     assert_eq!(matched(&mut again.matching, POST).await.1, original);
+}
+
+/// A write the matcher accepts still comes back with what a curator should fix: here an alias
+/// that analyses to one word ("flipped over" is `flip`, "over" being a stop word), which the
+/// concept's own "flip" makes harmless, and one that widens it ("changed up" is `chang`).
+#[tokio::test]
+async fn a_write_returns_the_warnings_about_its_aliases() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = start(dir.path()).await;
+    let document = DOCUMENT.replace(r#""changed"]"#, r#""flipped over", "changed up"]"#);
+    let written = s
+        .admin
+        .put_narrative(put(&document, admin_pb::DocumentFormat::Toml))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(written.warnings.len(), 1, "{:?}", written.warnings);
+    assert!(
+        written.warnings[0]
+            .contains(r#"the alias "changed up" matches as the single term "chang""#),
+        "{:?}",
+        written.warnings
+    );
 }
 
 #[tokio::test]

@@ -99,6 +99,8 @@ impl MatcherArgs {
         tracing::info!(
             mode = matcher.mode(),
             model = matcher.model_id().unwrap_or("none"),
+            narratives = matcher.kb().narratives().len(),
+            version = matcher.kb().version(),
             "matching mode"
         );
         Ok(matcher)

@@ -1,11 +1,12 @@
 //! Evaluation (`counterclaim eval`) and knowledge-base maintenance (`counterclaim kb`).
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use counterclaim::kb::KnowledgeBase;
 use counterclaim::kb::import::{self, ImportFormat};
-use counterclaim::matcher::MatchOptions;
+use counterclaim::matcher::{MatchOptions, Matcher};
 
 use super::score::InputArgs;
 use super::setup::MatcherArgs;
@@ -205,7 +206,14 @@ pub fn check(path: Option<PathBuf>) -> anyhow::Result<()> {
         kb.claim_count(),
         kb.statements().len()
     );
-    for warning in kb.warnings() {
+    // The aliases' warnings need them analysed as the matcher analyses posts.
+    let matcher = Matcher::new(Arc::new(kb), None)?;
+    for warning in matcher
+        .kb()
+        .warnings()
+        .iter()
+        .chain(matcher.alias_warnings())
+    {
         eprintln!("warning: {name}: {warning}");
     }
     Ok(())

@@ -93,6 +93,8 @@ pub struct Concepts {
     /// Per language, each narrative's concepts that have an alias in it, as a bit mask; empty
     /// when no narrative declares any.
     declared: [Vec<u32>; 2],
+    /// What a curator should know of the aliases (see [`Concepts::warnings`]).
+    warnings: Vec<String>,
 }
 
 /// Which of a narrative's concepts a post mentions.
@@ -195,9 +197,25 @@ impl Concepts {
             }
             for (c, concept) in narrative.concepts.iter().take(MAX_CONCEPTS).enumerate() {
                 for (lang, aliases) in [(Lang::En, &concept.en), (Lang::Es, &concept.es)] {
-                    for alias in aliases {
-                        let words = text::normalize(alias, lexicon).text;
-                        let keys = alias_keys(&words, lang, terms, index);
+                    let analysed: Vec<Analysed> = aliases
+                        .iter()
+                        .map(|alias| {
+                            let words = text::normalize(alias, lexicon).text;
+                            let terms = alias_terms(&words, lang, terms, index);
+                            (alias.as_str(), words, terms)
+                        })
+                        .collect();
+                    for (alias, term) in narrowed(&analysed) {
+                        concepts.warnings.push(format!(
+                            "narrative {:?}, concept {:?}: the alias {alias:?} matches as the \
+                             single term {term:?} (its other words are stop words), so every post \
+                             with that word mentions the concept: list the word itself if that is \
+                             meant, or give the phrase a second word that is not a stop word",
+                            narrative.id, concept.id
+                        ));
+                    }
+                    for (alias, words, terms) in analysed {
+                        let keys: Vec<u64> = terms.into_iter().map(|(_, key)| key).collect();
                         let dropped = keys.len() < words.split(' ').count();
                         let bit = 1u32 << c;
                         if dropped && words.split(' ').any(|w| NEGATIONS.contains(&w)) {
@@ -242,6 +260,14 @@ impl Concepts {
             }
         }
         concepts
+    }
+
+    /// What a curator should fix in the aliases though they load (`kb check` prints it): one
+    /// line for each alias of several words that analyses to a single word no alias of its
+    /// concept names alone ("moved out" is `move`, "should have been called" is `call`). Such
+    /// an alias silently widens its concept to every post using that word.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     /// Whether every narrative declares concepts in `lang`: a post that mentions none's all
@@ -293,14 +319,47 @@ impl Concepts {
     }
 }
 
-/// An alias's term keys (from its normalised words), in order, as a post with the same words
-/// would have them.
-fn alias_keys(normalized: &str, lang: Lang, terms: &Terms, index: &SearchIndex) -> Vec<u64> {
+/// An alias, its normalised words, and its terms with their keys.
+type Analysed<'a> = (&'a str, String, Vec<(String, u64)>);
+
+/// Of one concept's aliases in one language, those of several words that keep one term which
+/// no one-word alias of the concept has, with that term. Aliases with a negation are matched on
+/// their words as written (see [`NEGATIONS`]), so they keep their meaning and are not counted.
+fn narrowed<'a>(analysed: &'a [Analysed<'a>]) -> Vec<(&'a str, &'a str)> {
+    let alone: Vec<&str> = (analysed.iter())
+        .filter(|(_, words, terms)| !words.contains(' ') && terms.len() == 1)
+        .map(|(_, _, terms)| terms[0].0.as_str())
+        .collect();
+    (analysed.iter())
+        .filter_map(|(alias, words, terms)| match terms.as_slice() {
+            [(term, _)]
+                if words.contains(' ')
+                    && !words.split(' ').any(|w| NEGATIONS.contains(&w))
+                    && !alone.contains(&term.as_str()) =>
+            {
+                Some((*alias, term.as_str()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// An alias's terms (from its normalised words) with their keys, in order, as a post with the
+/// same words would have them.
+fn alias_terms(
+    normalized: &str,
+    lang: Lang,
+    terms: &Terms,
+    index: &SearchIndex,
+) -> Vec<(String, u64)> {
     let analysed = index.analyze(normalized, lang);
     tracing::debug!(alias = normalized, terms = ?analysed.iter().map(|(t, _)| t).collect::<Vec<_>>(), "concept alias");
     analysed
         .into_iter()
-        .filter_map(|(term, _)| WordTerm::of(terms, lang, &term).key())
+        .filter_map(|(term, _)| {
+            let key = WordTerm::of(terms, lang, &term).key()?;
+            Some((term, key))
+        })
         .collect()
 }
 

@@ -295,7 +295,7 @@ impl Matcher {
                     .collect()
             },
         );
-        tracing::info!(
+        tracing::debug!(
             narratives = kb.narratives().len(),
             entries = entries.len(),
             version = kb.version(),
@@ -346,6 +346,12 @@ impl Matcher {
             word_cache: WordCache::default(),
             lowest_own_threshold,
         })
+    }
+
+    /// What a curator should fix in the knowledge base's concept aliases though they load: each
+    /// alias of several words that matches as one word (see `Concepts::warnings`).
+    pub fn alias_warnings(&self) -> &[String] {
+        self.concepts.warnings()
     }
 
     /// The word lists posts are normalised with (English and the knowledge base's words).

@@ -363,6 +363,29 @@ fn a_negated_alias_keeps_its_negation() {
     assert_eq!(best("I requested my absentee ballot and it arrived"), None);
 }
 
+/// An alias of several words that analyses to one word widens its concept to every post with
+/// that word: the matcher says so, unless the concept lists the word itself or the phrase
+/// keeps two words. Negated aliases keep their words (see `a_negated_alias_keeps_its_negation`).
+#[test]
+fn an_alias_that_analyses_to_one_word_is_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kb.jsonl");
+    std::fs::write(
+        &path,
+        r#"{"id": "c1", "text": "Ballots mailed to people who moved will cause chaos", "concepts": [{"id": "harm", "en": ["moved out", "piling up", "ballots piling up", "other countries", "countries", "never asked"]}]}"#,
+    )
+    .unwrap();
+    let kb = KnowledgeBase::load(&path).unwrap();
+    let warnings = Matcher::new(Arc::new(kb), None)
+        .unwrap()
+        .alias_warnings()
+        .to_vec();
+    assert_eq!(warnings.len(), 2, "{warnings:#?}");
+    assert!(warnings[0].contains(r#"the alias "moved out" matches as the single term "move""#));
+    assert!(warnings[1].contains(r#"the alias "piling up" matches as the single term "pile""#));
+    assert!(matcher().alias_warnings().is_empty(), "the shipped aliases");
+}
+
 #[test]
 fn a_concept_without_aliases_in_the_posts_language_is_not_asked_of_it() {
     // Concepts in English only: a Spanish post is matched on its words, as if none were declared.

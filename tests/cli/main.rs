@@ -275,6 +275,28 @@ fn kb_check_warns_about_statements_that_do_not_stand_alone() {
 }
 
 #[test]
+fn kb_check_warns_about_an_alias_that_matches_as_one_word() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kb.jsonl");
+    std::fs::write(
+        &path,
+        r#"{"id": "c1", "text": "Ballots mailed to people who moved", "concepts": [{"id": "moved", "en": ["moved out"]}]}"#,
+    )
+    .unwrap();
+    let out = run(&["kb", "check", path.to_str().unwrap()]);
+    assert!(out.status.success(), "a warning, not an error");
+    let log = stderr(&out);
+    assert!(
+        log.starts_with("warning: ")
+            && log.contains(
+                r#"concept "moved": the alias "moved out" matches as the single term "move""#
+            ),
+        "{log}"
+    );
+    assert_eq!(log.lines().count(), 1, "{log}");
+}
+
+#[test]
 fn kb_check_validates_and_names_the_problem() {
     let ok = run(&["kb", "check", "index"]);
     assert!(ok.status.success());
