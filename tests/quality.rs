@@ -648,7 +648,9 @@ fn claims_filed_as_an_event_match_in_every_mode() {
         ),
         (
             "unsolicited-ballots-chaos",
-            &["Fairfax keeps mailing ballots unasked to former tenants, and they are piling up in the lobby"],
+            &[
+                "Fairfax keeps mailing ballots unasked to former tenants, and they are piling up in the lobby",
+            ],
         ),
         (
             "delayed-count-means-rigged",
