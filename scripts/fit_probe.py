@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fits the probe: five small networks (one hidden layer of 64 rectified units, then a softmax over
+"""Fits the probe: ten small networks (one hidden layer of 64 rectified units, then a softmax over
 the shipped narratives and "none"; their logits averaged) on the sentence embedding of a post,
 which let the model find a post that misses some or all of a narrative's concepts
 (src/matcher/probe.rs), and the probe's first stage, one such network on the mean of a post's
@@ -144,8 +144,8 @@ SETS = {
             "tuning_wide3", "tuning_wide4", "tuning_wide5", "tuning_wide6", "tuning_wide7",
             "tuning_wide8", "tuning_wide9", "tuning_wide10", "tuning_wide11", "tuning_wide12",
             "tuning_claims13", "tuning_threads14", "tuning_factcheck15", "tuning_verdicts15",
-            "tuning_es", "tuning_es2", "tuning_es3", "tuning_es4", "tuning_es5", "tuning_es6",
-            "tuning_es7", "tuning_es8", "tuning_es9", "tuning_es10", "heldout_posts"],
+            "tuning_events16", "tuning_es", "tuning_es2", "tuning_es3", "tuning_es4", "tuning_es5",
+            "tuning_es6", "tuning_es7", "tuning_es8", "tuning_es9", "tuning_es10", "heldout_posts"],
     "report": ["posts"],
 }
 
@@ -245,10 +245,11 @@ class Ensemble:
         return softmax(hidden @ self.coefs_[1] + self.intercepts_[1])
 
 
-def ensemble_fit(X, Y, seeds=5):
-    """The probe: five networks' logits averaged, which out of fold find as many fitting
-    positives as one network or more, for fewer hard negatives, at the shipped floors
-    (docs/quality.md)."""
+def ensemble_fit(X, Y, seeds=10):
+    """The probe: ten networks' logits averaged. Out of fold, five found as many fitting
+    positives as one network or more, for fewer hard negatives, at the shipped floors; two
+    ten-network fits of disjoint seeds disagree on about two fifths fewer posts than two
+    five-network fits (scripts/probe_seeds.py; docs/quality.md)."""
     return Ensemble([network_fit(X, Y, seed) for seed in range(seeds)])
 
 
