@@ -206,13 +206,8 @@ impl Concepts {
                         })
                         .collect();
                     for (alias, term) in narrowed(&analysed) {
-                        concepts.warnings.push(format!(
-                            "narrative {:?}, concept {:?}: the alias {alias:?} matches as the \
-                             single term {term:?} (its other words are stop words), so every post \
-                             with that word mentions the concept: list the word itself if that is \
-                             meant, or give the phrase a second word that is not a stop word",
-                            narrative.id, concept.id
-                        ));
+                        let warning = narrowed_warning(&narrative.id, &concept.id, alias, term);
+                        concepts.warnings.push(warning);
                     }
                     for (alias, words, terms) in analysed {
                         let keys: Vec<u64> = terms.into_iter().map(|(_, key)| key).collect();
@@ -342,6 +337,16 @@ fn narrowed<'a>(analysed: &'a [Analysed<'a>]) -> Vec<(&'a str, &'a str)> {
             _ => None,
         })
         .collect()
+}
+
+/// What `kb check` says of an alias that keeps the one term `term`.
+fn narrowed_warning(narrative: &str, concept: &str, alias: &str, term: &str) -> String {
+    format!(
+        "narrative {narrative:?}, concept {concept:?}: the alias {alias:?} matches as the single \
+         term {term:?} (its other words are stop words), so every post with that word mentions \
+         the concept: list the word itself if that is meant, or give the phrase a second word \
+         that is not a stop word"
+    )
 }
 
 /// An alias's terms (from its normalised words) with their keys, in order, as a post with the
