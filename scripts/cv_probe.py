@@ -8,6 +8,7 @@ caches. Each table compares against a baseline build's answers (what it already 
     python3 scripts/cv_probe.py floors    # the floors with some concepts named / none
     python3 scripts/cv_probe.py first     # first stages: what they pass, what they keep
     python3 scripts/cv_probe.py stance    # stance read-outs (CUES=build: the cues beside them)
+    python3 scripts/cv_probe.py stanceset # what one set (SET=name) adds to the read-out, out of fold
     python3 scripts/cv_probe.py ngrams    # a linear probe on the read-out's features (not shipped)
     python3 scripts/cv_probe.py words     # the word probe for Spanish posts: rows, C, floors
     python3 scripts/cv_probe.py alone     # the shipped ensemble alone against one network, a bigger one
@@ -236,19 +237,17 @@ def first():
                   f" 2020 {np.mean(P['checkthat2020.report'][:, 1] >= f):.3f}; keeps fitting positives {np.mean(pos >= f):.3f}")
 
 
-def stance():
-    """The stance read-outs in 5-fold cross-validation over the labelled posts about a
-    narrative (the knowledge base's texts and the statements always in training), read on
-    those the baseline finds under their narrative; with CUES, the cues alone beside them."""
-    import scipy.sparse as sp
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    data, _, _, _, now_ = setup()
+def stance_rows(sets):
+    """The stance examples of the labelled `sets` (texts, embeddings, stances), whether the
+    baseline finds each under its narrative, whether it is Spanish, and its fold; the data, the
+    embeddings and the knowledge base's rows (always in training)."""
+    data, _, _, _, _ = setup()
     emb = {k: fp.embed(k, v) for k, v in data.items()}
     base = os.environ.get("BASELINE", os.path.join(fp.ROOT, "target", "release", "counterclaim"))
     paths = fp.paths()
     T, X, Y, found, es, fold = [], [], [], [], [], []
     rng = np.random.default_rng(1)
-    for k in LABELLED:
+    for k in sets:
         T_, X_, Y_ = fp.readout_rows({k: data[k]}, {k: emb[k]}, [k], with_statements=False)
         got = [n for n, _ in answers(base, k, paths[k])]
         about = [i for i, (_, n, st) in enumerate(data[k]) if n and st]
@@ -256,16 +255,30 @@ def stance():
         found += [got[i] == data[k][i][1] for i in about]
         es += [not x.any() for x in X_]
         fold += list(rng.integers(0, 5, len(about)))
-    X, Y, found, es, fold = np.vstack(X), np.concatenate(Y), np.array(found), np.array(es), np.array(fold)
-    Tk, Xk, Yk = fp.readout_rows({"kb": data["kb"]}, {"kb": emb["kb"]}, ["kb"])
+    rows = (T, np.vstack(X), np.concatenate(Y), np.array(found), np.array(es), np.array(fold))
+    return rows, data, emb, fp.readout_rows({"kb": data["kb"]}, {"kb": emb["kb"]}, ["kb"])
 
-    def ngrams(C, with_embedding=True, min_df=3):
-        def fit(T_, X_, Y_):
-            vec = TfidfVectorizer(analyzer=fp.grams, min_df=min_df, sublinear_tf=True)
-            feats = lambda A, Z: sp.hstack([A, sp.csr_matrix(Z if with_embedding else Z[:, :0])]).tocsr()
-            m = LogisticRegression(C=C, max_iter=5000, class_weight="balanced").fit(feats(vec.fit_transform(T_), X_), Y_)
-            return lambda T2, X2: m.predict_proba(feats(vec.transform(T2), X2))
-        return fit
+
+def readout_cv(C, with_embedding=True, min_df=3):
+    """A read-out's fit (words and pairs as TF-IDF, the embedding unless told not to) for the
+    folds: it returns what predicts the stance probabilities."""
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    def fit(T_, X_, Y_):
+        vec = TfidfVectorizer(analyzer=fp.grams, min_df=min_df, sublinear_tf=True)
+        feats = lambda A, Z: sp.hstack([A, sp.csr_matrix(Z if with_embedding else Z[:, :0])]).tocsr()
+        m = LogisticRegression(C=C, max_iter=5000, class_weight="balanced").fit(feats(vec.fit_transform(T_), X_), Y_)
+        return lambda T2, X2: m.predict_proba(feats(vec.transform(T2), X2))
+    return fit
+
+
+def stance():
+    """The stance read-outs in 5-fold cross-validation over the labelled posts about a
+    narrative (the knowledge base's texts and the statements always in training), read on
+    those the baseline finds under their narrative; with CUES, the cues alone beside them."""
+    (T, X, Y, found, es, fold), data, _, (Tk, Xk, Yk) = stance_rows(LABELLED)
+    paths = fp.paths()
 
     def linear(T_, X_, Y_):
         W = softmax_fit(X_, Y_, 3, steps=2000)
@@ -283,16 +296,36 @@ def stance():
                 if data[k][i][1] and data[k][i][2]]
         show("the cues alone (CUES)", np.array([fp.STANCES.index(c) if c else 0 for c in cues]))
     for name, fit in [("embedding, linear softmax (shipped before)", linear),
-                      ("words and pairs, C 30", ngrams(30, with_embedding=False)),
-                      ("words and pairs + embedding, C 3", ngrams(3)),
-                      ("words and pairs + embedding, C 30 (shipped)", ngrams(30)),
-                      ("words and pairs + embedding, C 100", ngrams(100))]:
+                      ("words and pairs, C 30", readout_cv(30, with_embedding=False)),
+                      ("words and pairs + embedding, C 3", readout_cv(3)),
+                      ("words and pairs + embedding, C 30 (shipped)", readout_cv(30)),
+                      ("words and pairs + embedding, C 100", readout_cv(100))]:
         P = np.zeros((len(Y), 3))
         for i in range(5):
             tr = fold != i
             predict = fit([t for t, b in zip(T, tr) if b] + Tk, np.vstack([X[tr], Xk]), np.concatenate([Y[tr], Yk]))
             P[~tr] = predict([t for t, b in zip(T, tr) if not b], X[~tr])
         show(name, P.argmax(1))
+
+
+def stanceset():
+    """What one fitting set (SET=name, default tuning_events16) adds to the shipped read-out's
+    fit, out of fold on the other sets: their stance read in the folds of `stance` with the
+    set's rows in every training fold, or in none (docs/quality.md, stop 37)."""
+    name = os.environ.get("SET", "tuning_events16")
+    (T, X, Y, found, _, fold), data, emb, (Tk, Xk, Yk) = stance_rows([k for k in LABELLED if k != name])
+    Te, Xe, Ye = fp.readout_rows({name: data[name]}, {name: emb[name]}, [name], with_statements=False)
+    for label, (Ta, Xa, Ya) in [(f"without {name}", ([], Xk[:0], Yk[:0])), (f"with {name}", (Te, Xe, Ye))]:
+        P = np.zeros((len(Y), 3))
+        for i in range(5):
+            tr = fold != i
+            predict = readout_cv(30)([t for t, b in zip(T, tr) if b] + Tk + Ta,
+                                     np.vstack([X[tr], Xk, Xa]), np.concatenate([Y[tr], Yk, Ya]))
+            P[~tr] = predict([t for t, b in zip(T, tr) if not b], X[~tr])
+        pred, m = P.argmax(1), found
+        print(f"  {label:28} stance right {int((pred[m] == Y[m]).sum())} of {int(m.sum())}"
+              f"; debunking {int((pred[m & (Y == 1)] == 1).sum())} of {int((m & (Y == 1)).sum())}"
+              f"; neutral {int((pred[m & (Y == 2)] == 2).sum())} of {int((m & (Y == 2)).sum())}", flush=True)
 
 
 def ngrams():
@@ -681,6 +714,7 @@ def concepts():
 
 
 if __name__ == "__main__":
-    {"probe": probe, "floors": floors, "first": first, "stance": stance, "ngrams": ngrams,
+    {"probe": probe, "floors": floors, "first": first, "stance": stance, "stanceset": stanceset,
+     "ngrams": ngrams,
      "words": words, "alone": alone, "veto": veto, "wordveto": wordveto, "bare": bare,
      "concepts": concepts, "texts": texts}[COMMAND]()
