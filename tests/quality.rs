@@ -632,9 +632,11 @@ fn the_ways_claims_name_the_act_match_in_every_mode() {
 }
 
 /// Stop 37's aliases, taken from the misses of the fitting set of claims filed as an event
-/// (`tuning_events16`): ballots "pre-marked" or "made overseas" in "Tianjin", ballots mailed
-/// "unasked" to "former tenants", ballots "backdated" after Election Day. Each matched nothing
-/// before them. Aliases that analyse to one common word were left out ("moved out" is `move`,
+/// (`tuning_events16`) and then of the other fitting sets: ballots "pre-marked" or "made
+/// overseas" in "Tianjin", ballots mailed "unasked" to "former tenants", "ballots to every
+/// voter" on "outdated rolls", ballots "backdated" after Election Day. Each matched nothing
+/// lexically before them; "every voter" alone was left out for a debunk that says forgers
+/// would need "every voter's signature". Aliases that analyse to one common word were left out ("moved out" is `move`,
 /// "piling up" is `pile`); their two-word forms ("people who moved") stayed.
 #[test]
 fn claims_filed_as_an_event_match_in_every_mode() {
@@ -651,6 +653,8 @@ fn claims_filed_as_an_event_match_in_every_mode() {
             "unsolicited-ballots-chaos",
             &[
                 "Fairfax keeps mailing ballots unasked to former tenants, and they are piling up in the lobby",
+                "Nevada sends ballots to every voter on outdated rolls, a recipe for disorder",
+                "Seventeen ballots for strangers, none requested, landed in one mailbox",
             ],
         ),
         (
@@ -665,6 +669,7 @@ fn claims_filed_as_an_event_match_in_every_mode() {
         &[
             "Customs seized counterfeit sneakers made overseas at the Port of Tianjin",
             "Pre-filled tax forms are piling up at the post office after the IRS mailing",
+            "To fake ballots you would need every voter's signature, and millions of them",
         ],
         None,
     );
