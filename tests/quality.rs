@@ -634,9 +634,9 @@ fn the_ways_claims_name_the_act_match_in_every_mode() {
 /// Stop 37's aliases, taken from the misses of the fitting set of claims filed as an event
 /// (`tuning_events16`) and then of the other fitting sets: ballots "pre-marked" or "made
 /// overseas" in "Tianjin", ballots mailed "unasked" to "former tenants", "ballots to every
-/// voter" on "outdated rolls", ballots "backdated" after Election Day. Each matched nothing
-/// lexically before them; "every voter" alone was left out for a debunk that says forgers
-/// would need "every voter's signature". Aliases that analyse to one common word were left out ("moved out" is `move`,
+/// voter" on "outdated rolls", ballots "backdated" after Election Day, mail voting as "ballot
+/// stuffing" by "vote brokers". Each matched nothing lexically before them; "every voter"
+/// alone was left out for a debunk that says forgers would need "every voter's signature". Aliases that analyse to one common word were left out ("moved out" is `move`,
 /// "piling up" is `pile`); their two-word forms ("people who moved") stayed.
 #[test]
 fn claims_filed_as_an_event_match_in_every_mode() {
@@ -660,6 +660,13 @@ fn claims_filed_as_an_event_match_in_every_mode() {
         (
             "delayed-count-means-rigged",
             &["Philadelphia poll workers backdated ballots that arrived after Election Day"],
+        ),
+        (
+            "mail-voting-widespread-fraud",
+            &[
+                "Universal mail voting is just ballot stuffing with extra steps",
+                "Vote brokers are buying absentee ballots in every county, the whole system",
+            ],
         ),
     ] {
         match_only_in_every_mode(&modes, texts, narrative);
