@@ -4,11 +4,12 @@ the shipped narratives and "none"; their logits averaged) on the sentence embedd
 which let the model find a post that misses some or all of a narrative's concepts
 (src/matcher/probe.rs), and the probe's first stage, one such network on the mean of a post's
 tokens' input vectors, which decides which posts are worth embedding for it. Writes them to
-src/matcher/probe.json. Also fits the stance read-out (src/matcher/readout.rs: a logistic
-regression on the post's normalised words and word pairs and its embedding) and writes
-src/matcher/readout.json, its words-only twin for posts without an embedding
-(src/matcher/readout_words.json), and the word probe for Spanish posts (the same kind of
-read-out, on words alone, over "none" and the narratives) and writes src/matcher/word_probe.json.
+src/matcher/probe.json (the hidden layers' rows as base64 of 32-bit floats, to keep it
+small). Also fits the stance read-out (src/matcher/readout.rs: a logistic regression on the
+post's normalised words and word pairs and its embedding) and writes src/matcher/readout.json,
+its words-only twin for posts without an embedding (src/matcher/readout_words.json), and the
+word probe for Spanish posts (the same kind of read-out, on words alone, over "none" and the
+narratives) and writes src/matcher/word_probe.json.
 
 Fits on the fitting data only (the labelled fitting sets of SETS below, the knowledge base's
 own texts, the streams' fitting halves; the read-out also on the official statements), each
@@ -23,7 +24,7 @@ under tests/fixtures without .jsonl).
     cargo build --release --example embed_lines && cargo build --release
     python3 scripts/fit_probe.py
 """
-import glob, hashlib, json, os, subprocess, sys, tomllib
+import base64, glob, hashlib, json, os, subprocess, sys, tomllib
 import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -273,14 +274,22 @@ def rounded(M):
     return [[float(f"{x:.4g}") for x in M[:, i]] for i in range(M.shape[1])]
 
 
+def packed(rows):
+    """Each row as the base64 of its values as little-endian 32-bit floats, as
+    src/matcher/probe.rs reads a row written as a string: the hidden layers hold most of the
+    weights, and this keeps the file at about two thirds of their decimal text."""
+    return [base64.b64encode(np.asarray(r, dtype="<f4").tobytes()).decode() for r in rows]
+
+
 def write(W, labels, F):
     """src/matcher/probe.json: the model's hash, the labels, the probe's hidden units (one row
-    each: weights, bias) and one row per label over them, and the first stage's hidden units
-    and its logistic row over them."""
+    each: weights, bias; packed) and one row per label over them, and the first stage's hidden
+    units (packed) and its logistic row over them."""
     def layer(net, i):
         return rounded(np.vstack([net.coefs_[i], net.intercepts_[i]]))
-    probe = {"model": model_digest(), "labels": labels, "hidden": layer(W, 0), "weights": layer(W, 1),
-             "first_hidden": layer(F, 0), "first_stage": layer(F, 1)[0]}
+    probe = {"model": model_digest(), "labels": labels, "hidden": packed(layer(W, 0)),
+             "weights": layer(W, 1), "first_hidden": packed(layer(F, 0)),
+             "first_stage": layer(F, 1)[0]}
     with open(os.path.join(ROOT, "src", "matcher", "probe.json"), "w") as f:
         json.dump(probe, f, separators=(",", ":"))
         f.write("\n")

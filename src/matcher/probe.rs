@@ -26,8 +26,13 @@
 //!
 //! It applies only to the narratives it was fitted on (by id), and only with the model it was
 //! fitted with: a knowledge base's own narratives keep the concepts and the cues alone.
+//!
+//! In `probe.json` a row of weights is either a JSON array of numbers or, to keep the file
+//! small, a string: the base64 of its values as little-endian 32-bit floats. The fit writes the
+//! hidden layers that way; a row that is neither reads as no probe.
 
-use serde::Deserialize;
+use base64::prelude::{BASE64_STANDARD, Engine as _};
+use serde::{Deserialize, Deserializer};
 
 use crate::kb::KnowledgeBase;
 
@@ -55,15 +60,50 @@ struct File {
     /// The probe's hidden layer, one row per unit: a weight per embedding dimension, then the
     /// bias. Without it the probe is linear in the embedding.
     #[serde(default)]
-    hidden: Vec<Vec<f32>>,
+    hidden: Vec<Row>,
     /// One row per label: a weight per hidden unit (or embedding dimension), then the bias.
-    weights: Vec<Vec<f32>>,
+    weights: Vec<Row>,
     /// The first stage's hidden layer, over the token mean; without it the first stage is
     /// linear in the token mean.
     #[serde(default)]
-    first_hidden: Vec<Vec<f32>>,
+    first_hidden: Vec<Row>,
     /// The first stage's logistic row: a weight per hidden unit (or dimension), then the bias.
-    first_stage: Vec<f32>,
+    first_stage: Row,
+}
+
+/// A row of weights, written as numbers or packed as base64 (see the module's documentation).
+struct Row(Vec<f32>);
+
+impl<'de> Deserialize<'de> for Row {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Row, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Written {
+            Numbers(Vec<f32>),
+            Packed(String),
+        }
+        match Written::deserialize(deserializer)? {
+            Written::Numbers(values) => Ok(Row(values)),
+            Written::Packed(text) => unpack(&text)
+                .map(Row)
+                .ok_or_else(|| serde::de::Error::custom("a row is not base64 of 32-bit floats")),
+        }
+    }
+}
+
+/// The little-endian 32-bit floats that `text` is the base64 of.
+fn unpack(text: &str) -> Option<Vec<f32>> {
+    let bytes = BASE64_STANDARD.decode(text).ok()?;
+    let chunks = bytes.chunks_exact(4);
+    chunks.remainder().is_empty().then(|| {
+        chunks
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect()
+    })
+}
+
+fn rows(rows: Vec<Row>) -> Vec<Vec<f32>> {
+    rows.into_iter().map(|Row(values)| values).collect()
 }
 
 /// A read-out of a vector: an optional hidden layer of rectified units, then one row per output
@@ -121,12 +161,12 @@ impl Probe {
     fn parse(json: &str, kb: &KnowledgeBase, model_id: &str, dim: usize) -> Option<Probe> {
         let file: File = serde_json::from_str(json).ok()?;
         let narratives = Net {
-            hidden: file.hidden,
-            out: file.weights,
+            hidden: rows(file.hidden),
+            out: rows(file.weights),
         };
         let first_stage = Net {
-            hidden: file.first_hidden,
-            out: vec![file.first_stage],
+            hidden: rows(file.first_hidden),
+            out: vec![file.first_stage.0],
         };
         let well_formed = file.labels.len() == narratives.out.len()
             && [&narratives, &first_stage]
@@ -251,10 +291,32 @@ mod tests {
     }
 
     #[test]
+    fn a_row_reads_as_numbers_or_as_base64_of_floats() {
+        let packed: Vec<u8> = [4.0f32, 0.0, -1.0]
+            .iter()
+            .flat_map(|x| x.to_le_bytes())
+            .collect();
+        let packed = BASE64_STANDARD.encode(packed);
+        let kb = kb();
+        let as_text = TWO_D.replace("[4,0,-1]", &format!("\"{packed}\""));
+        let probe = Probe::parse(&as_text, &kb, "m", 2).unwrap();
+        let plain = Probe::parse(TWO_D, &kb, "m", 2).unwrap();
+        assert_eq!(
+            probe.probabilities(&[1.0, 0.0]),
+            plain.probabilities(&[1.0, 0.0])
+        );
+        let cut = &packed[..packed.len() - 4];
+        for bad in ["not base64!", cut] {
+            let json = TWO_D.replace("[4,0,-1]", &format!("\"{bad}\""));
+            assert!(Probe::parse(&json, &kb, "m", 2).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
     fn the_shipped_probe_reads_and_covers_the_shipped_narratives() {
         let kb = kb();
         let file: File = serde_json::from_str(SHIPPED).unwrap();
-        let probe = Probe::shipped(&kb, &file.model, file.hidden[0].len() - 1).unwrap();
+        let probe = Probe::shipped(&kb, &file.model, file.hidden[0].0.len() - 1).unwrap();
         assert!((0..kb.narratives().len()).all(|n| probe.covers(n)));
     }
 }
