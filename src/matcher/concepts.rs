@@ -46,39 +46,48 @@ const NEGATIONS: &[&str] = &[
     "no", "not", "never", "didn't", "didnt", "don't", "dont", "sin", "nunca", "ni",
 ];
 
-/// An alias with a negation, matched on the post's normalised words.
-struct Surface {
-    narrative: u32,
-    concept: u8,
-    words: String,
-}
-
-/// One language's exclusion phrases, matched on the post's normalised words in one pass.
-#[derive(Default)]
-struct Exclusions {
-    /// Each phrase's narrative, by the phrase's number in the automaton.
-    narratives: Vec<u32>,
+/// Phrases matched on a post's normalised words as written, all in one pass, each with what it
+/// marks: an exclusion its narrative, an alias with a negation its narrative and concept.
+struct Phrases<T> {
+    /// What each phrase marks, by the phrase's number in the automaton.
+    marks: Vec<T>,
     automaton: Option<AhoCorasick>,
 }
 
-impl Exclusions {
-    /// The narratives whose exclusions `normalized` uses, among those `wanted` says may lose
-    /// something to them.
-    fn used(&self, normalized: &str, mut wanted: impl FnMut(usize) -> bool) -> Vec<usize> {
-        let Some(automaton) = &self.automaton else {
-            return Vec::new();
-        };
-        if !self.narratives.iter().any(|&n| wanted(n as usize)) {
-            return Vec::new();
+impl<T> Default for Phrases<T> {
+    fn default() -> Self {
+        Phrases {
+            marks: Vec::new(),
+            automaton: None,
         }
-        let mut used = Vec::new();
-        for m in automaton.find_overlapping_iter(normalized) {
-            let n = self.narratives[m.pattern().as_usize()] as usize;
-            if text::is_whole_words(normalized, m.range()) && wanted(n) && !used.contains(&n) {
-                used.push(n);
+    }
+}
+
+impl<T: Copy> Phrases<T> {
+    fn new(phrases: Vec<(String, T)>) -> Self {
+        let (words, marks): (Vec<String>, Vec<T>) = phrases.into_iter().unzip();
+        if words.is_empty() {
+            return Phrases::default();
+        }
+        // A few dozen short phrases: far under the automaton's limits.
+        match AhoCorasick::new(&words) {
+            Ok(automaton) => Phrases {
+                marks,
+                automaton: Some(automaton),
+            },
+            Err(error) => {
+                tracing::error!(%error, "phrases left out");
+                Phrases::default()
             }
         }
-        used
+    }
+
+    /// What the phrases that `normalized` uses as whole words mark, once per occurrence.
+    fn found<'a>(&'a self, normalized: &'a str) -> impl Iterator<Item = T> + 'a {
+        (self.automaton.iter())
+            .flat_map(move |automaton| automaton.find_overlapping_iter(normalized))
+            .filter(|m| text::is_whole_words(normalized, m.range()))
+            .map(|m| self.marks[m.pattern().as_usize()])
     }
 }
 
@@ -86,10 +95,10 @@ impl Exclusions {
 pub struct Concepts {
     /// Per language: an alias's first term key -> the aliases starting with it.
     by_first: [FxHashMap<u64, Vec<Alias>>; 2],
-    /// Per language: the aliases with a negation.
-    surface: [Vec<Surface>; 2],
-    /// Per language: the exclusions' phrases.
-    exclusions: [Exclusions; 2],
+    /// Per language: the aliases with a negation, each marking its narrative and concept.
+    surface: [Phrases<(u32, u8)>; 2],
+    /// Per language: the exclusions' phrases, each marking its narrative.
+    exclusions: [Phrases<u32>; 2],
     /// Per language, each narrative's concepts that have an alias in it, as a bit mask; empty
     /// when no narrative declares any.
     declared: [Vec<u32>; 2],
@@ -180,7 +189,8 @@ impl Concepts {
             declared: [vec![0; narratives], vec![0; narratives]],
             ..Concepts::default()
         };
-        let mut excluding: [Vec<String>; 2] = Default::default();
+        let mut excluding: [Vec<(String, u32)>; 2] = Default::default();
+        let mut surface: [Vec<(String, (u32, u8))>; 2] = Default::default();
         for (n, narrative) in kb.narratives().iter().enumerate() {
             for exclusion in &narrative.exclusions {
                 for (lang, phrases) in [(Lang::En, &exclusion.en), (Lang::Es, &exclusion.es)] {
@@ -190,8 +200,7 @@ impl Concepts {
                             tracing::warn!(narrative = %narrative.id, exclusion = %exclusion.id, phrase, "exclusion phrase has no words once normalised; ignored");
                             continue;
                         }
-                        concepts.exclusions[lang as usize].narratives.push(n as u32);
-                        excluding[lang as usize].push(words);
+                        excluding[lang as usize].push((words, n as u32));
                     }
                 }
             }
@@ -215,11 +224,7 @@ impl Concepts {
                         let bit = 1u32 << c;
                         if dropped && words.split(' ').any(|w| NEGATIONS.contains(&w)) {
                             concepts.declared[lang as usize][n] |= bit;
-                            concepts.surface[lang as usize].push(Surface {
-                                narrative: n as u32,
-                                concept: c as u8,
-                                words,
-                            });
+                            surface[lang as usize].push((words, (n as u32, c as u8)));
                             continue;
                         }
                         let Some((&first, rest)) = keys.split_first() else {
@@ -244,16 +249,8 @@ impl Concepts {
                 declared.clear();
             }
         }
-        for (exclusions, phrases) in concepts.exclusions.iter_mut().zip(excluding) {
-            if phrases.is_empty() {
-                continue;
-            }
-            // A few dozen short phrases: far under the automaton's limits.
-            match AhoCorasick::new(&phrases) {
-                Ok(automaton) => exclusions.automaton = Some(automaton),
-                Err(error) => tracing::error!(%error, "exclusion phrases left out"),
-            }
-        }
+        concepts.exclusions = excluding.map(Phrases::new);
+        concepts.surface = surface.map(Phrases::new);
         concepts
     }
 
@@ -299,16 +296,18 @@ impl Concepts {
                 }
             }
         }
-        for alias in &self.surface[lang as usize] {
-            if text::has_words(normalized, &alias.words) {
-                out[alias.narrative as usize].mentioned |= 1 << alias.concept;
-            }
+        for (narrative, concept) in self.surface[lang as usize].found(normalized) {
+            out[narrative as usize].mentioned |= 1 << concept;
         }
         // Only a post that names some of a narrative's concepts can lose anything to its
         // exclusions (most posts name none: the search is then skipped).
-        let used = self.exclusions[lang as usize].used(normalized, |n| out[n].mentioned != 0);
-        for n in used {
-            out[n] = out[n].excluded();
+        if out.iter().any(|m| m.mentioned != 0) {
+            for n in self.exclusions[lang as usize].found(normalized) {
+                let n = n as usize;
+                if out[n].mentioned != 0 {
+                    out[n] = out[n].excluded();
+                }
+            }
         }
         out
     }
@@ -383,5 +382,23 @@ mod tests {
         assert_eq!(mention(0b111, 0b111).coverage(), Coverage::Complete);
         assert_eq!(mention(0b111, 0b011).coverage(), Coverage::Missing);
         assert_eq!(mention(0b11, 0b00).coverage(), Coverage::Missing);
+    }
+
+    #[test]
+    fn phrases_are_found_as_whole_words_even_where_occurrences_overlap() {
+        let phrases = Phrases::new(vec![("no no".to_owned(), 1), ("no pedidas".to_owned(), 2)]);
+        let found = |text| phrases.found(text).collect::<Vec<u32>>();
+        assert_eq!(found("boletas no pedidas"), [2]);
+        assert_eq!(found("boletas nopedidas"), Vec::<u32>::new());
+        assert_eq!(found("anono pedidas"), Vec::<u32>::new(), "part of a word");
+        // The first occurrence of "no no" is inside "nono"; the whole-word one overlaps it.
+        assert_eq!(found("nono no no"), [1]);
+        assert_eq!(found("no no no"), [1, 1]);
+        assert!(
+            Phrases::<u32>::new(Vec::new())
+                .found("no no")
+                .next()
+                .is_none()
+        );
     }
 }
