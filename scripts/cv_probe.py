@@ -11,6 +11,7 @@ caches. Each table compares against a baseline build's answers (what it already 
     python3 scripts/cv_probe.py stanceset # what one set (SET=name) adds to the read-out, out of fold
     python3 scripts/cv_probe.py ngrams    # a linear probe on the read-out's features (not shipped)
     python3 scripts/cv_probe.py words     # the word probe for Spanish posts: rows, C, floors
+    python3 scripts/cv_probe.py lexwords  # a word probe for English posts in lexical mode (not shipped)
     python3 scripts/cv_probe.py alone     # the shipped ensemble alone against one network, a bigger one
     python3 scripts/cv_probe.py veto      # the probe as a veto on the concepts' alarms, by floor
     python3 scripts/cv_probe.py wordveto  # the word probe as a veto on Spanish alarms, by floor
@@ -713,8 +714,65 @@ def concepts():
                 f"{w} right {r}, wrong {x} ({h})" for w, (r, x, h) in cells.items()), flush=True)
 
 
+def lexwords():
+    """A word probe for English posts in lexical mode, where the network probe cannot run (no
+    embedding): what it would add in the same folds to a lexical build's answers on the English
+    fitting posts, and on the report sets when fitted on everything, by C and floor (some
+    concepts named / none). BASELINE must answer as lexical mode does (a wrapper that adds
+    --lexical). Not shipped: docs/quality.md, stop 38."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    data, _, cls, y, now = setup()
+    read = {k: fp.normalized(k, v) for k, v in data.items()}
+    by_class = concepts_by_class(cls)
+    texts = {k: ["0\t" + t for _, _, t in read[k]] for k in data}
+    english = {k: np.array([lang == "en" for lang, _, _ in read[k]]) for k in data}
+    forms = forms_of()
+    f = folds(y)
+    misses = sum(int(((now[k] != y[k]) & (y[k] > 0) & english[k]).sum()) for k in LABELLED)
+    print(f"additions over the baseline on the English fitting posts ({misses} positives missed):"
+          " found / wrong (hard negatives); then the report sets, fitted on everything")
+
+    def fit(T, Y, C, min_df):
+        vec = TfidfVectorizer(analyzer=fp.grams, min_df=min_df, sublinear_tf=True).fit(T)
+        m = LogisticRegression(C=C, max_iter=5000, class_weight="balanced").fit(vec.transform(T), Y)
+        return lambda T2: m.predict_proba(vec.transform(T2)), len(vec.vocabulary_)
+
+    def adds(P, sets, some, none):
+        right = wrong = hard = 0
+        for k in sets:
+            c = P[k][:, 1:].argmax(1) + 1
+            for i, (text, _, _) in enumerate(data[k]):
+                m = named(text, by_class[c[i]])
+                if (not english[k][i] or now[k][i] or m == len(by_class[c[i]])
+                        or P[k][i, c[i]] < (some if m else none)):
+                    continue
+                right += c[i] == y[k][i]
+                wrong += c[i] != y[k][i]
+                hard += c[i] != y[k][i] and k in forms and forms[k][i] == "other-election"
+        return f"+{right} / +{wrong} ({hard})"
+
+    for C, min_df in [(30, 2), (100, 2), (300, 2), (100, 3)]:
+        P = {k: np.zeros((len(y[k]), len(cls) + 1)) for k in LABELLED}
+        for i in range(5):
+            T = [t for k in LABELLED for t, b in zip(texts[k], english[k] & (f[k] != i)) if b]
+            T += [t for k in ALWAYS for t, b in zip(texts[k], english[k]) if b]
+            Y = np.concatenate([y[k][english[k] & (f[k] != i)] for k in LABELLED]
+                               + [y[k][english[k]] for k in ALWAYS])
+            predict, size = fit(T, Y, C, min_df)
+            for k in LABELLED:
+                P[k][f[k] == i] = predict([t for t, b in zip(texts[k], f[k] == i) if b])
+        T = [t for k in LABELLED + ALWAYS for t, b in zip(texts[k], english[k]) if b]
+        Y = np.concatenate([y[k][english[k]] for k in LABELLED + ALWAYS])
+        predict, size = fit(T, Y, C, min_df)
+        P.update({k: predict(texts[k]) for k in REPORT})
+        print(f"  C {C:<3} min_df {min_df} ({size} grams)", flush=True)
+        for some, none in [(0.8, 0.95), (0.9, 0.98), (0.95, 0.98), (0.95, 0.99), (0.98, 0.99)]:
+            print(f"    {some} / {none}: fitting {adds(P, LABELLED, some, none):18} report {adds(P, REPORT, some, none)}",
+                  flush=True)
+
+
 if __name__ == "__main__":
     {"probe": probe, "floors": floors, "first": first, "stance": stance, "stanceset": stanceset,
-     "ngrams": ngrams,
+     "ngrams": ngrams, "lexwords": lexwords,
      "words": words, "alone": alone, "veto": veto, "wordveto": wordveto, "bare": bare,
      "concepts": concepts, "texts": texts}[COMMAND]()
