@@ -751,7 +751,7 @@ def lexwords():
                 hard += c[i] != y[k][i] and k in forms and forms[k][i] == "other-election"
         return f"+{right} / +{wrong} ({hard})"
 
-    for C, min_df in [(30, 2), (100, 2), (300, 2), (100, 3)]:
+    for C, min_df in [(int(c), int(d)) for c, d in (x.split(",") for x in os.environ.get("FITS", "30,2 100,2 300,2 100,3").split())]:
         P = {k: np.zeros((len(y[k]), len(cls) + 1)) for k in LABELLED}
         for i in range(5):
             T = [t for k in LABELLED for t, b in zip(texts[k], english[k] & (f[k] != i)) if b]

@@ -189,7 +189,7 @@ def main():
     write_linear("readout.json", readout_fit(data, emb, fit_names), narratives, STANCES)
     write_linear("readout_words.json", readout_fit(data, emb, fit_names, words_only=True),
                  narratives, STANCES)
-    write_linear("word_probe.json", word_probe_fit(data, y, fit_names), narratives, ["none"] + narratives)
+    write_word_probes(data, y, fit_names, narratives)
     report = ["posts", "checkthat2022.report", "checkthat2020.report"] + sys.argv[1:]
     now = {k: np.array([cls.get(n, 0) if n else 0 for n in current(k, paths()[k])]) for k in report}
     print("the first stage: posts it finds worth embedding, by floor")
@@ -338,24 +338,35 @@ def readout_fit(data, emb, names, C=30, min_df=3, words_only=False):
     return vec, m
 
 
-def word_probe_fit(data, y, names, C=300, min_df=2):
-    """The word probe for the posts the model never embeds (Spanish ones): a logistic regression
-    (balanced classes) over "none" and the narratives on the TF-IDF words and word pairs of
-    the Spanish texts of the sets `names`. Spanish rows, C 300 and min_df 2 were the
-    cross-validated choice (scripts/cv_probe.py words): fitted on every text, English included,
-    it found less for as many wrong, with nine times the words."""
+def word_probe_fit(data, y, names, lang="es", C=300, min_df=2):
+    """A word probe, for the posts the model never embeds in language `lang`: a logistic
+    regression (balanced classes) over "none" and the narratives on the TF-IDF words and word
+    pairs of the texts in `lang` of the sets `names`. Spanish (word_probe.json, for Spanish
+    posts in both modes): Spanish rows, C 300 and min_df 2 were the cross-validated choice
+    (scripts/cv_probe.py words): fitted on every text, English included, it found less for as
+    many wrong, with nine times the words. English (word_probe_en.json, for English posts in
+    lexical mode, which has no embedding for the probe): C 30 and min_df 4 (cv_probe.py
+    lexwords)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     T, Y = [], []
     for k in names:
-        for (lang, _, text), label in zip(normalized(k, data[k]), y[k]):
-            if lang == "es":
+        for (text_lang, _, text), label in zip(normalized(k, data[k]), y[k]):
+            if text_lang == lang:
                 T.append("0\t" + text)
                 Y.append(label)
     vec = TfidfVectorizer(analyzer=grams, min_df=min_df, sublinear_tf=True)
     m = LogisticRegression(C=C, max_iter=5000, class_weight="balanced")
     m.fit(vec.fit_transform(T), np.array(Y))
     return vec, m
+
+
+def write_word_probes(data, y, fit_names, narratives):
+    """The Spanish and the English word probes (see word_probe_fit)."""
+    labels = ["none"] + narratives
+    write_linear("word_probe.json", word_probe_fit(data, y, fit_names), narratives, labels)
+    write_linear("word_probe_en.json", word_probe_fit(data, y, fit_names, "en", C=30, min_df=4),
+                 narratives, labels)
 
 
 def write_linear(file, fit, narratives, labels):

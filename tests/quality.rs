@@ -407,6 +407,37 @@ fn the_word_probe_finds_spanish_paraphrases_in_either_mode() {
     }
 }
 
+/// The English word probe (`src/matcher/readout.rs`, stop 38) finds English posts that say a
+/// narrative in words no alias has in lexical mode, where the probe has no embedding to read
+/// (two fitting posts the build before it missed in lexical mode); posts that share their words
+/// on another subject stay unmatched.
+#[test]
+fn the_english_word_probe_finds_paraphrases_in_lexical_mode() {
+    let (_, lexical) = shipped();
+    for (text, narrative) in [
+        (
+            "Beijing's presses are warming up for November.",
+            "foreign-counterfeit-mail-ballots",
+        ),
+        (
+            "Every day they keep 'finding' more ballots is another day they're taking this election from us. It should've been over Tuesday.",
+            "delayed-count-means-rigged",
+        ),
+    ] {
+        let found: Vec<String> = stances(&lexical, text)
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        assert_eq!(found, [narrative], "{text}");
+    }
+    for text in [
+        "The printing presses in Beijing are warming up for the book fair in November.",
+        "Every day they keep finding more fossils at the dig site. It should have been over by Tuesday.",
+    ] {
+        assert!(stances(&lexical, text).is_empty(), "{text}");
+    }
+}
+
 /// The word probe vetoes a Spanish post that names a narrative's concepts on another subject,
 /// as the probe does for English ones: a mugging in the small hours on the way home from the
 /// polls names a theft ("robo"), a late hour ("madrugada") and the election ("votar"), not a
@@ -676,10 +707,19 @@ fn claims_filed_as_an_event_match_in_every_mode() {
         &[
             "Customs seized counterfeit sneakers made overseas at the Port of Tianjin",
             "Pre-filled tax forms are piling up at the post office after the IRS mailing",
-            "To fake ballots you would need every voter's signature, and millions of them",
         ],
         None,
     );
+    // A debunk of counterfeit ballots, not a claim about mailing them to every voter: in
+    // lexical mode the English word probe reads it as the counterfeit narrative's debunk.
+    let debunk = "To fake ballots you would need every voter's signature, and millions of them";
+    for matcher in &modes {
+        let found = narratives(matcher, debunk);
+        assert!(
+            !found.contains(&"unsolicited-ballots-chaos".to_owned()),
+            "{debunk}"
+        );
+    }
 }
 
 /// Each of `texts` matches `narrative` and nothing else, in each of `modes`.
@@ -761,25 +801,22 @@ fn the_checkthat_2022_stream_raises_few_false_alarms() {
 
 /// The probe (`src/matcher/probe.rs`): in hybrid mode a post that misses one of a narrative's
 /// concepts is found when the model vouches for it, and a post that shares concepts in another
-/// sense is not. Lexically neither matches: the concepts alone miss the first.
+/// sense is not. In lexical mode the English word probe (stop 38) does the same on the words.
 #[test]
 fn the_probe_finds_a_paraphrase_missing_a_concept_and_not_its_look_alikes() {
-    let Some(hybrid) = hybrid() else {
-        return;
-    };
-    let (_, lexical) = shipped();
     let paraphrase =
         "A print shop in Shenzhen and some envelopes, that's all it takes to pick our president";
-    assert_eq!(
-        narratives(&hybrid, paraphrase),
-        ["foreign-counterfeit-mail-ballots"]
-    );
-    assert!(narratives(&lexical, paraphrase).is_empty());
-    for unrelated in [
-        "We're printing our band t-shirts in China this time, way cheaper",
-        "Still counting down the days until Christmas",
-    ] {
-        assert!(narratives(&hybrid, unrelated).is_empty(), "{unrelated}");
+    for matcher in &every_mode() {
+        assert_eq!(
+            narratives(matcher, paraphrase),
+            ["foreign-counterfeit-mail-ballots"]
+        );
+        for unrelated in [
+            "We're printing our band t-shirts in China this time, way cheaper",
+            "Still counting down the days until Christmas",
+        ] {
+            assert!(narratives(matcher, unrelated).is_empty(), "{unrelated}");
+        }
     }
 }
 
@@ -836,7 +873,8 @@ fn the_probes_first_stage_keeps_everyday_posts_away_from_the_model() {
 
 /// A post that names none of a narrative's concepts reaches the probe through its first stage,
 /// and is found when the probe is sure enough (a fitting post of `tuning_wide.jsonl`); election
-/// posts beside it that are not the narrative are not. Lexically none matches.
+/// posts beside it that are not the narrative are not. In lexical mode the English word probe
+/// (stop 38) finds it too, and not them.
 #[test]
 fn the_probe_finds_a_post_naming_no_concept() {
     let Some(hybrid) = hybrid() else {
@@ -846,12 +884,13 @@ fn the_probe_finds_a_post_naming_no_concept() {
     let bare =
         "An election that can't finish on election day isn't an election. It's a negotiation.";
     assert_eq!(narratives(&hybrid, bare), ["delayed-count-means-rigged"]);
-    assert!(narratives(&lexical, bare).is_empty());
+    assert_eq!(narratives(&lexical, bare), ["delayed-count-means-rigged"]);
     for neighbour in [
         "Polls close at 8pm on election day; if you are in line by then, stay in line and you can still vote.",
         "Results may take a few days in Pennsylvania because the law lets clerks open envelopes only on election day.",
     ] {
         assert!(narratives(&hybrid, neighbour).is_empty(), "{neighbour}");
+        assert!(narratives(&lexical, neighbour).is_empty(), "{neighbour}");
     }
 }
 

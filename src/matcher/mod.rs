@@ -213,8 +213,9 @@ pub struct Matcher {
     /// and on words alone for posts without one.
     readout: Option<readout::Readout>,
     words_readout: Option<readout::Readout>,
-    /// The learned gate for posts the model never embeds (Spanish ones), in either mode.
-    word_probe: Option<readout::WordProbe>,
+    /// The learned gates on words for posts the model never embeds, by language: Spanish posts
+    /// in either mode, English ones in lexical mode.
+    word_probes: [Option<readout::WordProbe>; 2],
     lexicon: Lexicon,
     /// Spelling correction towards the knowledge base's English words, then its Spanish ones.
     correctors: [Corrector; 2],
@@ -323,7 +324,7 @@ impl Matcher {
             .fold(f32::INFINITY, f32::min);
         let readout = readout::Readout::shipped(&kb);
         let words_readout = readout::Readout::shipped_words(&kb);
-        let word_probe = readout::WordProbe::shipped(&kb);
+        let word_probes = [Lang::En, Lang::Es].map(|lang| readout::WordProbe::shipped(&kb, lang));
         Ok(Self {
             kb,
             index,
@@ -339,7 +340,7 @@ impl Matcher {
             probe: None,
             readout,
             words_readout,
-            word_probe,
+            word_probes,
             lexicon,
             correctors,
             words,

@@ -347,17 +347,17 @@ impl Matcher {
         (vouched, vetoed)
     }
 
-    /// For a post the model never embeds (a Spanish one), the word probe does what the probe
-    /// does for an embedded one. It may vouch for the narratives whose concepts the post does
-    /// not all mention: from [`WORD_FLOOR`](super::readout::WORD_FLOOR) if it mentions some,
-    /// from [`WORD_BARE_FLOOR`](super::readout::WORD_BARE_FLOOR) if none; their concepts then
-    /// count as mentioned. And it vetoes those whose concepts it all mentions below
-    /// [`WORD_VETO`](super::readout::WORD_VETO). Returns whether it vetoed any.
+    /// For a post the model never embeds (a Spanish one, or an English one in lexical mode), the
+    /// word probe of its language does what the probe does for an embedded one. It may vouch
+    /// for the narratives whose concepts the post does not all mention: from the first of its
+    /// floors if it mentions some, from the second if none (see
+    /// [`WordProbe`](super::readout::WordProbe)); their concepts then count as mentioned. And it
+    /// vetoes those whose concepts it all mentions below its veto. Returns whether it vetoed any.
     fn read_words(&self, analysis: &mut Analysis) -> bool {
-        let Some(probe) = self
-            .word_probe
+        let lang = analysis.lang;
+        let Some(probe) = self.word_probes[lang as usize]
             .as_ref()
-            .filter(|_| analysis.lang != Lang::En)
+            .filter(|_| lang != Lang::En || self.dense.is_none())
         else {
             return false;
         };
@@ -368,15 +368,12 @@ impl Matcher {
             return false;
         }
         let probabilities = probe.probabilities(&analysis.normalized);
-        let floors = (super::readout::WORD_FLOOR, super::readout::WORD_BARE_FLOOR);
         let mut vetoed = false;
         for n in read {
             let (mention, probability) = (analysis.mentions[n], probabilities[n]);
-            if vouches(mention, probability, floors) {
+            if vouches(mention, probability, probe.floors) {
                 analysis.mentions[n] = mention.completed();
-            } else if mention.coverage() == Coverage::Complete
-                && probability < super::readout::WORD_VETO
-            {
+            } else if mention.coverage() == Coverage::Complete && probability < probe.veto {
                 analysis.mentions[n] = mention.vetoed();
                 vetoed = true;
             }

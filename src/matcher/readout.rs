@@ -24,12 +24,18 @@
 //! the post does not all mention ([`WORD_FLOOR`], [`WORD_BARE_FLOOR`]), and veto one whose concepts
 //! it all mentions but whose sentence is about something else ([`WORD_VETO`]). It needs no
 //! model, so it works in both modes.
+//!
+//! **The English word probe** (`word_probe_en.json`, stop 38) is its twin fitted on the English
+//! texts, for English posts in lexical mode, where the probe has no embedding to read. It only
+//! vouches ([`WORD_FLOOR_EN`], [`WORD_BARE_FLOOR_EN`]); a veto was not measured. In hybrid mode
+//! the probe on the embedding decides, as before.
 
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
 use super::stance::Stance;
 use crate::kb::KnowledgeBase;
+use crate::text::Lang;
 
 /// The stances in the order of the fit's columns.
 const STANCES: [(&str, Stance); 3] = [
@@ -41,6 +47,7 @@ const STANCES: [(&str, Stance); 3] = [
 const SHIPPED: &str = include_str!("readout.json");
 const SHIPPED_WORDS: &str = include_str!("readout_words.json");
 const SHIPPED_WORD_PROBE: &str = include_str!("word_probe.json");
+const SHIPPED_WORD_PROBE_EN: &str = include_str!("word_probe_en.json");
 
 /// The word a post that asks rather than asserts (`stance::is_question`) is read with.
 pub const QUESTION: &str = "?";
@@ -58,6 +65,12 @@ pub const WORD_BARE_FLOOR: f32 = 0.98;
 /// "me robaron la bici en la madrugada" names a theft and a night, not a late count. Chosen
 /// out of fold (`scripts/cv_probe.py wordveto`).
 pub const WORD_VETO: f32 = 0.005;
+
+/// The English word probe's floors, as [`WORD_FLOOR`] and [`WORD_BARE_FLOOR`]: chosen out of
+/// fold (`scripts/cv_probe.py lexwords`): at 0.95 / 0.98 it found 654 of the 1,391 English
+/// positives lexical mode missed, for 10 wrong (4 hard negatives); at 0.98 / 0.99, 463 for 3.
+pub const WORD_FLOOR_EN: f32 = 0.95;
+pub const WORD_BARE_FLOOR_EN: f32 = 0.98;
 
 #[derive(Deserialize)]
 struct File {
@@ -127,26 +140,31 @@ impl Linear {
     /// embedding if it has one.
     fn logits(&self, normalized: &str, question: bool, embedding: Option<&[f32]>) -> Vec<f32> {
         let mut logits = self.bias.clone();
-        let mut words: Vec<&str> = normalized.split(' ').filter(|w| !w.is_empty()).collect();
-        let pairs: Vec<String> = words.windows(2).map(|p| p.join(" ")).collect();
-        if question {
-            words.push(QUESTION);
+        let words: Vec<&str> = normalized.split(' ').filter(|w| !w.is_empty()).collect();
+        // Every known gram's row, once per occurrence: the words, the question mark, and the
+        // word pairs, which are slices of the text when one space parts them (as it does in
+        // normalised text).
+        let mut found: Vec<&[f32]> = Vec::new();
+        let mut known = |gram: &str| found.extend(self.grams.get(gram).map(Vec::as_slice));
+        for word in words.iter().chain(question.then_some(&QUESTION)) {
+            known(word);
         }
-        let mut counts: FxHashMap<&str, u32> = FxHashMap::default();
-        for gram in words
-            .iter()
-            .copied()
-            .chain(pairs.iter().map(String::as_str))
-        {
-            if self.grams.contains_key(gram) {
-                *counts.entry(gram).or_default() += 1;
+        for pair in words.windows(2) {
+            let (first, second) = (pair[0], pair[1]);
+            let start = first.as_ptr() as usize - normalized.as_ptr() as usize;
+            let end = second.as_ptr() as usize - normalized.as_ptr() as usize + second.len();
+            match normalized.get(start..end) {
+                Some(gram) if end - start == first.len() + 1 + second.len() => known(gram),
+                _ => known(&pair.join(" ")),
             }
         }
-        let values: Vec<(f32, &[f32])> = counts
-            .iter()
-            .map(|(gram, &count)| {
-                let row = &self.grams[*gram];
-                ((1.0 + (count as f32).ln()) * row[0], &row[1..])
+        // Term frequency, sublinear: rows of one gram are the same slice.
+        found.sort_unstable_by_key(|row| row.as_ptr());
+        let values: Vec<(f32, &[f32])> = found
+            .chunk_by(|a, b| a.as_ptr() == b.as_ptr())
+            .map(|run| {
+                let row = run[0];
+                ((1.0 + (run.len() as f32).ln()) * row[0], &row[1..])
             })
             .collect();
         let norm = values.iter().map(|(v, _)| v * v).sum::<f32>().sqrt();
@@ -220,12 +238,30 @@ pub struct WordProbe {
     linear: Linear,
     /// For each of the knowledge base's narratives, its label's column, if it was fitted on it.
     columns: Vec<Option<usize>>,
+    /// The probability from which it vouches for a narrative the post names some concepts of,
+    /// then none of.
+    pub floors: (f32, f32),
+    /// The probability under which it vetoes a narrative the post names every concept of.
+    pub veto: f32,
 }
 
 impl WordProbe {
-    /// The shipped word probe for `kb`'s narratives, if it was fitted on at least one of them.
-    pub fn shipped(kb: &KnowledgeBase) -> Option<WordProbe> {
-        Self::parse(SHIPPED_WORD_PROBE, kb)
+    /// The shipped word probe for `kb`'s narratives and posts in `lang`, if it was fitted on at
+    /// least one of them.
+    pub fn shipped(kb: &KnowledgeBase, lang: Lang) -> Option<WordProbe> {
+        let (json, floors, veto) = match lang {
+            Lang::Es => (SHIPPED_WORD_PROBE, (WORD_FLOOR, WORD_BARE_FLOOR), WORD_VETO),
+            Lang::En => (
+                SHIPPED_WORD_PROBE_EN,
+                (WORD_FLOOR_EN, WORD_BARE_FLOOR_EN),
+                0.0,
+            ),
+        };
+        Self::parse(json, kb).map(|probe| WordProbe {
+            floors,
+            veto,
+            ..probe
+        })
     }
 
     fn parse(json: &str, kb: &KnowledgeBase) -> Option<WordProbe> {
@@ -235,7 +271,12 @@ impl WordProbe {
             .iter()
             .map(|n| linear.labels.iter().position(|l| *l == n.id))
             .collect();
-        Some(WordProbe { linear, columns })
+        Some(WordProbe {
+            linear,
+            columns,
+            floors: (WORD_FLOOR, WORD_BARE_FLOOR),
+            veto: WORD_VETO,
+        })
     }
 
     /// Whether the probe was fitted on narrative `n` of the knowledge base.
@@ -398,5 +439,21 @@ mod tests {
             ),
             Stance::Debunks
         );
+    }
+
+    #[test]
+    fn each_language_has_its_shipped_word_probe_and_floors() {
+        let kb = kb();
+        let spanish = WordProbe::shipped(&kb, Lang::Es).unwrap();
+        let english = WordProbe::shipped(&kb, Lang::En).unwrap();
+        for probe in [&spanish, &english] {
+            assert!((0..kb.narratives().len()).all(|n| probe.covers(n)));
+        }
+        assert_eq!((spanish.floors, spanish.veto), ((0.9, 0.98), WORD_VETO));
+        assert_eq!((english.floors, english.veto), ((0.95, 0.98), 0.0));
+        // Each reads its own language: the English probe knows the words of an English claim.
+        let claim = "once your ballot goes into a mailbox nobody knows who fills it out";
+        let best = |probe: &WordProbe| probe.probabilities(claim).into_iter().fold(0.0, f32::max);
+        assert!(best(&english) > best(&spanish), "{claim}");
     }
 }
