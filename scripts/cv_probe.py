@@ -11,7 +11,8 @@ caches. Each table compares against a baseline build's answers (what it already 
     python3 scripts/cv_probe.py stanceset # what one set (SET=name) adds to the read-out, out of fold
     python3 scripts/cv_probe.py ngrams    # a linear probe on the read-out's features (not shipped)
     python3 scripts/cv_probe.py words     # the word probe for Spanish posts: rows, C, floors
-    python3 scripts/cv_probe.py lexwords  # a word probe for English posts in lexical mode (not shipped)
+    python3 scripts/cv_probe.py lexwords  # a word probe for English posts in lexical mode
+    python3 scripts/cv_probe.py either    # the network, that word probe, or either (BASELINE lexical)
     python3 scripts/cv_probe.py alone     # the shipped ensemble alone against one network, a bigger one
     python3 scripts/cv_probe.py veto      # the probe as a veto on the concepts' alarms, by floor
     python3 scripts/cv_probe.py wordveto  # the word probe as a veto on Spanish alarms, by floor
@@ -719,7 +720,7 @@ def lexwords():
     embedding): what it would add in the same folds to a lexical build's answers on the English
     fitting posts, and on the report sets when fitted on everything, by C and floor (some
     concepts named / none). BASELINE must answer as lexical mode does (a wrapper that adds
-    --lexical). Not shipped: docs/quality.md, stop 38."""
+    --lexical). Shipped as word_probe_en.json (docs/quality.md, stop 38)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     data, _, cls, y, now = setup()
     read = {k: fp.normalized(k, v) for k, v in data.items()}
@@ -771,8 +772,70 @@ def lexwords():
                   flush=True)
 
 
+def either():
+    """The network probe and the English word probe, each out of fold, over the misses of a
+    build with no probe for English posts (BASELINE: a wrapper adding --lexical): what each
+    adds alone at its floors and what either adds, on the English fitting posts and the report
+    sets. Whether the word probe should vouch in hybrid mode too (docs/quality.md, stop 38)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    data, _, cls, y, now = setup()
+    emb = {k: fp.embed(k, v) for k, v in data.items()}
+    read = {k: fp.normalized(k, v) for k, v in data.items()}
+    by_class = concepts_by_class(cls)
+    texts = {k: ["0\t" + t for _, _, t in read[k]] for k in data}
+    english = {k: np.array([lang == "en" for lang, _, _ in read[k]]) for k in data}
+    forms = forms_of()
+    f = folds(y)
+    N = shipped_out_of_fold(emb, y)
+
+    def fit(T, Y):
+        vec = TfidfVectorizer(analyzer=fp.grams, min_df=4, sublinear_tf=True).fit(T)
+        m = LogisticRegression(C=30, max_iter=5000, class_weight="balanced").fit(vec.transform(T), Y)
+        return lambda T2: m.predict_proba(vec.transform(T2))
+
+    W = {k: np.zeros((len(y[k]), len(cls) + 1)) for k in LABELLED}
+    for i in range(5):
+        T = [t for k in LABELLED for t, b in zip(texts[k], english[k] & (f[k] != i)) if b]
+        T += [t for k in ALWAYS for t, b in zip(texts[k], english[k]) if b]
+        Y = np.concatenate([y[k][english[k] & (f[k] != i)] for k in LABELLED]
+                           + [y[k][english[k]] for k in ALWAYS])
+        predict = fit(T, Y)
+        for k in LABELLED:
+            W[k][f[k] == i] = predict([t for t, b in zip(texts[k], f[k] == i) if b])
+    T = [t for k in LABELLED + ALWAYS for t, b in zip(texts[k], english[k]) if b]
+    predict = fit(T, np.concatenate([y[k][english[k]] for k in LABELLED + ALWAYS]))
+    W.update({k: predict(texts[k]) for k in REPORT})
+
+    def vouched(P, k, i):
+        c = P[k][i, 1:].argmax() + 1
+        m = named(data[k][i][0], by_class[c])
+        if m == len(by_class[c]) or P[k][i, c] < (0.95 if m else 0.98):
+            return None
+        return c
+
+    print("additions over the baseline's English misses: found / wrong (hard negatives)")
+    for name, pick in [("network", lambda k, i: vouched(N, k, i)),
+                       ("word probe", lambda k, i: vouched(W, k, i)),
+                       ("either (network first)", lambda k, i: vouched(N, k, i) or vouched(W, k, i))]:
+        cells = []
+        for sets in (LABELLED, REPORT):
+            right = wrong = hard = 0
+            for k in sets:
+                for i in range(len(y[k])):
+                    if not english[k][i] or now[k][i]:
+                        continue
+                    c = pick(k, i)
+                    if c is None:
+                        continue
+                    right += c == y[k][i]
+                    wrong += c != y[k][i]
+                    hard += c != y[k][i] and k in forms and forms[k][i] == "other-election"
+            cells.append(f"+{right} / +{wrong} ({hard})")
+        print(f"  {name:24} fitting {cells[0]:20} report {cells[1]}", flush=True)
+
+
 if __name__ == "__main__":
     {"probe": probe, "floors": floors, "first": first, "stance": stance, "stanceset": stanceset,
-     "ngrams": ngrams, "lexwords": lexwords,
+     "ngrams": ngrams, "lexwords": lexwords, "either": either,
      "words": words, "alone": alone, "veto": veto, "wordveto": wordveto, "bare": bare,
      "concepts": concepts, "texts": texts}[COMMAND]()

@@ -408,12 +408,12 @@ fn the_word_probe_finds_spanish_paraphrases_in_either_mode() {
 }
 
 /// The English word probe (`src/matcher/readout.rs`, stop 38) finds English posts that say a
-/// narrative in words no alias has in lexical mode, where the probe has no embedding to read
-/// (two fitting posts the build before it missed in lexical mode); posts that share their words
-/// on another subject stay unmatched.
+/// narrative in words no alias has: in lexical mode in the probe's stead, in hybrid mode beside
+/// it. These are fitting posts the build before it missed lexically, and all but the second in
+/// hybrid mode too; posts that share their words on another subject stay unmatched.
 #[test]
-fn the_english_word_probe_finds_paraphrases_in_lexical_mode() {
-    let (_, lexical) = shipped();
+fn the_english_word_probe_finds_paraphrases_in_every_mode() {
+    let modes = every_mode();
     for (text, narrative) in [
         (
             "Beijing's presses are warming up for November.",
@@ -423,19 +423,26 @@ fn the_english_word_probe_finds_paraphrases_in_lexical_mode() {
             "Every day they keep 'finding' more ballots is another day they're taking this election from us. It should've been over Tuesday.",
             "delayed-count-means-rigged",
         ),
+        (
+            "Screenshot of a WeChat group shows factory workers in Guangzhou filling in Nevada ballots by hand, one stack per shift.",
+            "foreign-counterfeit-mail-ballots",
+        ),
+        (
+            "Mail voting: 28 million ballots went missing across four elections, and nobody can say who filled them out.",
+            "mail-voting-widespread-fraud",
+        ),
     ] {
-        let found: Vec<String> = stances(&lexical, text)
-            .into_iter()
-            .map(|(n, _)| n)
-            .collect();
-        assert_eq!(found, [narrative], "{text}");
+        match_only_in_every_mode(&modes, &[text], narrative);
     }
-    for text in [
-        "The printing presses in Beijing are warming up for the book fair in November.",
-        "Every day they keep finding more fossils at the dig site. It should have been over by Tuesday.",
-    ] {
-        assert!(stances(&lexical, text).is_empty(), "{text}");
-    }
+    match_nothing_in_every_mode(
+        &modes,
+        &[
+            "Every day they keep finding more fossils at the dig site. It should have been over by Tuesday.",
+            "Screenshot of a WeChat group shows factory workers in Guangzhou filling in shipping forms by hand, one stack per shift.",
+            "28 million packages went missing across four holiday seasons, and nobody can say who took them.",
+        ],
+        None,
+    );
 }
 
 /// The word probe vetoes a Spanish post that names a narrative's concepts on another subject,

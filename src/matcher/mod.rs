@@ -213,8 +213,8 @@ pub struct Matcher {
     /// and on words alone for posts without one.
     readout: Option<readout::Readout>,
     words_readout: Option<readout::Readout>,
-    /// The learned gates on words for posts the model never embeds, by language: Spanish posts
-    /// in either mode, English ones in lexical mode.
+    /// The learned gates on a post's words, by language: for Spanish posts, which the model
+    /// never embeds, and for English ones beside the probe (or in its stead, lexically).
     word_probes: [Option<readout::WordProbe>; 2],
     lexicon: Lexicon,
     /// Spelling correction towards the knowledge base's English words, then its Spanish ones.

@@ -347,18 +347,15 @@ impl Matcher {
         (vouched, vetoed)
     }
 
-    /// For a post the model never embeds (a Spanish one, or an English one in lexical mode), the
-    /// word probe of its language does what the probe does for an embedded one. It may vouch
-    /// for the narratives whose concepts the post does not all mention: from the first of its
-    /// floors if it mentions some, from the second if none (see
+    /// The word probe of the post's language does on its words what the probe does on an
+    /// embedding: for a Spanish post, which the model never embeds, in both modes; for an
+    /// English one, in lexical mode in the probe's stead and in hybrid mode beside it (either
+    /// may vouch). It may vouch for the narratives whose concepts the post does not all
+    /// mention: from the first of its floors if it mentions some, from the second if none (see
     /// [`WordProbe`](super::readout::WordProbe)); their concepts then count as mentioned. And it
     /// vetoes those whose concepts it all mentions below its veto. Returns whether it vetoed any.
     fn read_words(&self, analysis: &mut Analysis) -> bool {
-        let lang = analysis.lang;
-        let Some(probe) = self.word_probes[lang as usize]
-            .as_ref()
-            .filter(|_| lang != Lang::En || self.dense.is_none())
-        else {
+        let Some(probe) = self.word_probes[analysis.lang as usize].as_ref() else {
             return false;
         };
         let read: Vec<usize> = (0..analysis.mentions.len())
