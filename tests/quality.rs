@@ -271,10 +271,11 @@ fn twelfth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
 /// floors are its figures on the stop-33 build (`docs/quality.md`): precision 0.995, recall
 /// 0.975, stance 0.985, none of 120 hard negatives. Stop 34's refit reads one more stance
 /// wrong (0.980); stop 37's (ten networks, the event claims) finds two more posts and reads
-/// three more stances wrong (0.990 / 0.990 / 0.970).
+/// three more stances wrong (0.990 / 0.990 / 0.970). Stop 38's English word probe answers one
+/// hard negative (0.990 / 0.990 / 0.970, 1 of 120).
 #[test]
 fn thirteenth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
-    let floors = Floors::new(0.99, 0.97, 0.965);
+    let floors = Floors::new(0.985, 0.97, 0.965);
     meets_in_hybrid("heldout13_posts.jsonl", 400, floors);
 }
 
@@ -294,11 +295,21 @@ fn fourteenth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
 /// 200 claims that are not the narratives. Never fitted on; hybrid mode. The floors are its
 /// figures on the stop-35 builds (`docs/quality.md`): precision 1.000, recall 0.925, stance
 /// 0.919 after the first refit, 1.000 / 0.920 / 0.973 after the second; none of 110 election
-/// claims (stop 34's build: 1.000 / 0.920 / 0.880).
+/// claims (stop 34's build: 1.000 / 0.920 / 0.880). Stop 38's English word probe, beside the
+/// network: 1.000 / 0.965 / 0.974, still no alarm.
 #[test]
 fn fifteenth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
-    let floors = Floors::new(0.995, 0.915, 0.97);
+    let floors = Floors::new(0.995, 0.96, 0.97);
     meets_in_hybrid("heldout15_posts.jsonl", 400, floors);
+}
+
+/// The fifteenth held-out set in lexical mode, which every machine runs: the English word probe
+/// (stop 38) stands in for the probe there. Its figures on the stop-38 build: 0.984 / 0.935 /
+/// 0.984, 2 of 110 election claims (stop 37's: 0.982 / 0.810 / 0.981).
+#[test]
+fn fifteenth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
+    let floors = Floors::new(0.98, 0.93, 0.98);
+    meets(&shipped().1, "heldout15_posts.jsonl", 400, floors);
 }
 
 /// The stance read-out (`src/matcher/readout.rs`) reads Spanish posts, which the model never
