@@ -407,35 +407,20 @@ def words():
     """The word probe (src/matcher/readout.rs) in the same folds: what it adds to the baseline's
     answers on the Spanish fitting posts (the only ones it reads), fitted on every text or on
     the Spanish ones alone, by C and floor (some concepts named / none)."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
     data, _, cls, y, now = setup()
     read = {k: fp.normalized(k, v) for k, v in data.items()}
     by_class = concepts_by_class(cls)
-    texts = {k: ["0\t" + t for _, _, t in read[k]] for k in data}
     spanish = {k: np.array([lang == "es" for lang, _, _ in read[k]]) for k in data}
     forms = forms_of()
-    f = folds(y)
     misses = sum(int(((now[k] == 0) & (y[k] > 0) & spanish[k]).sum()) for k in LABELLED)
     hard = sum(int(sum(s and fm == "other-election" for s, fm in zip(spanish[k], forms[k]))) for k in LABELLED)
     print(f"additions over the baseline on the Spanish fitting posts ({misses} positives missed,"
           f" {hard} hard election negatives): found / wrong (hard negatives)")
 
-    def fit(T, Y, C, min_df):
-        vec = TfidfVectorizer(analyzer=fp.grams, min_df=min_df, sublinear_tf=True).fit(T)
-        m = LogisticRegression(C=C, max_iter=5000, class_weight="balanced").fit(vec.transform(T), Y)
-        return lambda T2: m.predict_proba(vec.transform(T2)), len(vec.vocabulary_)
-
     for rows, C, min_df in [("all", 30, 2), ("all", 100, 2), ("Spanish", 30, 2), ("Spanish", 100, 2),
                             ("Spanish", 100, 1), ("Spanish", 300, 2), ("Spanish", 1000, 2)]:
         keep = {k: (spanish[k] if rows == "Spanish" else np.ones(len(y[k]), bool)) for k in data}
-        P = {k: np.zeros((len(y[k]), len(cls) + 1)) for k in LABELLED}
-        for i in range(5):
-            T = [t for k in LABELLED for t, b in zip(texts[k], keep[k] & (f[k] != i)) if b]
-            T += [t for k in ALWAYS for t, b in zip(texts[k], keep[k]) if b]
-            Y = np.concatenate([y[k][keep[k] & (f[k] != i)] for k in LABELLED] + [y[k][keep[k]] for k in ALWAYS])
-            predict, size = fit(T, Y, C, min_df)
-            for k in LABELLED:
-                P[k][f[k] == i] = predict([t for t, b in zip(texts[k], f[k] == i) if b])
+        P, size = word_probe_out_of_fold(read, y, keep, len(cls) + 1, C, min_df)
         cells = []
         for some, none in [(0.7, 0.95), (0.8, 0.98), (0.9, 0.98), (0.9, 0.99), (0.95, 0.99)]:
             right = wrong = wrong_hard = 0
@@ -530,10 +515,19 @@ def veto():
         print(f"  below {floor}: fitting sets {cells[0]}; reporting sets {cells[1]}", flush=True)
 
 
-def word_probe_out_of_fold(read, y, in_lang, k):
-    """The shipped word probe's fit (rows in one language, C 300, min_df 2) in the five folds:
-    each labelled post's probabilities from a fit without its fold."""
+def word_fit(T, Y, C, min_df):
+    """A word probe's fit (TF-IDF words and pairs, a balanced logistic regression) on texts `T`
+    and labels `Y`: its probabilities for other texts, and its number of grams."""
     from sklearn.feature_extraction.text import TfidfVectorizer
+    vec = TfidfVectorizer(analyzer=fp.grams, min_df=min_df, sublinear_tf=True).fit(T)
+    m = LogisticRegression(C=C, max_iter=5000, class_weight="balanced").fit(vec.transform(T), Y)
+    return lambda T2: m.predict_proba(vec.transform(T2)), len(vec.vocabulary_)
+
+
+def word_probe_out_of_fold(read, y, in_lang, k, C=300, min_df=2):
+    """A word probe's fit (by default the shipped Spanish one's: C 300, min_df 2) on the rows
+    `in_lang` marks, in the five folds: each labelled post's probabilities from a fit without
+    its fold, and the report sets' from a fit on all the rows; and that fit's number of grams."""
     texts = {n: ["0\t" + t for _, _, t in read[n]] for n in read}
     f = folds(y)
     P = {n: np.zeros((len(y[n]), k)) for n in LABELLED}
@@ -542,11 +536,13 @@ def word_probe_out_of_fold(read, y, in_lang, k):
         T += [t for n in ALWAYS for t, b in zip(texts[n], in_lang[n]) if b]
         Y = np.concatenate([y[n][in_lang[n] & (f[n] != i)] for n in LABELLED]
                            + [y[n][in_lang[n]] for n in ALWAYS])
-        vec = TfidfVectorizer(analyzer=fp.grams, min_df=2, sublinear_tf=True).fit(T)
-        m = LogisticRegression(C=300, max_iter=5000, class_weight="balanced").fit(vec.transform(T), Y)
+        predict, _ = word_fit(T, Y, C, min_df)
         for n in LABELLED:
-            P[n][f[n] == i] = m.predict_proba(vec.transform([t for t, b in zip(texts[n], f[n] == i) if b]))
-    return P
+            P[n][f[n] == i] = predict([t for t, b in zip(texts[n], f[n] == i) if b])
+    T = [t for n in LABELLED + ALWAYS for t, b in zip(texts[n], in_lang[n]) if b]
+    predict, size = word_fit(T, np.concatenate([y[n][in_lang[n]] for n in LABELLED + ALWAYS]), C, min_df)
+    P.update({n: predict(texts[n]) for n in REPORT if n in texts})
+    return P, size
 
 
 def wordveto():
@@ -560,7 +556,7 @@ def wordveto():
     lang_read = os.environ.get("LANG_READ", "es")
     in_lang = {k: np.array([lang == lang_read for lang, _, _ in read[k]]) for k in data}
     forms = forms_of()
-    P = word_probe_out_of_fold(read, y, in_lang, len(cls) + 1)
+    P, _ = word_probe_out_of_fold(read, y, in_lang, len(cls) + 1)
     alarms = [(k, i) for k in LABELLED for i in range(len(y[k])) if now[k][i] and in_lang[k][i]]
     print(f"alarms on {lang_read} fitting posts:", len(alarms),
           "wrong:", sum(now[k][i] != y[k][i] for k, i in alarms))
@@ -679,7 +675,7 @@ def concepts():
     read = {k: fp.normalized(k, v) for k, v in data.items()}
     spanish = {k: np.array([lang == "es" for lang, _, _ in read[k]]) for k in data}
     P = shipped_out_of_fold(emb, y)
-    W = word_probe_out_of_fold(read, y, spanish, len(cls) + 1)
+    W, _ = word_probe_out_of_fold(read, y, spanish, len(cls) + 1)
     index = os.path.join(fp.ROOT, "index")
     old, new = concepts_by_class(cls, index), concepts_by_class(cls, os.environ["CONCEPTS"])
     excluded = exclusions_by_class(cls, index)
@@ -720,23 +716,16 @@ def lexwords():
     embedding): what it would add in the same folds to a lexical build's answers on the English
     fitting posts, and on the report sets when fitted on everything, by C and floor (some
     concepts named / none). BASELINE must answer as lexical mode does (a wrapper that adds
-    --lexical). Shipped as word_probe_en.json (docs/quality.md, stop 38)."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    --lexical). Shipped as word_probe_en.json (docs/quality.md, stop 38); FITS="30,4" gives
+    the shipped fit alone."""
     data, _, cls, y, now = setup()
     read = {k: fp.normalized(k, v) for k, v in data.items()}
     by_class = concepts_by_class(cls)
-    texts = {k: ["0\t" + t for _, _, t in read[k]] for k in data}
     english = {k: np.array([lang == "en" for lang, _, _ in read[k]]) for k in data}
     forms = forms_of()
-    f = folds(y)
     misses = sum(int(((now[k] != y[k]) & (y[k] > 0) & english[k]).sum()) for k in LABELLED)
     print(f"additions over the baseline on the English fitting posts ({misses} positives missed):"
           " found / wrong (hard negatives); then the report sets, fitted on everything")
-
-    def fit(T, Y, C, min_df):
-        vec = TfidfVectorizer(analyzer=fp.grams, min_df=min_df, sublinear_tf=True).fit(T)
-        m = LogisticRegression(C=C, max_iter=5000, class_weight="balanced").fit(vec.transform(T), Y)
-        return lambda T2: m.predict_proba(vec.transform(T2)), len(vec.vocabulary_)
 
     def adds(P, sets, some, none):
         right = wrong = hard = 0
@@ -752,24 +741,13 @@ def lexwords():
                 hard += c[i] != y[k][i] and k in forms and forms[k][i] == "other-election"
         return f"+{right} / +{wrong} ({hard})"
 
-    for C, min_df in [(int(c), int(d)) for c, d in (x.split(",") for x in os.environ.get("FITS", "30,2 100,2 300,2 100,3").split())]:
-        P = {k: np.zeros((len(y[k]), len(cls) + 1)) for k in LABELLED}
-        for i in range(5):
-            T = [t for k in LABELLED for t, b in zip(texts[k], english[k] & (f[k] != i)) if b]
-            T += [t for k in ALWAYS for t, b in zip(texts[k], english[k]) if b]
-            Y = np.concatenate([y[k][english[k] & (f[k] != i)] for k in LABELLED]
-                               + [y[k][english[k]] for k in ALWAYS])
-            predict, size = fit(T, Y, C, min_df)
-            for k in LABELLED:
-                P[k][f[k] == i] = predict([t for t, b in zip(texts[k], f[k] == i) if b])
-        T = [t for k in LABELLED + ALWAYS for t, b in zip(texts[k], english[k]) if b]
-        Y = np.concatenate([y[k][english[k]] for k in LABELLED + ALWAYS])
-        predict, size = fit(T, Y, C, min_df)
-        P.update({k: predict(texts[k]) for k in REPORT})
+    fits = [x.split(",") for x in os.environ.get("FITS", "30,2 100,2 300,2 100,3 30,3 30,4 10,3").split()]
+    for C, min_df in [(int(c), int(d)) for c, d in fits]:
+        P, size = word_probe_out_of_fold(read, y, english, len(cls) + 1, C, min_df)
         print(f"  C {C:<3} min_df {min_df} ({size} grams)", flush=True)
         for some, none in [(0.8, 0.95), (0.9, 0.98), (0.95, 0.98), (0.95, 0.99), (0.98, 0.99)]:
-            print(f"    {some} / {none}: fitting {adds(P, LABELLED, some, none):18} report {adds(P, REPORT, some, none)}",
-                  flush=True)
+            cells = adds(P, LABELLED, some, none), adds(P, REPORT, some, none)
+            print(f"    {some} / {none}: fitting {cells[0]:18} report {cells[1]}", flush=True)
 
 
 def either():
@@ -777,34 +755,14 @@ def either():
     build with no probe for English posts (BASELINE: a wrapper adding --lexical): what each
     adds alone at its floors and what either adds, on the English fitting posts and the report
     sets. Whether the word probe should vouch in hybrid mode too (docs/quality.md, stop 38)."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
     data, _, cls, y, now = setup()
     emb = {k: fp.embed(k, v) for k, v in data.items()}
     read = {k: fp.normalized(k, v) for k, v in data.items()}
     by_class = concepts_by_class(cls)
-    texts = {k: ["0\t" + t for _, _, t in read[k]] for k in data}
     english = {k: np.array([lang == "en" for lang, _, _ in read[k]]) for k in data}
     forms = forms_of()
-    f = folds(y)
     N = shipped_out_of_fold(emb, y)
-
-    def fit(T, Y):
-        vec = TfidfVectorizer(analyzer=fp.grams, min_df=4, sublinear_tf=True).fit(T)
-        m = LogisticRegression(C=30, max_iter=5000, class_weight="balanced").fit(vec.transform(T), Y)
-        return lambda T2: m.predict_proba(vec.transform(T2))
-
-    W = {k: np.zeros((len(y[k]), len(cls) + 1)) for k in LABELLED}
-    for i in range(5):
-        T = [t for k in LABELLED for t, b in zip(texts[k], english[k] & (f[k] != i)) if b]
-        T += [t for k in ALWAYS for t, b in zip(texts[k], english[k]) if b]
-        Y = np.concatenate([y[k][english[k] & (f[k] != i)] for k in LABELLED]
-                           + [y[k][english[k]] for k in ALWAYS])
-        predict = fit(T, Y)
-        for k in LABELLED:
-            W[k][f[k] == i] = predict([t for t, b in zip(texts[k], f[k] == i) if b])
-    T = [t for k in LABELLED + ALWAYS for t, b in zip(texts[k], english[k]) if b]
-    predict = fit(T, np.concatenate([y[k][english[k]] for k in LABELLED + ALWAYS]))
-    W.update({k: predict(texts[k]) for k in REPORT})
+    W, _ = word_probe_out_of_fold(read, y, english, len(cls) + 1, 30, 4)
 
     def vouched(P, k, i):
         c = P[k][i, 1:].argmax() + 1
