@@ -304,11 +304,11 @@ fn fifteenth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
 }
 
 /// The fifteenth held-out set in lexical mode, which every machine runs: the English word probe
-/// (stop 38) stands in for the probe there. Its figures on the stop-38 build: 0.984 / 0.935 /
-/// 0.984, 2 of 110 election claims (stop 37's: 0.982 / 0.810 / 0.981).
+/// (stop 38) stands in for the probe there. Its figures on the stop-38 build: 1.000 / 0.935 /
+/// 0.984, none of 110 election claims (stop 37's: 0.982 / 0.810 / 0.981, 2 of them).
 #[test]
 fn fifteenth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
-    let floors = Floors::new(0.98, 0.93, 0.98);
+    let floors = Floors::new(0.995, 0.93, 0.98);
     meets(&shipped().1, "heldout15_posts.jsonl", 400, floors);
 }
 
@@ -454,6 +454,29 @@ fn the_english_word_probe_finds_paraphrases_in_every_mode() {
         ],
         None,
     );
+}
+
+/// The English word probe's veto (stop 38), in lexical mode, where the probe has no embedding:
+/// posts that name a narrative's concepts about something else (fitting posts the build before
+/// it flagged lexically) match nothing and say why; the narrative itself still matches.
+#[test]
+fn the_english_word_probe_vetoes_look_alikes_in_lexical_mode() {
+    let (_, lexical) = shipped();
+    for other in [
+        "Our fantasy league vote on the trade veto was totally rigged. Commissioner counted his own vote twice.",
+        "My toddler stole the last cookie and then counted her fingers to prove she was innocent.",
+        "Belarus: Lukashenko claims 80% and the opposition says the count was rigged. Protests in Minsk for a third night running.",
+    ] {
+        let answer = outcome(&lexical, other);
+        assert!(answer.matches.is_empty(), "{other}");
+        assert_eq!(
+            answer.no_match_reason,
+            Some(counterclaim::matcher::REASON_VETOED),
+            "{other}"
+        );
+    }
+    let claim = "They kept counting for days after the election to steal it";
+    assert_eq!(narratives(&lexical, claim), ["delayed-count-means-rigged"]);
 }
 
 /// The word probe vetoes a Spanish post that names a narrative's concepts on another subject,

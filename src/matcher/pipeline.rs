@@ -353,10 +353,16 @@ impl Matcher {
     /// may vouch). It may vouch for the narratives whose concepts the post does not all
     /// mention: from the first of its floors if it mentions some, from the second if none (see
     /// [`WordProbe`](super::readout::WordProbe)); their concepts then count as mentioned. And it
-    /// vetoes those whose concepts it all mentions below its veto. Returns whether it vetoed any.
+    /// vetoes those whose concepts it all mentions below its veto, unless the model reads the
+    /// post, which has the probe's veto. Returns whether it vetoed any.
     fn read_words(&self, analysis: &mut Analysis) -> bool {
         let Some(probe) = self.word_probes[analysis.lang as usize].as_ref() else {
             return false;
+        };
+        let veto = if self.uses_model(analysis) {
+            0.0
+        } else {
+            probe.veto
         };
         let read: Vec<usize> = (0..analysis.mentions.len())
             .filter(|&n| probe.covers(n) && analysis.mentions[n].coverage() != Coverage::Undeclared)
@@ -370,7 +376,7 @@ impl Matcher {
             let (mention, probability) = (analysis.mentions[n], probabilities[n]);
             if vouches(mention, probability, probe.floors) {
                 analysis.mentions[n] = mention.completed();
-            } else if mention.coverage() == Coverage::Complete && probability < probe.veto {
+            } else if mention.coverage() == Coverage::Complete && probability < veto {
                 analysis.mentions[n] = mention.vetoed();
                 vetoed = true;
             }

@@ -28,8 +28,9 @@
 //! **The English word probe** (`word_probe_en.json`, stop 38) is its twin fitted on the English
 //! texts. In lexical mode it stands in for the probe, which has no embedding to read; in hybrid
 //! mode either may vouch: out of fold, over the posts neither finds alone, the network finds 831
-//! for 22 wrong and the two together 966 for 28 (`scripts/cv_probe.py either`). It only vouches
-//! ([`WORD_FLOOR_EN`], [`WORD_BARE_FLOOR_EN`]); a veto was not measured.
+//! for 22 wrong and the two together 966 for 28 (`scripts/cv_probe.py either`). It vouches from
+//! [`WORD_FLOOR_EN`] and [`WORD_BARE_FLOOR_EN`], and vetoes below [`WORD_VETO_EN`] in lexical
+//! mode only: a post the model reads has the probe's veto.
 
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
@@ -72,6 +73,12 @@ pub const WORD_VETO: f32 = 0.005;
 /// positives lexical mode missed, for 10 wrong (4 hard negatives); at 0.98 / 0.99, 463 for 3.
 pub const WORD_FLOOR_EN: f32 = 0.95;
 pub const WORD_BARE_FLOOR_EN: f32 = 0.98;
+
+/// The English word probe's veto, as [`WORD_VETO`], in lexical mode only (an embedded post has
+/// the probe's): out of fold (`LANG_READ=en scripts/cv_probe.py wordveto`), of lexical mode's
+/// 2,424 alarms on English fitting posts it removes 39 of the 96 wrong (7 hard negatives) and 3
+/// right ones; in hybrid mode it would remove as many right alarms as wrong.
+pub const WORD_VETO_EN: f32 = 0.02;
 
 #[derive(Deserialize)]
 struct File {
@@ -255,7 +262,7 @@ impl WordProbe {
             Lang::En => (
                 SHIPPED_WORD_PROBE_EN,
                 (WORD_FLOOR_EN, WORD_BARE_FLOOR_EN),
-                0.0,
+                WORD_VETO_EN,
             ),
         };
         Self::parse(json, kb).map(|probe| WordProbe {
@@ -451,7 +458,7 @@ mod tests {
             assert!((0..kb.narratives().len()).all(|n| probe.covers(n)));
         }
         assert_eq!((spanish.floors, spanish.veto), ((0.9, 0.98), WORD_VETO));
-        assert_eq!((english.floors, english.veto), ((0.95, 0.98), 0.0));
+        assert_eq!((english.floors, english.veto), ((0.95, 0.98), WORD_VETO_EN));
         // Each reads its own language: the English probe knows the words of an English claim.
         let claim = "once your ballot goes into a mailbox nobody knows who fills it out";
         let best = |probe: &WordProbe| probe.probabilities(claim).into_iter().fold(0.0, f32::max);
