@@ -165,7 +165,7 @@ fn a_narrative_threshold_applies_unless_the_request_names_a_score() {
     let strict = Matcher::new(std::sync::Arc::new(kb), None).unwrap();
     let post = Post::new(
         "p",
-        "Russia and China will print counterfeit mail-in ballots to rig the election",
+        "Mail-in voting is rife with fraud, and Russia and China will print counterfeit mail-in ballots to rig the election",
     );
     let reported = |options: &MatchOptions| {
         let outcome = strict.match_post(&post, options).unwrap();

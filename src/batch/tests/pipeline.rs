@@ -100,7 +100,10 @@ fn jsonl_output_shape() {
 #[test]
 fn csv_output_shape_with_every_top_k_candidate() {
     let dir = tempfile::tempdir().unwrap();
-    let input = write(dir.path(), "posts.jsonl", jsonl_posts(0..6, false));
+    // Post 0 is about foreign ballots and about mail fraud as a whole: two candidates.
+    let both = "Mail-in voting is rife with fraud, and Russia and China will print counterfeit mail-in ballots to rig the election";
+    let posts = jsonl_posts(0..6, false).replacen(MATCHING, both, 1);
+    let input = write(dir.path(), "posts.jsonl", posts);
     let out = dir.path().join("out.csv");
     let mut config = config(&[&input], &out);
     config.output_format = OutputFormat::Csv;
@@ -124,7 +127,8 @@ fn csv_output_shape_with_every_top_k_candidate() {
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     let first: Vec<_> = rows.iter().filter(|r| &r[0] == "0").collect();
     // min_score 0: every candidate up to the top 3, however weak. A candidate is a narrative
-    // whose concepts the post all mentions: "mail-in ballots ... to rig" is also mail fraud.
+    // whose concepts the post all mentions and no probe vetoes: "mail-in voting is rife with
+    // fraud" is mail fraud too.
     assert_eq!(first.len(), 2, "{rows:?}");
     assert_eq!(&first[0][1], "foreign-counterfeit-mail-ballots");
     assert_eq!(&first[1][1], "mail-voting-widespread-fraud");
