@@ -516,11 +516,9 @@ def veto():
 
 
 def word_fit(T, Y, C, min_df):
-    """A word probe's fit (TF-IDF words and pairs, a balanced logistic regression) on texts `T`
-    and labels `Y`: its probabilities for other texts, and its number of grams."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    vec = TfidfVectorizer(analyzer=fp.grams, min_df=min_df, sublinear_tf=True).fit(T)
-    m = LogisticRegression(C=C, max_iter=5000, class_weight="balanced").fit(vec.transform(T), Y)
+    """fit_probe.word_fit on texts `T` and labels `Y`: its probabilities for other texts, and
+    its number of grams."""
+    vec, m = fp.word_fit(T, Y, C, min_df)
     return lambda T2: m.predict_proba(vec.transform(T2)), len(vec.vocabulary_)
 
 

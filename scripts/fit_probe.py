@@ -8,8 +8,8 @@ src/matcher/probe.json (the hidden layers' rows as base64 of 32-bit floats, to k
 small). Also fits the stance read-out (src/matcher/readout.rs: a logistic regression on the
 post's normalised words and word pairs and its embedding) and writes src/matcher/readout.json,
 its words-only twin for posts without an embedding (src/matcher/readout_words.json), and the
-word probe for Spanish posts (the same kind of read-out, on words alone, over "none" and the
-narratives) and writes src/matcher/word_probe.json.
+word probes (the same kind of read-out, on words alone, over "none" and the narratives): for
+Spanish posts, src/matcher/word_probe.json, and for English ones, src/matcher/word_probe_en.json.
 
 Fits on the fitting data only (the labelled fitting sets of SETS below, the knowledge base's
 own texts, the streams' fitting halves; the read-out also on the official statements), each
@@ -339,25 +339,30 @@ def readout_fit(data, emb, names, C=30, min_df=3, words_only=False):
 
 
 def word_probe_fit(data, y, names, lang="es", C=300, min_df=2):
-    """A word probe, for the posts the model never embeds in language `lang`: a logistic
-    regression (balanced classes) over "none" and the narratives on the TF-IDF words and word
-    pairs of the texts in `lang` of the sets `names`. Spanish (word_probe.json, for Spanish
+    """A word probe for posts in language `lang` (`word_fit` on the texts in `lang` of the sets
+    `names`, over "none" and the narratives). Spanish (word_probe.json, for Spanish
     posts in both modes): Spanish rows, C 300 and min_df 2 were the cross-validated choice
     (scripts/cv_probe.py words): fitted on every text, English included, it found less for as
     many wrong, with nine times the words. English (word_probe_en.json, for English posts in
-    lexical mode, which has no embedding for the probe): C 30 and min_df 4 (cv_probe.py
-    lexwords)."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
+    lexical mode in the probe's stead and beside it in hybrid mode): C 30 and min_df 4
+    (cv_probe.py lexwords, either)."""
     T, Y = [], []
     for k in names:
         for (text_lang, _, text), label in zip(normalized(k, data[k]), y[k]):
             if text_lang == lang:
                 T.append("0\t" + text)
                 Y.append(label)
+    return word_fit(T, np.array(Y), C, min_df)
+
+
+def word_fit(T, Y, C, min_df):
+    """A logistic regression (balanced classes) on the TF-IDF words and word pairs of texts `T`
+    (`grams`), with labels `Y`: the vectoriser and the model."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
     vec = TfidfVectorizer(analyzer=grams, min_df=min_df, sublinear_tf=True)
     m = LogisticRegression(C=C, max_iter=5000, class_weight="balanced")
-    m.fit(vec.fit_transform(T), np.array(Y))
+    m.fit(vec.fit_transform(T), Y)
     return vec, m
 
 

@@ -353,8 +353,8 @@ impl Matcher {
     /// may vouch). It may vouch for the narratives whose concepts the post does not all
     /// mention: from the first of its floors if it mentions some, from the second if none (see
     /// [`WordProbe`](super::readout::WordProbe)); their concepts then count as mentioned. And it
-    /// vetoes those whose concepts it all mentions below its veto, unless the model reads the
-    /// post, which has the probe's veto. Returns whether it vetoed any.
+    /// vetoes those whose concepts it all mentions below its veto, except English posts in
+    /// hybrid mode, where the probe's veto stands alone. Returns whether it vetoed any.
     fn read_words(&self, analysis: &mut Analysis) -> bool {
         let Some(probe) = self.word_probes[analysis.lang as usize].as_ref() else {
             return false;

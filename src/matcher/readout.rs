@@ -30,7 +30,7 @@
 //! mode either may vouch: out of fold, over the posts neither finds alone, the network finds 831
 //! for 22 wrong and the two together 966 for 28 (`scripts/cv_probe.py either`). It vouches from
 //! [`WORD_FLOOR_EN`] and [`WORD_BARE_FLOOR_EN`], and vetoes below [`WORD_VETO_EN`] in lexical
-//! mode only: a post the model reads has the probe's veto.
+//! mode only: in hybrid mode the probe's veto stands alone.
 
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
@@ -74,8 +74,8 @@ pub const WORD_VETO: f32 = 0.005;
 pub const WORD_FLOOR_EN: f32 = 0.95;
 pub const WORD_BARE_FLOOR_EN: f32 = 0.98;
 
-/// The English word probe's veto, as [`WORD_VETO`], in lexical mode only (an embedded post has
-/// the probe's): out of fold (`LANG_READ=en scripts/cv_probe.py wordveto`), of lexical mode's
+/// The English word probe's veto, as [`WORD_VETO`], in lexical mode only (in hybrid mode the
+/// probe's veto stands alone): out of fold (`LANG_READ=en scripts/cv_probe.py wordveto`), of lexical mode's
 /// 2,424 alarms on English fitting posts it removes 39 of the 96 wrong (7 hard negatives) and 3
 /// right ones; in hybrid mode it would remove as many right alarms as wrong.
 pub const WORD_VETO_EN: f32 = 0.02;
@@ -265,14 +265,10 @@ impl WordProbe {
                 WORD_VETO_EN,
             ),
         };
-        Self::parse(json, kb).map(|probe| WordProbe {
-            floors,
-            veto,
-            ..probe
-        })
+        Self::parse(json, kb, floors, veto)
     }
 
-    fn parse(json: &str, kb: &KnowledgeBase) -> Option<WordProbe> {
+    fn parse(json: &str, kb: &KnowledgeBase, floors: (f32, f32), veto: f32) -> Option<WordProbe> {
         let linear = Linear::parse(json, kb)?;
         let columns = kb
             .narratives()
@@ -282,8 +278,8 @@ impl WordProbe {
         Some(WordProbe {
             linear,
             columns,
-            floors: (WORD_FLOOR, WORD_BARE_FLOOR),
-            veto: WORD_VETO,
+            floors,
+            veto,
         })
     }
 
@@ -394,7 +390,7 @@ mod tests {
     #[test]
     fn the_word_probe_gives_each_narrative_its_probability() {
         let kb = kb();
-        let probe = WordProbe::parse(WORDS, &kb).unwrap();
+        let probe = WordProbe::parse(WORDS, &kb, (WORD_FLOOR, WORD_BARE_FLOOR), WORD_VETO).unwrap();
         let mail = kb
             .narratives()
             .iter()
@@ -411,7 +407,9 @@ mod tests {
         assert!((p[mail] - expected).abs() < 1e-5, "{p:?}");
         assert!(p.iter().enumerate().all(|(n, &q)| n == mail || q == 0.0));
         let bad_row = WORDS.replace("[1,0,4]", "[1,0]");
-        assert!(WordProbe::parse(&bad_row, &kb).is_none());
+        assert!(
+            WordProbe::parse(&bad_row, &kb, (WORD_FLOOR, WORD_BARE_FLOOR), WORD_VETO).is_none()
+        );
     }
 
     #[test]
