@@ -339,7 +339,7 @@ def ngrams():
     from sklearn.feature_extraction.text import TfidfVectorizer
     data, _, cls, y, now = setup()
     emb = {k: fp.embed(k, v) for k, v in data.items()}
-    read = {k: fp.normalized(k, v) for k, v in data.items()}
+    read = {k: fp.word_texts(k, v) for k, v in data.items()}
     by_class = concepts_by_class(cls)
 
     def texts(k):
@@ -408,7 +408,7 @@ def words():
     answers on the Spanish fitting posts (the only ones it reads), fitted on every text or on
     the Spanish ones alone, by C and floor (some concepts named / none)."""
     data, _, cls, y, now = setup()
-    read = {k: fp.normalized(k, v) for k, v in data.items()}
+    read = {k: fp.word_texts(k, v) for k, v in data.items()}
     by_class = concepts_by_class(cls)
     spanish = {k: np.array([lang == "es" for lang, _, _ in read[k]]) for k in data}
     forms = forms_of()
@@ -549,7 +549,7 @@ def wordveto():
     (the shipped fit: Spanish rows, C 300, min_df 2), gives less than a floor. What each floor
     would remove: right alarms, wrong ones (hard election negatives among them)."""
     data, _, cls, y, now = setup()
-    read = {k: fp.normalized(k, v) for k, v in data.items()}
+    read = {k: fp.word_texts(k, v) for k, v in data.items()}
     # LANG_READ=en: the same read-out fitted on English posts, as a veto for English alarms.
     lang_read = os.environ.get("LANG_READ", "es")
     in_lang = {k: np.array([lang == lang_read for lang, _, _ in read[k]]) for k in data}
@@ -671,7 +671,7 @@ def concepts():
     candidates of the post's own narrative (right) and of another or none (wrong)."""
     data, narratives, cls, y, _ = setup()
     emb = {k: fp.embed(k, v) for k, v in data.items()}
-    read = {k: fp.normalized(k, v) for k, v in data.items()}
+    read = {k: fp.word_texts(k, v) for k, v in data.items()}
     spanish = {k: np.array([lang == "es" for lang, _, _ in read[k]]) for k in data}
     P = shipped_out_of_fold(emb, y)
     W, _ = word_probe_out_of_fold(read, y, spanish, len(cls) + 1)
@@ -718,7 +718,7 @@ def lexwords():
     --lexical). Shipped as word_probe_en.json (docs/quality.md, stop 38); FITS="30,4" gives
     the shipped fit alone."""
     data, _, cls, y, now = setup()
-    read = {k: fp.normalized(k, v) for k, v in data.items()}
+    read = {k: fp.word_texts(k, v) for k, v in data.items()}
     by_class = concepts_by_class(cls)
     english = {k: np.array([lang == "en" for lang, _, _ in read[k]]) for k in data}
     forms = forms_of()
@@ -756,7 +756,7 @@ def either():
     sets. Whether the word probe should vouch in hybrid mode too (docs/quality.md, stop 38)."""
     data, _, cls, y, now = setup()
     emb = {k: fp.embed(k, v) for k, v in data.items()}
-    read = {k: fp.normalized(k, v) for k, v in data.items()}
+    read = {k: fp.word_texts(k, v) for k, v in data.items()}
     by_class = concepts_by_class(cls)
     english = {k: np.array([lang == "en" for lang, _, _ in read[k]]) for k in data}
     forms = forms_of()

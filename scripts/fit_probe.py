@@ -99,6 +99,14 @@ def normalized(name, rows):
     return [tuple(l.split("\t", 2)) for l in lines]
 
 
+def word_texts(name, rows):
+    """The posts as the word probes read them: each one's language, whether it asks, and the
+    text the model is handed (normalised, spelling-corrected: see model_texts), so that a
+    misspelled word counts as the word it stands for, at fitting as when matching."""
+    return [(lang, asks, text) for (lang, asks, _), text
+            in zip(normalized(name, rows), model_texts(name, rows))]
+
+
 def embed(name, rows, how="--normalize", corrected=True):
     """The posts' sentence embeddings, or with how="--token-mean" the means of their tokens'
     input vectors (the probe's first stage), of the text the matcher hands the model (see
@@ -348,7 +356,7 @@ def word_probe_fit(data, y, names, lang="es", C=300, min_df=2):
     (cv_probe.py lexwords, either)."""
     T, Y = [], []
     for k in names:
-        for (text_lang, _, text), label in zip(normalized(k, data[k]), y[k]):
+        for (text_lang, _, text), label in zip(word_texts(k, data[k]), y[k]):
             if text_lang == lang:
                 T.append("0\t" + text)
                 Y.append(label)

@@ -53,8 +53,8 @@ impl Analysis<'_> {
 
     /// What the model embeds and the probe's first stage reads: the post as corrected (`balots`
     /// as `ballots`: the model splits a misspelled word into pieces that mean little), the
-    /// normalised text when nothing was corrected. The word probe, fitted on normalised words,
-    /// reads those.
+    /// normalised text when nothing was corrected. The word probes read it too, and were fitted
+    /// on the fitting posts read this way.
     pub fn model_text(&self) -> &str {
         if self.corrections.is_empty() {
             return &self.normalized;

@@ -347,7 +347,7 @@ impl Matcher {
         (vouched, vetoed)
     }
 
-    /// The word probe of the post's language does on its words what the probe does on an
+    /// The word probe of the post's language does on its words (corrected) what the probe does on an
     /// embedding: for a Spanish post, which the model never embeds, in both modes; for an
     /// English one, in lexical mode in the probe's stead and in hybrid mode beside it (either
     /// may vouch). It may vouch for the narratives whose concepts the post does not all
@@ -370,7 +370,7 @@ impl Matcher {
         if read.is_empty() {
             return false;
         }
-        let probabilities = probe.probabilities(&analysis.normalized);
+        let probabilities = probe.probabilities(analysis.model_text());
         let mut vetoed = false;
         for n in read {
             let (mention, probability) = (analysis.mentions[n], probabilities[n]);
