@@ -35,6 +35,8 @@ sys.argv, COMMAND = sys.argv[:1], (sys.argv[1:] or ["probe"])[0]
 import fit_probe as fp
 
 LABELLED = fp.SETS["fit"]
+# The stance read-outs also fit on the sets only they read (fit_probe.SETS["stance"]).
+STANCE_LABELLED = LABELLED + fp.SETS["stance"]
 ALWAYS = ["kb", "checkthat2022.fit", "checkthat2020.fit"]
 REPORT = ["posts", "checkthat2022.report", "checkthat2020.report"]
 OUT = os.path.join(fp.OUT, "cv")
@@ -279,7 +281,7 @@ def stance():
     """The stance read-outs in 5-fold cross-validation over the labelled posts about a
     narrative (the knowledge base's texts and the statements always in training), read on
     those the baseline finds under their narrative; with CUES, the cues alone beside them."""
-    (T, X, Y, found, es, fold), data, _, (Tk, Xk, Yk) = stance_rows(LABELLED)
+    (T, X, Y, found, es, fold), data, _, (Tk, Xk, Yk) = stance_rows(STANCE_LABELLED)
     paths = fp.paths()
 
     def linear(T_, X_, Y_):
@@ -294,7 +296,7 @@ def stance():
 
     print(f"{int(found.sum())} posts found under their narrative ({int((found & es).sum())} Spanish): stance accuracy")
     if os.environ.get("CUES"):
-        cues = [st for k in LABELLED for i, (n, st) in enumerate(answers(os.environ["CUES"], k, paths[k]))
+        cues = [st for k in STANCE_LABELLED for i, (n, st) in enumerate(answers(os.environ["CUES"], k, paths[k]))
                 if data[k][i][1] and data[k][i][2]]
         show("the cues alone (CUES)", np.array([fp.STANCES.index(c) if c else 0 for c in cues]))
     for name, fit in [("embedding, linear softmax (shipped before)", linear),
@@ -315,7 +317,7 @@ def stanceset():
     fit, out of fold on the other sets: their stance read in the folds of `stance` with the
     set's rows in every training fold, or in none (docs/quality.md, stop 37)."""
     name = os.environ.get("SET", "tuning_events16")
-    (T, X, Y, found, _, fold), data, emb, (Tk, Xk, Yk) = stance_rows([k for k in LABELLED if k != name])
+    (T, X, Y, found, _, fold), data, emb, (Tk, Xk, Yk) = stance_rows([k for k in STANCE_LABELLED if k != name])
     Te, Xe, Ye = fp.readout_rows({name: data[name]}, {name: emb[name]}, [name], with_statements=False)
     for label, (Ta, Xa, Ya) in [(f"without {name}", ([], Xk[:0], Yk[:0])), (f"with {name}", (Te, Xe, Ye))]:
         P = np.zeros((len(Y), 3))
