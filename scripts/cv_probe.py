@@ -714,6 +714,25 @@ def concepts():
                 f"{w} right {r}, wrong {x} ({h})" for w, (r, x, h) in cells.items()), flush=True)
 
 
+def additions(P, sets, data, y, now, by_class, forms, lang, some, none):
+    """What a probe's probabilities `P` add to the baseline's answers `now` on `sets`, over the
+    posts `lang` marks that the baseline misses, for narratives the post does not name every
+    concept of, from `some` (some named) or `none` (none named): found / wrong (hard
+    negatives)."""
+    right = wrong = hard = 0
+    for k in sets:
+        c = P[k][:, 1:].argmax(1) + 1
+        for i in range(len(y[k])):
+            m = named(data[k][i][0], by_class[c[i]])
+            if (not lang[k][i] or now[k][i] or m == len(by_class[c[i]])
+                    or P[k][i, c[i]] < (some if m else none)):
+                continue
+            right += c[i] == y[k][i]
+            wrong += c[i] != y[k][i]
+            hard += c[i] != y[k][i] and k in forms and forms[k][i] == "other-election"
+    return f"+{right} / +{wrong} ({hard})"
+
+
 def lexwords():
     """A word probe for English posts in lexical mode, where the network probe cannot run (no
     embedding): what it would add in the same folds to a lexical build's answers on the English
@@ -731,18 +750,7 @@ def lexwords():
           " found / wrong (hard negatives); then the report sets, fitted on everything")
 
     def adds(P, sets, some, none):
-        right = wrong = hard = 0
-        for k in sets:
-            c = P[k][:, 1:].argmax(1) + 1
-            for i, (text, _, _) in enumerate(data[k]):
-                m = named(text, by_class[c[i]])
-                if (not english[k][i] or now[k][i] or m == len(by_class[c[i]])
-                        or P[k][i, c[i]] < (some if m else none)):
-                    continue
-                right += c[i] == y[k][i]
-                wrong += c[i] != y[k][i]
-                hard += c[i] != y[k][i] and k in forms and forms[k][i] == "other-election"
-        return f"+{right} / +{wrong} ({hard})"
+        return additions(P, sets, data, y, now, by_class, forms, english, some, none)
 
     fits = [x.split(",") for x in os.environ.get("FITS", "30,2 100,2 300,2 100,3 30,3 30,4 10,3").split()]
     for C, min_df in [(int(c), int(d)) for c, d in fits]:
@@ -814,18 +822,7 @@ def probeset():
     older = list(LABELLED)
 
     def adds(P, sets, lang, some, none):
-        right = wrong = hard = 0
-        for k in sets:
-            c = P[k][:, 1:].argmax(1) + 1
-            for i in range(len(y[k])):
-                m = named(data[k][i][0], by_class[c[i]])
-                if (not lang[k][i] or now[k][i] or m == len(by_class[c[i]])
-                        or P[k][i, c[i]] < (some if m else none)):
-                    continue
-                right += c[i] == y[k][i]
-                wrong += c[i] != y[k][i]
-                hard += c[i] != y[k][i] and k in forms and forms[k][i] == "other-election"
-        return f"+{right} / +{wrong} ({hard})"
+        return additions(P, sets, data, y, now, by_class, forms, lang, some, none)
 
     print("additions over the baseline's misses: found / wrong (hard negatives)")
     for with_set in (False, True):
