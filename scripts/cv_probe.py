@@ -714,23 +714,36 @@ def concepts():
                 f"{w} right {r}, wrong {x} ({h})" for w, (r, x, h) in cells.items()), flush=True)
 
 
-def additions(P, sets, data, y, now, by_class, forms, lang, some, none):
-    """What a probe's probabilities `P` add to the baseline's answers `now` on `sets`, over the
-    posts `lang` marks that the baseline misses, for narratives the post does not name every
-    concept of, from `some` (some named) or `none` (none named): found / wrong (hard
-    negatives)."""
+def vouched(P, text, by_class, some, none):
+    """The narrative a probe's probabilities `P` for one post vouch for, if any: the likeliest,
+    when the post does not name every concept of it, from `some` (some named) or `none` (none
+    named)."""
+    c = P[1:].argmax() + 1
+    m = named(text, by_class[c])
+    return None if m == len(by_class[c]) or P[c] < (some if m else none) else c
+
+
+def tally(pick, sets, y, now, lang, forms):
+    """What `pick(k, i)` (a narrative or None) adds to the baseline's answers `now` on `sets`,
+    over the posts `lang` marks that the baseline misses: found / wrong (hard negatives)."""
     right = wrong = hard = 0
     for k in sets:
-        c = P[k][:, 1:].argmax(1) + 1
         for i in range(len(y[k])):
-            m = named(data[k][i][0], by_class[c[i]])
-            if (not lang[k][i] or now[k][i] or m == len(by_class[c[i]])
-                    or P[k][i, c[i]] < (some if m else none)):
+            if not lang[k][i] or now[k][i]:
                 continue
-            right += c[i] == y[k][i]
-            wrong += c[i] != y[k][i]
-            hard += c[i] != y[k][i] and k in forms and forms[k][i] == "other-election"
+            c = pick(k, i)
+            if c is None:
+                continue
+            right += c == y[k][i]
+            wrong += c != y[k][i]
+            hard += c != y[k][i] and k in forms and forms[k][i] == "other-election"
     return f"+{right} / +{wrong} ({hard})"
+
+
+def additions(P, sets, data, y, now, by_class, forms, lang, some, none):
+    """What a probe's probabilities `P` add to the baseline's answers (`tally`, `vouched`)."""
+    return tally(lambda k, i: vouched(P[k][i], data[k][i][0], by_class, some, none),
+                 sets, y, now, lang, forms)
 
 
 def lexwords():
@@ -775,31 +788,14 @@ def either():
     N = shipped_out_of_fold(emb, y)
     W, _ = word_probe_out_of_fold(read, y, english, len(cls) + 1, 30, 4)
 
-    def vouched(P, k, i):
-        c = P[k][i, 1:].argmax() + 1
-        m = named(data[k][i][0], by_class[c])
-        if m == len(by_class[c]) or P[k][i, c] < (0.95 if m else 0.98):
-            return None
-        return c
+    def at_floors(P, k, i):
+        return vouched(P[k][i], data[k][i][0], by_class, 0.95, 0.98)
 
     print("additions over the baseline's English misses: found / wrong (hard negatives)")
-    for name, pick in [("network", lambda k, i: vouched(N, k, i)),
-                       ("word probe", lambda k, i: vouched(W, k, i)),
-                       ("either (network first)", lambda k, i: vouched(N, k, i) or vouched(W, k, i))]:
-        cells = []
-        for sets in (LABELLED, REPORT):
-            right = wrong = hard = 0
-            for k in sets:
-                for i in range(len(y[k])):
-                    if not english[k][i] or now[k][i]:
-                        continue
-                    c = pick(k, i)
-                    if c is None:
-                        continue
-                    right += c == y[k][i]
-                    wrong += c != y[k][i]
-                    hard += c != y[k][i] and k in forms and forms[k][i] == "other-election"
-            cells.append(f"+{right} / +{wrong} ({hard})")
+    for name, pick in [("network", lambda k, i: at_floors(N, k, i)),
+                       ("word probe", lambda k, i: at_floors(W, k, i)),
+                       ("either (network first)", lambda k, i: at_floors(N, k, i) or at_floors(W, k, i))]:
+        cells = [tally(pick, sets, y, now, english, forms) for sets in (LABELLED, REPORT)]
         print(f"  {name:24} fitting {cells[0]:20} report {cells[1]}", flush=True)
 
 

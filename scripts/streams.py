@@ -64,10 +64,10 @@ def labelled_as_stream(out, name):
 def main(datasets):
     out = os.path.join(ROOT, "target", "streams")
     os.makedirs(out, exist_ok=True)
-    for name in ("heldout16_posts", "heldout15_posts", "heldout14_posts", "heldout13_posts", "heldout12_posts",
-                 "heldout11_posts", "heldout10_posts", "heldout9_posts", "heldout8_posts",
-                 "heldout7_posts", "heldout6_posts", "heldout5_posts", "heldout4_posts",
-                 "heldout3_posts", "heldout2_posts", "heldout_posts", "posts"):
+    for name in ("heldout16_posts", "heldout15_posts", "heldout14_posts", "heldout13_posts",
+                 "heldout12_posts", "heldout11_posts", "heldout10_posts", "heldout9_posts",
+                 "heldout8_posts", "heldout7_posts", "heldout6_posts", "heldout5_posts",
+                 "heldout4_posts", "heldout3_posts", "heldout2_posts", "heldout_posts", "posts"):
         labelled_as_stream(out, name)
     with open(os.path.join(datasets, "checkthat2022", "vclaims.jsonl"), encoding="utf-8") as f:
         claims = [json.loads(line) for line in f if line.strip()]

@@ -343,6 +343,7 @@ fn sixteenth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
 /// it, in both modes, and debunk it.
 #[test]
 fn the_stance_read_out_reads_posts_that_defend_the_process_as_debunking() {
+    let modes = every_mode();
     for (text, narrative) in [
         (
             "Mail ballots create a paper trail, which makes them easier to audit for fraud than almost anything else we use.",
@@ -361,7 +362,7 @@ fn the_stance_read_out_reads_posts_that_defend_the_process_as_debunking() {
             "mail-voting-widespread-fraud",
         ),
     ] {
-        for matcher in &every_mode() {
+        for matcher in &modes {
             assert_eq!(
                 stances(matcher, text),
                 [(narrative.to_owned(), Stance::Debunks)],

@@ -84,10 +84,10 @@ pub const WORD_FLOOR_EN: f32 = 0.95;
 pub const WORD_BARE_FLOOR_EN: f32 = 0.98;
 
 /// The English word probe's veto, as [`WORD_VETO`], in lexical mode only (in hybrid mode the
-/// probe's veto stands alone): out of fold (`LANG_READ=en scripts/cv_probe.py wordveto`), of lexical mode's
-/// 2,424 alarms on English fitting posts it removes 39 of the 96 wrong (7 hard negatives) and no
-/// right one (3 when it read the words as written); in hybrid mode it would remove as many
-/// right alarms as wrong (stop 38).
+/// probe's veto stands alone): out of fold (`LANG_READ=en scripts/cv_probe.py wordveto`), of
+/// lexical mode's 2,424 alarms on English fitting posts it removes 39 of the 96 wrong (7 hard
+/// negatives) and no right one (3 when it read the words as written); in hybrid mode it would
+/// remove as many right alarms as wrong (stop 38).
 pub const WORD_VETO_EN: f32 = 0.02;
 
 #[derive(Deserialize)]
