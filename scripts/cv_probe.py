@@ -800,13 +800,15 @@ def either():
 
 
 def probeset():
-    """What one set (SET=name, default tuning_stance17) would add if the probes fitted on it:
-    out of fold, without it and with it appended to the fitting sets (the others keep their
-    folds), the network (as shipped) and the word probes (as shipped) over the English (for the
+    """What one set (SET=name, default tuning_stance17; SET=a,b for several together) would
+    add if the probes fitted on it: out of fold, without it and with it appended to the fitting
+    sets (the others keep their folds), the network (as shipped) and the word probes (as shipped) over the English (for the
     Spanish word probe, Spanish) misses of BASELINE (a lexical build without an English probe,
     as for `either`): found / wrong (hard negatives) on the older sets, the report sets and the
-    set itself (docs/quality.md, stop 39: why tuning_stance17 teaches stance alone)."""
-    name = os.environ.get("SET", "tuning_stance17")
+    set itself (docs/quality.md, stops 39 and 40: why tuning_stance17 and tuning_defend18
+    teach stance alone)."""
+    names = os.environ.get("SET", "tuning_stance17").split(",")
+    name = " and ".join(names)
     data, _, cls, y, now = setup()
     emb = {k: fp.embed(k, v) for k, v in data.items()}
     read = {k: fp.word_texts(k, v) for k, v in data.items()}
@@ -814,7 +816,7 @@ def probeset():
     english = {k: np.array([lang == "en" for lang, _, _ in read[k]]) for k in data}
     spanish = {k: ~english[k] for k in data}
     forms = {k: [p.get("form") for p in fp.jsonl(os.path.join(fp.FIX, k + ".jsonl"))]
-             for k in LABELLED + [name]}
+             for k in LABELLED + names}
     older = list(LABELLED)
 
     def adds(P, sets, lang, some, none):
@@ -823,7 +825,7 @@ def probeset():
     print("additions over the baseline's misses: found / wrong (hard negatives)")
     for with_set in (False, True):
         if with_set:
-            LABELLED.append(name)
+            LABELLED.extend(names)
         probes = [("network", shipped_out_of_fold(emb, y), english, 0.95, 0.98),
                   ("English word probe", word_probe_out_of_fold(read, y, english, len(cls) + 1, 30, 4)[0],
                    english, 0.95, 0.98),
@@ -832,10 +834,10 @@ def probeset():
         for probe_name, P, lang, some, none in probes:
             cells = [adds(P, older, lang, some, none), adds(P, REPORT, lang, some, none)]
             if with_set:
-                cells.append("the set " + adds(P, [name], lang, some, none))
+                cells.append("the set " + adds(P, names, lang, some, none))
             print(f"  {probe_name:18} {'with' if with_set else 'without'} {name}: older sets {cells[0]}, "
                   f"report {'; '.join(cells[1:])}", flush=True)
-    LABELLED.remove(name)
+    del LABELLED[len(older):]
 
 
 if __name__ == "__main__":
