@@ -156,10 +156,10 @@ SETS = {
             "tuning_claims13", "tuning_threads14", "tuning_factcheck15", "tuning_verdicts15",
             "tuning_events16", "tuning_es", "tuning_es2", "tuning_es3", "tuning_es4", "tuning_es5",
             "tuning_es6", "tuning_es7", "tuning_es8", "tuning_es9", "tuning_es10", "heldout_posts"],
-    # Fitted on by the stance read-outs only (docs/quality.md, stop 39): posts that defend the
-    # process in an affirmative voice teach stance; out of fold the probes fitted on them raise
-    # more alarms on the other sets' election rumours than they are worth there.
-    "stance": ["tuning_stance17"],
+    # Fitted on by the stance read-outs only (docs/quality.md, stops 39 and 40): posts that
+    # defend the process in an affirmative voice teach stance; out of fold the probes fitted on
+    # them raise more alarms on the other sets' election rumours than they are worth there.
+    "stance": ["tuning_stance17", "tuning_defend18"],
     "report": ["posts"],
 }
 
