@@ -10,7 +10,7 @@ and a reporting half, from the data sets in ../shared/datasets (never copied int
   .report.jsonl the dev split.
 - checkthat2020claims.jsonl: the 3,235 claims of the CheckThat! 2020 collection that the 2022
   one does not hold (`id` = its row id), reporting only: none is about the four narratives.
-- heldout16_posts.jsonl to heldout2_posts.jsonl, heldout_posts.jsonl and posts.jsonl (+
+- heldout17_posts.jsonl to heldout2_posts.jsonl, heldout_posts.jsonl and posts.jsonl (+
   .labels.jsonl): the labelled sets of tests/fixtures as streams, so `eval --stream` prints
   their reliability tables too (docs/quality.md sums the tables of the
   two real streams, the held-out sets from the second on, and posts).
@@ -64,10 +64,11 @@ def labelled_as_stream(out, name):
 def main(datasets):
     out = os.path.join(ROOT, "target", "streams")
     os.makedirs(out, exist_ok=True)
-    for name in ("heldout16_posts", "heldout15_posts", "heldout14_posts", "heldout13_posts",
-                 "heldout12_posts", "heldout11_posts", "heldout10_posts", "heldout9_posts",
-                 "heldout8_posts", "heldout7_posts", "heldout6_posts", "heldout5_posts",
-                 "heldout4_posts", "heldout3_posts", "heldout2_posts", "heldout_posts", "posts"):
+    for name in ("heldout17_posts", "heldout16_posts", "heldout15_posts", "heldout14_posts",
+                 "heldout13_posts", "heldout12_posts", "heldout11_posts", "heldout10_posts",
+                 "heldout9_posts", "heldout8_posts", "heldout7_posts", "heldout6_posts",
+                 "heldout5_posts", "heldout4_posts", "heldout3_posts", "heldout2_posts",
+                 "heldout_posts", "posts"):
         labelled_as_stream(out, name)
     with open(os.path.join(datasets, "checkthat2022", "vclaims.jsonl"), encoding="utf-8") as f:
         claims = [json.loads(line) for line in f if line.strip()]

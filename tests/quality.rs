@@ -338,6 +338,24 @@ fn sixteenth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
     meets(&shipped().1, "heldout16_posts.jsonl", 300, floors);
 }
 
+/// The seventeenth held-out set (`tests/fixtures/heldout17_posts.jsonl`), written blind at stop
+/// 40 and never fitted on: short posts (3 to 12 words), as people reply and as officials paste
+/// them into a lookup. Its figures on the stop-40 build: hybrid 0.984 / 0.788 / 0.889, no alarm
+/// on its 80 election posts; lexical 0.983 / 0.725 / 0.853. Short affirmative debunks ("X is
+/// safe") are found about half the time, so recall and stance are under the issue's targets:
+/// the floors keep them from getting worse.
+#[test]
+fn seventeenth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
+    let floors = Floors::new(0.98, 0.78, 0.88);
+    meets_in_hybrid("heldout17_posts.jsonl", 300, floors);
+}
+
+#[test]
+fn seventeenth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
+    let floors = Floors::new(0.98, 0.72, 0.85);
+    meets(&shipped().1, "heldout17_posts.jsonl", 300, floors);
+}
+
 /// The stance read-outs are also fitted on `tuning_stance17` (stop 39) and `tuning_defend18`
 /// (stop 40), posts that defend the process in an affirmative voice: these fitting posts, the
 /// last four short ones of the second set, were read as promoting the claim before their set
