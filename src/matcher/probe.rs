@@ -6,7 +6,9 @@
 //! a candidate. The probe is a small network over the post's embedding (one hidden layer of
 //! rectified units, then a softmax over the shipped narratives and "none"), fitted by
 //! `scripts/fit_probe.py` on the fitting posts, the knowledge base's texts and the real streams'
-//! fitting halves (about 8,000 texts on every topic as "none"). The shipped one is ten networks
+//! fitting halves (about 8,000 texts on every topic as "none"), and at half weight on posts
+//! that defend the process in an affirmative voice ("Military families vote absentee.
+//! Trustworthy system."; stop 40). The shipped one is ten networks
 //! of 64 units fitted from different seeds with their logits averaged, which is one network of
 //! their 640 units side by side: this file reads any width. A narrative the post mentions
 //! at least one concept of, but not all, becomes a candidate when the probe gives it [`FLOOR`]

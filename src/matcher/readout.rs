@@ -19,8 +19,8 @@
 //! mode it reads 0.97 of the ninth held-out set's stances right, where the cues read 0.89.
 //! Both are also fitted on posts that defend the process in an affirmative voice
 //! (`tuning_stance17`, stop 39; `tuning_defend18`, stop 40, with short ones such as "Absentee
-//! voting works."), which the probes do not fit on (out of fold, that cost alarms on other
-//! election rumours).
+//! voting works."), which the network probe fits on at half weight and the word probes not at
+//! all (out of fold, at full weight they cost alarms on other election rumours).
 //!
 //! **The word probe** does for Spanish posts what the probe of `probe.rs` does for English ones
 //! on their embedding: a softmax over "none" and the narratives, fitted on the Spanish fitting
