@@ -92,8 +92,8 @@ def shipped(X, Y, weight=None):
 
 def cross_validated(fit, X, y, weight=None):
     """Each labelled post's probabilities from a fit without its fold; the report sets' from a
-    fit on everything. With `weight` (a set's name: its posts' weight; others weigh 1), `fit`
-    is also handed each row's weight."""
+    fit on everything. With `weight` (a set's name → its posts' weight; other sets weigh 1),
+    `fit` is also handed each row's weight."""
     f = folds(y)
     P = {k: np.zeros((len(y[k]), int(max(v.max() for v in y.values())) + 1)) for k in LABELLED}
 
@@ -113,8 +113,8 @@ def cross_validated(fit, X, y, weight=None):
 
 def shipped_out_of_fold(emb, y, weight=None):
     """cross_validated(shipped, …): the out-of-fold fits take half an hour, so they are cached
-    under what they were fitted on and read, and how each set weighs (target/probe/cv/veto-*.npz);
-    sets the network does not fit on leave the cache as it is."""
+    under what they were fitted on and read, and how each set weighs
+    (target/probe/cv/veto-*.npz); sets the network does not fit on leave the cache as it is."""
     digest = hashlib.sha256()
     for k in sorted(set(LABELLED + ALWAYS + REPORT)):
         digest.update(k.encode() + emb[k].tobytes() + y[k].tobytes())

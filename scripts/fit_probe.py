@@ -169,14 +169,10 @@ SETS = {
 HALF = 0.5
 
 
-def weight(name):
-    """The weight of set `name`'s posts in the probes' fits (see HALF)."""
-    return HALF if name in SETS["half"] else 1.0
-
-
 def weights(data, names):
-    """Each post's weight in a probe's fit on the sets `names` of `data`, in order."""
-    return np.concatenate([np.full(len(data[k]), weight(k)) for k in names])
+    """Each post's weight in a probe's fit on the sets `names` of `data`, in order (see HALF)."""
+    return np.concatenate([np.full(len(data[k]), HALF if k in SETS["half"] else 1.0)
+                           for k in names])
 
 
 def load():
