@@ -13,7 +13,7 @@ caches. Each table compares against a baseline build's answers (what it already 
     python3 scripts/cv_probe.py words     # the word probe for Spanish posts: rows, C, floors
     python3 scripts/cv_probe.py lexwords  # a word probe for English posts in lexical mode
     python3 scripts/cv_probe.py either    # the network, that word probe, or either (BASELINE lexical)
-    python3 scripts/cv_probe.py probeset  # what one set (SET=name) would add to the probes, out of fold
+    python3 scripts/cv_probe.py probeset  # what a set (SET=a[,b], WEIGHT=w) adds to the probes
     python3 scripts/cv_probe.py alone     # the shipped ensemble alone against one network, a bigger one
     python3 scripts/cv_probe.py veto      # the probe as a veto on the concepts' alarms, by floor
     python3 scripts/cv_probe.py wordveto  # the word probe as a veto on Spanish alarms, by floor
@@ -136,10 +136,10 @@ def classes(data):
     return narratives, cls, y
 
 
-def forms_of():
+def forms_of(sets=LABELLED):
     """Each labelled set's posts' forms ("other-election" marks a hard election negative)."""
     return {k: [p.get("form") for p in fp.jsonl(os.path.join(fp.FIX, k + ".jsonl"))]
-            for k in LABELLED}
+            for k in sets}
 
 
 def setup():
@@ -529,30 +529,34 @@ def veto():
         print(f"  below {floor}: fitting sets {cells[0]}; reporting sets {cells[1]}", flush=True)
 
 
-def word_fit(T, Y, C, min_df):
-    """fit_probe.word_fit on texts `T` and labels `Y`: its probabilities for other texts, and
-    its number of grams."""
-    vec, m = fp.word_fit(T, Y, C, min_df)
+def word_fit(T, Y, C, min_df, weight=None):
+    """fit_probe.word_fit on texts `T` and labels `Y` (each text weighing `weight`, default 1):
+    its probabilities for other texts, and its number of grams."""
+    vec, m = fp.word_fit(T, Y, C, min_df, weight)
     return lambda T2: m.predict_proba(vec.transform(T2)), len(vec.vocabulary_)
 
 
-def word_probe_out_of_fold(read, y, in_lang, k, C=300, min_df=2):
+def word_probe_out_of_fold(read, y, in_lang, k, C=300, min_df=2, weight=None):
     """A word probe's fit (by default the shipped Spanish one's: C 300, min_df 2) on the rows
     `in_lang` marks, in the five folds: each labelled post's probabilities from a fit without
-    its fold, and the report sets' from a fit on all the rows; and that fit's number of grams."""
+    its fold, and the report sets' from a fit on all the rows; and that fit's number of grams.
+    `weight` as for `cross_validated`."""
     texts = {n: ["0\t" + t for _, _, t in read[n]] for n in read}
     f = folds(y)
     P = {n: np.zeros((len(y[n]), k)) for n in LABELLED}
+
+    def fit_on(rows):
+        names = LABELLED + ALWAYS
+        W = [np.full(int(rows[n].sum()), weight.get(n, 1.0)) for n in names] if weight else None
+        return word_fit([t for n in names for t, b in zip(texts[n], rows[n]) if b],
+                        np.concatenate([y[n][rows[n]] for n in names]), C, min_df,
+                        np.concatenate(W) if W else None)
     for i in range(5):
-        T = [t for n in LABELLED for t, b in zip(texts[n], in_lang[n] & (f[n] != i)) if b]
-        T += [t for n in ALWAYS for t, b in zip(texts[n], in_lang[n]) if b]
-        Y = np.concatenate([y[n][in_lang[n] & (f[n] != i)] for n in LABELLED]
-                           + [y[n][in_lang[n]] for n in ALWAYS])
-        predict, _ = word_fit(T, Y, C, min_df)
+        predict, _ = fit_on({**{n: in_lang[n] & (f[n] != i) for n in LABELLED},
+                             **{n: in_lang[n] for n in ALWAYS}})
         for n in LABELLED:
             P[n][f[n] == i] = predict([t for t, b in zip(texts[n], f[n] == i) if b])
-    T = [t for n in LABELLED + ALWAYS for t, b in zip(texts[n], in_lang[n]) if b]
-    predict, size = word_fit(T, np.concatenate([y[n][in_lang[n]] for n in LABELLED + ALWAYS]), C, min_df)
+    predict, size = fit_on({n: in_lang[n] for n in LABELLED + ALWAYS})
     P.update({n: predict(texts[n]) for n in REPORT if n in texts})
     return P, size
 
@@ -812,9 +816,9 @@ def either():
 def probeset():
     """What one set (SET=name, default tuning_stance17; SET=a,b for several together) would
     add if the probes fitted on it: out of fold, without it and with it appended to the fitting
-    sets (the others keep their folds), the network (as shipped, the set's posts weighing
-    WEIGHT, default 1) and the word probes (as shipped) over the English (for the Spanish word
-    probe, Spanish) misses of BASELINE (a lexical build without an English probe, as for
+    sets (the others keep their folds), the network and the word probes (as shipped, the set's
+    posts weighing WEIGHT, default 1) over the English (for the Spanish word probe, Spanish)
+    misses of BASELINE (a lexical build without an English probe, as for
     `either`): found / wrong (hard negatives) on the older sets, the report sets and the set
     itself (docs/quality.md, stops 39 and 40: why the network fits on fit_probe.SETS["half"] at
     half weight, and the word probes not at all)."""
@@ -827,8 +831,7 @@ def probeset():
     by_class = concepts_by_class(cls)
     english = {k: np.array([lang == "en" for lang, _, _ in read[k]]) for k in data}
     spanish = {k: ~english[k] for k in data}
-    forms = {k: [p.get("form") for p in fp.jsonl(os.path.join(fp.FIX, k + ".jsonl"))]
-             for k in LABELLED + names}
+    forms = forms_of(LABELLED + names)
     older = list(LABELLED)
 
     def adds(P, sets, lang, some, none):
@@ -840,10 +843,10 @@ def probeset():
             LABELLED.extend(names)
         weights = {n: weight for n in names} if with_set and weight != 1 else None
         probes = [("network", shipped_out_of_fold(emb, y, weights), english, 0.95, 0.98),
-                  ("English word probe", word_probe_out_of_fold(read, y, english, len(cls) + 1, 30, 4)[0],
-                   english, 0.95, 0.98),
-                  ("Spanish word probe", word_probe_out_of_fold(read, y, spanish, len(cls) + 1)[0],
-                   spanish, 0.9, 0.98)]
+                  ("English word probe", word_probe_out_of_fold(
+                      read, y, english, len(cls) + 1, 30, 4, weights)[0], english, 0.95, 0.98),
+                  ("Spanish word probe", word_probe_out_of_fold(
+                      read, y, spanish, len(cls) + 1, weight=weights)[0], spanish, 0.9, 0.98)]
         for probe_name, P, lang, some, none in probes:
             cells = [adds(P, older, lang, some, none), adds(P, REPORT, lang, some, none)]
             if with_set:
