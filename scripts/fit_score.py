@@ -19,8 +19,9 @@ row on the weights, in plain Python. It prints the `ScoreModel` to paste into
 - collection: post coverage, BM25 share and bigram share only (the others carry nothing when a
   narrative is one claim).
 - curated-hybrid: the curated features plus the dense similarity; collection-hybrid: post
-  coverage, BM25 share, the dense similarity, its share of the post's best and that share
-  squared (the best of the variants `sweep_collection_features.py --hybrid` fits on train).
+  coverage, BM25 share, the dense similarity, its share of the post's best, that share squared
+  and the similarity squared (the best on train of the variants
+  `sweep_collection_features.py --hybrid` fits, where the last is the extra term `dense^2`).
   Both from `eval --features` run with the model (hybrid mode).
 - concept, concept-hybrid: the candidates of narratives that declare concepts (lexical, or with
   the model), from builds whose probes had not seen the posts: a probe vouches for its own
@@ -42,12 +43,12 @@ import sys
 
 FEATURES = ["entry_coverage", "post_coverage", "narrative_coverage", "anchored",
             "matched_terms", "bm25_share", "bigram_share", "dense", "dense_share",
-            "dense_share_squared"]
+            "dense_share_squared", "dense_squared"]
 MODELS = {
     "curated": {"use": [0, 1, 2, 3, 4, 5, 6], "min_matched": 2},
     "collection": {"use": [1, 5, 6], "min_matched": 1},
     "curated-hybrid": {"use": [0, 1, 2, 3, 4, 5, 6, 7], "min_matched": 0},
-    "collection-hybrid": {"use": [1, 5, 7, 8, 9], "min_matched": 0},
+    "collection-hybrid": {"use": [1, 5, 7, 8, 9, 10], "min_matched": 0},
     "concept": {"use": [0, 1, 2, 3, 4, 5, 6], "min_matched": 0},
     "concept-hybrid": {"use": [0, 1, 2, 3, 4, 5, 6, 7], "min_matched": 0},
 }

@@ -1,6 +1,6 @@
 //! The shipped knowledge base quotes its seed reports exactly: every claim, official statement,
 //! passage and context is a verbatim part of the report it names. Skipped without the seeds
-//! (`../shared/seeds`, beside the repository).
+//! (`../shared/seeds`, beside the repository), unless `COUNTERCLAIM_REQUIRE_DATASETS` is set.
 
 mod util;
 
@@ -12,6 +12,11 @@ fn seed(provenance: &Provenance) -> Option<String> {
     match std::fs::read_to_string(&path) {
         Ok(text) => Some(text),
         Err(e) => {
+            assert!(
+                std::env::var_os("COUNTERCLAIM_REQUIRE_DATASETS").is_none(),
+                "{}: {e}, and COUNTERCLAIM_REQUIRE_DATASETS is set",
+                path.display()
+            );
             eprintln!("SKIPPED: {}: {e}", path.display());
             None
         }

@@ -46,24 +46,6 @@ fn labelled_test_set_meets_the_committed_figures() {
     );
 }
 
-/// The data sets of `../shared/datasets`, or `None` (and a message) when they are absent;
-/// `COUNTERCLAIM_REQUIRE_DATASETS=1` (set by `.ci/run`, which has them) makes that a failure.
-fn dataset(relative: &str) -> Option<std::path::PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/datasets")
-        .join(relative);
-    if path.exists() {
-        return Some(path);
-    }
-    assert!(
-        std::env::var_os("COUNTERCLAIM_REQUIRE_DATASETS").is_none(),
-        "{} not found and COUNTERCLAIM_REQUIRE_DATASETS is set",
-        path.display()
-    );
-    eprintln!("skipped: {} not found", path.display());
-    None
-}
-
 /// Floors a labelled set's report must meet, and the largest share of its hard election
 /// negatives that may raise an alarm.
 struct Floors {
@@ -981,7 +963,7 @@ fn match_nothing_in_every_mode(
 fn the_checkthat_2022_stream_raises_few_false_alarms() {
     use counterclaim::batch::Fields;
     use counterclaim::eval::stream;
-    let Some(path) = dataset("checkthat2022/vclaims.jsonl") else {
+    let Some(path) = util::dataset("checkthat2022/vclaims.jsonl") else {
         return;
     };
     let (root, matcher) = shipped();
@@ -1035,7 +1017,7 @@ fn the_probe_finds_a_paraphrase_missing_a_concept_and_not_its_look_alikes() {
 /// a narrative that names none of its concepts is.
 #[test]
 fn the_probes_first_stage_keeps_everyday_posts_away_from_the_model() {
-    let Some(tweets) = dataset("checkthat2020") else {
+    let Some(tweets) = util::dataset("checkthat2020") else {
         return;
     };
     let counters = Arc::new(counterclaim::grpc::Counters::default());

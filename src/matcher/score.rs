@@ -26,7 +26,7 @@ pub const UNKNOWN_TERM_WEIGHT: f32 = 1.5;
 /// Default threshold: report a narrative when the score is at least this.
 pub const DEFAULT_THRESHOLD: f32 = 0.5;
 
-pub const FEATURES: usize = 10;
+pub const FEATURES: usize = 11;
 /// Matched terms beyond this add nothing.
 const MATCHED_TERMS_CAP: usize = 5;
 
@@ -50,7 +50,7 @@ pub struct ScoreModel {
 /// about which claim a post makes, so it scores 0.
 pub const CURATED: ScoreModel = ScoreModel {
     weights: [
-        3.735, 1.292, 1.653, 1.548, 3.717, 4.968, 1.610, 0.0, 0.0, 0.0,
+        3.735, 1.292, 1.653, 1.548, 3.717, 4.968, 1.610, 0.0, 0.0, 0.0, 0.0,
     ],
     intercept: -11.079,
     min_matched_terms: 2,
@@ -62,7 +62,7 @@ pub const CURATED: ScoreModel = ScoreModel {
 /// post makes? Fitted on the CheckThat! 2020 train split (the top 20 candidates of each tweet);
 /// there BM25 and phrasing carry the signal, and coverage of a one-claim narrative adds little.
 pub const COLLECTION: ScoreModel = ScoreModel {
-    weights: [0.0, 2.562, 0.0, 0.0, 0.0, 5.933, 1.429, 0.0, 0.0, 0.0],
+    weights: [0.0, 2.562, 0.0, 0.0, 0.0, 5.933, 1.429, 0.0, 0.0, 0.0, 0.0],
     intercept: -7.454,
     min_matched_terms: 1,
     gate: 0.2,
@@ -74,7 +74,7 @@ pub const COLLECTION: ScoreModel = ScoreModel {
 /// similarity is left out, as its fitted weight came out negative.
 pub const CURATED_HYBRID: ScoreModel = ScoreModel {
     weights: [
-        3.073, 0.993, 1.346, 0.914, 2.632, 3.397, 1.501, 0.194, 0.0, 0.0,
+        3.073, 0.993, 1.346, 0.914, 2.632, 3.397, 1.501, 0.194, 0.0, 0.0, 0.0,
     ],
     intercept: -7.950,
     min_matched_terms: 0,
@@ -83,13 +83,15 @@ pub const CURATED_HYBRID: ScoreModel = ScoreModel {
 
 /// [`COLLECTION`] in hybrid mode, fitted on the CheckThat! 2020 train split (the union of the
 /// 20 best BM25 and the 20 most similar entries of each tweet): dense similarity and its share
-/// of the tweet's best carry as much as BM25, and the square of that share sharpens the gap
-/// between the nearest claim and the next ones (train MAP@5 0.881 -> 0.889, chosen among the
-/// variants `scripts/sweep_collection_features.py --hybrid` fits). Candidates need share no
-/// term with the post.
+/// of the tweet's best carry as much as BM25, and the squares of that share and of the
+/// similarity sharpen the gap between the nearest claim and the next ones. Chosen by train
+/// MAP@5 among the variants `scripts/sweep_collection_features.py --hybrid` fits (docs/quality.md).
+/// Candidates need share no term with the post.
 pub const COLLECTION_HYBRID: ScoreModel = ScoreModel {
-    weights: [0.0, 1.276, 0.0, 0.0, 0.0, 3.743, 0.0, 1.552, 1.968, 3.241],
-    intercept: -9.892,
+    weights: [
+        0.0, 1.079, 0.0, 0.0, 0.0, 3.821, 0.0, 1.194, 1.829, 3.035, 1.266,
+    ],
+    intercept: -9.791,
     min_matched_terms: 0,
     gate: 0.0,
 };
@@ -103,7 +105,9 @@ pub const COLLECTION_HYBRID: ScoreModel = ScoreModel {
 /// A probe's own fitting posts would teach it that a vouched-for candidate is nearly always
 /// right. Matched terms and bigram share came out negative and are left out (docs/quality.md).
 pub const CONCEPT: ScoreModel = ScoreModel {
-    weights: [1.142, 0.741, 0.995, 0.250, 0.0, 2.169, 0.0, 0.0, 0.0, 0.0],
+    weights: [
+        1.142, 0.741, 0.995, 0.250, 0.0, 2.169, 0.0, 0.0, 0.0, 0.0, 0.0,
+    ],
     intercept: -0.444,
     min_matched_terms: 0,
     gate: 0.0,
@@ -112,7 +116,9 @@ pub const CONCEPT: ScoreModel = ScoreModel {
 /// [`CONCEPT`] in hybrid mode, with the dense similarity, fitted on the same builds' hybrid
 /// candidates of the same sets (1,083, 999 right).
 pub const CONCEPT_HYBRID: ScoreModel = ScoreModel {
-    weights: [0.570, 0.710, 0.942, 0.079, 0.0, 1.546, 0.0, 1.066, 0.0, 0.0],
+    weights: [
+        0.570, 0.710, 0.942, 0.079, 0.0, 1.546, 0.0, 1.066, 0.0, 0.0, 0.0,
+    ],
     intercept: 0.277,
     min_matched_terms: 0,
     gate: 0.0,
@@ -186,6 +192,7 @@ impl Overlap {
             self.dense,
             self.dense_share,
             self.dense_share * self.dense_share,
+            self.dense * self.dense,
         ]
     }
 }

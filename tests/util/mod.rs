@@ -32,6 +32,19 @@ pub fn shipped_matcher() -> Arc<Matcher> {
 /// unless `COUNTERCLAIM_REQUIRE_MODEL` is set. Entry embeddings are cached where the binary
 /// caches them.
 pub fn hybrid_matcher(counters: &Arc<Counters>) -> Option<Arc<Matcher>> {
+    let kb = KnowledgeBase::load(&root().join("index")).expect("shipped kb loads");
+    let mut matcher = Matcher::new(Arc::new(kb), None).expect("matcher builds");
+    if !use_model(&mut matcher) {
+        return None;
+    }
+    matcher.decorate_encoder(|model| counterclaim::grpc::timed(model, counters.clone()));
+    Some(Arc::new(matcher))
+}
+
+/// Puts `matcher` in hybrid mode with the installed model, its entry embeddings cached where the
+/// binary caches them; `false` (the test is skipped, with a message) when the model is not
+/// installed, unless `COUNTERCLAIM_REQUIRE_MODEL` is set.
+pub fn use_model(matcher: &mut Matcher) -> bool {
     use counterclaim::embed;
     let Some(model) = embed::find_default_model() else {
         assert!(
@@ -39,16 +52,29 @@ pub fn hybrid_matcher(counters: &Arc<Counters>) -> Option<Arc<Matcher>> {
             "no model and COUNTERCLAIM_REQUIRE_MODEL is set"
         );
         eprintln!("SKIPPED: no sentence-embedding model");
-        return None;
+        return false;
     };
-    let kb = KnowledgeBase::load(&root().join("index")).expect("shipped kb loads");
-    let mut matcher = Matcher::new(Arc::new(kb), None).expect("matcher builds");
     let embedder = embed::Embedder::load(&root().join(model)).expect("the model loads");
     matcher
         .use_encoder(Arc::new(embedder), embed::default_cache_dir().as_deref())
         .expect("entries embed");
-    matcher.decorate_encoder(|model| counterclaim::grpc::timed(model, counters.clone()));
-    Some(Arc::new(matcher))
+    true
+}
+
+/// A file or folder of `../shared/datasets`, or `None` (and a message) when it is absent;
+/// `COUNTERCLAIM_REQUIRE_DATASETS=1` (set by `.ci/run`, which has them) makes that a failure.
+pub fn dataset(relative: &str) -> Option<PathBuf> {
+    let path = root().join("../shared/datasets").join(relative);
+    if path.exists() {
+        return Some(path);
+    }
+    assert!(
+        std::env::var_os("COUNTERCLAIM_REQUIRE_DATASETS").is_none(),
+        "{} not found and COUNTERCLAIM_REQUIRE_DATASETS is set",
+        path.display()
+    );
+    eprintln!("SKIPPED: {} not found", path.display());
+    None
 }
 
 /// A running server; dropping it shuts the server down.
