@@ -825,6 +825,8 @@ def probeset():
     names = os.environ.get("SET", "tuning_stance17").split(",")
     weight = float(os.environ.get("WEIGHT", "1"))
     name = " and ".join(names)
+    # fit_probe loads the sets named on the command line beside its own: a new set too.
+    sys.argv[1:] = [n for n in names if n not in sum(fp.SETS.values(), [])]
     data, _, cls, y, now = setup()
     emb = {k: fp.embed(k, v) for k, v in data.items()}
     read = {k: fp.word_texts(k, v) for k, v in data.items()}
