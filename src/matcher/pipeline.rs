@@ -126,14 +126,8 @@ impl Matcher {
         if analysis.term_ids.is_empty() && !any_mentioned && !probed {
             return Ok(done(REASON_NO_SHARED_WORDS));
         }
-        if self.concepts.everywhere(analysis.lang) && !any_mentioned && !probed {
-            return Ok(done(if vetoed {
-                REASON_VETOED
-            } else if analysis.mentions.iter().any(|m| m.is_excluded()) {
-                REASON_EXCLUDED
-            } else {
-                REASON_NO_CONCEPTS
-            }));
+        if !probed && let Some(reason) = self.missing_concepts(&analysis, vetoed) {
+            return Ok(done(reason));
         }
         // The cheap path most posts take: too few shared terms to score above zero. In hybrid
         // mode too: a lexical score of zero never passes the gate (every gate is above zero).
@@ -218,6 +212,10 @@ impl Matcher {
                         self.rank(&analysis, &hits, &scoring)
                     }
                 };
+                // A post the probe read and did not vouch for says why, as in lexical mode.
+                if let Some(why) = self.missing_concepts(&analysis, reason == REASON_VETOED) {
+                    reason = why;
+                }
                 self.answer(
                     &post.text,
                     &analysis,
@@ -308,6 +306,27 @@ impl Matcher {
                 hits.push((entry, self.bm25.score(query, entry)));
             }
         }
+    }
+
+    /// Why a post matches nothing when every narrative declares concepts in its language and
+    /// it mentions no narrative's in full (once the probes have vouched or vetoed): a veto, an
+    /// exclusion phrase, or concepts missing. `None` when some narrative's are all mentioned, or
+    /// some narrative declares none.
+    fn missing_concepts(&self, analysis: &Analysis, vetoed: bool) -> Option<&'static str> {
+        let complete = analysis
+            .mentions
+            .iter()
+            .any(|m| m.coverage() == Coverage::Complete);
+        if complete || !self.concepts.everywhere(analysis.lang) {
+            return None;
+        }
+        Some(if vetoed {
+            REASON_VETOED
+        } else if analysis.mentions.iter().any(|m| m.is_excluded()) {
+            REASON_EXCLUDED
+        } else {
+            REASON_NO_CONCEPTS
+        })
     }
 
     /// Whether the probe may make a candidate of a narrative whose concepts the post does not
