@@ -11,24 +11,6 @@ pub(super) fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// A file of `../shared/datasets`, or `None` (and a message) when it is absent;
-/// `COUNTERCLAIM_REQUIRE_DATASETS=1` (set by `.ci/run`, which has them) makes that a failure.
-fn dataset(relative: &str) -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/datasets")
-        .join(relative);
-    if path.exists() {
-        return Some(path);
-    }
-    assert!(
-        std::env::var_os("COUNTERCLAIM_REQUIRE_DATASETS").is_none(),
-        "{} not found and COUNTERCLAIM_REQUIRE_DATASETS is set",
-        path.display()
-    );
-    eprintln!("SKIPPED: {} not found", path.display());
-    None
-}
-
 fn positions(imported: &Imported) -> Vec<&str> {
     imported
         .skipped
@@ -145,21 +127,6 @@ fn a_missing_file_is_an_error_naming_it() {
 }
 
 #[test]
-fn checkthat2020_full_collection_has_10375_claims() {
-    let Some(path) = dataset("checkthat2020/verified_claims.docs.tsv") else {
-        return;
-    };
-    let imported = import(&path, ImportFormat::CheckThat2020).unwrap();
-    assert!(imported.skipped.is_empty(), "{:?}", &imported.skipped[..1]);
-    assert_eq!(imported.narratives.len(), 10_375);
-    for (i, narrative) in imported.narratives.iter().enumerate() {
-        assert_eq!(narrative.id, i.to_string());
-    }
-    let loaded = flat_round_trip(&imported);
-    assert_eq!(loaded.len(), 10_375);
-}
-
-#[test]
 fn checkthat2022_maps_fields() {
     let imported = import(&fixture("checkthat2022.jsonl"), ImportFormat::CheckThat2022).unwrap();
     let ids: Vec<&str> = imported.narratives.iter().map(|n| n.id.as_str()).collect();
@@ -215,16 +182,6 @@ fn checkthat2022_skips_bad_lines_with_their_number() {
         "{}",
         messages[4]
     );
-}
-
-#[test]
-fn checkthat2022_full_collection_has_14231_claims() {
-    let Some(path) = dataset("checkthat2022/vclaims.jsonl") else {
-        return;
-    };
-    let imported = import(&path, ImportFormat::CheckThat2022).unwrap();
-    assert!(imported.skipped.is_empty(), "{:?}", &imported.skipped[..1]);
-    assert_eq!(imported.narratives.len(), 14_231);
 }
 
 #[test]
