@@ -99,16 +99,24 @@ def cross_validated(fit, X, y, weight=None):
 
     def fit_on(rows):
         names = LABELLED + ALWAYS
-        W = [np.full(int(rows[k].sum()), weight.get(k, 1.0)) for k in names] if weight else None
+        W = row_weights(rows, names, weight)
         return fit(np.vstack([X[k][rows[k]] for k in names]),
                    np.concatenate([y[k][rows[k]] for k in names]),
-                   *([np.concatenate(W)] if W else []))
+                   *([] if W is None else [W]))
     for i in range(5):
         predict = fit_on({**{k: f[k] != i for k in LABELLED}, **{k: y[k] >= 0 for k in ALWAYS}})
         for k in LABELLED:
             P[k][f[k] == i] = predict(X[k][f[k] == i])
     predict = fit_on({k: y[k] >= 0 for k in LABELLED + ALWAYS})
     return {**P, **{k: predict(X[k]) for k in REPORT}}
+
+
+def row_weights(rows, names, weight):
+    """The weight of each row `rows` keeps of the sets `names`, in order: `weight` maps a set's
+    name to its posts' weight, and other sets weigh 1. None without `weight` (every row 1)."""
+    if not weight:
+        return None
+    return np.concatenate([np.full(int(rows[k].sum()), weight.get(k, 1.0)) for k in names])
 
 
 def shipped_out_of_fold(emb, y, weight=None):
@@ -547,10 +555,9 @@ def word_probe_out_of_fold(read, y, in_lang, k, C=300, min_df=2, weight=None):
 
     def fit_on(rows):
         names = LABELLED + ALWAYS
-        W = [np.full(int(rows[n].sum()), weight.get(n, 1.0)) for n in names] if weight else None
         return word_fit([t for n in names for t, b in zip(texts[n], rows[n]) if b],
                         np.concatenate([y[n][rows[n]] for n in names]), C, min_df,
-                        np.concatenate(W) if W else None)
+                        row_weights(rows, names, weight))
     for i in range(5):
         predict, _ = fit_on({**{n: in_lang[n] & (f[n] != i) for n in LABELLED},
                              **{n: in_lang[n] for n in ALWAYS}})

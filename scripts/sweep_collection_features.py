@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Which features should the collection models use? Fits each candidate feature set on the
-CheckThat! 2020 train split and reports MAP@5 on train (to choose by) and dev (to check), by
+CheckThat! 2020 train split and reports MAP@5 on train (to choose by) and dev (to check), and how
+many candidates score 0.5 or more and how many of those are right (the default threshold), by
 re-ranking the candidates `counterclaim eval --features` exports (the 20 best BM25 claims of each
 tweet, so MAP@5 equals the one `eval` prints for the same model).
 
@@ -69,10 +70,18 @@ def map_at(rows, relevant, score, k=5):
     return total / len(relevant)
 
 
+def at_threshold(rows, score):
+    """The candidates scoring 0.5 or more (a logit of 0 or more), and the share of them that is
+    the tweet's claim: how well the default threshold holds. Features are clamped to [0, 1], as
+    the matcher clamps them."""
+    kept = [r["relevant"] for r in rows if score([min(1.0, max(0.0, x)) for x in r["features"]]) >= 0]
+    return "%d %.3f" % (len(kept), sum(kept) / max(len(kept), 1))
+
+
 def main(train_features, train_qrels, dev_features, dev_qrels, sets=LEXICAL):
     train, train_relevant = load(train_features, train_qrels)
     dev, dev_relevant = load(dev_features, dev_qrels)
-    print("train   dev     features")
+    print("train   dev     at 0.5: train, dev (candidates, share right)  features")
     feature_sets, extra_sets = sets
     for use in feature_sets:
         for extra in extra_sets:
@@ -84,8 +93,10 @@ def main(train_features, train_qrels, dev_features, dev_qrels, sets=LEXICAL):
             def score(f, row=row, beta=beta):
                 return sum(b * x for b, x in zip(beta, row(f)))
             names = [FEATURES[i] for i in use] + extra
-            print("%.4f  %.4f  %s" % (map_at(train, train_relevant, score),
-                                      map_at(dev, dev_relevant, score), ", ".join(names)),
+            print("%.4f  %.4f  %s, %s  %s" % (map_at(train, train_relevant, score),
+                                              map_at(dev, dev_relevant, score),
+                                              at_threshold(train, score), at_threshold(dev, score),
+                                              ", ".join(names)),
                   flush=True)
 
 

@@ -8,19 +8,8 @@ use counterclaim::kb::{KnowledgeBase, Provenance};
 
 /// The text of a seed report, or `None` (with a message) when the seeds are not there.
 fn seed(provenance: &Provenance) -> Option<String> {
-    let path = util::root().join("../shared/seeds").join(&provenance.file);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Some(text),
-        Err(e) => {
-            assert!(
-                std::env::var_os("COUNTERCLAIM_REQUIRE_DATASETS").is_none(),
-                "{}: {e}, and COUNTERCLAIM_REQUIRE_DATASETS is set",
-                path.display()
-            );
-            eprintln!("SKIPPED: {}: {e}", path.display());
-            None
-        }
-    }
+    let path = util::shared(&std::path::Path::new("seeds").join(&provenance.file))?;
+    Some(std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
 }
 
 #[test]

@@ -61,10 +61,16 @@ pub fn use_model(matcher: &mut Matcher) -> bool {
     true
 }
 
-/// A file or folder of `../shared/datasets`, or `None` (and a message) when it is absent;
-/// `COUNTERCLAIM_REQUIRE_DATASETS=1` (set by `.ci/run`, which has them) makes that a failure.
+/// A file or folder of `../shared/datasets`; see [`shared`].
 pub fn dataset(relative: &str) -> Option<PathBuf> {
-    let path = root().join("../shared/datasets").join(relative);
+    shared(&Path::new("datasets").join(relative))
+}
+
+/// A file or folder of `../shared` (the data sets and seed reports beside the repository), or
+/// `None` (and a message) when it is absent; `COUNTERCLAIM_REQUIRE_DATASETS=1` (set by
+/// `.ci/run`, which has them) makes that a failure.
+pub fn shared(relative: &Path) -> Option<PathBuf> {
+    let path = root().join("../shared").join(relative);
     if path.exists() {
         return Some(path);
     }
