@@ -9,6 +9,7 @@ caches. Each table compares against a baseline build's answers (what it already 
     python3 scripts/cv_probe.py first     # first stages: what they pass, what they keep
     python3 scripts/cv_probe.py stance    # stance read-outs (CUES=build: the cues beside them)
     python3 scripts/cv_probe.py stanceset # what one set (SET=name) adds to the read-out, out of fold
+    python3 scripts/cv_probe.py defence   # a rule for short defences over the read-out, out of fold
     python3 scripts/cv_probe.py ngrams    # a linear probe on the read-out's features (not shipped)
     python3 scripts/cv_probe.py words     # the word probe for Spanish posts: rows, C, floors
     python3 scripts/cv_probe.py lexwords  # a word probe for English posts in lexical mode
@@ -350,6 +351,65 @@ def stanceset():
         print(f"  {label:28} stance right {int((pred[m] == Y[m]).sum())} of {int(m.sum())}"
               f"; debunking {int((pred[m & (Y == 1)] == 1).sum())} of {int((m & (Y == 1)).sum())}"
               f"; neutral {int((pred[m & (Y == 2)] == 2).sum())} of {int((m & (Y == 2)).sum())}", flush=True)
+
+
+# A short post that calls the process safe, secure, legal or normal, and names no accusation,
+# negation or sarcasm, defends the process ("Mail-in voting is safe."): the rule `defence`
+# measures over the read-out.
+DEFENCE = set("safe secure legitimate legit normal legal accurate reliable trustworthy valid routine "
+              "seguro seguros segura seguras normal normales legal legales legítimo legítimos legítima "
+              "legítimas válido válidos válida válidas confiable confiables fiable fiables".split())
+ACCUSATION = set("fraud frauds fraudulent rigged rig rigging steal stolen stealing stole fake fakes faked "
+                 "forged forgery counterfeit cheat cheating cheated scam chaos chaotic corrupt bogus phony "
+                 "lie lies lying hoax disaster mess nightmare illegal illegitimate fraude fraudes robo robar "
+                 "robaron robada falsas falsos falsa falso amañada amañadas trampa trampas caos ilegal "
+                 "ilegales".split())
+NEGATION = set("not no never isn't aren't don't doesn't won't can't cannot nothing nobody without ni "
+               "nunca nada sin wasn't weren't didn't ain't".split())
+SARCASM = ["sure", "yeah", "right", "lol", "totally", "lmao", "claro", "ajá", "🙄", "🤡", "😂", "😏"]
+# Quotation marks, an apostrophe only where it is not inside a word ("'safe'", not "it's").
+QUOTED = re.compile(r"[\"“”«»]|(?<!\w)['‘’]|['‘’](?!\w)")
+
+
+def defends(raw, normalized, cap):
+    """Whether the rule reads the post as a short defence (`normalized`: the question flag, a
+    tab, the normalised text)."""
+    question, text = normalized.split("\t", 1)
+    words = set(text.split())
+    low = raw.lower()
+    return (question != "1" and len(text.split()) <= cap and bool(words & DEFENCE)
+            and not words & (ACCUSATION | NEGATION)
+            and not QUOTED.search(raw)
+            and not any(re.search(r"(?<!\w)" + re.escape(m) + r"(?!\w)", low) if m.isalpha() else m in raw
+                        for m in SARCASM))
+
+
+def defence():
+    """The defence rule over the shipped read-out, out of fold (the folds of `stance`): per
+    word cap, the posts it fires on among those found, and the stances it puts right and wrong."""
+    (T, X, Y, found, _, fold), data, _, (Tk, Xk, Yk) = stance_rows(STANCE_LABELLED)
+    raw = [text for k in STANCE_LABELLED for text, n, st in data[k] if n and st]
+    assert len(raw) == len(T)
+    P = np.zeros((len(Y), 3))
+    for i in range(5):
+        tr = fold != i
+        predict = readout_cv(30)([t for t, b in zip(T, tr) if b] + Tk, np.vstack([X[tr], Xk]),
+                                 np.concatenate([Y[tr], Yk]))
+        P[~tr] = predict([t for t, b in zip(T, tr) if not b], X[~tr])
+    pred = P.argmax(1)
+    debunks = fp.STANCES.index("debunks")
+    print(f"read-out alone: stance right {int((pred[found] == Y[found]).sum())} of {int(found.sum())}")
+    for cap in (6, 8, 10, 12, 16, 24):
+        fires = np.array([defends(r, t, cap) for r, t in zip(raw, T)]) & found
+        ruled = np.where(fires, debunks, pred)
+        mended = int((fires & (pred != Y) & (ruled == Y)).sum())
+        broken = int((fires & (pred == Y) & (ruled != Y)).sum())
+        print(f"  at most {cap:2} words: fires on {int(fires.sum())} (debunking {int((fires & (Y == debunks)).sum())})"
+              f", right {int((ruled[found] == Y[found]).sum())}: mends {mended}, breaks {broken}", flush=True)
+        if os.environ.get("SHOW"):
+            for j in np.flatnonzero(fires & (Y != debunks)):
+                print(f"    {fp.STANCES[Y[j]]}: {raw[j]}")
+
 
 
 def ngrams():
@@ -866,7 +926,7 @@ def probeset():
 
 
 if __name__ == "__main__":
-    {"probe": probe, "floors": floors, "first": first, "stance": stance, "stanceset": stanceset,
+    {"probe": probe, "floors": floors, "first": first, "stance": stance, "stanceset": stanceset, "defence": defence,
      "ngrams": ngrams, "lexwords": lexwords, "either": either, "probeset": probeset,
      "words": words, "alone": alone, "veto": veto, "wordveto": wordveto, "bare": bare,
      "concepts": concepts, "texts": texts}[COMMAND]()

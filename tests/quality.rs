@@ -328,18 +328,19 @@ fn sixteenth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
 /// The seventeenth held-out set (`tests/fixtures/heldout17_posts.jsonl`), written blind at stop
 /// 40 and never fitted on: short posts (3 to 12 words), as people reply and as officials paste
 /// them into a lookup. Its figures on the stop-40 build: hybrid 0.985 / 0.831 / 0.887, no alarm
-/// on its 80 election posts; lexical 0.983 / 0.725 / 0.853. Short affirmative debunks ("X is
-/// safe") are found less than two times in three, so recall and stance are under the issue's
-/// targets: the floors keep them from getting worse.
+/// on its 80 election posts; lexical 0.983 / 0.725 / 0.853. Since stop 42 a short defence
+/// debunks whatever the read-out says: stance 0.910 hybrid, 0.871 lexical. Short affirmative
+/// debunks ("X is safe") are found less than two times in three, so recall and stance are under
+/// the issue's targets: the floors keep them from getting worse.
 #[test]
 fn seventeenth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
-    let floors = Floors::new(0.98, 0.83, 0.88);
+    let floors = Floors::new(0.98, 0.83, 0.905);
     meets_in_hybrid("heldout17_posts.jsonl", 300, floors);
 }
 
 #[test]
 fn seventeenth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
-    let floors = Floors::new(0.98, 0.72, 0.85);
+    let floors = Floors::new(0.98, 0.72, 0.865);
     meets(&shipped().1, "heldout17_posts.jsonl", 300, floors);
 }
 
@@ -385,6 +386,27 @@ fn the_stance_read_out_reads_posts_that_defend_the_process_as_debunking() {
             assert_eq!(
                 stances(matcher, text),
                 [(narrative.to_owned(), Stance::Debunks)],
+                "{text}"
+            );
+        }
+    }
+}
+
+/// A short post that calls the process sound and names no accusation, negation, quotation or
+/// sarcasm debunks in every mode, whatever the read-outs say (stop 42): they read the first two
+/// as promoting, leaning on "mail-in" and "correo", the words of promotions. Sarcasm is left to
+/// the read-outs.
+#[test]
+fn a_short_defence_of_the_process_debunks_in_every_mode() {
+    for matcher in &every_mode() {
+        for (text, stance) in [
+            ("Mail-in voting is safe.", Stance::Debunks),
+            ("Los votos por correo son seguros", Stance::Debunks),
+            ("Mail-in voting is 'safe', sure it is.", Stance::Promotes),
+        ] {
+            assert_eq!(
+                stances(matcher, text),
+                [("mail-voting-widespread-fraud".to_owned(), stance)],
                 "{text}"
             );
         }

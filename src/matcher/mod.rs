@@ -467,10 +467,10 @@ impl Matcher {
         chosen
             .iter()
             .filter_map(|(narrative, best)| {
-                // A fact-checker's verdict opening the post outranks the read-out: the cues
-                // decide, and debunk.
+                // A fact-checker's verdict opening the post, or a short defence, outranks the
+                // read-out: the cues decide, and debunk.
                 let stance = read
-                    .filter(|(readout, _)| readout.covers(*narrative) && !cues.verdict)
+                    .filter(|(readout, _)| readout.covers(*narrative) && !cues.settled())
                     .map(|(_, stance)| stance);
                 self.explain(&cues, stance, analysis, *narrative, best)
             })
