@@ -9,7 +9,7 @@ caches. Each table compares against a baseline build's answers (what it already 
     python3 scripts/cv_probe.py first     # first stages: what they pass, what they keep
     python3 scripts/cv_probe.py stance    # stance read-outs (CUES=build: the cues beside them)
     python3 scripts/cv_probe.py stanceset # what one set (SET=name) adds to the read-out, out of fold
-    python3 scripts/cv_probe.py defence   # a rule for short defences over the read-out, out of fold
+    python3 scripts/cv_probe.py polarity  # the polarity of short posts over the read-out, out of fold
     python3 scripts/cv_probe.py ngrams    # a linear probe on the read-out's features (not shipped)
     python3 scripts/cv_probe.py words     # the word probe for Spanish posts: rows, C, floors
     python3 scripts/cv_probe.py lexwords  # a word probe for English posts in lexical mode
@@ -353,63 +353,110 @@ def stanceset():
               f"; neutral {int((pred[m & (Y == 2)] == 2).sum())} of {int((m & (Y == 2)).sum())}", flush=True)
 
 
-# A short post that calls the process safe, secure, legal or normal, and names no accusation,
-# negation or sarcasm, defends the process ("Mail-in voting is safe."): the rule `defence`
-# measures over the read-out.
-DEFENCE = set("safe secure legitimate legit normal legal accurate reliable trustworthy valid routine "
-              "seguro seguros segura seguras normal normales legal legales legítimo legítimos legítima "
-              "legítimas válido válidos válida válidas confiable confiables fiable fiables".split())
-ACCUSATION = set("fraud frauds fraudulent rigged rig rigging steal stolen stealing stole fake fakes faked "
-                 "forged forgery counterfeit cheat cheating cheated scam chaos chaotic corrupt bogus phony "
-                 "lie lies lying hoax disaster mess nightmare illegal illegitimate fraude fraudes robo robar "
-                 "robaron robada falsas falsos falsa falso amañada amañadas trampa trampas caos ilegal "
-                 "ilegales".split())
-NEGATION = set("not no never isn't aren't don't doesn't won't can't cannot nothing nobody without ni "
-               "nunca nada sin wasn't weren't didn't ain't".split())
+# The polarity of a short post (src/matcher/polarity.rs, the same lists): a sound word alone
+# defends, negated it attacks; an accusation negated, none standing, denies.
+MAX_WORDS, REACH = 12, 3
+SOUND = set("safe secure legitimate legit normal legal accurate reliable trustworthy trusted trust valid "
+            "routine seguro seguros segura seguras normales legales legítimo legítimos legítima legítimas "
+            "válido válidos válida válidas confiable confiables fiable fiables".split())
+ACCUSING = set("fraud frauds fraudulent rigged rig rigging steal stolen stealing stole fake fakes faked "
+               "forged forgery counterfeit cheat cheating cheated scam chaos chaotic corrupt bogus phony "
+               "hoax disaster mess nightmare illegal illegitimate fraude fraudes robo robar robaron robada "
+               "falsas falsos amañada amañadas trampa trampas caos ilegal ilegales".split())
+NEGATIONS = set("not no never isn't aren't wasn't weren't don't doesn't didn't won't can't cannot couldn't "
+                "wouldn't shouldn't ain't isnt arent wasnt werent dont doesnt didnt wont cant couldnt "
+                "wouldnt shouldnt aint nothing nobody without hardly less neither nor ni nunca nada sin "
+                "menos jamás nadie ninguna ninguno ningún tampoco".split())
+# The words a negation reaches across to the word it turns ("not a fraud", "no es un fraude").
+BETWEEN = set("a an the be is are was were been being that so very too really actually even at all "
+              "es son era eran fue fueron ser un una muy tan nada".split())
+# A stop, a question or exclamation mark, a semicolon or "=" inside a post starts another clause.
+CLAUSES = re.compile(r"[.!?;=…]+(?=\s*\w)")
+REJECTING = set("lie lies lying liar liars myth false claim claims claiming says said debunked mentira "
+                "mentiras falso falsa bulo dicen dice".split())
 SARCASM = ["sure", "yeah", "right", "lol", "totally", "lmao", "claro", "ajá", "🙄", "🤡", "😂", "😏"]
 # Quotation marks, an apostrophe only where it is not inside a word ("'safe'", not "it's").
 QUOTED = re.compile(r"[\"“”«»]|(?<!\w)['‘’]|['‘’](?!\w)")
 
 
-def defends(raw, normalized, cap):
-    """Whether the rule reads the post as a short defence (`normalized`: the question flag, a
-    tab, the normalised text)."""
+def polarity(raw, normalized, cap=MAX_WORDS, rules=("defence", "attack", "denial")):
+    """The stance index the rules settle for a post (`normalized`: the question flag, a tab, the
+    normalised text), or None."""
     question, text = normalized.split("\t", 1)
-    words = set(text.split())
+    w = text.split()
     low = raw.lower()
-    return (question != "1" and len(text.split()) <= cap and bool(words & DEFENCE)
-            and not words & (ACCUSATION | NEGATION)
-            and not QUOTED.search(raw)
-            and not any(re.search(r"(?<!\w)" + re.escape(m) + r"(?!\w)", low) if m.isalpha() else m in raw
-                        for m in SARCASM))
+    mocks = any(re.search(r"(?<!\w)" + re.escape(m) + r"(?!\w)", low) if m.isalpha() else m in raw
+                for m in SARCASM)
+    if (question == "1" or len(w) > cap or QUOTED.search(raw) or mocks or set(w) & REJECTING
+            or sum(x in NEGATIONS for x in w) > 1):
+        return None
+    if set(w) & NEGATIONS and CLAUSES.search(raw):
+        return None
+
+    def negated(i):
+        for j in range(i - 1, max(-1, i - 1 - REACH), -1):
+            if w[j] in NEGATIONS:
+                return True
+            if w[j] not in BETWEEN:
+                return False
+        return False
+    sound = attacked = accused = denied = 0
+    for i, x in enumerate(w):
+        if x in SOUND:
+            attacked += negated(i); sound += not negated(i)
+        elif x in ACCUSING:
+            denied += negated(i); accused += not negated(i)
+    negation = bool(set(w) & NEGATIONS)
+    if "defence" in rules and sound and not negation and not accused:
+        return fp.STANCES.index("debunks")
+    if "attack" in rules and attacked and not denied:
+        return fp.STANCES.index("promotes")
+    if "denial" in rules and denied and not attacked and not accused:
+        return fp.STANCES.index("debunks")
+    return None
 
 
-def defence():
-    """The defence rule over the shipped read-out, out of fold (the folds of `stance`): per
-    word cap, the posts it fires on among those found, and the stances it puts right and wrong."""
-    (T, X, Y, found, _, fold), data, _, (Tk, Xk, Yk) = stance_rows(STANCE_LABELLED)
-    raw = [text for k in STANCE_LABELLED for text, n, st in data[k] if n and st]
+def polarity_out_of_fold():
+    """The polarity rules over the shipped read-out, out of fold (the folds of `stance`): per
+    rule and word cap, the posts they settle among those found, and the stances they put right
+    and wrong. SET=name adds a fitting set's posts (read in folds too); SHOW=1 lists the wrong."""
+    added = [n for n in os.environ.get("SET", "").split(",") if n]
+    sys.argv[1:] = added  # fit_probe.load reads the sets it does not list from its arguments
+    sets = STANCE_LABELLED + added
+    (T, X, Y, found, _, fold), data, _, (Tk, Xk, Yk) = stance_rows(sets)
+    raw = [text for k in sets for text, n, st in data[k] if n and st]
+    origin = np.array([k for k in sets for text, n, st in data[k] if n and st])
     assert len(raw) == len(T)
+    extra = np.isin(origin, added)
+    # The read-out as shipped (the added sets read, never fitted on), or refitted with them (in
+    # folds, like the others) when FIT_SET=1.
+    fitted = os.environ.get("FIT_SET") == "1"
     P = np.zeros((len(Y), 3))
     for i in range(5):
-        tr = fold != i
+        tr = (fold != i) & (fitted | ~extra)
+        te = fold == i
         predict = readout_cv(30)([t for t, b in zip(T, tr) if b] + Tk, np.vstack([X[tr], Xk]),
                                  np.concatenate([Y[tr], Yk]))
-        P[~tr] = predict([t for t, b in zip(T, tr) if not b], X[~tr])
+        P[te] = predict([t for t, b in zip(T, te) if b], X[te])
     pred = P.argmax(1)
-    debunks = fp.STANCES.index("debunks")
-    print(f"read-out alone: stance right {int((pred[found] == Y[found]).sum())} of {int(found.sum())}")
-    for cap in (6, 8, 10, 12, 16, 24):
-        fires = np.array([defends(r, t, cap) for r, t in zip(raw, T)]) & found
-        ruled = np.where(fires, debunks, pred)
-        mended = int((fires & (pred != Y) & (ruled == Y)).sum())
-        broken = int((fires & (pred == Y) & (ruled != Y)).sum())
-        print(f"  at most {cap:2} words: fires on {int(fires.sum())} (debunking {int((fires & (Y == debunks)).sum())})"
-              f", right {int((ruled[found] == Y[found]).sum())}: mends {mended}, breaks {broken}", flush=True)
-        if os.environ.get("SHOW"):
-            for j in np.flatnonzero(fires & (Y != debunks)):
-                print(f"    {fp.STANCES[Y[j]]}: {raw[j]}")
 
+    def right(p, rows):
+        return f"{int((p[found & rows] == Y[found & rows]).sum())} of {int((found & rows).sum())}"
+    print(f"read-out {'refitted with' if fitted else 'without'} {','.join(added) or 'no added set'}: stance "
+          f"right {right(pred, ~extra)}" + (f", the added sets {right(pred, extra)}" if added else ""))
+    for rules in [("defence",), ("attack",), ("denial",), ("defence", "attack", "denial")]:
+        for cap in (8, 12, 16):
+            settled = [polarity(r, t, cap, rules) for r, t in zip(raw, T)]
+            fires = np.array([s is not None for s in settled]) & found
+            ruled = np.array([pred[j] if s is None else s for j, s in enumerate(settled)])
+            cells = [f"{name} settles {int((fires & rows).sum())}, right {right(ruled, rows)}: mends "
+                     f"{int((fires & rows & (pred != Y) & (ruled == Y)).sum())}, breaks "
+                     f"{int((fires & rows & (pred == Y) & (ruled != Y)).sum())}"
+                     for name, rows in [("older sets", ~extra), ("added", extra)] if rows.any()]
+            print(f"  {'+'.join(rules):22} at most {cap:2} words: {'; '.join(cells)}", flush=True)
+            if os.environ.get("SHOW") and cap == MAX_WORDS:
+                for j in np.flatnonzero(fires & (ruled != Y)):
+                    print(f"    {origin[j]}: {fp.STANCES[Y[j]]} read {fp.STANCES[ruled[j]]}: {raw[j]}")
 
 
 def ngrams():
@@ -926,7 +973,7 @@ def probeset():
 
 
 if __name__ == "__main__":
-    {"probe": probe, "floors": floors, "first": first, "stance": stance, "stanceset": stanceset, "defence": defence,
+    {"probe": probe, "floors": floors, "first": first, "stance": stance, "stanceset": stanceset, "polarity": polarity_out_of_fold,
      "ngrams": ngrams, "lexwords": lexwords, "either": either, "probeset": probeset,
      "words": words, "alone": alone, "veto": veto, "wordveto": wordveto, "bare": bare,
      "concepts": concepts, "texts": texts}[COMMAND]()

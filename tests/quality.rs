@@ -344,6 +344,24 @@ fn seventeenth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
     meets(&shipped().1, "heldout17_posts.jsonl", 300, floors);
 }
 
+/// The eighteenth held-out set (`tests/fixtures/heldout18_posts.jsonl`), written blind at stop
+/// 42, after the polarity rules were chosen on `tuning_polarity42`, and never fitted on: short
+/// posts whose stance turns on a negation or on the defenders' words ("aren't secure", "not
+/// fraud", "is safe"). Its stance accuracy on the build before the rules: 0.707 hybrid, 0.672
+/// lexical; with them 0.857 and 0.832 (precision / recall 0.971 / 0.831 and 0.975 / 0.744, the
+/// same before and after).
+#[test]
+fn eighteenth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
+    let floors = Floors::new(0.97, 0.83, 0.85);
+    meets_in_hybrid("heldout18_posts.jsonl", 240, floors);
+}
+
+#[test]
+fn eighteenth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
+    let floors = Floors::new(0.97, 0.74, 0.83);
+    meets(&shipped().1, "heldout18_posts.jsonl", 240, floors);
+}
+
 /// The stance read-outs are also fitted on `tuning_stance17` (stop 39) and `tuning_defend18`
 /// (stop 40), posts that defend the process in an affirmative voice: these fitting posts, the
 /// last four short ones of the second set, were read as promoting the claim before their set
@@ -392,16 +410,19 @@ fn the_stance_read_out_reads_posts_that_defend_the_process_as_debunking() {
     }
 }
 
-/// A short post that calls the process sound and names no accusation, negation, quotation or
-/// sarcasm debunks in every mode, whatever the read-outs say (stop 42): they read the first two
-/// as promoting, leaning on "mail-in" and "correo", the words of promotions. Sarcasm is left to
-/// the read-outs.
+/// A short post's polarity settles its stance in every mode, whatever the read-outs say (stop
+/// 42): the defenders' words debunk, negated they promote, and an accusation negated debunks.
+/// The read-outs read all four of the first posts the other way, leaning on "mail-in" and
+/// "correo", the words of promotions, and on negation, that of debunks. So did they the fitting
+/// post of `tuning_polarity42` that follows. Sarcasm is left to them.
 #[test]
-fn a_short_defence_of_the_process_debunks_in_every_mode() {
+fn a_short_posts_polarity_settles_its_stance_in_every_mode() {
     for matcher in &every_mode() {
         for (text, stance) in [
             ("Mail-in voting is safe.", Stance::Debunks),
             ("Los votos por correo son seguros", Stance::Debunks),
+            ("Mail-in voting is NOT safe.", Stance::Promotes),
+            ("El voto por correo no es un fraude", Stance::Debunks),
             ("Mail-in voting is 'safe', sure it is.", Stance::Promotes),
         ] {
             assert_eq!(
@@ -410,6 +431,12 @@ fn a_short_defence_of_the_process_debunks_in_every_mode() {
                 "{text}"
             );
         }
+        let text = "Arizona counted for a week in 2018 and nobody cheated.";
+        assert_eq!(
+            stances(matcher, text),
+            [("delayed-count-means-rigged".to_owned(), Stance::Debunks)],
+            "{text}"
+        );
     }
 }
 

@@ -12,6 +12,7 @@ mod dense;
 mod entries;
 mod model;
 mod pipeline;
+mod polarity;
 mod post;
 mod probe;
 mod readout;
@@ -467,8 +468,8 @@ impl Matcher {
         chosen
             .iter()
             .filter_map(|(narrative, best)| {
-                // A fact-checker's verdict opening the post, or a short defence, outranks the
-                // read-out: the cues decide, and debunk.
+                // A fact-checker's verdict opening the post, or a short post's plain polarity,
+                // outranks the read-out: the cues decide.
                 let stance = read
                     .filter(|(readout, _)| readout.covers(*narrative) && !cues.settled())
                     .map(|(_, stance)| stance);

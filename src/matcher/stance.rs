@@ -10,11 +10,9 @@
 //! debunks whatever follows, before any of these is read: fact-check collections file their
 //! titles that way, and the words after it state the claim being rated.
 //!
-//! So does a short defence of the process: a post of at most 12 words that calls it safe,
-//! secure, legal or normal and names no accusation, negation, quotation or sarcasm ("Mail-in
-//! voting is safe.", "Los votos por correo son seguros"). With so few words the read-outs lean
-//! to promoting, since the subject's words ("mail-in") are those of promotions
-//! (`scripts/cv_probe.py defence` measures the rule over the read-out, out of fold).
+//! So do the words of a short post whose polarity is plain (`polarity.rs`): "Mail-in voting is
+//! safe." debunks, "Mail-in voting is NOT safe." promotes, "El voto por correo no es un
+//! fraude" debunks.
 //!
 //! A question that carries none of these ("Is it true China could print ballots?") is neutral,
 //! as is a post that only reports somebody's claim ("Barr says ..."). Everything else promotes.
@@ -25,6 +23,7 @@
 
 use serde::Serialize;
 
+use super::polarity::polarity;
 use crate::text::{Lang, has_words};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -281,14 +280,15 @@ pub struct PostCues {
     /// It opens with a fact-checker's verdict ([`opens_with_verdict`]): it debunks, whatever
     /// else is read.
     pub verdict: bool,
-    /// It is a short defence of the process ([`defends`]): it debunks too.
-    pub defence: bool,
+    /// The stance a short post's words settle ([`polarity`]), whatever else is read.
+    pub polarity: Option<Stance>,
 }
 
 impl PostCues {
-    /// Whether the cues settle the stance before any read-out: a verdict or a short defence.
+    /// Whether the cues settle the stance before any read-out: a verdict or a short post's
+    /// polarity.
     pub fn settled(&self) -> bool {
-        self.verdict || self.defence
+        self.verdict || self.polarity.is_some()
     }
 }
 
@@ -307,160 +307,9 @@ impl PostCues {
             question: asks || normalized.starts_with("is it true"),
             reporting: count_in(without_headline_verb(normalized), REPORTING) > 0,
             verdict: opens_with_verdict(raw),
-            defence: defends(raw, normalized, asks),
+            polarity: polarity(raw, normalized, asks),
         }
     }
-}
-
-/// The longest post, in normalised words, that [`defends`] reads.
-const DEFENCE_MAX_WORDS: usize = 12;
-/// Words that call the process sound.
-const DEFENCE: &[&str] = &[
-    "safe",
-    "secure",
-    "legitimate",
-    "legit",
-    "normal",
-    "legal",
-    "accurate",
-    "reliable",
-    "trustworthy",
-    "valid",
-    "routine",
-    "seguro",
-    "seguros",
-    "segura",
-    "seguras",
-    "normales",
-    "legales",
-    "legítimo",
-    "legítimos",
-    "legítima",
-    "legítimas",
-    "válido",
-    "válidos",
-    "válida",
-    "válidas",
-    "confiable",
-    "confiables",
-    "fiable",
-    "fiables",
-];
-/// Words that accuse or deny, in either language: a post with one is no plain defence.
-const NOT_A_DEFENCE: &[&str] = &[
-    "fraud",
-    "frauds",
-    "fraudulent",
-    "rigged",
-    "rig",
-    "rigging",
-    "steal",
-    "stolen",
-    "stealing",
-    "stole",
-    "fake",
-    "fakes",
-    "faked",
-    "forged",
-    "forgery",
-    "counterfeit",
-    "cheat",
-    "cheating",
-    "cheated",
-    "scam",
-    "chaos",
-    "chaotic",
-    "corrupt",
-    "bogus",
-    "phony",
-    "lie",
-    "lies",
-    "lying",
-    "hoax",
-    "disaster",
-    "mess",
-    "nightmare",
-    "illegal",
-    "illegitimate",
-    "fraude",
-    "fraudes",
-    "robo",
-    "robar",
-    "robaron",
-    "robada",
-    "falsas",
-    "falsos",
-    "falsa",
-    "falso",
-    "amañada",
-    "amañadas",
-    "trampa",
-    "trampas",
-    "caos",
-    "ilegal",
-    "ilegales",
-    "not",
-    "no",
-    "never",
-    "isn't",
-    "aren't",
-    "don't",
-    "doesn't",
-    "won't",
-    "can't",
-    "cannot",
-    "nothing",
-    "nobody",
-    "without",
-    "ni",
-    "nunca",
-    "nada",
-    "sin",
-    "wasn't",
-    "weren't",
-    "didn't",
-    "ain't",
-];
-/// Words and emoji of sarcasm ("safe, sure", "seguro, claro").
-const SARCASM: &[&str] = &[
-    "sure", "yeah", "right", "lol", "totally", "lmao", "claro", "ajá", "🙄", "🤡", "😂", "😏",
-];
-
-/// Whether a post that does not ask is a short defence of the process (module docs): at most
-/// [`DEFENCE_MAX_WORDS`] normalised words, one of them calling the process sound, none
-/// accusing or denying, and no quotation mark or sarcasm in the raw post ("'safe', sure").
-fn defends(raw: &str, normalized: &str, asks: bool) -> bool {
-    let words = || normalized.split(' ');
-    if asks || words().count() > DEFENCE_MAX_WORDS || quotes(raw) {
-        return false;
-    }
-    let lower = raw.to_lowercase();
-    words().any(|w| DEFENCE.contains(&w))
-        && !words().any(|w| NOT_A_DEFENCE.contains(&w))
-        && !SARCASM.iter().any(|m| {
-            let word = m.chars().all(char::is_alphabetic);
-            lower
-                .match_indices(m)
-                .any(|(at, _)| !word || touches_letter(&lower, at, at + m.len()) == (false, false))
-        })
-}
-
-/// Whether `raw` has a quotation mark, or an apostrophe that is not inside a word.
-fn quotes(raw: &str) -> bool {
-    raw.char_indices().any(|(at, c)| match c {
-        '"' | '“' | '”' | '«' | '»' => true,
-        '\'' | '‘' | '’' => touches_letter(raw, at, at + c.len_utf8()) != (true, true),
-        _ => false,
-    })
-}
-
-/// Whether the characters before `start` and after `end` of `text` are letters or digits.
-fn touches_letter(text: &str, start: usize, end: usize) -> (bool, bool) {
-    let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
-    (
-        word(text[..start].chars().next_back()),
-        word(text[end..].chars().next()),
-    )
 }
 
 /// How many of `phrases` occur in `text` as whole words.
@@ -499,8 +348,11 @@ pub fn is_question(raw: &str) -> bool {
 /// The stance, from the post's cues and `rebuttal_lead`: the score of the narrative's best
 /// rebuttal statement minus that of its best claim or variant.
 pub fn decide(cues: &PostCues, rebuttal_lead: f32) -> Stance {
-    if cues.settled() {
+    if cues.verdict {
         return Stance::Debunks;
+    }
+    if let Some(stance) = cues.polarity {
+        return stance;
     }
     let evidence = cues.debunk_cues as f32
         + 0.5 * cues.negations.min(2) as f32
@@ -624,39 +476,6 @@ mod tests {
         ] {
             assert!(!opens_with_verdict(claim), "{claim}");
         }
-    }
-
-    #[test]
-    fn a_short_defence_debunks_and_an_accusation_denial_or_sarcasm_does_not() {
-        let cues = |raw: &str| {
-            let normalized = raw.to_lowercase().replace(['?', '.', ',', '!', '\''], " ");
-            let normalized = normalized.split_whitespace().collect::<Vec<_>>().join(" ");
-            PostCues::new(raw, &normalized, Lang::En)
-        };
-        for defence in [
-            "Mail-in voting is safe.",
-            "Los votos por correo son seguros",
-            "Counting after election night is normal and legal.",
-        ] {
-            assert!(cues(defence).defence, "{defence}");
-            assert_eq!(decide(&cues(defence), -1.0), Stance::Debunks, "{defence}");
-        }
-        for other in [
-            "Mail-in voting is safe? Really?",
-            "Mail-in voting is NOT safe.",
-            "Mail voting is safe, they say, but it is riddled with fraud",
-            "Mail-in voting is 'safe', sure it is.",
-            "Mail-in voting is “secure” 🙄",
-            "Yeah, totally safe.",
-            "Mail-in voting is safe for the people who run the scam",
-            "Mail-in voting is what they want, because the count is whatever they say it is, \
-             and nobody ever checks it again",
-            "Mail ballots are counted by machines",
-        ] {
-            assert!(!cues(other).defence, "{other}");
-        }
-        // An apostrophe inside a word is no quotation.
-        assert!(cues("It's safe to vote by mail").defence);
     }
 
     #[test]

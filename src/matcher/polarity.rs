@@ -1,0 +1,332 @@
+//! The polarity of a short post: which way its few words point, when a negation flips them.
+//!
+//! With a handful of words the stance read-outs lean on the subject's words ("mail-in",
+//! "correo"), which are those of promotions, and on negation, which is that of debunks. So they
+//! read "Mail-in voting is safe." as promoting the fraud claim and "Mail-in voting is NOT safe."
+//! as debunking it. A short post says its stance in two kinds of words: *sound* words that
+//! call the process safe, secure, legal or normal, and *accusing* words (fraud, rigged,
+//! counterfeit, chaos). A negation just before one turns it around:
+//! - a sound word alone, nothing negated or accused: a defence, it debunks ("Absentee voting
+//!   is safe");
+//! - a sound word negated: an attack, it promotes ("Mail ballots aren't secure", "less secure
+//!   than in person"), unless a negated accusation pulls the other way;
+//! - an accusation negated, none left standing: a denial, it debunks ("Mail voting is not a
+//!   fraud risk", "El voto por correo no es un fraude").
+//!
+//! A negation reaches at most [`REACH`] words ahead, across little words only ("not a fraud",
+//! "no es un fraude", but not "nobody asked, chaos"), and within its clause. Only posts of at
+//! most [`MAX_WORDS`] normalised words that do not ask, quote or mock ("'safe', sure"), and
+//! that hold at most one negation and no word of rejection or report ("anyone who says it isn't
+//! safe is lying"), are read; the rest is the read-outs'.
+//! `scripts/cv_probe.py polarity` measures the rule over the read-out, out of fold.
+
+use super::stance::Stance;
+
+/// The longest post, in normalised words, that [`polarity`] reads.
+const MAX_WORDS: usize = 12;
+/// How many words before a sound or accusing word a negation turns it around.
+const REACH: usize = 3;
+/// Words that call the process sound.
+const SOUND: &[&str] = &[
+    "safe",
+    "secure",
+    "legitimate",
+    "legit",
+    "normal",
+    "legal",
+    "accurate",
+    "reliable",
+    "trustworthy",
+    "trusted",
+    "trust",
+    "valid",
+    "routine",
+    "seguro",
+    "seguros",
+    "segura",
+    "seguras",
+    "normales",
+    "legales",
+    "legítimo",
+    "legítimos",
+    "legítima",
+    "legítimas",
+    "válido",
+    "válidos",
+    "válida",
+    "válidas",
+    "confiable",
+    "confiables",
+    "fiable",
+    "fiables",
+];
+/// Words that accuse.
+const ACCUSING: &[&str] = &[
+    "fraud",
+    "frauds",
+    "fraudulent",
+    "rigged",
+    "rig",
+    "rigging",
+    "steal",
+    "stolen",
+    "stealing",
+    "stole",
+    "fake",
+    "fakes",
+    "faked",
+    "forged",
+    "forgery",
+    "counterfeit",
+    "cheat",
+    "cheating",
+    "cheated",
+    "scam",
+    "chaos",
+    "chaotic",
+    "corrupt",
+    "bogus",
+    "phony",
+    "hoax",
+    "disaster",
+    "mess",
+    "nightmare",
+    "illegal",
+    "illegitimate",
+    "fraude",
+    "fraudes",
+    "robo",
+    "robar",
+    "robaron",
+    "robada",
+    "falsas",
+    "falsos",
+    "amañada",
+    "amañadas",
+    "trampa",
+    "trampas",
+    "caos",
+    "ilegal",
+    "ilegales",
+];
+/// Words that turn a sound or accusing word around, with or without their apostrophe.
+const NEGATIONS: &[&str] = &[
+    "not",
+    "no",
+    "never",
+    "isn't",
+    "aren't",
+    "wasn't",
+    "weren't",
+    "don't",
+    "doesn't",
+    "didn't",
+    "won't",
+    "can't",
+    "cannot",
+    "couldn't",
+    "wouldn't",
+    "shouldn't",
+    "ain't",
+    "isnt",
+    "arent",
+    "wasnt",
+    "werent",
+    "dont",
+    "doesnt",
+    "didnt",
+    "wont",
+    "cant",
+    "couldnt",
+    "wouldnt",
+    "shouldnt",
+    "aint",
+    "nothing",
+    "nobody",
+    "without",
+    "hardly",
+    "less",
+    "neither",
+    "nor",
+    "ni",
+    "nunca",
+    "nada",
+    "sin",
+    "menos",
+    "jamás",
+    "nadie",
+    "ninguna",
+    "ninguno",
+    "ningún",
+    "tampoco",
+];
+/// The words a negation reaches across to the word it turns ("not a fraud", "no es un fraude");
+/// any other word between them ("nobody asked, chaos") ends its reach.
+const BETWEEN: &[&str] = &[
+    "a", "an", "the", "be", "is", "are", "was", "were", "been", "being", "that", "so", "very",
+    "too", "really", "actually", "even", "at", "all", "es", "son", "era", "eran", "fue", "fueron",
+    "ser", "un", "una", "muy", "tan", "nada",
+];
+/// Words that reject or report a claim: the post may be answering somebody else's words.
+const REJECTING: &[&str] = &[
+    "lie", "lies", "lying", "liar", "liars", "myth", "false", "claim", "claims", "claiming",
+    "says", "said", "debunked", "mentira", "mentiras", "falso", "falsa", "bulo", "dicen", "dice",
+];
+/// Words and emoji of sarcasm ("safe, sure", "seguro, claro").
+const SARCASM: &[&str] = &[
+    "sure", "yeah", "right", "lol", "totally", "lmao", "claro", "ajá", "🙄", "🤡", "😂", "😏",
+];
+
+/// The stance a short post's words settle (module docs), or `None` to leave it to the
+/// read-outs. `raw` is the post as sent, `normalized` its normalised words.
+pub fn polarity(raw: &str, normalized: &str, asks: bool) -> Option<Stance> {
+    let words: Vec<&str> = normalized.split(' ').collect();
+    let is = |list: &[&str], w: &str| list.contains(&w);
+    if asks
+        || words.len() > MAX_WORDS
+        || quotes(raw)
+        || mocks(raw)
+        || words.iter().any(|w| is(REJECTING, w))
+    {
+        return None;
+    }
+    let negations = words.iter().filter(|w| is(NEGATIONS, w)).count();
+    if negations > 1 || (negations == 1 && clauses(raw)) {
+        return None;
+    }
+    // A negation reaches the word only across the words of `BETWEEN`.
+    let negated = |i: usize| {
+        let before = words[i.saturating_sub(REACH)..i].iter().rev();
+        before
+            .take_while(|w| is(NEGATIONS, w) || is(BETWEEN, w))
+            .any(|w| is(NEGATIONS, w))
+    };
+    let (mut sound, mut attacked, mut accused, mut denied) = (0, 0, 0, 0);
+    for (i, w) in words.iter().enumerate() {
+        match (is(SOUND, w), is(ACCUSING, w), negated(i)) {
+            (true, _, false) => sound += 1,
+            (true, _, true) => attacked += 1,
+            (_, true, false) => accused += 1,
+            (_, true, true) => denied += 1,
+            _ => {}
+        }
+    }
+    if sound > 0 && negations == 0 && accused == 0 {
+        Some(Stance::Debunks)
+    } else if attacked > 0 && denied == 0 {
+        Some(Stance::Promotes)
+    } else if denied > 0 && attacked == 0 && accused == 0 {
+        Some(Stance::Debunks)
+    } else {
+        None
+    }
+}
+
+/// Whether `raw` holds more than one clause: a stop, a question or exclamation mark, a
+/// semicolon or "=" followed by more words ("Nobody asked. Chaos intended."). A negation in one
+/// clause does not turn the words of the next, and the normalised words no longer show where
+/// one ends.
+fn clauses(raw: &str) -> bool {
+    let ends = |c: char| matches!(c, '.' | '!' | '?' | ';' | '=' | '…');
+    raw.char_indices().any(|(at, c)| {
+        ends(c)
+            && raw[at..]
+                .chars()
+                .find(|&n| !ends(n) && !n.is_whitespace())
+                .is_some_and(char::is_alphanumeric)
+    })
+}
+
+/// Whether `raw` has a quotation mark, or an apostrophe that is not inside a word.
+fn quotes(raw: &str) -> bool {
+    raw.char_indices().any(|(at, c)| match c {
+        '"' | '“' | '”' | '«' | '»' => true,
+        '\'' | '‘' | '’' => touches_letter(raw, at, at + c.len_utf8()) != (true, true),
+        _ => false,
+    })
+}
+
+/// Whether `raw` has a word or emoji of sarcasm.
+fn mocks(raw: &str) -> bool {
+    let lower = raw.to_lowercase();
+    SARCASM.iter().any(|m| {
+        let word = m.chars().all(char::is_alphabetic);
+        lower
+            .match_indices(m)
+            .any(|(at, _)| !word || touches_letter(&lower, at, at + m.len()) == (false, false))
+    })
+}
+
+/// Whether the characters before `start` and after `end` of `text` are letters or digits.
+fn touches_letter(text: &str, start: usize, end: usize) -> (bool, bool) {
+    let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    (
+        word(text[..start].chars().next_back()),
+        word(text[end..].chars().next()),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(raw: &str) -> Option<Stance> {
+        let normalized = raw.to_lowercase().replace(['?', '.', ',', '!'], " ");
+        let normalized = normalized.split_whitespace().collect::<Vec<_>>().join(" ");
+        polarity(raw, &normalized, raw.trim_end().ends_with('?'))
+    }
+
+    #[test]
+    fn a_short_defence_debunks() {
+        for defence in [
+            "Mail-in voting is safe.",
+            "Los votos por correo son seguros",
+            "Counting after election night is normal and legal.",
+            // An apostrophe inside a word is no quotation.
+            "It's safe to vote by mail",
+        ] {
+            assert_eq!(read(defence), Some(Stance::Debunks), "{defence}");
+        }
+    }
+
+    #[test]
+    fn a_negated_sound_word_promotes_and_a_negated_accusation_debunks() {
+        for attack in [
+            "Mail-in voting is NOT safe.",
+            "Mail voting isn't safe at all, it's rigged",
+            "Mail ballots are less secure than in-person voting",
+            "El voto por correo no es seguro",
+        ] {
+            assert_eq!(read(attack), Some(Stance::Promotes), "{attack}");
+        }
+        for denial in [
+            "Mail-in voting is not a fraud risk",
+            "El voto por correo no es un fraude",
+            "China can't fake our ballots",
+        ] {
+            assert_eq!(read(denial), Some(Stance::Debunks), "{denial}");
+        }
+    }
+
+    #[test]
+    fn questions_quotes_sarcasm_rejections_and_double_negations_are_left_alone() {
+        for other in [
+            "Surprise ballots everywhere. Nobody asked. Chaos intended.",
+            "Dems mailing millions of ballots nobody asked for, chaos is the plan",
+            "DONT TRUST ANY VOTE THAT WASNT CAST IN PERSON",
+            "Mail-in voting is safe? Really?",
+            "Mail-in voting is 'safe', sure it is.",
+            "Mail-in voting is “secure” 🙄",
+            "Yeah, totally safe.",
+            "Mail voting is safe, they say, but it is riddled with fraud",
+            "Anyone who says mail voting isn't safe is lying",
+            "Don't tell me those 4am batches weren't rigged",
+            "Mail-in voting is what they want, because the count is whatever they say it is, \
+             and nobody ever checks it again",
+            "Mail ballots are counted by machines",
+            "Mail ballots are rigged",
+        ] {
+            assert_eq!(read(other), None, "{other}");
+        }
+    }
+}
