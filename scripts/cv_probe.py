@@ -357,7 +357,7 @@ def stanceset():
 # defends, negated it attacks; an accusation negated, none standing, denies.
 MAX_WORDS, REACH = 12, 3
 SOUND = set("safe secure legitimate legit normal legal accurate reliable trustworthy trusted trust valid "
-            "routine seguro seguros segura seguras normales legales legítimo legítimos legítima legítimas "
+            "routine clean fair orderly calm reliably limpio limpios limpia limpias seguro seguros segura seguras normales legales legítimo legítimos legítima legítimas "
             "válido válidos válida válidas confiable confiables fiable fiables".split())
 ACCUSING = set("fraud frauds fraudulent rigged rig rigging steal stolen stealing stole fake fakes faked "
                "forged forgery counterfeit cheat cheating cheated scam chaos chaotic corrupt bogus phony "
@@ -366,17 +366,28 @@ ACCUSING = set("fraud frauds fraudulent rigged rig rigging steal stolen stealing
 NEGATIONS = set("not no never isn't aren't wasn't weren't don't doesn't didn't won't can't cannot couldn't "
                 "wouldn't shouldn't ain't isnt arent wasnt werent dont doesnt didnt wont cant couldnt "
                 "wouldnt shouldnt aint nothing nobody without hardly less neither nor ni nunca nada sin "
-                "menos jamás nadie ninguna ninguno ningún tampoco".split())
+                "menos jamás nadie ninguna ninguno ningún tampoco zero cero".split())
 # The words a negation reaches across to the word it turns ("not a fraud", "no es un fraude").
 BETWEEN = set("a an the be is are was were been being that so very too really actually even at all "
-              "es son era eran fue fueron ser un una muy tan nada".split())
-# A stop, a question or exclamation mark, a semicolon or "=" inside a post starts another clause.
-CLAUSES = re.compile(r"[.!?;=…]+(?=\s*\w)")
-REJECTING = set("lie lies lying liar liars myth false claim claims claiming says said debunked mentira "
+              "got get gets getting es son era eran fue fueron ser está están estaba estaban estar un "
+              "una muy tan nada".split())
+REJECTING = set("lie lies lying liar liars myth false claim claims claiming says said debunked if mentira "
                 "mentiras falso falsa bulo dicen dice".split())
 SARCASM = ["sure", "yeah", "right", "lol", "totally", "lmao", "claro", "ajá", "🙄", "🤡", "😂", "😏"]
 # Quotation marks, an apostrophe only where it is not inside a word ("'safe'", not "it's").
 QUOTED = re.compile(r"[\"“”«»]|(?<!\w)['‘’]|['‘’](?!\w)")
+
+
+def clauses(raw, words):
+    """The clause of each normalised word (src/matcher/polarity.rs), or None when the post's words
+    read plainly clause by clause are not its normalised words."""
+    clause, plain = [], []
+    for n, piece in enumerate(re.split(r"[.!?;=…]", raw)):
+        low = piece.lower().replace("’", "'")
+        for word in "".join(c if c.isalnum() or c == "'" else " " for c in low).split():
+            if word.strip("'"):
+                plain.append(word.strip("'")); clause.append(n)
+    return clause if plain == words else None
 
 
 def polarity(raw, normalized, cap=MAX_WORDS, rules=("defence", "attack", "denial")):
@@ -387,27 +398,39 @@ def polarity(raw, normalized, cap=MAX_WORDS, rules=("defence", "attack", "denial
     low = raw.lower()
     mocks = any(re.search(r"(?<!\w)" + re.escape(m) + r"(?!\w)", low) if m.isalpha() else m in raw
                 for m in SARCASM)
-    if (question == "1" or len(w) > cap or QUOTED.search(raw) or mocks or set(w) & REJECTING
-            or sum(x in NEGATIONS for x in w) > 1):
+    if question == "1" or len(w) > cap or QUOTED.search(raw) or mocks or set(w) & REJECTING:
         return None
-    if set(w) & NEGATIONS and CLAUSES.search(raw):
-        return None
+    # "far from" negates as one word does, at its "from".
+    negates = lambda j: w[j] in NEGATIONS or (j > 0 and w[j - 1:j + 1] == ["far", "from"])
+    negations = [j for j in range(len(w)) if negates(j)]
+    clause = clauses(raw, w)
+    if clause is None:
+        if negations:
+            return None
+        clause = [0] * len(w)
 
-    def negated(i):
+    def negation_of(i):
         for j in range(i - 1, max(-1, i - 1 - REACH), -1):
-            if w[j] in NEGATIONS:
-                return True
-            if w[j] not in BETWEEN:
-                return False
-        return False
+            if clause[j] != clause[i] or not (negates(j) or w[j] in BETWEEN):
+                return None
+            if negates(j):
+                return j
+        return None
     sound = attacked = accused = denied = 0
+    used = set()
     for i, x in enumerate(w):
+        if x not in SOUND and x not in ACCUSING:
+            continue
+        j = negation_of(i)
+        if j is not None:
+            used.add(j)
         if x in SOUND:
-            attacked += negated(i); sound += not negated(i)
-        elif x in ACCUSING:
-            denied += negated(i); accused += not negated(i)
-    negation = bool(set(w) & NEGATIONS)
-    if "defence" in rules and sound and not negation and not accused:
+            attacked += j is not None; sound += j is None
+        else:
+            denied += j is not None; accused += j is None
+    if set(negations) - used:
+        return None
+    if "defence" in rules and sound and not negations and not accused:
         return fp.STANCES.index("debunks")
     if "attack" in rules and attacked and not denied:
         return fp.STANCES.index("promotes")

@@ -348,17 +348,17 @@ fn seventeenth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
 /// 42, after the polarity rules were chosen on `tuning_polarity42`, and never fitted on: short
 /// posts whose stance turns on a negation or on the defenders' words ("aren't secure", "not
 /// fraud", "is safe"). Its stance accuracy on the build before the rules: 0.707 hybrid, 0.672
-/// lexical; with them 0.857 and 0.832 (precision / recall 0.971 / 0.831 and 0.975 / 0.744, the
-/// same before and after).
+/// lexical; with them 0.857 and 0.832, and with their second version (clauses, more words)
+/// 0.910 and 0.882 (precision / recall 0.971 / 0.831 and 0.975 / 0.744 throughout).
 #[test]
 fn eighteenth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
-    let floors = Floors::new(0.97, 0.83, 0.85);
+    let floors = Floors::new(0.97, 0.83, 0.905);
     meets_in_hybrid("heldout18_posts.jsonl", 240, floors);
 }
 
 #[test]
 fn eighteenth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
-    let floors = Floors::new(0.97, 0.74, 0.83);
+    let floors = Floors::new(0.97, 0.74, 0.875);
     meets(&shipped().1, "heldout18_posts.jsonl", 240, floors);
 }
 

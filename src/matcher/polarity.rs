@@ -59,6 +59,15 @@ const SOUND: &[&str] = &[
     "confiables",
     "fiable",
     "fiables",
+    "clean",
+    "fair",
+    "orderly",
+    "calm",
+    "reliably",
+    "limpio",
+    "limpios",
+    "limpia",
+    "limpias",
 ];
 /// Words that accuse.
 const ACCUSING: &[&str] = &[
@@ -159,18 +168,23 @@ const NEGATIONS: &[&str] = &[
     "ninguno",
     "ningún",
     "tampoco",
+    "zero",
+    "cero",
 ];
 /// The words a negation reaches across to the word it turns ("not a fraud", "no es un fraude");
 /// any other word between them ("nobody asked, chaos") ends its reach.
 const BETWEEN: &[&str] = &[
     "a", "an", "the", "be", "is", "are", "was", "were", "been", "being", "that", "so", "very",
     "too", "really", "actually", "even", "at", "all", "es", "son", "era", "eran", "fue", "fueron",
-    "ser", "un", "una", "muy", "tan", "nada",
+    "ser", "un", "una", "muy", "tan", "nada", "got", "get", "gets", "getting", "está", "están",
+    "estaba", "estaban", "estar",
 ];
-/// Words that reject or report a claim: the post may be answering somebody else's words.
+/// Words that reject, report or suppose a claim: the post may be answering somebody else's
+/// words ("if you think a slow count isn't legitimate, …").
 const REJECTING: &[&str] = &[
     "lie", "lies", "lying", "liar", "liars", "myth", "false", "claim", "claims", "claiming",
     "says", "said", "debunked", "mentira", "mentiras", "falso", "falsa", "bulo", "dicen", "dice",
+    "if",
 ];
 /// Words and emoji of sarcasm ("safe, sure", "seguro, claro").
 const SARCASM: &[&str] = &[
@@ -179,7 +193,7 @@ const SARCASM: &[&str] = &[
 
 /// The stance a short post's words settle (module docs), or `None` to leave it to the
 /// read-outs. `raw` is the post as sent, `normalized` its normalised words.
-pub fn polarity(raw: &str, normalized: &str, asks: bool) -> Option<Stance> {
+pub(crate) fn polarity(raw: &str, normalized: &str, asks: bool) -> Option<Stance> {
     let words: Vec<&str> = normalized.split(' ').collect();
     let is = |list: &[&str], w: &str| list.contains(&w);
     if asks
@@ -190,28 +204,46 @@ pub fn polarity(raw: &str, normalized: &str, asks: bool) -> Option<Stance> {
     {
         return None;
     }
-    let negations = words.iter().filter(|w| is(NEGATIONS, w)).count();
-    if negations > 1 || (negations == 1 && clauses(raw)) {
-        return None;
-    }
-    // A negation reaches the word only across the words of `BETWEEN`.
-    let negated = |i: usize| {
-        let before = words[i.saturating_sub(REACH)..i].iter().rev();
-        before
-            .take_while(|w| is(NEGATIONS, w) || is(BETWEEN, w))
-            .any(|w| is(NEGATIONS, w))
+    // "far from" negates as one word does, at its "from".
+    let negates =
+        |j: usize| is(NEGATIONS, words[j]) || (j > 0 && words[j - 1..=j] == ["far", "from"]);
+    let negations: Vec<usize> = (0..words.len()).filter(|&j| negates(j)).collect();
+    // Which clause each word is in, when the normalised words can be told apart by clause.
+    let clause = match clauses(raw, &words) {
+        Some(clause) => clause,
+        None if negations.is_empty() => vec![0; words.len()],
+        None => return None,
+    };
+    // The negation that turns word `i`: within its clause, at most `REACH` words before it,
+    // across the words of `BETWEEN` (and other negations) only.
+    let negation_of = |i: usize| {
+        (i.saturating_sub(REACH)..i)
+            .rev()
+            .take_while(|&j| clause[j] == clause[i] && (negates(j) || is(BETWEEN, words[j])))
+            .find(|&j| negates(j))
     };
     let (mut sound, mut attacked, mut accused, mut denied) = (0, 0, 0, 0);
+    let mut used = Vec::new();
     for (i, w) in words.iter().enumerate() {
-        match (is(SOUND, w), is(ACCUSING, w), negated(i)) {
-            (true, _, false) => sound += 1,
-            (true, _, true) => attacked += 1,
-            (_, true, false) => accused += 1,
-            (_, true, true) => denied += 1,
-            _ => {}
+        let (sounds, accuses) = (is(SOUND, w), is(ACCUSING, w));
+        if !sounds && !accuses {
+            continue;
+        }
+        let negation = negation_of(i);
+        used.extend(negation);
+        match (sounds, negation.is_some()) {
+            (true, false) => sound += 1,
+            (true, true) => attacked += 1,
+            (false, false) => accused += 1,
+            (false, true) => denied += 1,
         }
     }
-    if sound > 0 && negations == 0 && accused == 0 {
+    // A negation that turns no sound or accusing word ("don't tell me they weren't rigged")
+    // makes the post mean more than its words show.
+    if negations.iter().any(|j| !used.contains(j)) {
+        return None;
+    }
+    if sound > 0 && negations.is_empty() && accused == 0 {
         Some(Stance::Debunks)
     } else if attacked > 0 && denied == 0 {
         Some(Stance::Promotes)
@@ -222,19 +254,27 @@ pub fn polarity(raw: &str, normalized: &str, asks: bool) -> Option<Stance> {
     }
 }
 
-/// Whether `raw` holds more than one clause: a stop, a question or exclamation mark, a
-/// semicolon or "=" followed by more words ("Nobody asked. Chaos intended."). A negation in one
-/// clause does not turn the words of the next, and the normalised words no longer show where
-/// one ends.
-fn clauses(raw: &str) -> bool {
+/// The clause of each of `words`, the post's normalised words: a stop, a question or
+/// exclamation mark, a semicolon or "=" ends one ("Unsolicited ballots? No chaos here."), and
+/// a negation in one clause does not turn the words of the next. `None` when the post's words,
+/// read plainly clause by clause, are not its normalised words (a hashtag split, a link
+/// dropped, a number with a stop): then where a clause ends is not known.
+fn clauses(raw: &str, words: &[&str]) -> Option<Vec<usize>> {
     let ends = |c: char| matches!(c, '.' | '!' | '?' | ';' | '=' | '…');
-    raw.char_indices().any(|(at, c)| {
-        ends(c)
-            && raw[at..]
-                .chars()
-                .find(|&n| !ends(n) && !n.is_whitespace())
-                .is_some_and(char::is_alphanumeric)
-    })
+    let mut clause = Vec::with_capacity(words.len());
+    let mut plain = Vec::with_capacity(words.len());
+    for (n, piece) in raw.split(ends).enumerate() {
+        let lower = piece.to_lowercase().replace('’', "'");
+        for word in lower
+            .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+            .map(|w| w.trim_matches('\''))
+            .filter(|w| !w.is_empty())
+        {
+            plain.push(word.to_owned());
+            clause.push(n);
+        }
+    }
+    (plain.len() == words.len() && plain.iter().zip(words).all(|(p, w)| p == w)).then_some(clause)
 }
 
 /// Whether `raw` has a quotation mark, or an apostrophe that is not inside a word.
@@ -271,9 +311,8 @@ mod tests {
     use super::*;
 
     fn read(raw: &str) -> Option<Stance> {
-        let normalized = raw.to_lowercase().replace(['?', '.', ',', '!'], " ");
-        let normalized = normalized.split_whitespace().collect::<Vec<_>>().join(" ");
-        polarity(raw, &normalized, raw.trim_end().ends_with('?'))
+        let normalized = crate::text::normalize(raw, &crate::text::Lexicon::english()).text;
+        polarity(raw, &normalized, crate::matcher::is_question(raw))
     }
 
     #[test]
@@ -295,12 +334,17 @@ mod tests {
             "Mail-in voting is NOT safe.",
             "Mail voting isn't safe at all, it's rigged",
             "Mail ballots are less secure than in-person voting",
+            "Mass mail voting is not normal and not fair.",
+            "Unrequested ballots? Not orderly. Not safe.",
+            "Unsolicited ballots are far from orderly.",
             "El voto por correo no es seguro",
         ] {
             assert_eq!(read(attack), Some(Stance::Promotes), "{attack}");
         }
         for denial in [
             "Mail-in voting is not a fraud risk",
+            "Unsolicited ballots? No chaos here.",
+            "Zero counterfeit ballots from China turned up anywhere.",
             "El voto por correo no es un fraude",
             "China can't fake our ballots",
         ] {
@@ -320,6 +364,7 @@ mod tests {
             "Yeah, totally safe.",
             "Mail voting is safe, they say, but it is riddled with fraud",
             "Anyone who says mail voting isn't safe is lying",
+            "If you think a slow count isn't legitimate, blame your legislature.",
             "Don't tell me those 4am batches weren't rigged",
             "Mail-in voting is what they want, because the count is whatever they say it is, \
              and nobody ever checks it again",
