@@ -379,15 +379,15 @@ QUOTED = re.compile(r"[\"“”«»]|(?<!\w)['‘’]|['‘’](?!\w)")
 
 
 def clauses(raw, words):
-    """The clause of each normalised word (src/matcher/polarity.rs), or None when the post's words
-    read plainly clause by clause are not its normalised words."""
-    clause, plain = [], []
-    for n, piece in enumerate(re.split(r"[.!?;=…]", raw)):
-        low = piece.lower().replace("’", "'")
-        for word in "".join(c if c.isalnum() or c == "'" else " " for c in low).split():
-            if word.strip("'"):
-                plain.append(word.strip("'")); clause.append(n)
-    return clause if plain == words else None
+    """The clause of each normalised word (src/matcher/polarity.rs): all one clause if the post
+    has one; else the raw post's words clause by clause if there are as many; else None."""
+    import unicodedata
+    visible = "".join(c for c in raw if unicodedata.category(c) != "Cf")
+    counts = [n for n in (sum(any(ch.isalnum() for ch in t) for t in
+                              re.split(r"[^\w'’]|_", piece)) for piece in re.split(r"[.!?;=…]", visible)) if n]
+    if len(counts) <= 1:
+        return [0] * len(words)
+    return [n for n, c in enumerate(counts) for _ in range(c)] if sum(counts) == len(words) else None
 
 
 def polarity(raw, normalized, cap=MAX_WORDS, rules=("defence", "attack", "denial")):

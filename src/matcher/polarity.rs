@@ -256,25 +256,31 @@ pub(crate) fn polarity(raw: &str, normalized: &str, asks: bool) -> Option<Stance
 
 /// The clause of each of `words`, the post's normalised words: a stop, a question or
 /// exclamation mark, a semicolon or "=" ends one ("Unsolicited ballots? No chaos here."), and
-/// a negation in one clause does not turn the words of the next. `None` when the post's words,
-/// read plainly clause by clause, are not its normalised words (a hashtag split, a link
-/// dropped, a number with a stop): then where a clause ends is not known.
+/// a negation in one clause does not turn the words of the next. A post of one clause needs no
+/// more ("#MailInVoting is N0T safe!!!"). Otherwise the raw post's words, split plainly clause by
+/// clause, stand for the normalised ones if there are as many (leetspeak and look-alike letters
+/// keep a word a word); `None` if not (a hashtag split, a link dropped): then where a clause
+/// ends is not known.
 fn clauses(raw: &str, words: &[&str]) -> Option<Vec<usize>> {
     let ends = |c: char| matches!(c, '.' | '!' | '?' | ';' | '=' | '…');
-    let mut clause = Vec::with_capacity(words.len());
-    let mut plain = Vec::with_capacity(words.len());
-    for (n, piece) in raw.split(ends).enumerate() {
-        let lower = piece.to_lowercase().replace('’', "'");
-        for word in lower
-            .split(|c: char| !(c.is_alphanumeric() || c == '\''))
-            .map(|w| w.trim_matches('\''))
-            .filter(|w| !w.is_empty())
-        {
-            plain.push(word.to_owned());
-            clause.push(n);
-        }
+    let visible = crate::text::strip_invisible(raw);
+    let plain = |piece: &str| {
+        piece
+            .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+            .filter(|w| w.chars().any(char::is_alphanumeric))
+            .count()
+    };
+    let counts: Vec<usize> = visible.split(ends).map(plain).filter(|&n| n > 0).collect();
+    if counts.len() <= 1 {
+        return Some(vec![0; words.len()]);
     }
-    (plain.len() == words.len() && plain.iter().zip(words).all(|(p, w)| p == w)).then_some(clause)
+    (counts.iter().sum::<usize>() == words.len()).then(|| {
+        counts
+            .iter()
+            .enumerate()
+            .flat_map(|(n, &count)| std::iter::repeat_n(n, count))
+            .collect()
+    })
 }
 
 /// Whether `raw` has a quotation mark, or an apostrophe that is not inside a word.
@@ -337,6 +343,8 @@ mod tests {
             "Mass mail voting is not normal and not fair.",
             "Unrequested ballots? Not orderly. Not safe.",
             "Unsolicited ballots are far from orderly.",
+            "Mail-in voting is n0t s4fe.",
+            "#MailInVoting is NOT safe",
             "El voto por correo no es seguro",
         ] {
             assert_eq!(read(attack), Some(Stance::Promotes), "{attack}");
