@@ -400,9 +400,11 @@ def polarity(raw, normalized, cap=MAX_WORDS, rules=("defence", "attack", "denial
                 for m in SARCASM)
     if question == "1" or len(w) > cap or QUOTED.search(raw) or mocks or set(w) & REJECTING:
         return None
-    # "far from" negates as one word does, at its "from".
+    # "far from" negates as one word does, at its "from"; "from" or "against" after a sound word
+    # turns an accusation it reaches ("safe from fraud"), and is no negation otherwise.
     negates = lambda j: w[j] in NEGATIONS or (j > 0 and w[j - 1:j + 1] == ["far", "from"])
     negations = [j for j in range(len(w)) if negates(j)]
+    turns = lambda j: negates(j) or (j > 0 and w[j] in ("from", "against") and w[j - 1] in SOUND)
     clause = clauses(raw, w)
     if clause is None:
         if negations:
@@ -411,9 +413,9 @@ def polarity(raw, normalized, cap=MAX_WORDS, rules=("defence", "attack", "denial
 
     def negation_of(i):
         for j in range(i - 1, max(-1, i - 1 - REACH), -1):
-            if clause[j] != clause[i] or not (negates(j) or w[j] in BETWEEN):
+            if clause[j] != clause[i] or not (turns(j) or w[j] in BETWEEN):
                 return None
-            if negates(j):
+            if turns(j):
                 return j
         return None
     sound = attacked = accused = denied = 0

@@ -208,6 +208,11 @@ pub(crate) fn polarity(raw: &str, normalized: &str, asks: bool) -> Option<Stance
     let negates =
         |j: usize| is(NEGATIONS, words[j]) || (j > 0 && words[j - 1..=j] == ["far", "from"]);
     let negations: Vec<usize> = (0..words.len()).filter(|&j| negates(j)).collect();
+    // So does "from" or "against" after a sound word, for an accusation it reaches ("safe from
+    // fraud"), though it is no negation where it reaches none.
+    let turns = |j: usize| {
+        negates(j) || (j > 0 && matches!(words[j], "from" | "against") && is(SOUND, words[j - 1]))
+    };
     // Which clause each word is in, when the normalised words can be told apart by clause.
     let clause = match clauses(raw, &words) {
         Some(clause) => clause,
@@ -219,8 +224,8 @@ pub(crate) fn polarity(raw: &str, normalized: &str, asks: bool) -> Option<Stance
     let negation_of = |i: usize| {
         (i.saturating_sub(REACH)..i)
             .rev()
-            .take_while(|&j| clause[j] == clause[i] && (negates(j) || is(BETWEEN, words[j])))
-            .find(|&j| negates(j))
+            .take_while(|&j| clause[j] == clause[i] && (turns(j) || is(BETWEEN, words[j])))
+            .find(|&j| turns(j))
     };
     let (mut sound, mut attacked, mut accused, mut denied) = (0, 0, 0, 0);
     let mut used = Vec::new();
@@ -355,6 +360,7 @@ mod tests {
             "Zero counterfeit ballots from China turned up anywhere.",
             "El voto por correo no es un fraude",
             "China can't fake our ballots",
+            "Mail-in ballots are safe from fraud",
         ] {
             assert_eq!(read(denial), Some(Stance::Debunks), "{denial}");
         }
