@@ -356,9 +356,10 @@ def stanceset():
 # The polarity of a short post (src/matcher/polarity.rs, the same lists): a sound word alone
 # defends, negated it attacks; an accusation negated, none standing, denies.
 MAX_WORDS, REACH = 12, 3
-SOUND = set("safe secure legitimate legit normal legal accurate reliable trustworthy trusted trust valid "
-            "routine clean fair orderly calm reliably limpio limpios limpia limpias seguro seguros segura seguras normales legales legítimo legítimos legítima legítimas "
-            "válido válidos válida válidas confiable confiables fiable fiables".split())
+SOUND = set("safe secure legitimate legit normal legal accurate reliable reliably trustworthy trusted "
+            "trust valid routine clean fair orderly calm seguro seguros segura seguras normales "
+            "legales legítimo legítimos legítima legítimas válido válidos válida válidas confiable "
+            "confiables fiable fiables limpio limpios limpia limpias".split())
 ACCUSING = set("fraud frauds fraudulent rigged rig rigging steal stolen stealing stole fake fakes faked "
                "forged forgery counterfeit cheat cheating cheated scam chaos chaotic corrupt bogus phony "
                "hoax disaster mess nightmare illegal illegitimate fraude fraudes robo robar robaron robada "
@@ -444,7 +445,8 @@ def polarity(raw, normalized, cap=MAX_WORDS, rules=("defence", "attack", "denial
 def polarity_out_of_fold():
     """The polarity rules over the shipped read-out, out of fold (the folds of `stance`): per
     rule and word cap, the posts they settle among those found, and the stances they put right
-    and wrong. SET=name adds a fitting set's posts (read in folds too); SHOW=1 lists the wrong."""
+    and wrong. SET=name adds a fitting set's posts, read in the folds and fitted on only with
+    FIT_SET=1; SHOW=1 lists the posts the rules settle wrong."""
     added = [n for n in os.environ.get("SET", "").split(",") if n]
     sys.argv[1:] = added  # fit_probe.load reads the sets it does not list from its arguments
     sets = STANCE_LABELLED + added

@@ -14,11 +14,14 @@
 //!   fraud risk", "El voto por correo no es un fraude").
 //!
 //! A negation reaches at most [`REACH`] words ahead, across little words only ("not a fraud",
-//! "no es un fraude", but not "nobody asked, chaos"), and within its clause. Only posts of at
-//! most [`MAX_WORDS`] normalised words that do not ask, quote or mock ("'safe', sure"), and
-//! that hold at most one negation and no word of rejection or report ("anyone who says it isn't
-//! safe is lying"), are read; the rest is the read-outs'.
-//! `scripts/cv_probe.py polarity` measures the rule over the read-out, out of fold.
+//! "no es un fraude", but not "nobody asked, chaos"), and within its clause ("Unsolicited
+//! ballots? No chaos here."); "from" or "against" after a sound word turns the accusation it
+//! reaches ("safe from fraud"). Only posts of at most [`MAX_WORDS`] normalised words that do
+//! not ask, quote or mock ("'safe', sure"), whose every negation turns a sound or accusing word
+//! ("don't tell me those batches weren't rigged" has one that turns none), and that hold no
+//! word of rejection, report or supposition ("anyone who says it isn't safe is lying", "if you
+//! think …") are read; the rest is the read-outs'. `scripts/cv_probe.py polarity` measures the
+//! rules over the read-out, out of fold (`docs/quality.md`, stop 42).
 
 use super::stance::Stance;
 
@@ -41,6 +44,11 @@ const SOUND: &[&str] = &[
     "trust",
     "valid",
     "routine",
+    "clean",
+    "fair",
+    "orderly",
+    "calm",
+    "reliably",
     "seguro",
     "seguros",
     "segura",
@@ -59,11 +67,6 @@ const SOUND: &[&str] = &[
     "confiables",
     "fiable",
     "fiables",
-    "clean",
-    "fair",
-    "orderly",
-    "calm",
-    "reliably",
     "limpio",
     "limpios",
     "limpia",

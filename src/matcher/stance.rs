@@ -285,14 +285,6 @@ pub struct PostCues {
 }
 
 impl PostCues {
-    /// Whether the cues settle the stance before any read-out: a verdict or a short post's
-    /// polarity.
-    pub fn settled(&self) -> bool {
-        self.verdict || self.polarity.is_some()
-    }
-}
-
-impl PostCues {
     pub fn new(raw: &str, normalized: &str, lang: Lang) -> Self {
         let count = |phrases: &[&str]| count_in(normalized, phrases);
         let (debunk_cues, negations) = match lang {
@@ -309,6 +301,12 @@ impl PostCues {
             verdict: opens_with_verdict(raw),
             polarity: polarity(raw, normalized, asks),
         }
+    }
+
+    /// Whether the cues settle the stance before any read-out: a verdict or a short post's
+    /// polarity.
+    pub fn settled(&self) -> bool {
+        self.verdict || self.polarity.is_some()
     }
 }
 
