@@ -412,9 +412,10 @@ fn the_stance_read_out_reads_posts_that_defend_the_process_as_debunking() {
 
 /// A short post's polarity settles its stance in every mode, whatever the read-outs say (stop
 /// 42): the defenders' words debunk, negated they promote, and an accusation negated debunks.
-/// The read-outs read all four of the first posts the other way, leaning on "mail-in" and
-/// "correo", the words of promotions, and on negation, that of debunks. So did they the fitting
-/// post of `tuning_polarity42` that follows. Sarcasm is left to them.
+/// The read-outs read each of the first four the other way in lexical mode (and all but the
+/// third in hybrid mode), leaning on "mail-in" and "correo", the words of promotions, and on
+/// negation, that of debunks; and the fitting post of `tuning_polarity42` that follows as
+/// promoting, in both. Sarcasm is left to them.
 #[test]
 fn a_short_posts_polarity_settles_its_stance_in_every_mode() {
     for matcher in &every_mode() {
