@@ -349,10 +349,12 @@ fn seventeenth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
 /// posts whose stance turns on a negation or on the defenders' words ("aren't secure", "not
 /// fraud", "is safe"). Its stance accuracy on the build before the rules: 0.707 hybrid, 0.672
 /// lexical; with them 0.857 and 0.832, and with their second version (clauses, more words)
-/// 0.910 and 0.882 (precision / recall 0.971 / 0.831 and 0.975 / 0.744 throughout).
+/// 0.910 and 0.882 (precision / recall 0.971 / 0.831 and 0.975 / 0.744 throughout). A short
+/// attack standing in for a missing concept in hybrid mode then found 3 more: 0.971 / 0.850 /
+/// 0.912.
 #[test]
 fn eighteenth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
-    let floors = Floors::new(0.97, 0.83, 0.905);
+    let floors = Floors::new(0.97, 0.845, 0.905);
     meets_in_hybrid("heldout18_posts.jsonl", 240, floors);
 }
 
@@ -439,6 +441,30 @@ fn a_short_posts_polarity_settles_its_stance_in_every_mode() {
             "{text}"
         );
     }
+}
+
+/// In hybrid mode a short attack on the process stands in for the one concept it leaves out
+/// (stop 42): these posts, the second a fitting post of `tuning_polarity42`, matched nothing
+/// before. Lexical mode, where it is not done, still matches nothing; nor does an attack on
+/// something else.
+#[test]
+fn a_short_attack_on_the_process_is_found_in_hybrid_mode() {
+    let Some(hybrid) = hybrid() else {
+        return;
+    };
+    for text in [
+        "Absentee ballots aren't secure",
+        "Absentee ballots aren't valid when signatures go unchecked.",
+    ] {
+        assert_eq!(
+            stances(&hybrid, text),
+            [("mail-voting-widespread-fraud".to_owned(), Stance::Promotes)],
+            "{text}"
+        );
+        assert!(stances(&shipped().1, text).is_empty(), "{text}");
+    }
+    let other = "My mail isn't secure with this flimsy box.";
+    assert!(stances(&hybrid, other).is_empty(), "{other}");
 }
 
 /// The probe is also fitted on posts that defend the process, at half weight (stop 40): these

@@ -133,6 +133,11 @@ impl Mention {
         self.mentioned != 0 && self.coverage() == Coverage::Missing
     }
 
+    /// Every concept but one is mentioned.
+    pub fn missing_one(self) -> bool {
+        (self.declared & !self.mentioned).count_ones() == 1
+    }
+
     /// Every concept counted as mentioned (the probe stands in for the missing ones).
     pub fn completed(self) -> Mention {
         Mention {

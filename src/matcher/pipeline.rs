@@ -113,6 +113,7 @@ impl Matcher {
         };
         let lang = analysis.lang;
         let vetoed = self.read_words(&mut analysis);
+        self.read_attack(&post.text, &mut analysis);
         let done = |reason| Prepared {
             lang,
             work: Err(reason),
@@ -401,6 +402,30 @@ impl Matcher {
             }
         }
         vetoed
+    }
+
+    /// A short attack on the process names the idea of the one narrative whose other concepts
+    /// it mentions ("Absentee ballots aren't secure": the mail vote, and its fraud by denying
+    /// it is sound), so it stands in for the missing concept, when no narrative is complete
+    /// already. In hybrid mode only, where the probe then reads the post and may still veto it:
+    /// measured on the fitting sets, it found 2 posts and raised no alarm there, and in lexical
+    /// mode it found 2 for an alarm on a referee's count (`docs/quality.md`, stop 42).
+    fn read_attack(&self, raw: &str, analysis: &mut Analysis) {
+        let mentions = &analysis.mentions;
+        if !self.uses_model(analysis) || mentions.iter().any(|m| m.coverage() == Coverage::Complete)
+        {
+            return;
+        }
+        let mut one = (0..mentions.len()).filter(|&n| mentions[n].missing_one());
+        let (Some(n), None) = (one.next(), one.next()) else {
+            return;
+        };
+        let asks = super::is_question(raw);
+        if super::polarity::polarity(raw, &analysis.normalized, asks)
+            == Some(super::Stance::Promotes)
+        {
+            analysis.mentions[n] = analysis.mentions[n].completed();
+        }
     }
 
     /// Whether this post is matched in hybrid mode: a model is in use and the post is English
