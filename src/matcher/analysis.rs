@@ -5,7 +5,7 @@
 use std::ops::Range;
 
 use super::Matcher;
-use super::concepts::Mention;
+use super::concepts::{Coverage, Mention};
 use super::entries::{self, TermId};
 use super::score::UNKNOWN_TERM_WEIGHT;
 use super::words::WordTerm;
@@ -35,6 +35,13 @@ pub(super) struct Analysis<'m> {
 }
 
 impl Analysis<'_> {
+    /// Whether the post mentions every concept of some narrative.
+    pub fn names_a_narrative(&self) -> bool {
+        self.mentions
+            .iter()
+            .any(|m| m.coverage() == Coverage::Complete)
+    }
+
     /// Word `i` of the post, as corrected.
     pub fn word(&self, i: usize) -> &str {
         match self.corrections.iter().find(|(w, _)| *w == i) {

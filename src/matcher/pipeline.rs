@@ -121,7 +121,7 @@ impl Matcher {
         };
         // Narratives whose concepts the post all mentions.
         let mentioned = |n: usize| analysis.mentions[n].coverage() == Coverage::Complete;
-        let any_mentioned = (0..analysis.mentions.len()).any(mentioned);
+        let any_mentioned = analysis.names_a_narrative();
         // Or whose probe may vouch for the concepts it misses, once the post is embedded.
         let probed = self.probed(&analysis);
         if analysis.term_ids.is_empty() && !any_mentioned && !probed {
@@ -314,11 +314,7 @@ impl Matcher {
     /// exclusion phrase, or concepts missing. `None` when some narrative's are all mentioned, or
     /// some narrative declares none.
     fn missing_concepts(&self, analysis: &Analysis, vetoed: bool) -> Option<&'static str> {
-        let complete = analysis
-            .mentions
-            .iter()
-            .any(|m| m.coverage() == Coverage::Complete);
-        if complete || !self.concepts.everywhere(analysis.lang) {
+        if analysis.names_a_narrative() || !self.concepts.everywhere(analysis.lang) {
             return None;
         }
         Some(if vetoed {
@@ -411,11 +407,10 @@ impl Matcher {
     /// measured on the fitting sets, it found 2 posts and raised no alarm there, and in lexical
     /// mode it found 2 for an alarm on a referee's count (`docs/quality.md`, stop 42).
     fn read_attack(&self, raw: &str, analysis: &mut Analysis) {
-        let mentions = &analysis.mentions;
-        if !self.uses_model(analysis) || mentions.iter().any(|m| m.coverage() == Coverage::Complete)
-        {
+        if !self.uses_model(analysis) || analysis.names_a_narrative() {
             return;
         }
+        let mentions = &analysis.mentions;
         let mut one = (0..mentions.len()).filter(|&n| mentions[n].missing_one());
         let (Some(n), None) = (one.next(), one.next()) else {
             return;
