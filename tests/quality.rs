@@ -364,6 +364,68 @@ fn eighteenth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
     meets(&shipped().1, "heldout18_posts.jsonl", 240, floors);
 }
 
+/// The nineteenth held-out set (`tests/fixtures/heldout19_posts.jsonl`), written blind at stop
+/// 43 beside the fitting set `tuning_closing43`, and never fitted on: posts whose last sentence
+/// is a verdict on the claim or the defence they report or state ("He's wrong.", "Not true.").
+/// Its stance accuracy on the build before the closing verdict: 0.371 hybrid, 0.451 lexical;
+/// with it 0.686 and 0.770 (precision / recall 1.000 / 0.886 and 1.000 / 0.807 throughout).
+/// Its figures were also read on three earlier versions of the rule (`docs/quality.md`).
+#[test]
+fn nineteenth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
+    let floors = Floors::new(0.995, 0.88, 0.68);
+    meets_in_hybrid("heldout19_posts.jsonl", 240, floors);
+}
+
+#[test]
+fn nineteenth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
+    let floors = Floors::new(0.995, 0.80, 0.765);
+    meets(&shipped().1, "heldout19_posts.jsonl", 240, floors);
+}
+
+/// A post's last sentence, when it is a verdict on the rest, turns the rest's stance in every
+/// mode (stop 43): rejecting a report of the claim debunks, endorsing it promotes, and
+/// rejecting a defence somebody made promotes (the fourth is a fitting post of
+/// `tuning_closing43`). The read-outs alone read the first two as neutral reports, the third as
+/// promoting and the fifth as debunking; the fourth they read right, and the verdict keeps it
+/// right. Without a verdict, or with one that asks, a report stays neutral.
+#[test]
+fn a_closing_verdict_turns_the_stance_of_what_it_judges_in_every_mode() {
+    let claim = "Trump says mail-in voting will lead to massive fraud.";
+    for matcher in &every_mode() {
+        for (text, narrative, stance) in [
+            (format!("{claim} He is wrong."), "mail-voting-widespread-fraud", Stance::Debunks),
+            (format!("{claim} He is right."), "mail-voting-widespread-fraud", Stance::Promotes),
+            (
+                "People keep saying mail-in voting is rife with fraud. It isn't.".to_owned(),
+                "mail-voting-widespread-fraud",
+                Stance::Debunks,
+            ),
+            (
+                "Krebs says other countries couldn't fake our ballots because of the special paper stock. He's wrong.".to_owned(),
+                "foreign-counterfeit-mail-ballots",
+                Stance::Promotes,
+            ),
+            (
+                "Officials say mail-in voting is secure. LIES.".to_owned(),
+                "mail-voting-widespread-fraud",
+                Stance::Promotes,
+            ),
+            (claim.to_owned(), "mail-voting-widespread-fraud", Stance::Neutral),
+            (
+                format!("{} He is wrong?", claim),
+                "mail-voting-widespread-fraud",
+                Stance::Neutral,
+            ),
+        ] {
+            assert_eq!(
+                stances(matcher, &text),
+                [(narrative.to_owned(), stance)],
+                "{text}"
+            );
+        }
+    }
+}
+
 /// The stance read-outs are also fitted on `tuning_stance17` (stop 39) and `tuning_defend18`
 /// (stop 40), posts that defend the process in an affirmative voice: these fitting posts, the
 /// last four short ones of the second set, were read as promoting the claim before their set

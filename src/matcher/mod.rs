@@ -7,6 +7,7 @@
 
 mod analysis;
 mod bm25;
+mod closing;
 mod concepts;
 mod dense;
 mod entries;
@@ -15,6 +16,7 @@ mod pipeline;
 mod polarity;
 mod post;
 mod probe;
+mod reading;
 mod readout;
 mod score;
 mod spell;
@@ -161,6 +163,12 @@ impl Best {
 
     fn score(&self) -> f32 {
         self.choice().map_or(0.0, |(_, s, _)| s)
+    }
+
+    /// How much better the best rebuttal statement scores than the best claim or variant.
+    fn rebuttal_lead(&self) -> f32 {
+        let score = |slot: Option<(usize, f32, Overlap)>| slot.map_or(0.0, |(_, s, _)| s);
+        score(self.statement) - score(self.text)
     }
 
     fn offer(&mut self, kind: EntryKind, entry: usize, overlap: Overlap, score: f32) {
@@ -456,24 +464,12 @@ impl Matcher {
         if chosen.is_empty() {
             return Vec::new();
         }
-        let cues = stance::PostCues::new(raw, &analysis.normalized, analysis.lang);
-        // The read-out decides for the narratives it was fitted on: with the post's embedding
-        // if it has one the read-out reads, else on its words alone (Spanish posts, lexical
-        // mode, posts the probe's first stage keeps from the model).
-        let readout = match (&self.readout, embedding) {
-            (Some(readout), Some(_)) if readout.reads_embeddings() => Some(readout),
-            _ => self.words_readout.as_ref(),
-        };
-        let read = readout.map(|r| (r, r.stance(&analysis.normalized, cues.asks, embedding)));
+        let reading = self.reading(raw, &analysis.normalized, analysis.lang, embedding);
         chosen
             .iter()
             .filter_map(|(narrative, best)| {
-                // A fact-checker's verdict opening the post, or a short post's plain polarity,
-                // outranks the read-out: the cues decide.
-                let stance = read
-                    .filter(|(readout, _)| readout.covers(*narrative) && !cues.settled())
-                    .map(|(_, stance)| stance);
-                self.explain(&cues, stance, analysis, *narrative, best)
+                let stance = reading.stance(*narrative, best.rebuttal_lead());
+                self.explain(stance, analysis, *narrative, best)
             })
             .collect()
     }
@@ -558,18 +554,15 @@ impl Matcher {
         ranked
     }
 
-    /// The match on `narrative`, its stance `stance` if known, else decided from the cues.
+    /// The match on `narrative`, read with `stance`.
     fn explain(
         &self,
-        cues: &stance::PostCues,
-        stance: Option<stance::Stance>,
+        stance: stance::Stance,
         analysis: &Analysis,
         narrative: usize,
         best: &Best,
     ) -> Option<NarrativeMatch> {
         let (entry_no, score, overlap) = best.choice()?;
-        let claim_sim = best.text.map_or(0.0, |(_, s, _)| s);
-        let statement_sim = best.statement.map_or(0.0, |(_, s, _)| s);
         let entry = &self.entries[entry_no];
         let n = &self.kb.narratives()[narrative];
         let matched_words = self.matched_words(analysis, entry);
@@ -587,7 +580,7 @@ impl Matcher {
             narrative_id: n.id.clone(),
             narrative_title: n.title.clone(),
             score,
-            stance: stance.unwrap_or_else(|| stance::decide(cues, statement_sim - claim_sim)),
+            stance,
             evidence: Evidence {
                 kind: entry.kind.name(),
                 id,

@@ -432,7 +432,7 @@ impl Matcher {
 
     /// Embeds posts; on a model failure every post falls back to lexical scores, and the
     /// failure is logged.
-    fn embed(&self, texts: &[&str]) -> Vec<Option<Vec<f32>>> {
+    pub(super) fn embed(&self, texts: &[&str]) -> Vec<Option<Vec<f32>>> {
         let Some(dense) = self.dense.as_ref().filter(|_| !texts.is_empty()) else {
             return Vec::new();
         };

@@ -1,0 +1,576 @@
+//! A closing verdict: the last sentence of a post judging what comes before it.
+//!
+//! "Trump says mail-in voting means massive fraud. He's wrong." reports the claim, then rejects
+//! it; "Officials say mail ballots are secure. They are not." reports a defence, then rejects
+//! it; "Barr says China could print fake ballots. He's right." endorses the claim. The last
+//! sentence has no word of the narrative, so the read-outs cannot tell what it turns: they read
+//! the first as a neutral report and the second as a debunk. The rest of the post is read on its
+//! own, and the verdict then turns that reading ([`Verdict::on`]).
+//!
+//! Only a last sentence that is a verdict and nothing else counts, or a verdict opening it before
+//! a comma ("Correct, and nobody has produced one since."): words that reject or endorse, turned
+//! by a negation, among little words ([`verdict`]), however they are written ("FALSE!!!", "N0t
+//! tru3.", "Wrong, wrong, wrong."). A last sentence that asks ("He's right?"), or one answering
+//! a question ("Coincidence? No."), passes none.
+
+use super::stance::Stance;
+use crate::text::{self, Lexicon};
+
+/// The fewest words the rest of the post needs for the verdict to judge something.
+const MIN_REST_WORDS: usize = 3;
+/// The longest last sentence or opening clause, in characters, worth normalising to read as a
+/// verdict (eight words, with room for emphasis).
+const MAX_VERDICT_CHARS: usize = 60;
+
+/// The most words a verdict has ("That's a flat-out lie, all of it" has seven).
+const MAX_VERDICT_WORDS: usize = 8;
+/// Words that reject what they judge (normalised, apostrophes dropped).
+const REJECTING: &[&str] = &[
+    "false",
+    "untrue",
+    "wrong",
+    "lie",
+    "lies",
+    "lying",
+    "liar",
+    "liars",
+    "nonsense",
+    "rubbish",
+    "garbage",
+    "bs",
+    "bullshit",
+    "baloney",
+    "hogwash",
+    "myth",
+    "fabrication",
+    "fabricated",
+    "fiction",
+    "fantasy",
+    "fairytale",
+    "debunked",
+    "propaganda",
+    "joke",
+    "mistaken",
+    "misleading",
+    "fake",
+    "made",
+    "falso",
+    "falsa",
+    "mentira",
+    "mentiras",
+    "bulo",
+    "bulos",
+    "tontería",
+    "tonterías",
+    "invento",
+    "cuento",
+    "patraña",
+    "patrañas",
+    "disparate",
+    "equivoca",
+    "equivocan",
+    "equivocado",
+    "equivocados",
+];
+/// Words that endorse what they judge.
+const AFFIRMING: &[&str] = &[
+    "true",
+    "right",
+    "correct",
+    "exactly",
+    "facts",
+    "fact",
+    "agreed",
+    "accurate",
+    "bingo",
+    "truth",
+    "100",
+    "sense",
+    "spot",
+    "close",
+    "chance",
+    "happened",
+    "happen",
+    "buy",
+    "buying",
+    "amen",
+    "believe",
+    "verdad",
+    "cierto",
+    "cierta",
+    "razón",
+    "exacto",
+    "exactamente",
+    "correcto",
+    "así",
+];
+/// Words that turn a verdict's word around ("not true", "never happened"), or deny on their own
+/// what they judge ("It isn't.").
+const DENYING: &[&str] = &[
+    "not", "never", "isnt", "arent", "wasnt", "werent", "dont", "doesnt", "didnt", "wont", "cant",
+    "couldnt", "wouldnt", "hasnt", "havent", "hadnt", "nunca",
+];
+/// Words that say no or yes on their own ("Nope.", "No, it wasn't.", "Para nada.", "Qué va.",
+/// "Yep, that's the truth.").
+const NO: &[&str] = &["no", "nope", "nah", "nada", "va"];
+const YES: &[&str] = &["yes", "yep"];
+/// The subjects an elliptical denial needs ("It isn't.", "They weren't.", "No lo es.").
+const SUBJECTS: &[&str] = &[
+    "it", "its", "they", "theyre", "he", "hes", "she", "shes", "that", "thats", "this", "lo",
+];
+/// The Spanish words after which "no" turns what follows ("no es cierto", "no lo es").
+const SPANISH_AFTER_NO: &[&str] = &[
+    "es", "lo", "la", "son", "fue", "fueron", "era", "tiene", "tienen", "se", "está", "hay",
+];
+/// The other words a verdict may have: who or what it judges, how strongly, little words.
+const VERDICT_FILLER: &[&str] = &[
+    "that",
+    "thats",
+    "this",
+    "it",
+    "its",
+    "is",
+    "was",
+    "are",
+    "were",
+    "be",
+    "a",
+    "an",
+    "the",
+    "he",
+    "hes",
+    "she",
+    "shes",
+    "they",
+    "theyre",
+    "you",
+    "youre",
+    "i",
+    "im",
+    "we",
+    "all",
+    "of",
+    "totally",
+    "completely",
+    "utterly",
+    "absolutely",
+    "simply",
+    "just",
+    "flat",
+    "out",
+    "dead",
+    "plain",
+    "categorically",
+    "pure",
+    "total",
+    "complete",
+    "utter",
+    "big",
+    "biggest",
+    "another",
+    "such",
+    "so",
+    "what",
+    "very",
+    "outright",
+    "blatant",
+    "even",
+    "again",
+    "at",
+    "do",
+    "does",
+    "did",
+    "will",
+    "can",
+    "makes",
+    "on",
+    "up",
+    "news",
+    "also",
+    "to",
+    "es",
+    "eso",
+    "qué",
+    "esto",
+    "un",
+    "una",
+    "puro",
+    "pura",
+    "puros",
+    "puras",
+    "totalmente",
+    "completamente",
+    "absolutamente",
+    "otra",
+    "otro",
+    "se",
+    "lo",
+    "la",
+    "son",
+    "fue",
+    "fueron",
+    "era",
+    "para",
+    "tiene",
+    "tienen",
+    "está",
+    "hay",
+    "vil",
+    "gran",
+];
+
+/// The most words a source before a comma or colon may have ("According to the guy at my gym").
+const MAX_SOURCE_WORDS: usize = 8;
+/// Labels before a colon that open the writer's own words, not somebody else's ("Reminder: …").
+const OWN_LABELS: &[&str] = &[
+    "reminder",
+    "psa",
+    "fact",
+    "facts",
+    "note",
+    "fyi",
+    "truth",
+    "hint",
+    "tip",
+    "thread",
+    "folks",
+    "friends",
+    "people",
+    "everyone",
+    "y'all",
+    "ok",
+    "okay",
+    "recordatorio",
+    "ojo",
+    "dato",
+];
+/// Verbs that report somebody's words, normalised: what follows them is what a verdict judges.
+const REPORTING: &[&str] = &[
+    "says",
+    "said",
+    "say",
+    "saying",
+    "tell",
+    "claims",
+    "claimed",
+    "claim",
+    "claiming",
+    "insists",
+    "insisted",
+    "insist",
+    "swears",
+    "swore",
+    "swear",
+    "tweeted",
+    "posted",
+    "posting",
+    "argues",
+    "argued",
+    "warns",
+    "warned",
+    "warning",
+    "thinks",
+    "believes",
+    "tells",
+    "told",
+    "telling",
+    "dice",
+    "dicen",
+    "dijo",
+    "asegura",
+    "aseguran",
+    "aseguró",
+    "afirma",
+    "afirman",
+    "afirmó",
+    "jura",
+    "juran",
+    "juró",
+    "sostiene",
+    "sostienen",
+    "insiste",
+    "insisten",
+    "cree",
+    "creen",
+    "diciendo",
+];
+/// Words between a reporting verb and what it reports.
+const REPORTED_LEAD: &[&str] = &["that", "us", "me", "everyone", "que"];
+
+/// What `rest` reports somebody as saying, when a source opens it before a comma or a colon
+/// ("According to my boss, …", "Según la tele, …", "Fact-checkers: …").
+pub(crate) fn sourced(rest: &str) -> Option<&str> {
+    let lower = rest.trim_start().to_lowercase();
+    let (source, content) = if lower.starts_with("according to ") || lower.starts_with("según ") {
+        rest.split_once(", ")?
+    } else {
+        rest.split_once(": ")?
+    };
+    let own = OWN_LABELS.contains(&source.trim().to_lowercase().as_str());
+    (!own && source.split_whitespace().count() <= MAX_SOURCE_WORDS && !content.trim().is_empty())
+        .then_some(content)
+}
+
+/// What the normalised words `words` report somebody as saying: the words after the first
+/// reporting verb ("Krebs says *other countries couldn't fake our ballots*"), or before it if too
+/// few follow ("*ballots go only to registered voters*, says the clerk").
+pub(crate) fn reported(words: &str) -> Option<&str> {
+    let enough = |piece: &&str| piece.split(' ').count() >= MIN_REST_WORDS;
+    let mut at = 0;
+    let mut verb = None;
+    for word in words.split(' ') {
+        let start = at;
+        at += word.len() + 1;
+        match verb {
+            None if REPORTING.contains(&word) => verb = Some((start, at)),
+            Some((start, _)) if REPORTED_LEAD.contains(&word) => verb = Some((start, at)),
+            Some(_) => break,
+            None => {}
+        }
+    }
+    let (start, end) = verb?;
+    // Or what comes before it, when the source is named last ("…, says their clerk").
+    let after = words.get(end..).filter(enough);
+    after.or_else(|| Some(words[..start].trim_end()).filter(enough))
+}
+
+/// What a closing verdict does to the reading of the rest of the post.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Verdict {
+    Rejects,
+    Affirms,
+}
+
+impl Verdict {
+    /// The post's stance, given that of what the verdict judges, which `reported` says is
+    /// somebody else's words: rejecting a claim or a report of it debunks, and rejecting a
+    /// defence somebody made promotes ("Officials say mail ballots are secure. Lies."), while
+    /// rejecting after the writer's own defence still debunks ("If it were fraud, we'd know.
+    /// It's a lie."); endorsing a report of the claim promotes, and endorsing anything else
+    /// keeps its stance.
+    pub(crate) fn on(self, judged: Stance, reported: bool) -> Stance {
+        match (self, judged) {
+            (Verdict::Rejects, Stance::Debunks) if reported => Stance::Promotes,
+            (Verdict::Rejects, _) => Stance::Debunks,
+            (Verdict::Affirms, Stance::Neutral) => Stance::Promotes,
+            (Verdict::Affirms, stance) => stance,
+        }
+    }
+}
+
+/// The verdict the last sentence of `raw` passes on the rest, and that rest; `None` if the last
+/// sentence is no verdict, asks, or the rest is too short to judge.
+pub(crate) fn closing_verdict<'a>(raw: &'a str, lexicon: &Lexicon) -> Option<(Verdict, &'a str)> {
+    let body = raw.trim_end();
+    if body.ends_with('?') {
+        return None;
+    }
+    let body = body.trim_end_matches(['.', '!', '…']);
+    let start = body
+        .char_indices()
+        .rev()
+        .find(|&(at, c)| ends_sentence(body, at, c))
+        .map(|(at, c)| at + c.len_utf8())?;
+    let (rest, last) = body.split_at(start);
+    // The verdict is the last sentence, or opens it ("Correct, and nobody has produced one.").
+    let read = |piece: &str| {
+        (piece.len() <= MAX_VERDICT_CHARS)
+            .then(|| verdict(&text::normalize(piece, lexicon).text))
+            .flatten()
+    };
+    let opening = last.split_once(',').map(|(first, _)| first);
+    // Not a bare "No, …", which opens the writer's own statement ("No, it doesn't mean a theft").
+    let opening = opening
+        .filter(|first| !matches!(first.trim().to_lowercase().as_str(), "no" | "nope" | "nah"));
+    let verdict = read(last).or_else(|| read(opening?))?;
+    let rest = rest.trim_end();
+    if rest.ends_with('?') {
+        // The verdict answers a question ("Coincidence? No."), not the claim.
+        return None;
+    }
+    (text::normalize(rest, lexicon).text.split(' ').count() >= MIN_REST_WORDS)
+        .then_some((verdict, rest))
+}
+
+/// Whether `c`, at byte `at` of `text`, ends a sentence: a line break, or a stop, exclamation or
+/// question mark or ellipsis before a space, or a quotation mark after one. A stop needs a
+/// lowercase letter, digit or closing quote before it, so that "U.S." ends none.
+fn ends_sentence(text: &str, at: usize, c: char) -> bool {
+    let next = text[at + c.len_utf8()..].chars().next();
+    match c {
+        '\n' => true,
+        '!' | '?' | '…' => next.is_some_and(char::is_whitespace),
+        // A quotation closing on a stop ("… came." Debunked.).
+        '"' | '”' | '\'' | '’' => {
+            let before = text[..at].chars().next_back();
+            before.is_some_and(|b| matches!(b, '.' | '!' | '?'))
+                && next.is_some_and(char::is_whitespace)
+        }
+        '.' => {
+            let before = text[..at].chars().next_back();
+            next.is_some_and(char::is_whitespace)
+                && before.is_some_and(|b| {
+                    b.is_lowercase()
+                        || b.is_ascii_digit()
+                        || matches!(b, '"' | '”' | '\'' | '’' | ')')
+                })
+        }
+        _ => false,
+    }
+}
+
+/// The verdict of a last sentence's normalised words, if they are a verdict and nothing else:
+/// words that reject or endorse, all one way ("that's a flat-out lie", "so true", "tiene
+/// razón"), turned by each negation ("not true", "no es cierto", "he's not wrong"); else a
+/// negation or a no alone ("It isn't.", "No, it wasn't.", "Para nada."), or a yes; with words of
+/// [`VERDICT_FILLER`] around them.
+fn verdict(normalized: &str) -> Option<Verdict> {
+    let mut words: Vec<String> = normalized.split(' ').map(|w| w.replace('\'', "")).collect();
+    words.dedup();
+    if words.len() > MAX_VERDICT_WORDS {
+        return None;
+    }
+    let is = |list: &[&str], w: &str| list.contains(&w);
+    let known = |w: &str| {
+        [REJECTING, AFFIRMING, DENYING, NO, YES, VERDICT_FILLER]
+            .iter()
+            .any(|list| is(list, w))
+    };
+    if !words.iter().all(|w| known(w)) {
+        return None;
+    }
+    let count = |list: &[&str]| words.iter().filter(|w| is(list, w)).count();
+    let (rejecting, affirming) = (count(REJECTING), count(AFFIRMING));
+    let spanish_no = (words.windows(2))
+        .filter(|pair| pair[0] == "no" && is(SPANISH_AFTER_NO, &pair[1]))
+        .count();
+    let turned = (count(DENYING) + spanish_no) % 2 == 1;
+    // A negation alone denies what it judges only with a subject or a no ("It isn't.", "No, it
+    // wasn't."): "Never." or "Not." may as well agree with a negative sentence before it.
+    let subject = words.iter().any(|w| is(SUBJECTS, w));
+    let rejects = match (rejecting, affirming) {
+        (0, 0) if count(NO) > 0 || (count(DENYING) > 0 && subject) => true,
+        (0, 0) if count(YES) > 0 => false,
+        (0, 0) => return None,
+        (_, 0) => !turned,
+        (0, _) => turned,
+        _ => return None,
+    };
+    Some(if rejects {
+        Verdict::Rejects
+    } else {
+        Verdict::Affirms
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(raw: &str) -> Option<(Verdict, &str)> {
+        closing_verdict(raw, &Lexicon::english())
+    }
+
+    #[test]
+    fn a_last_sentence_that_is_a_verdict_judges_the_rest() {
+        let claim = "Trump says mail-in voting means massive fraud";
+        for (closing, verdict) in [
+            ("He's wrong.", Verdict::Rejects),
+            ("FALSE!!!", Verdict::Rejects),
+            ("N0t tru3.", Verdict::Rejects),
+            ("Wrong, wrong, wrong.", Verdict::Rejects),
+            ("No, it isn't.", Verdict::Rejects),
+            ("They aren’t.", Verdict::Rejects),
+            ("He is right.", Verdict::Affirms),
+            ("Exactly!", Verdict::Affirms),
+            ("Es mentira.", Verdict::Rejects),
+            ("Tiene razón.", Verdict::Affirms),
+            (
+                "Correct, and nobody has produced one since.",
+                Verdict::Affirms,
+            ),
+            ("It's not, and every audit says so.", Verdict::Rejects),
+            ("Totally made up.", Verdict::Rejects),
+            ("Qué va, es un bulo.", Verdict::Rejects),
+            ("He's not wrong.", Verdict::Affirms),
+        ] {
+            let post = format!("{claim}. {closing}");
+            assert_eq!(
+                read(&post),
+                Some((verdict, &post[..claim.len() + 1])),
+                "{post}"
+            );
+        }
+        let quoted = format!("Viral tweet: \"{claim}.\" Debunked.");
+        assert_eq!(read(&quoted).map(|(v, _)| v), Some(Verdict::Rejects));
+        let lines = format!("{claim}\nfalse");
+        assert_eq!(read(&lines), Some((Verdict::Rejects, claim)));
+    }
+
+    #[test]
+    fn anything_else_passes_no_verdict() {
+        for post in [
+            "Trump says mail-in voting means massive fraud.",
+            "Trump says mail-in voting means massive fraud. He's wrong?",
+            "Trump says mail-in voting means massive fraud. He is wrong about most things.",
+            "Mail-in voting is not true voting. It is fraud.",
+            "The U.S. count is false",
+            "Fraud? False.",
+            "Ballots go to registered voters. That's it.",
+            "Xi would have to forge millions of envelopes. Never.",
+            "False.",
+            "So we're supposed to trust that no foreign government will print ballots? Nope.",
+        ] {
+            assert_eq!(read(post), None, "{post}");
+        }
+    }
+
+    #[test]
+    fn what_a_report_says_is_what_its_verdict_judges() {
+        assert_eq!(
+            reported("krebs says other countries couldn't fake our ballots"),
+            Some("other countries couldn't fake our ballots")
+        );
+        assert_eq!(
+            reported("state officials keep telling us that mail in voting is secure"),
+            Some("mail in voting is secure")
+        );
+        assert_eq!(
+            reported("trump dice que el voto por correo es un fraude"),
+            Some("el voto por correo es un fraude")
+        );
+        assert_eq!(reported("china will print fake ballots"), None);
+        assert_eq!(
+            sourced("According to my boss, the long count means it was stolen."),
+            Some("the long count means it was stolen.")
+        );
+        assert_eq!(
+            sourced("Fact-checkers: a lead changing overnight is normal."),
+            Some("a lead changing overnight is normal.")
+        );
+        assert_eq!(sourced("China will print ballots, by the million."), None);
+        assert_eq!(
+            sourced("Reminder: a fake ballot has no voter attached."),
+            None
+        );
+        assert_eq!(reported("he said so"), None);
+        assert_eq!(
+            reported("ballots go only to registered voters says the clerk"),
+            Some("ballots go only to registered voters")
+        );
+    }
+
+    #[test]
+    fn a_verdict_turns_the_reading_of_the_rest() {
+        use Stance::*;
+        for reported in [true, false] {
+            assert_eq!(Verdict::Rejects.on(Neutral, reported), Debunks);
+            assert_eq!(Verdict::Rejects.on(Promotes, reported), Debunks);
+            assert_eq!(Verdict::Affirms.on(Neutral, reported), Promotes);
+            assert_eq!(Verdict::Affirms.on(Promotes, reported), Promotes);
+            assert_eq!(Verdict::Affirms.on(Debunks, reported), Debunks);
+        }
+        assert_eq!(Verdict::Rejects.on(Debunks, true), Promotes);
+        assert_eq!(Verdict::Rejects.on(Debunks, false), Debunks);
+    }
+}

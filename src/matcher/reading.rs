@@ -1,0 +1,86 @@
+//! How a matched post reads, stance-wise: its cues, the learned read-out, and a closing verdict
+//! on the rest of the post (`closing.rs`).
+
+use super::Matcher;
+use super::closing::{Verdict, closing_verdict, reported, sourced};
+use super::readout::Readout;
+use super::stance::{self, PostCues, Stance};
+use crate::text::{self, Lang};
+
+/// A post's reading, computed once for every narrative it matches.
+pub(super) struct Reading<'m> {
+    cues: PostCues,
+    /// The read-out, if there is one for the post, and its stance.
+    read: Option<(&'m Readout, Stance)>,
+    /// The verdict the post's last sentence passes on the rest, the reading of what it judges,
+    /// and whether that is somebody else's words.
+    closing: Option<(Verdict, Box<Reading<'m>>, bool)>,
+}
+
+impl Reading<'_> {
+    /// The stance toward `narrative`, whose best rebuttal statement scores `rebuttal_lead` more
+    /// than its best claim or variant. A closing verdict turns the stance of what it judges.
+    /// Otherwise a fact-checker's opening verdict or a short post's plain polarity outranks the
+    /// read-out, which outranks the cues, for the narratives it was fitted on.
+    pub(super) fn stance(&self, narrative: usize, rebuttal_lead: f32) -> Stance {
+        if let Some((verdict, judged, reported)) = &self.closing {
+            return verdict.on(judged.stance(narrative, rebuttal_lead), *reported);
+        }
+        self.read
+            .filter(|(readout, _)| readout.covers(narrative) && !self.cues.settled())
+            .map(|(_, stance)| stance)
+            .unwrap_or_else(|| stance::decide(&self.cues, rebuttal_lead))
+    }
+}
+
+impl Matcher {
+    /// Reads `raw` (normalised: `normalized`, in `lang`): the read-out reads the post's
+    /// embedding if it has one and the read-out reads embeddings, else its words alone (Spanish
+    /// posts, lexical mode, posts the probe's first stage keeps from the model). What a closing
+    /// verdict judges is read the same way, embedded on its own when the post was: what the rest
+    /// of the post reports somebody as saying ("Krebs says other countries couldn't fake our
+    /// ballots. He's wrong." rejects a defence, so it promotes), else the rest.
+    pub(super) fn reading(
+        &self,
+        raw: &str,
+        normalized: &str,
+        lang: Lang,
+        embedding: Option<&[f32]>,
+    ) -> Reading<'_> {
+        let mut reading = self.reading_alone(raw, normalized, lang, embedding);
+        reading.closing = closing_verdict(raw, &self.lexicon).map(|(verdict, rest)| {
+            // What the rest reports somebody as saying, if it does, else all of it.
+            let source = sourced(rest);
+            let rest = source.unwrap_or(rest);
+            let words = text::normalize(rest, &self.lexicon).text;
+            let content = reported(&words);
+            let (raw, words) = content.map_or((rest, words.as_str()), |c| (c, c));
+            let vector = embedding.and_then(|_| self.embed(&[words]).pop().flatten());
+            let judged = self.reading_alone(raw, words, lang, vector.as_deref());
+            let reported = source.is_some() || content.is_some();
+            (verdict, Box::new(judged), reported)
+        });
+        reading
+    }
+
+    /// The reading of `raw` without looking for a closing verdict.
+    fn reading_alone(
+        &self,
+        raw: &str,
+        normalized: &str,
+        lang: Lang,
+        embedding: Option<&[f32]>,
+    ) -> Reading<'_> {
+        let cues = PostCues::new(raw, normalized, lang);
+        let readout = match (&self.readout, embedding) {
+            (Some(readout), Some(_)) if readout.reads_embeddings() => Some(readout),
+            _ => self.words_readout.as_ref(),
+        };
+        let read = readout.map(|r| (r, r.stance(normalized, cues.asks, embedding)));
+        Reading {
+            cues,
+            read,
+            closing: None,
+        }
+    }
+}
