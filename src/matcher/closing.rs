@@ -323,7 +323,7 @@ pub(crate) fn reported(words: &str) -> Option<&str> {
         at += word.len() + 1;
         match verb {
             None if REPORTING.contains(&word) => verb = Some((start, at)),
-            Some((start, _)) if REPORTED_LEAD.contains(&word) => verb = Some((start, at)),
+            Some((from, _)) if REPORTED_LEAD.contains(&word) => verb = Some((from, at)),
             Some(_) => break,
             None => {}
         }
@@ -345,7 +345,7 @@ impl Verdict {
     /// The post's stance, given that of what the verdict judges, which `reported` says is
     /// somebody else's words: rejecting a claim or a report of it debunks, and rejecting a
     /// defence somebody made promotes ("Officials say mail ballots are secure. Lies."), while
-    /// rejecting after the writer's own defence still debunks ("If it were fraud, we'd know.
+    /// rejecting after the writer's own debunk still debunks ("If it were fraud, we'd know.
     /// It's a lie."); endorsing a report of the claim promotes, and endorsing anything else
     /// keeps its stance.
     pub(crate) fn on(self, judged: Stance, reported: bool) -> Stance {
