@@ -18,11 +18,11 @@ use crate::text::{self, Lexicon};
 
 /// The fewest words the rest of the post needs for the verdict to judge something.
 const MIN_REST_WORDS: usize = 3;
-/// The longest last sentence or opening clause, in characters, worth normalising to read as a
-/// verdict (eight words, with room for emphasis).
+/// The longest last sentence or opening clause, in bytes, worth normalising to read as a verdict
+/// (eight words, with room for emphasis).
 const MAX_VERDICT_CHARS: usize = 60;
 
-/// The most words a verdict has ("That's a flat-out lie, all of it" has seven).
+/// The most words a verdict has ("That's a flat-out lie, all of it" has eight).
 const MAX_VERDICT_WORDS: usize = 8;
 /// Words that reject what they judge (normalised, apostrophes dropped).
 const REJECTING: &[&str] = &[
@@ -219,8 +219,16 @@ const VERDICT_FILLER: &[&str] = &[
     "gran",
 ];
 
+/// How a clause after a verdict may take it back or mock it ("True, but …", "Right, because …").
+const TAKING_BACK: &[&str] = &[
+    "but ", "though", "although", "except", "because", "pero ", "aunque", "salvo", "porque",
+];
+/// Where what a report says ends and the writer's answer begins, in normalised words.
+const TAKING_BACK_WORDS: &[&str] = &[" but ", " however ", " pero ", " sin embargo "];
 /// The most words a source before a comma or colon may have ("According to the guy at my gym").
 const MAX_SOURCE_WORDS: usize = 8;
+/// The most words a source before a colon may have ("Congressman on the radio this morning:").
+const MAX_LABEL_WORDS: usize = 6;
 /// Labels before a colon that open the writer's own words, not somebody else's ("Reminder: …").
 const OWN_LABELS: &[&str] = &[
     "reminder",
@@ -297,8 +305,9 @@ const REPORTING: &[&str] = &[
 /// Words between a reporting verb and what it reports.
 const REPORTED_LEAD: &[&str] = &["that", "us", "me", "everyone", "que"];
 
-/// What `rest` reports somebody as saying, when a source opens it before a comma or a colon
-/// ("According to my boss, …", "Según la tele, …", "Fact-checkers: …").
+/// What `rest` reports somebody as saying, when a source of a few words opens it: "According to"
+/// or "Según" before a comma ("According to my boss, …"), or anything but the writer's own
+/// label before a colon ("Fact-checkers: …", not "Reminder: …").
 pub(crate) fn sourced(rest: &str) -> Option<&str> {
     let lower = rest.trim_start().to_lowercase();
     let (source, content) = if lower.starts_with("according to ") || lower.starts_with("según ") {
@@ -307,13 +316,18 @@ pub(crate) fn sourced(rest: &str) -> Option<&str> {
         rest.split_once(": ")?
     };
     let own = OWN_LABELS.contains(&source.trim().to_lowercase().as_str());
-    (!own && source.split_whitespace().count() <= MAX_SOURCE_WORDS && !content.trim().is_empty())
+    let most = if lower.starts_with("according to ") || lower.starts_with("según ") {
+        MAX_SOURCE_WORDS
+    } else {
+        MAX_LABEL_WORDS
+    };
+    (!own && source.split_whitespace().count() <= most && !content.trim().is_empty())
         .then_some(content)
 }
 
 /// What the normalised words `words` report somebody as saying: the words after the first
-/// reporting verb ("Krebs says *other countries couldn't fake our ballots*"), or before it if too
-/// few follow ("*ballots go only to registered voters*, says the clerk").
+/// reporting verb ("Krebs says *other countries couldn't fake our ballots*"), up to a "but", or
+/// before it if too few follow ("*ballots go only to registered voters*, says the clerk").
 pub(crate) fn reported(words: &str) -> Option<&str> {
     let enough = |piece: &&str| piece.split(' ').count() >= MIN_REST_WORDS;
     let mut at = 0;
@@ -329,8 +343,16 @@ pub(crate) fn reported(words: &str) -> Option<&str> {
         }
     }
     let (start, end) = verb?;
+    // Up to where the writer takes it back ("Trump says X, but audits found none").
+    let after = words.get(end..).map(|after| {
+        let cut = TAKING_BACK_WORDS
+            .iter()
+            .filter_map(|word| after.find(word))
+            .min();
+        cut.map_or(after, |at| after[..at].trim_end())
+    });
     // Or what comes before it, when the source is named last ("…, says their clerk").
-    let after = words.get(end..).filter(enough);
+    let after = after.filter(enough);
     after.or_else(|| Some(words[..start].trim_end()).filter(enough))
 }
 
@@ -346,8 +368,8 @@ impl Verdict {
     /// somebody else's words: rejecting a claim or a report of it debunks, and rejecting a
     /// defence somebody made promotes ("Officials say mail ballots are secure. Lies."), while
     /// rejecting after the writer's own debunk still debunks ("If it were fraud, we'd know.
-    /// It's a lie."); endorsing a report of the claim promotes, and endorsing anything else
-    /// keeps its stance.
+    /// It's a lie."); endorsing what reads as neutral (a report of the claim) promotes, and
+    /// endorsing anything else keeps its stance.
     pub(crate) fn on(self, judged: Stance, reported: bool) -> Stance {
         match (self, judged) {
             (Verdict::Rejects, Stance::Debunks) if reported => Stance::Promotes,
@@ -361,11 +383,11 @@ impl Verdict {
 /// The verdict the last sentence of `raw` passes on the rest, and that rest; `None` if the last
 /// sentence is no verdict, asks, or the rest is too short to judge.
 pub(crate) fn closing_verdict<'a>(raw: &'a str, lexicon: &Lexicon) -> Option<(Verdict, &'a str)> {
-    let body = raw.trim_end();
+    let body = raw.trim_end().trim_end_matches(['.', '!', '…']);
     if body.ends_with('?') {
+        // It asks ("He's wrong?", "Is it true?!").
         return None;
     }
-    let body = body.trim_end_matches(['.', '!', '…']);
     let start = body
         .char_indices()
         .rev()
@@ -378,7 +400,12 @@ pub(crate) fn closing_verdict<'a>(raw: &'a str, lexicon: &Lexicon) -> Option<(Ve
             .then(|| verdict(&text::normalize(piece, lexicon).text))
             .flatten()
     };
-    let opening = last.split_once(',').map(|(first, _)| first);
+    // Not when the clause after it takes it back ("True, but only in a few cases.").
+    let opening = last.split_once(',').filter(|(_, after)| {
+        let after = after.trim_start().to_lowercase();
+        !TAKING_BACK.iter().any(|word| after.starts_with(word))
+    });
+    let opening = opening.map(|(first, _)| first);
     // Not a bare "No, …", which opens the writer's own statement ("No, it doesn't mean a theft").
     let opening = opening
         .filter(|first| !matches!(first.trim().to_lowercase().as_str(), "no" | "nope" | "nah"));
@@ -394,7 +421,8 @@ pub(crate) fn closing_verdict<'a>(raw: &'a str, lexicon: &Lexicon) -> Option<(Ve
 
 /// Whether `c`, at byte `at` of `text`, ends a sentence: a line break, or a stop, exclamation or
 /// question mark or ellipsis before a space, or a quotation mark after one. A stop needs a
-/// lowercase letter, digit or closing quote before it, so that "U.S." ends none.
+/// lowercase letter, digit, closing quote or a word in capitals before it, so that "U.S." ends
+/// none.
 fn ends_sentence(text: &str, at: usize, c: char) -> bool {
     let next = text[at + c.len_utf8()..].chars().next();
     match c {
@@ -407,11 +435,16 @@ fn ends_sentence(text: &str, at: usize, c: char) -> bool {
                 && next.is_some_and(char::is_whitespace)
         }
         '.' => {
-            let before = text[..at].chars().next_back();
+            let mut before = text[..at].chars().rev();
+            let (last, second) = (before.next(), before.next());
+            // A capital ends a sentence only at the end of a word ("FRAUD."), not of initials.
+            let capital_word =
+                |b: char| b.is_uppercase() && second.is_some_and(char::is_alphabetic);
             next.is_some_and(char::is_whitespace)
-                && before.is_some_and(|b| {
+                && last.is_some_and(|b| {
                     b.is_lowercase()
                         || b.is_ascii_digit()
+                        || capital_word(b)
                         || matches!(b, '"' | '”' | '\'' | '’' | ')')
                 })
         }
@@ -421,7 +454,8 @@ fn ends_sentence(text: &str, at: usize, c: char) -> bool {
 
 /// The verdict of a last sentence's normalised words, if they are a verdict and nothing else:
 /// words that reject or endorse, all one way ("that's a flat-out lie", "so true", "tiene
-/// razón"), turned by each negation ("not true", "no es cierto", "he's not wrong"); else a
+/// razón"), turned by each negation ("not true", "no es cierto", "he's not wrong", "no sense";
+/// a negation repeated counts once); else a
 /// negation or a no alone ("It isn't.", "No, it wasn't.", "Para nada."), or a yes; with words of
 /// [`VERDICT_FILLER`] around them.
 fn verdict(normalized: &str) -> Option<Verdict> {
@@ -441,10 +475,13 @@ fn verdict(normalized: &str) -> Option<Verdict> {
     }
     let count = |list: &[&str]| words.iter().filter(|w| is(list, w)).count();
     let (rejecting, affirming) = (count(REJECTING), count(AFFIRMING));
-    let spanish_no = (words.windows(2))
-        .filter(|pair| pair[0] == "no" && is(SPANISH_AFTER_NO, &pair[1]))
+    // "no" turns a verdict word it stands before ("no sense", "no lie") or a Spanish copula's
+    // ("no es cierto"); elsewhere it is a no of its own ("No, he's wrong.").
+    let turning = |w: &str| is(SPANISH_AFTER_NO, w) || is(REJECTING, w) || is(AFFIRMING, w);
+    let turning_no = (words.windows(2))
+        .filter(|pair| pair[0] == "no" && turning(&pair[1]))
         .count();
-    let turned = (count(DENYING) + spanish_no) % 2 == 1;
+    let turned = (count(DENYING) + turning_no) % 2 == 1;
     // A negation alone denies what it judges only with a subject or a no ("It isn't.", "No, it
     // wasn't."): "Never." or "Not." may as well agree with a negative sentence before it.
     let subject = words.iter().any(|w| is(SUBJECTS, w));
@@ -493,6 +530,8 @@ mod tests {
             ("Totally made up.", Verdict::Rejects),
             ("Qué va, es un bulo.", Verdict::Rejects),
             ("He's not wrong.", Verdict::Affirms),
+            ("That makes no sense.", Verdict::Rejects),
+            ("That's no lie.", Verdict::Affirms),
         ] {
             let post = format!("{claim}. {closing}");
             assert_eq!(
@@ -503,6 +542,8 @@ mod tests {
         }
         let quoted = format!("Viral tweet: \"{claim}.\" Debunked.");
         assert_eq!(read(&quoted).map(|(v, _)| v), Some(Verdict::Rejects));
+        let capitals = "Trump says mail-in voting means massive FRAUD. He's wrong.";
+        assert_eq!(read(capitals).map(|(v, _)| v), Some(Verdict::Rejects));
         let lines = format!("{claim}\nfalse");
         assert_eq!(read(&lines), Some((Verdict::Rejects, claim)));
     }
@@ -520,6 +561,8 @@ mod tests {
             "Xi would have to forge millions of envelopes. Never.",
             "False.",
             "So we're supposed to trust that no foreign government will print ballots? Nope.",
+            "Trump says mail-in voting means massive fraud. He's wrong?!",
+            "Trump says mail-in voting means massive fraud. True, but only in a few cases.",
         ] {
             assert_eq!(read(post), None, "{post}");
         }
@@ -554,6 +597,10 @@ mod tests {
             None
         );
         assert_eq!(reported("he said so"), None);
+        assert_eq!(
+            reported("trump says mail in voting means fraud but audits found none"),
+            Some("mail in voting means fraud")
+        );
         assert_eq!(
             reported("ballots go only to registered voters says the clerk"),
             Some("ballots go only to registered voters")
