@@ -57,7 +57,8 @@ impl Matcher {
     /// Matches posts together, in order, on rayon's pool: every post is prepared in parallel,
     /// the model embeds the ones that pass the gate in one call (batched by length), and the
     /// posts are completed in parallel. Each post gets its own result (a bad post does not fail
-    /// the others).
+    /// the others). A matched post whose last sentence is a verdict has what it judges embedded
+    /// in a call of its own as it is completed (`reading.rs`).
     pub fn match_posts(
         &self,
         posts: &[Post],

@@ -37,7 +37,8 @@ impl Matcher {
     /// Reads `raw` (normalised: `normalized`, in `lang`): the read-out reads the post's
     /// embedding if it has one and the read-out reads embeddings, else its words alone (Spanish
     /// posts, lexical mode, posts the probe's first stage keeps from the model). What a closing
-    /// verdict judges is read the same way, embedded on its own when the post was: what the rest
+    /// verdict judges is read the same way, embedded on its own (its normalised words, without
+    /// the spelling correction the post's embedding reads) when the post was: what the rest
     /// of the post reports somebody as saying ("Krebs says other countries couldn't fake our
     /// ballots. He's wrong." rejects a defence, so it promotes), else the rest.
     pub(super) fn reading(
