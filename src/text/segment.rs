@@ -20,7 +20,9 @@ const SHORT_WORD_COST: f32 = WORD_COST;
 /// Cost of an unknown chunk: `UNKNOWN_BASE + UNKNOWN_PER_BYTE * len`.
 const UNKNOWN_BASE: f32 = 8.0;
 const UNKNOWN_PER_BYTE: f32 = 2.5;
-const UNKNOWN_SINGLE_LETTER: f32 = 20.0;
+/// Extra cost of an unknown chunk of one or two letters: a stray letter is very unlikely, and so
+/// is an ending cut off its stem (`falsificar án` for `falsificarán`).
+const UNKNOWN_SHORT: f32 = 40.0;
 /// How much cheaper than one unknown chunk a split with unknown chunks must be.
 const UNKNOWN_SPLIT_MARGIN: f32 = 5.0;
 /// How much cheaper than the whole word, as one unknown chunk, a split of a decoded leetspeak
@@ -39,18 +41,23 @@ pub(crate) enum Mode {
     KnownOnly,
 }
 
-/// Cheapest split of `word` (lowercase ASCII letters) into pieces, with its
-/// cost; `None` if the input is unsuitable or (in `KnownOnly` mode) cannot
-/// be covered by known words. May return the whole word as one piece.
+/// Cheapest split of `word` (lowercase letters, accented ones too) into pieces, with its
+/// cost; `None` if the input is unsuitable or (in `KnownOnly` mode) cannot be covered by known
+/// words. May return the whole word as one piece.
 pub(crate) fn best_split<'a>(
     word: &'a str,
     lex: &Lexicon,
     mode: Mode,
 ) -> Option<(Vec<&'a str>, f32)> {
-    let n = word.len();
-    if n == 0 || n > MAX_SEGMENT_INPUT || !word.bytes().all(|b| b.is_ascii_lowercase()) {
+    let lowercase_letters = word.chars().all(|c| c.is_alphabetic() && !c.is_uppercase());
+    if word.is_empty() || word.len() > MAX_SEGMENT_INPUT || !lowercase_letters {
         return None;
     }
+    // The pieces start and end at character boundaries ("elección" is eight letters).
+    let bounds: Vec<usize> = (word.char_indices().map(|(at, _)| at))
+        .chain([word.len()])
+        .collect();
+    let n = bounds.len() - 1;
     let max_len = lex.max_word_len();
     let mut best = vec![f32::INFINITY; n + 1];
     let mut back = vec![0usize; n + 1];
@@ -60,9 +67,9 @@ pub(crate) fn best_split<'a>(
             if best[start].is_infinite() {
                 continue;
             }
-            let piece = &word[start..end];
+            let piece = &word[bounds[start]..bounds[end]];
             let len = end - start;
-            let known = if len <= max_len && (len > 1 || piece == "a" || piece == "i") {
+            let known = if piece.len() <= max_len && (len > 1 || piece == "a" || piece == "i") {
                 lex.cost(piece)
                     .map(|c| c + if len <= 2 { SHORT_WORD_COST } else { 0.0 })
             } else {
@@ -87,30 +94,32 @@ pub(crate) fn best_split<'a>(
     let mut end = n;
     while end > 0 {
         let start = back[end];
-        pieces.push(&word[start..end]);
+        pieces.push(&word[bounds[start]..bounds[end]]);
         end = start;
     }
     pieces.reverse();
     Some((pieces, best[n]))
 }
 
-/// Cost of a chunk that is not a word; a stray single letter is very unlikely.
+/// Cost of a chunk of `len` letters that is not a word.
 fn unknown_cost(len: usize) -> f32 {
-    let single = if len == 1 { UNKNOWN_SINGLE_LETTER } else { 0.0 };
-    UNKNOWN_BASE + UNKNOWN_PER_BYTE * len as f32 + single
+    let short = if len <= 2 { UNKNOWN_SHORT } else { 0.0 };
+    UNKNOWN_BASE + UNKNOWN_PER_BYTE * len as f32 + short
 }
 
 /// Whether a multi-piece split looks like real words: not only one- and
 /// two-letter pieces, and never three single letters in a row (which would
 /// form a new letter-spaced run).
 pub(crate) fn plausible(pieces: &[&str]) -> bool {
-    pieces.iter().any(|p| p.len() > 2) && !pieces.windows(3).any(|w| w.iter().all(|p| p.len() == 1))
+    let letters = |p: &&str| p.chars().count();
+    pieces.iter().any(|p| letters(p) > 2)
+        && !pieces.windows(3).any(|w| w.iter().all(|p| letters(p) == 1))
 }
 
 /// Whether a split of `word` costing `cost` beats keeping the word whole, as one unknown chunk,
 /// by `margin`.
 fn beats_whole(word: &str, cost: f32, margin: f32) -> bool {
-    cost + margin <= unknown_cost(word.len())
+    cost + margin <= unknown_cost(word.chars().count())
 }
 
 /// Whether a split of the unknown `word` costing `cost` is clearly likelier than `word` as a
@@ -321,6 +330,8 @@ mod tests {
         assert_eq!(split_hashtags("a#b &#39; #1", &l), "a#b &#39; 1");
         assert_eq!(split_hashtags("##Tag", &l), "#tag");
         assert_eq!(split_hashtags("#FraudeEnMéxico", &l), "fraude en méxico");
+        let es = lex().with_domain_words(["elección", "robada"]);
+        assert_eq!(split_hashtags("#elecciónrobada", &es), "elección robada");
         assert!(matches!(
             split_hashtags_cow("no tags", &l),
             Cow::Borrowed(_)

@@ -2,18 +2,24 @@
 //!
 //! Spacing letters out defeats word matching just like gluing words together
 //! does. Runs of three or more single letters separated by single spaces are
-//! joined and accepted only when the letters are a known word or split into
-//! known words (`f a k e b a l l o t s` → `fake ballots`); when that split is
-//! not much likelier than one misspelt word, the letters stay one word
-//! (`b a l o t s` → `balots`, not `ba lots`), as in leetspeak. So ordinary text
-//! such as "i am a fan" (no such run) or a list "x q z" is left alone. The
-//! split never yields three single letters in a row, so a second pass finds
-//! nothing new to join.
+//! joined: into a known word, into known words (`f a k e b a l l o t s` →
+//! `fake ballots`), accented ones too (`e l e c c i ó n`), or into known words
+//! around an unknown one when that split is clearly likelier than one
+//! misspelt word; otherwise the letters stay one word (`b a l o t s` →
+//! `balots`, not `ba lots`), which spelling correction reads, as in leetspeak.
+//! Three letters that make no word stay apart (a list, "x q z"), and ordinary
+//! text such as "i am a fan" has no run. The split never yields three single
+//! letters in a row, so a second pass finds nothing new to join.
 
 use std::borrow::Cow;
 
-use super::lexicon::{Lexicon, has_triple};
+use super::lexicon::Lexicon;
 use super::segment::{Mode, beats_misspelling, best_split, plausible};
+use super::squeeze::squeeze_cow;
+
+/// The fewest letters of a run that is no known word and splits into none, for it to be read
+/// as one misspelt word rather than a list (`x q z`).
+const MIN_GLUED_LETTERS: usize = 4;
 
 /// Joins runs of three or more single letters separated by single spaces
 /// (`b a l l o t s` → `ballots`, `f a k e b a l l o t s` → `fake ballots`)
@@ -87,26 +93,29 @@ fn may_have_run(s: &str) -> bool {
     false
 }
 
+/// The letters of `run` joined: a known word, or known words with unknown ones among them
+/// (`g o b i e r n o s f a l s i f i c a r á n` → `gobiernos falsificarán`) when that split is
+/// clearly likelier than one misspelt word, else one word, which spelling correction may read
+/// (`b a l o t s` → `balots`, not `ba lots`; `o b v i u s` → `obvius`). Elongated letters are
+/// squeezed as in a word written whole (`r i i i g h t` → `right`). Three letters that are no
+/// word and split into none stay apart (`x q z`): a list, or initials.
 fn join_run(run: &str, lex: &Lexicon) -> Option<String> {
-    let joined: String = run
+    let letters: String = run
         .split(' ')
         .flat_map(|l| l.chars().flat_map(char::to_lowercase))
         .collect();
+    let joined = squeeze_cow(&letters, lex);
     if lex.cost(&joined).is_some() {
-        return Some(joined);
+        return Some(joined.into_owned());
     }
-    let (pieces, cost) = best_split(&joined, lex, Mode::KnownOnly)?;
-    if pieces.len() < 2 || !plausible(&pieces) {
-        return None;
+    match best_split(&joined, lex, Mode::AllowUnknown) {
+        Some((pieces, cost))
+            if pieces.len() > 1 && plausible(&pieces) && beats_misspelling(&joined, cost) =>
+        {
+            Some(pieces.join(" "))
+        }
+        _ => (joined.chars().count() >= MIN_GLUED_LETTERS).then(|| joined.into_owned()),
     }
-    // `b a l o t s` is one misspelt word, which spelling correction reads, not `ba lots`; but
-    // never a letter tripled, which a second pass would squeeze (`l i i i`).
-    Some(
-        match beats_misspelling(&joined, cost) || has_triple(&joined) {
-            true => pieces.join(" "),
-            false => joined,
-        },
-    )
 }
 
 #[cfg(test)]
@@ -132,6 +141,10 @@ mod tests {
         assert_eq!(join_spaced_letters("b a l o t s", &l), "balots");
         assert!(!join_spaced_letters("l i i i", &l).contains("iii"));
         assert_eq!(join_spaced_letters("i am a fan", &l), "i am a fan");
+        // A misspelt word spelt out is one word, for spelling correction to read.
+        assert_eq!(join_spaced_letters("so o b v i u s", &l), "so obvius");
+        // Elongated as people write it whole.
+        assert_eq!(join_spaced_letters("r i i i i g h t now", &l), "right now");
         assert_eq!(join_spaced_letters("x q z and a b", &l), "x q z and a b");
         assert_eq!(join_spaced_letters("q x z  z q x", &l), "q x z  z q x");
         assert_eq!(join_spaced_letters("", &l), "");
@@ -139,6 +152,24 @@ mod tests {
             join_spaced_letters_cow("plain words here", &l),
             Cow::Borrowed(_)
         ));
+    }
+
+    #[test]
+    fn spanish_words_spelt_out_keep_their_accents() {
+        let l = lex().with_domain_words(["demócratas", "gobiernos", "elección", "robada"]);
+        assert_eq!(
+            join_spaced_letters("los d e m ó c r a t a s mandan", &l),
+            "los demócratas mandan"
+        );
+        assert_eq!(
+            join_spaced_letters("e l e c c i ó n r o b a d a", &l),
+            "elección robada"
+        );
+        // Known words around an unknown one: the unknown one stays whole, ending and all.
+        assert_eq!(
+            join_spaced_letters("g o b i e r n o s f a l s i f i c a r á n", &l),
+            "gobiernos falsificarán"
+        );
     }
 
     #[test]
