@@ -16,7 +16,10 @@ const MIN_PRECISION: f64 = 0.95;
 const MIN_RECALL: f64 = 0.80;
 const MIN_STANCE_ACCURACY: f64 = 0.90;
 const STREAM_MAX_FALSE_ALARMS: usize = 3;
-const STREAM_MIN_FOUND: usize = 8;
+/// Of the 2022 stream's 12 claims of the four narratives, lexical mode finds 9 (stop 33) and
+/// hybrid mode 10 (stop 44: "a U.S." is no longer read as `aus`).
+const STREAM_MIN_FOUND_LEXICAL: usize = 8;
+const STREAM_MIN_FOUND_HYBRID: usize = 10;
 
 /// The repository's root and the matcher of the shipped knowledge base (`index/`), lexical.
 fn shipped() -> (&'static Path, Matcher) {
@@ -1112,8 +1115,9 @@ fn match_nothing_in_every_mode(
     }
 }
 
-/// The 14,231 fact-checked claims of CheckThat! 2022 as a stream of posts: the claims labelled
-/// as one of the four narratives are found, and almost nothing else raises an alarm.
+/// The 14,231 fact-checked claims of CheckThat! 2022 as a stream of posts, in every mode: the
+/// claims labelled as one of the four narratives are found, and almost nothing else raises an
+/// alarm.
 #[test]
 fn the_checkthat_2022_stream_raises_few_false_alarms() {
     use counterclaim::batch::Fields;
@@ -1121,7 +1125,7 @@ fn the_checkthat_2022_stream_raises_few_false_alarms() {
     let Some(path) = util::dataset("checkthat2022/vclaims.jsonl") else {
         return;
     };
-    let (root, matcher) = shipped();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let labels =
         stream::read_labels(&root.join("tests/fixtures/streams/checkthat2022.labels.jsonl"))
             .unwrap();
@@ -1129,20 +1133,26 @@ fn the_checkthat_2022_stream_raises_few_false_alarms() {
         id: "vclaim_id".into(),
         text: "vclaim".into(),
     };
-    let report = stream::evaluate(&matcher, &path, None, &fields, &labels, 0.5).unwrap();
-    print!("{}", report.to_text());
-    assert_eq!(report.posts, 14_231);
-    assert!(
-        report.unseen_labels.is_empty(),
-        "{:?}",
-        report.unseen_labels
-    );
-    assert!(
-        report.false_alarms.len() <= STREAM_MAX_FALSE_ALARMS,
-        "{} false alarms",
-        report.false_alarms.len()
-    );
-    assert!(report.found >= STREAM_MIN_FOUND, "found {}", report.found);
+    for matcher in every_mode() {
+        let report = stream::evaluate(&matcher, &path, None, &fields, &labels, 0.5).unwrap();
+        print!("{}", report.to_text());
+        assert_eq!(report.posts, 14_231);
+        assert!(
+            report.unseen_labels.is_empty(),
+            "{:?}",
+            report.unseen_labels
+        );
+        assert!(
+            report.false_alarms.len() <= STREAM_MAX_FALSE_ALARMS,
+            "{} false alarms",
+            report.false_alarms.len()
+        );
+        let floor = match matcher.mode() {
+            "hybrid" => STREAM_MIN_FOUND_HYBRID,
+            _ => STREAM_MIN_FOUND_LEXICAL,
+        };
+        assert!(report.found >= floor, "found {}", report.found);
+    }
 }
 
 /// The probe (`src/matcher/probe.rs`): in hybrid mode a post that misses one of a narrative's
