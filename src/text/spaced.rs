@@ -53,8 +53,8 @@ pub(crate) fn join_spaced_letters_cow<'a>(s: &'a str, lex: &Lexicon) -> Cow<'a, 
         let run_ends = !single || tokens.peek().is_none();
         if let Some((st, en, count)) = run.filter(|_| run_ends)
             && count >= 3
-            && !word_before_initialism(&s[st..en])
-            && let Some(joined) = join_run(&s[st..en], lex)
+            && let Some(joined) =
+                initialism_after_word(&s[st..en]).or_else(|| join_run(&s[st..en], lex))
         {
             let buf = out.get_or_insert_with(String::new);
             buf.push_str(&s[copied..st]);
@@ -74,13 +74,13 @@ pub(crate) fn join_spaced_letters_cow<'a>(s: &'a str, lex: &Lexicon) -> Cow<'a, 
     }
 }
 
-/// Whether a run of three letters is a word of one letter before two, the letters of an
-/// initialism whose stops are gone: "a U.S. senator" is `a u s senator`, not `aus senator`.
-fn word_before_initialism(run: &str) -> bool {
-    matches!(
-        run.split(' ').collect::<Vec<_>>()[..],
-        ["a" | "i" | "A" | "I", _, _]
-    )
+/// A run of three letters that is a word of one letter before the two letters of an initialism
+/// whose stops are gone, read as such: "a U.S. senator" is `a us senator`, not `aus senator`.
+fn initialism_after_word(run: &str) -> Option<String> {
+    match run.split(' ').collect::<Vec<_>>()[..] {
+        [word @ ("a" | "i"), first, second] => Some(format!("{word} {first}{second}")),
+        _ => None,
+    }
 }
 
 /// Whether `s` has three tokens in a row short enough to be single letters, which a run needs:
@@ -152,7 +152,7 @@ mod tests {
         assert!(!join_spaced_letters("l i i i", &l).contains("iii"));
         assert_eq!(join_spaced_letters("i am a fan", &l), "i am a fan");
         // An article before an initialism ("a U.S. senator").
-        assert_eq!(join_spaced_letters("a u s senator", &l), "a u s senator");
+        assert_eq!(join_spaced_letters("a u s senator", &l), "a us senator");
         // A misspelt word spelt out is one word, for spelling correction to read.
         assert_eq!(join_spaced_letters("so o b v i u s", &l), "so obvius");
         // Elongated as people write it whole.
