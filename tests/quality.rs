@@ -1281,6 +1281,26 @@ fn the_probe_vetoes_a_post_naming_the_concepts_about_something_else() {
     assert_eq!(narratives(&hybrid, claim), ["delayed-count-means-rigged"]);
 }
 
+/// A Spanish post that names a narrative's concepts only in words none of its texts has
+/// ("chanchullo", "mail-in voting") gives the concept score model nothing to read: the word
+/// probe scores it, in every mode (stop 44; it scored 0.39 before). One whose words the probe
+/// does not vouch for (an insurance scam by mail) stays under the threshold.
+#[test]
+fn a_post_naming_the_concepts_in_other_words_is_scored_by_the_word_probe() {
+    for matcher in &every_mode() {
+        let found = outcome(matcher, "Mail-in voting: el chanchullo del siglo.");
+        let [m] = &found.matches[..] else {
+            panic!("{:?}", found.matches)
+        };
+        assert_eq!(m.narrative_id, "mail-voting-widespread-fraud");
+        assert_eq!(m.overlap.matched_terms, 0, "it shares no word with the texts");
+        assert!(m.score >= 0.9, "{}", m.score);
+        assert_eq!(m.stance, Stance::Promotes);
+        let other = "Me hicieron un chanchullo con el mail-in del seguro médico.";
+        assert_eq!(narratives(matcher, other), Vec::<String>::new());
+    }
+}
+
 /// The narratives `matcher` finds in `text`, best first, at the default threshold.
 fn narratives(matcher: &Matcher, text: &str) -> Vec<String> {
     stances(matcher, text).into_iter().map(|(n, _)| n).collect()

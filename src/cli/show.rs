@@ -73,7 +73,12 @@ fn print_outcome(matcher: &Matcher, outcome: &MatchOutcome) {
             "  closest {} [{}]: {}",
             m.evidence.kind, m.evidence.id, m.evidence.text
         );
-        println!("  matched words: {}", m.evidence.matched_words.join(", "));
+        match m.evidence.matched_words.is_empty() {
+            true => {
+                println!("  matched words: none; it names the narrative's concepts in other words")
+            }
+            false => println!("  matched words: {}", m.evidence.matched_words.join(", ")),
+        }
         if let Some(n) = kb.narrative(&m.narrative_id) {
             if kb.statements_for(n).next().is_some() {
                 println!("  official statements:");

@@ -32,6 +32,10 @@ pub(super) struct Analysis<'m> {
     /// Which of each narrative's declared concepts the post mentions (empty when the knowledge
     /// base declares none).
     pub mentions: Vec<Mention>,
+    /// The word probe's probability for each narrative once it has read the post, where it
+    /// reaches the probe's floor for vouching (0 elsewhere; empty before it has read the post,
+    /// or without a word probe in the post's language).
+    pub word_probabilities: Vec<f32>,
 }
 
 impl Analysis<'_> {
@@ -143,6 +147,7 @@ impl Matcher {
             weight,
             bigrams: entries::bigrams(&keys),
             mentions,
+            word_probabilities: Vec::new(),
         })
     }
 

@@ -389,7 +389,7 @@ impl Matcher {
         }
         let probabilities = probe.probabilities(analysis.model_text());
         let mut vetoed = false;
-        for n in read {
+        for &n in &read {
             let (mention, probability) = (analysis.mentions[n], probabilities[n]);
             if vouches(mention, probability, probe.floors) {
                 analysis.mentions[n] = mention.completed();
@@ -398,6 +398,11 @@ impl Matcher {
                 vetoed = true;
             }
         }
+        // What it vouches for with the confidence it vouches for a concept the post leaves out.
+        let floor = probe.floors.0;
+        analysis.word_probabilities = (probabilities.into_iter())
+            .map(|p| if p >= floor { p } else { 0.0 })
+            .collect();
         vetoed
     }
 
