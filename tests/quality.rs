@@ -170,13 +170,14 @@ fn fourth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
 /// stop-32 build (`docs/quality.md`): precision 0.984, recall 0.905, stance 0.972, 2 of 120
 /// hard negatives. Stop 35's second refit finds one post fewer (recall 0.895); at stop 39 the
 /// word probe reading corrected words adds an alarm on a hard negative (precision 0.979, 3 of
-/// 120).
+/// 120). Stop 44's word probe scoring candidates that share no word with their narrative's
+/// texts finds 5 more (recall 0.960).
 #[test]
 fn fifth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
     let floors = Floors {
         // 3 of 120, over issue 14's 2%: what the set measures, kept from getting worse.
         hard_alarms: 0.025,
-        ..Floors::new(0.975, 0.89, 0.97)
+        ..Floors::new(0.975, 0.955, 0.97)
     };
     meets_in_hybrid("heldout5_posts.jsonl", 400, floors);
 }
@@ -184,9 +185,10 @@ fn fifth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
 /// The sixth held-out set (`tests/fixtures/heldout6_posts.jsonl`), written blind at stop 26 and
 /// never fitted on, in hybrid mode. The floors are its figures on the stop-28 build
 /// (`docs/quality.md`): precision 0.978, recall 0.890, stance 0.966, 1 of 120 hard negatives.
+/// Stop 44's build: recall 0.960.
 #[test]
 fn sixth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
-    let floors = Floors::new(0.97, 0.89, 0.96);
+    let floors = Floors::new(0.97, 0.955, 0.96);
     meets_in_hybrid("heldout6_posts.jsonl", 400, floors);
 }
 
@@ -277,10 +279,11 @@ fn thirteenth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
 /// 34 before any change of that round (the thirteenth's design with long posts and thread
 /// replies) and never fitted on, in hybrid mode. The floors are its figures on the stop-34
 /// build (`docs/quality.md`): precision 0.990, recall 0.980, stance 0.980, 2 of 120 hard
-/// negatives.
+/// negatives. Stop 44's build finds all 200 (its two Spanish misses share no word with the
+/// narrative's texts, and the word probe now scores them).
 #[test]
 fn fourteenth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
-    let floors = Floors::new(0.985, 0.975, 0.975);
+    let floors = Floors::new(0.985, 0.995, 0.975);
     meets_in_hybrid("heldout14_posts.jsonl", 400, floors);
 }
 
@@ -290,10 +293,10 @@ fn fourteenth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
 /// figures on the stop-35 builds (`docs/quality.md`): precision 1.000, recall 0.925, stance
 /// 0.919 after the first refit, 1.000 / 0.920 / 0.973 after the second; none of 110 election
 /// claims (stop 34's build: 1.000 / 0.920 / 0.880). Stop 38's English word probe, beside the
-/// network: 1.000 / 0.965 / 0.974, still no alarm.
+/// network: 1.000 / 0.965 / 0.974, still no alarm; stop 44's: 1.000 / 0.970 / 0.974.
 #[test]
 fn fifteenth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
-    let floors = Floors::new(0.995, 0.96, 0.97);
+    let floors = Floors::new(0.995, 0.965, 0.97);
     meets_in_hybrid("heldout15_posts.jsonl", 400, floors);
 }
 
@@ -301,10 +304,11 @@ fn fifteenth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
 /// (stop 38) stands in for the probe there. Its figures on the stop-38 build: 1.000 / 0.935 /
 /// 0.984, none of 110 election claims (stop 37's: 0.982 / 0.810 / 0.981, 2 of them). Stop 39's
 /// stance read-out, also fitted on posts that defend the process, reads two stances fewer
-/// (0.973), and stop 40's, fitted on more of them, one fewer again (0.968).
+/// (0.973), and stop 40's, fitted on more of them, one fewer again (0.968). Stop 44's build:
+/// 1.000 / 0.955 / 0.969.
 #[test]
 fn fifteenth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
-    let floors = Floors::new(0.995, 0.93, 0.965);
+    let floors = Floors::new(0.995, 0.95, 0.965);
     meets(&shipped().1, "heldout15_posts.jsonl", 400, floors);
 }
 
@@ -354,16 +358,16 @@ fn seventeenth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
 /// lexical; with them 0.857 and 0.832, and with their second version (clauses, more words)
 /// 0.910 and 0.882 (precision / recall 0.971 / 0.831 and 0.975 / 0.744 throughout). A short
 /// attack standing in for a missing concept in hybrid mode then found 3 more: 0.971 / 0.850 /
-/// 0.912.
+/// 0.912. Stop 44's build: 0.972 / 0.863 / 0.913 (0.976 / 0.756 / 0.884 lexical).
 #[test]
 fn eighteenth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
-    let floors = Floors::new(0.97, 0.845, 0.905);
+    let floors = Floors::new(0.97, 0.86, 0.905);
     meets_in_hybrid("heldout18_posts.jsonl", 240, floors);
 }
 
 #[test]
 fn eighteenth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
-    let floors = Floors::new(0.97, 0.74, 0.875);
+    let floors = Floors::new(0.97, 0.75, 0.875);
     meets(&shipped().1, "heldout18_posts.jsonl", 240, floors);
 }
 
@@ -372,16 +376,18 @@ fn eighteenth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
 /// is a verdict on the claim or the defence they report or state ("He's wrong.", "Not true.").
 /// Its stance accuracy on the build before the closing verdict: 0.371 hybrid, 0.451 lexical;
 /// with it 0.686 and 0.770 (precision / recall 1.000 / 0.886 and 1.000 / 0.807 throughout).
-/// Its figures were also read on three earlier versions of the rule (`docs/quality.md`).
+/// Its figures were also read on three earlier versions of the rule (`docs/quality.md`). Stop
+/// 44's word probe finds 1 more in hybrid mode and 3 in lexical mode, whose stances are read
+/// right 0 and 1 times: 1.000 / 0.893 / 0.680 and 1.000 / 0.829 / 0.759.
 #[test]
 fn nineteenth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
-    let floors = Floors::new(0.995, 0.88, 0.68);
+    let floors = Floors::new(0.995, 0.89, 0.675);
     meets_in_hybrid("heldout19_posts.jsonl", 240, floors);
 }
 
 #[test]
 fn nineteenth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
-    let floors = Floors::new(0.995, 0.80, 0.765);
+    let floors = Floors::new(0.995, 0.825, 0.755);
     meets(&shipped().1, "heldout19_posts.jsonl", 240, floors);
 }
 
@@ -1293,7 +1299,10 @@ fn a_post_naming_the_concepts_in_other_words_is_scored_by_the_word_probe() {
             panic!("{:?}", found.matches)
         };
         assert_eq!(m.narrative_id, "mail-voting-widespread-fraud");
-        assert_eq!(m.overlap.matched_terms, 0, "it shares no word with the texts");
+        assert_eq!(
+            m.overlap.matched_terms, 0,
+            "it shares no word with the texts"
+        );
         assert!(m.score >= 0.9, "{}", m.score);
         assert_eq!(m.stance, Stance::Promotes);
         let other = "Me hicieron un chanchullo con el mail-in del seguro médico.";
