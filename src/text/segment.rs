@@ -17,9 +17,9 @@ use super::lexicon::{Lexicon, WORD_COST};
 
 /// Extra cost of one- and two-letter words: they fit almost anywhere.
 const SHORT_WORD_COST: f32 = WORD_COST;
-/// Cost of an unknown chunk: `UNKNOWN_BASE + UNKNOWN_PER_BYTE * len`.
+/// Cost of an unknown chunk of `len` letters: `UNKNOWN_BASE + UNKNOWN_PER_LETTER * len`.
 const UNKNOWN_BASE: f32 = 8.0;
-const UNKNOWN_PER_BYTE: f32 = 2.5;
+const UNKNOWN_PER_LETTER: f32 = 2.5;
 /// Extra cost of an unknown chunk of one or two letters: a stray letter is very unlikely, and so
 /// is an ending cut off its stem (`falsificar án` for `falsificarán`).
 const UNKNOWN_SHORT: f32 = 40.0;
@@ -104,7 +104,7 @@ pub(crate) fn best_split<'a>(
 /// Cost of a chunk of `len` letters that is not a word.
 fn unknown_cost(len: usize) -> f32 {
     let short = if len <= 2 { UNKNOWN_SHORT } else { 0.0 };
-    UNKNOWN_BASE + UNKNOWN_PER_BYTE * len as f32 + short
+    UNKNOWN_BASE + UNKNOWN_PER_LETTER * len as f32 + short
 }
 
 /// Whether a multi-piece split looks like real words: not only one- and
