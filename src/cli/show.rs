@@ -75,7 +75,7 @@ fn print_outcome(matcher: &Matcher, outcome: &MatchOutcome) {
         );
         match m.evidence.matched_words.is_empty() {
             true => {
-                println!("  matched words: none; it names the narrative's concepts in other words")
+                println!("  matched words: none (it shares no word with the narrative's texts)")
             }
             false => println!("  matched words: {}", m.evidence.matched_words.join(", ")),
         }

@@ -33,8 +33,9 @@ pub(super) struct Analysis<'m> {
     /// base declares none).
     pub mentions: Vec<Mention>,
     /// The word probe's probability for each narrative once it has read the post, where it
-    /// reaches the probe's floor for vouching (0 elsewhere; empty before it has read the post,
-    /// or without a word probe in the post's language).
+    /// reaches the probe's first floor, from which it vouches for a concept a post leaves out
+    /// (0 elsewhere). Empty when no word probe has read the post: there is none in its
+    /// language, or no narrative it covers declares concepts in that language.
     pub word_probabilities: Vec<f32>,
 }
 

@@ -105,7 +105,8 @@ pub const COLLECTION_HYBRID: ScoreModel = ScoreModel {
 /// A probe's own fitting posts would teach it that a vouched-for candidate is nearly always
 /// right. Matched terms and bigram share came out negative and are left out (docs/quality.md).
 /// A candidate that shares no word with its narrative's texts leaves it nothing to read but its
-/// intercept (0.39): the word probe scores such a candidate instead (`Matcher::rank`, stop 44).
+/// intercept (0.39): such a candidate takes the word probe's probability instead when that is
+/// higher and reaches the probe's first floor (`Matcher::rank`, stop 44).
 pub const CONCEPT: ScoreModel = ScoreModel {
     weights: [
         1.142, 0.741, 0.995, 0.250, 0.0, 2.169, 0.0, 0.0, 0.0, 0.0, 0.0,

@@ -8,8 +8,9 @@
 //! more than a known word and grows with its length. A split is only
 //! accepted when it looks like real words (not all one/two-letter pieces,
 //! never three single letters in a row); otherwise the tag is kept whole
-//! (`#MAGA` stays `maga`). The same segmenter, restricted to known words,
-//! serves `join_spaced_letters` and the leetspeak decoder.
+//! (`#MAGA` stays `maga`). The same segmenter serves `join_spaced_letters`
+//! (unknown chunks allowed, as here) and the leetspeak decoder (known words
+//! only).
 
 use std::borrow::Cow;
 
@@ -35,9 +36,10 @@ const MAX_SEGMENT_INPUT: usize = 64;
 /// Whether chunks not in the lexicon may be part of a segmentation.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum Mode {
-    /// Hashtags: unknown chunks allowed (names, acronyms), at a high cost.
+    /// Hashtags and letter-spaced runs: unknown chunks allowed (names, acronyms, misspelt
+    /// words), at a high cost.
     AllowUnknown,
-    /// Letter-spaced runs and leetspeak: known words only.
+    /// Leetspeak: known words only.
     KnownOnly,
 }
 
@@ -128,7 +130,7 @@ pub(crate) fn beats_misspelling(word: &str, cost: f32) -> bool {
     beats_whole(word, cost, MISSPELLING_MARGIN)
 }
 
-/// Splits `word` (lowercase ASCII) into words if a plausible split exists.
+/// Splits `word` (lowercase letters) into words if a plausible split exists.
 /// A split that still contains unknown chunks must also beat keeping the
 /// whole word by [`UNKNOWN_SPLIT_MARGIN`] (`#sharpiegate` is not `sharp iegate`).
 pub(crate) fn split_word<'a>(word: &'a str, lex: &Lexicon, mode: Mode) -> Option<Vec<&'a str>> {

@@ -5,10 +5,11 @@
 //! joined: into a known word, into known words (`f a k e b a l l o t s` →
 //! `fake ballots`), accented ones too (`e l e c c i ó n`), or into known words
 //! around an unknown one when that split is clearly likelier than one
-//! misspelt word; otherwise the letters stay one word (`b a l o t s` →
+//! misspelt word; otherwise Latin letters stay one word (`b a l o t s` →
 //! `balots`, not `ba lots`), which spelling correction reads, as in leetspeak.
-//! Three letters that make no word stay apart (a list, "x q z"), and ordinary
-//! text such as "i am a fan" has no run. The split never yields three single
+//! Three letters that make no word stay apart (a list, "x q z"), and so do
+//! letters of other scripts. "a U.S." is the article and an initialism
+//! (`a us`). Ordinary text such as "i am a fan" has no run. The split never yields three single
 //! letters in a row, so a second pass finds nothing new to join.
 
 use std::borrow::Cow;
@@ -21,10 +22,12 @@ use super::squeeze::squeeze_cow;
 /// as one misspelt word rather than a list (`x q z`).
 const MIN_GLUED_LETTERS: usize = 4;
 
+/// Initialisms that follow an article: "a U.S. senator", "a U.K. court", "a D.C. judge".
+const INITIALISMS: &[&str] = &["us", "uk", "eu", "dc"];
+
 /// Joins runs of three or more single letters separated by single spaces
-/// (`b a l l o t s` → `ballots`, `f a k e b a l l o t s` → `fake ballots`)
-/// when the joined letters are a known word or split into known words;
-/// other runs, and ordinary text such as "i am a fan", are left as they are.
+/// (`b a l l o t s` → `ballots`, `f a k e b a l l o t s` → `fake ballots`;
+/// see [`join_run`]); ordinary text such as "i am a fan" has no run.
 pub fn join_spaced_letters(s: &str, lexicon: &Lexicon) -> String {
     join_spaced_letters_cow(s, lexicon).into_owned()
 }
@@ -74,11 +77,17 @@ pub(crate) fn join_spaced_letters_cow<'a>(s: &'a str, lex: &Lexicon) -> Cow<'a, 
     }
 }
 
-/// A run of three letters that is a word of one letter before the two letters of an initialism
-/// whose stops are gone, read as such: "a U.S. senator" is `a us senator`, not `aus senator`.
+/// A run of three letters that is an article before an initialism whose stops are gone, read
+/// as such: "a U.S. senator" is `a us senator`, not `aus senator`. Any other run ("a l l",
+/// "I.R.S.") is joined as letters.
 fn initialism_after_word(run: &str) -> Option<String> {
     match run.split(' ').collect::<Vec<_>>()[..] {
-        [word @ ("a" | "i"), first, second] => Some(format!("{word} {first}{second}")),
+        ["a", first, second] => {
+            let initialism = format!("{first}{second}");
+            INITIALISMS
+                .contains(&initialism.as_str())
+                .then(|| format!("a {initialism}"))
+        }
         _ => None,
     }
 }
@@ -105,10 +114,11 @@ fn may_have_run(s: &str) -> bool {
 
 /// The letters of `run` joined: a known word, or known words with unknown ones among them
 /// (`g o b i e r n o s f a l s i f i c a r á n` → `gobiernos falsificarán`) when that split is
-/// clearly likelier than one misspelt word, else one word, which spelling correction may read
-/// (`b a l o t s` → `balots`, not `ba lots`; `o b v i u s` → `obvius`). Elongated letters are
-/// squeezed as in a word written whole (`r i i i g h t` → `right`). Three letters that are no
-/// word and split into none stay apart (`x q z`): a list, or initials.
+/// clearly likelier than one misspelt word, else one word of Latin letters, which spelling
+/// correction may read (`b a l o t s` → `balots`, not `ba lots`; `o b v i u s` → `obvius`).
+/// Elongated letters are squeezed as in a word written whole (`r i i i g h t` → `right`).
+/// Three letters that are no word and split into none stay apart (`x q z`): a list, or
+/// initials; and so do letters of other scripts, which are words of their own.
 fn join_run(run: &str, lex: &Lexicon) -> Option<String> {
     let letters: String = run
         .split(' ')
@@ -124,8 +134,14 @@ fn join_run(run: &str, lex: &Lexicon) -> Option<String> {
         {
             Some(pieces.join(" "))
         }
-        _ => (joined.chars().count() >= MIN_GLUED_LETTERS).then(|| joined.into_owned()),
+        _ => (joined.chars().count() >= MIN_GLUED_LETTERS && joined.chars().all(is_latin))
+            .then(|| joined.into_owned()),
     }
+}
+
+/// A letter of the Latin script, accented or not (not Greek, Cyrillic, Han or Hangul).
+fn is_latin(c: char) -> bool {
+    c.is_ascii_alphabetic() || ('\u{c0}'..='\u{24f}').contains(&c)
 }
 
 #[cfg(test)]
@@ -151,8 +167,12 @@ mod tests {
         assert_eq!(join_spaced_letters("b a l o t s", &l), "balots");
         assert!(!join_spaced_letters("l i i i", &l).contains("iii"));
         assert_eq!(join_spaced_letters("i am a fan", &l), "i am a fan");
-        // An article before an initialism ("a U.S. senator").
+        // An article before an initialism ("a U.S. senator"), not before a word or other letters.
         assert_eq!(join_spaced_letters("a u s senator", &l), "a us senator");
+        assert_eq!(join_spaced_letters("a l l of it", &l), "all of it");
+        assert_eq!(join_spaced_letters("the i r s", &l), "the irs");
+        // Letters of other scripts are words of their own.
+        assert_eq!(join_spaced_letters("안 녕 하 세", &l), "안 녕 하 세");
         // A misspelt word spelt out is one word, for spelling correction to read.
         assert_eq!(join_spaced_letters("so o b v i u s", &l), "so obvius");
         // Elongated as people write it whole.
