@@ -285,9 +285,10 @@ async fn the_console_shows_what_grpc_matched_and_answers_as_grpc_does() {
     );
     assert_local(&page, &path);
 
-    // The check form: the same narratives as MatchPost, in the same order.
+    // The check form: the same narratives as MatchPost, in the same order, each with the
+    // words that name its core concepts.
     for text in POSTS {
-        let grpc: Vec<String> = client
+        let grpc: Vec<pb::Match> = client
             .match_post(pb::MatchPostRequest {
                 post: Some(pb::Post {
                     text: (*text).into(),
@@ -298,10 +299,7 @@ async fn the_console_shows_what_grpc_matched_and_answers_as_grpc_does() {
             .await
             .unwrap()
             .into_inner()
-            .matches
-            .into_iter()
-            .map(|m| m.narrative_id)
-            .collect();
+            .matches;
         let query: String = text
             .bytes()
             .map(|b| {
@@ -314,7 +312,15 @@ async fn the_console_shows_what_grpc_matched_and_answers_as_grpc_does() {
             .collect();
         let page = dom(http, &format!("/check?text={query}")).await;
         let shown: Vec<String> = attrs(&page, "data-narrative");
-        assert_eq!(shown, grpc, "{text}");
+        let ids: Vec<&str> = grpc.iter().map(|m| m.narrative_id.as_str()).collect();
+        assert_eq!(shown, ids, "{text}");
+        for concept in grpc
+            .iter()
+            .flat_map(|m| &m.evidence.as_ref().unwrap().concepts)
+        {
+            let told = format!("{}: {}", concept.concept_id, concept.words.join(", "));
+            assert!(page.contains(&told), "{text}: {told} not on the page");
+        }
         assert_local(&page, "/check");
     }
 

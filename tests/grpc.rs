@@ -65,6 +65,23 @@ async fn match_post_returns_narrative_evidence_and_statements() {
     assert_eq!(m.stance(), pb::Stance::Promotes);
     let evidence = m.evidence.as_ref().unwrap();
     assert!(!evidence.matched_words.is_empty() && !evidence.text.is_empty());
+    let named: Vec<(&str, Vec<&str>)> = (evidence.concepts.iter())
+        .map(|c| {
+            (
+                c.concept_id.as_str(),
+                c.words.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        named,
+        [
+            ("foreign-power", vec!["russia", "china"]),
+            ("counterfeit", vec!["print", "counterfeit"]),
+            ("ballots", vec!["ballots"]),
+        ],
+        "each core concept with the post's words that name it"
+    );
     assert!(!m.statements.is_empty());
     let s = &m.statements[0];
     assert!(!s.quote.is_empty() && !s.speaker.is_empty());

@@ -117,6 +117,23 @@ async fn every_endpoint_answers_in_its_shape_as_grpc_does() {
     assert!((score - f64::from(grpc.matches[0].score)).abs() < 1e-6);
     assert_eq!(check["matches"][0]["stance"], "promotes");
     assert!(check["matches"][0]["evidence"]["matched_words"].is_array());
+    #[derive(serde::Deserialize)]
+    struct Named {
+        concept_id: String,
+        words: Vec<String>,
+    }
+    let http_concepts: Vec<(String, Vec<String>)> =
+        serde_json::from_value::<Vec<Named>>(check["matches"][0]["evidence"]["concepts"].clone())
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.concept_id, c.words))
+            .collect();
+    let grpc_concepts: Vec<(String, Vec<String>)> =
+        (grpc.matches[0].evidence.as_ref().unwrap().concepts.iter())
+            .map(|c| (c.concept_id.clone(), c.words.clone()))
+            .collect();
+    assert_eq!(http_concepts, grpc_concepts);
+    assert!(!grpc_concepts.is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread")]

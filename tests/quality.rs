@@ -1303,6 +1303,22 @@ fn a_post_naming_the_concepts_in_other_words_is_scored_by_the_word_probe() {
             m.overlap.matched_terms, 0,
             "it shares no word with the texts"
         );
+        // The evidence then is the alias words by which it names each concept.
+        let named: Vec<(&str, Vec<&str>)> = (m.evidence.concepts.iter())
+            .map(|c| {
+                (
+                    c.concept_id.as_str(),
+                    c.words.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            named,
+            [
+                ("mail-voting", vec!["mail in voting"]),
+                ("fraud", vec!["chanchullo"])
+            ]
+        );
         assert!(m.score >= 0.9, "{}", m.score);
         assert_eq!(m.stance, Stance::Promotes);
         let other = "Me hicieron un chanchullo con el mail-in del seguro médico.";

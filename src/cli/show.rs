@@ -79,6 +79,9 @@ fn print_outcome(matcher: &Matcher, outcome: &MatchOutcome) {
             }
             false => println!("  matched words: {}", m.evidence.matched_words.join(", ")),
         }
+        if !m.evidence.concepts.is_empty() {
+            println!("  concepts: {}", m.evidence.concepts_line());
+        }
         if let Some(n) = kb.narrative(&m.narrative_id) {
             if kb.statements_for(n).next().is_some() {
                 println!("  official statements:");

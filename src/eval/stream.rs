@@ -326,6 +326,9 @@ fn describe(item: &Listed) -> String {
                 m.evidence.matched_words.join(", "),
                 m.overlap.dense,
             );
+            if !m.evidence.concepts.is_empty() {
+                out += &format!("    concepts: {}\n", m.evidence.concepts_line());
+            }
         }
     }
     out

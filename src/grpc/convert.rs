@@ -41,6 +41,12 @@ fn evidence(e: Evidence) -> pb::Evidence {
         id: e.id,
         text: e.text,
         matched_words: e.matched_words,
+        concepts: (e.concepts.into_iter())
+            .map(|c| pb::ConceptEvidence {
+                concept_id: c.concept_id,
+                words: c.words,
+            })
+            .collect(),
     }
 }
 

@@ -39,12 +39,27 @@ pub(super) struct Analysis<'m> {
     pub word_probabilities: Vec<f32>,
 }
 
+/// Normalised words read as terms (see [`Matcher::read`]).
+pub(super) struct Read<'m> {
+    /// Each word's byte range in the text.
+    spans: Vec<Range<usize>>,
+    /// The words that were corrected: word number and correction.
+    corrections: Vec<(usize, &'m str)>,
+    /// Every term, stop words too, with the number of the word it came from, in text order.
+    pub terms: Vec<(WordTerm, usize)>,
+}
+
 impl Analysis<'_> {
     /// Whether the post mentions every concept of some narrative.
     pub fn names_a_narrative(&self) -> bool {
         self.mentions
             .iter()
             .any(|m| m.coverage() == Coverage::Complete)
+    }
+
+    /// The bytes of word `i` in `normalized`.
+    pub fn span(&self, i: usize) -> Range<usize> {
+        self.spans[i].clone()
     }
 
     /// Word `i` of the post, as corrected.
@@ -89,34 +104,11 @@ impl Matcher {
             lang if self.terms.has(lang) => lang,
             _ => Lang::En,
         };
-        let words = memchr::memchr_iter(b' ', normalized.as_bytes()).count() + 1;
-        let mut spans = Vec::with_capacity(words);
-        let mut corrections = Vec::new();
-        let mut found: Vec<(WordTerm, usize)> = Vec::with_capacity(words);
-        let mut at = 0;
-        for (i, word) in normalized.split(' ').enumerate() {
-            spans.push(at..at + word.len());
-            at += word.len() + 1;
-            if let Some(term) = self.words.get(lang, word) {
-                found.push((term, i));
-                continue;
-            }
-            if self.word_cache.append(lang, word, i, &mut found) {
-                continue;
-            }
-            let corrected = self.correct(word, lang);
-            let from = found.len();
-            for (term, _) in self.index.analyze(corrected.unwrap_or(word), lang) {
-                found.push((WordTerm::of(&self.terms, lang, &term), i));
-            }
-            match corrected {
-                Some(c) => corrections.push((i, c)),
-                None => {
-                    let terms = found[from..].iter().map(|&(t, _)| t);
-                    self.word_cache.insert(lang, word, terms);
-                }
-            }
-        }
+        let Read {
+            spans,
+            corrections,
+            terms: found,
+        } = self.read(&normalized, lang);
         // One pass, into vectors sized once (collecting each grew it several times).
         let mut keys = Vec::with_capacity(found.len());
         let mut known = Vec::with_capacity(found.len());
@@ -150,6 +142,43 @@ impl Matcher {
             mentions,
             word_probabilities: Vec::new(),
         })
+    }
+
+    /// The terms of normalised words in `lang`, each word looked up, or corrected and
+    /// analysed.
+    pub(super) fn read(&self, normalized: &str, lang: Lang) -> Read<'_> {
+        let words = memchr::memchr_iter(b' ', normalized.as_bytes()).count() + 1;
+        let mut read = Read {
+            spans: Vec::with_capacity(words),
+            corrections: Vec::new(),
+            terms: Vec::with_capacity(words),
+        };
+        let found = &mut read.terms;
+        let mut at = 0;
+        for (i, word) in normalized.split(' ').enumerate() {
+            read.spans.push(at..at + word.len());
+            at += word.len() + 1;
+            if let Some(term) = self.words.get(lang, word) {
+                found.push((term, i));
+                continue;
+            }
+            if self.word_cache.append(lang, word, i, found) {
+                continue;
+            }
+            let corrected = self.correct(word, lang);
+            let from = found.len();
+            for (term, _) in self.index.analyze(corrected.unwrap_or(word), lang) {
+                found.push((WordTerm::of(&self.terms, lang, &term), i));
+            }
+            match corrected {
+                Some(c) => read.corrections.push((i, c)),
+                None => {
+                    let terms = found[from..].iter().map(|&(t, _)| t);
+                    self.word_cache.insert(lang, word, terms);
+                }
+            }
+        }
+        read
     }
 
     /// A correction, towards the knowledge base's words in the post's language, for a word it

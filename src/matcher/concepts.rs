@@ -25,6 +25,8 @@
 //! only a probe may still vouch for it, as for a post naming none. They match the post's
 //! normalised words as written, so a phrase's stop words count and each form is listed.
 
+use std::ops::Range;
+
 use aho_corasick::AhoCorasick;
 use rustc_hash::FxHashMap;
 
@@ -84,10 +86,18 @@ impl<T: Copy> Phrases<T> {
 
     /// What the phrases that `normalized` uses as whole words mark, once per occurrence.
     fn found<'a>(&'a self, normalized: &'a str) -> impl Iterator<Item = T> + 'a {
+        self.found_where(normalized).map(|(mark, _)| mark)
+    }
+
+    /// The same, each with the bytes of `normalized` that the phrase occupies.
+    fn found_where<'a>(
+        &'a self,
+        normalized: &'a str,
+    ) -> impl Iterator<Item = (T, Range<usize>)> + 'a {
         (self.automaton.iter())
             .flat_map(move |automaton| automaton.find_overlapping_iter(normalized))
             .filter(|m| text::is_whole_words(normalized, m.range()))
-            .map(|m| self.marks[m.pattern().as_usize()])
+            .map(|m| (self.marks[m.pattern().as_usize()], m.range()))
     }
 }
 
@@ -290,16 +300,8 @@ impl Concepts {
                 ..Mention::default()
             })
             .collect();
-        let table = &self.by_first[lang as usize];
-        for (i, key) in keys.iter().enumerate() {
-            let Some(aliases) = table.get(key) else {
-                continue;
-            };
-            for alias in aliases {
-                if keys[i + 1..].starts_with(&alias.rest) {
-                    out[alias.narrative as usize].mentioned |= 1 << alias.concept;
-                }
-            }
+        for (alias, _) in self.aliases_in(lang, keys) {
+            out[alias.narrative as usize].mentioned |= 1 << alias.concept;
         }
         for (narrative, concept) in self.surface[lang as usize].found(normalized) {
             out[narrative as usize].mentioned |= 1 << concept;
@@ -316,6 +318,66 @@ impl Concepts {
         }
         out
     }
+
+    /// How a post names narrative `narrative`'s concepts: for each concept it declares in
+    /// `lang`, in order, where the post names it, as a range of `keys` (aliases of terms, from
+    /// the alias's first key to its last) or of bytes of `normalized` (aliases matched on
+    /// their words as written). A concept the post does not name gets no place.
+    pub fn named(
+        &self,
+        lang: Lang,
+        narrative: usize,
+        keys: &[u64],
+        normalized: &str,
+    ) -> Vec<(usize, Vec<Place>)> {
+        let declared = self.declared[lang as usize]
+            .get(narrative)
+            .copied()
+            .unwrap_or(0);
+        let mut out: Vec<(usize, Vec<Place>)> = (0..MAX_CONCEPTS)
+            .filter(|&c| declared & 1 << c != 0)
+            .map(|c| (c, Vec::new()))
+            .collect();
+        let mut add = |concept: u8, place: Place| {
+            if let Some((_, places)) = out.iter_mut().find(|(c, _)| *c == usize::from(concept)) {
+                places.push(place);
+            }
+        };
+        for (alias, at) in self.aliases_in(lang, keys) {
+            if alias.narrative as usize == narrative {
+                add(alias.concept, Place::Keys(at..at + alias.rest.len() + 1));
+            }
+        }
+        for ((n, concept), bytes) in self.surface[lang as usize].found_where(normalized) {
+            if n as usize == narrative {
+                add(concept, Place::Bytes(bytes));
+            }
+        }
+        out
+    }
+
+    /// Every alias of term keys that `keys` (a post's, in text order) holds, each with the
+    /// number of its first key.
+    fn aliases_in<'a>(
+        &'a self,
+        lang: Lang,
+        keys: &'a [u64],
+    ) -> impl Iterator<Item = (&'a Alias, usize)> + 'a {
+        let table = &self.by_first[lang as usize];
+        keys.iter().enumerate().flat_map(move |(i, key)| {
+            (table.get(key).into_iter().flatten())
+                .filter(move |alias| keys[i + 1..].starts_with(&alias.rest))
+                .map(move |alias| (alias, i))
+        })
+    }
+}
+
+/// Where a post names a concept: term keys of the post (in text order), or bytes of its
+/// normalised text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Place {
+    Keys(Range<usize>),
+    Bytes(Range<usize>),
 }
 
 /// An alias, its normalised words, and its terms with their keys.

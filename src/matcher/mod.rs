@@ -11,6 +11,7 @@ mod closing;
 mod concepts;
 mod dense;
 mod entries;
+mod evidence;
 mod model;
 mod pipeline;
 mod polarity;
@@ -39,6 +40,7 @@ use concepts::{Concepts, Coverage};
 use dense::Dense;
 pub use dense::{Encoder, cache_file};
 use entries::{Entry, EntryKind, NarrativeVocab, TermId, Terms};
+pub use evidence::{ConceptEvidence, Evidence};
 pub use post::{MatchOptions, Post};
 pub use score::Overlap;
 pub use score::{DEFAULT_THRESHOLD, FEATURES};
@@ -64,17 +66,6 @@ pub const REASON_EXCLUDED: &str =
     "the post uses a phrase that a narrative excludes (it is about something else)";
 pub const REASON_VETOED: &str =
     "the post names a narrative's core concepts, but the probe reads it as about something else";
-
-/// Which knowledge-base text a match rests on, and the post's words that matched it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Evidence {
-    /// "claim", "variant", "title" or "statement".
-    pub kind: &'static str,
-    /// The claim or statement id; `<narrative>#variant-<n>` or `<narrative>#title` otherwise.
-    pub id: String,
-    pub text: String,
-    pub matched_words: Vec<String>,
-}
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NarrativeMatch {
@@ -578,15 +569,7 @@ impl Matcher {
         best: &Best,
     ) -> Option<NarrativeMatch> {
         let (entry_no, score, overlap) = best.choice()?;
-        let entry = &self.entries[entry_no];
         let n = &self.kb.narratives()[narrative];
-        let matched_words = self.matched_words(analysis, entry);
-        let id = match entry.kind {
-            EntryKind::Claim(i) => n.claims[i].id.clone(),
-            EntryKind::Statement(i) => self.kb.statements()[i].id.clone(),
-            EntryKind::Variant(i) => format!("{}#variant-{i}", n.id),
-            EntryKind::Title => format!("{}#title", n.id),
-        };
         let claim_id = best.claim.and_then(|(e, _, _)| match self.entries[e].kind {
             EntryKind::Claim(i) => Some(n.claims[i].id.clone()),
             _ => None,
@@ -596,12 +579,7 @@ impl Matcher {
             narrative_title: n.title.clone(),
             score,
             stance,
-            evidence: Evidence {
-                kind: entry.kind.name(),
-                id,
-                text: entry.text.clone(),
-                matched_words,
-            },
+            evidence: self.evidence(analysis, narrative, entry_no),
             claim_id,
             statement_ids: n.statement_ids.clone(),
             overlap,
@@ -616,18 +594,6 @@ impl Matcher {
             similarity: Similarity::None,
             concepts: true,
         }
-    }
-
-    /// The post's words (normalised, corrected) whose terms the entry contains, in post order.
-    fn matched_words(&self, analysis: &Analysis, entry: &Entry) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        for (term, word) in &analysis.known {
-            let word = analysis.word(*word);
-            if entry.terms.binary_search(term).is_ok() && !out.iter().any(|w| w == word) {
-                out.push(word.to_owned());
-            }
-        }
-        out
     }
 }
 

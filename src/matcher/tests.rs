@@ -29,6 +29,46 @@ fn matches_a_plain_post_with_evidence() {
     assert!(!m.statement_ids.is_empty());
 }
 
+/// Each core concept of the best match with the words that name it.
+fn concepts_named(text: &str) -> Vec<(String, Vec<String>)> {
+    let m = best(text).unwrap_or_else(|| panic!("{text}: no match"));
+    (m.evidence.concepts.into_iter())
+        .map(|c| (c.concept_id, c.words))
+        .collect()
+}
+
+#[test]
+fn the_evidence_names_the_words_that_say_each_concept() {
+    let told = |pairs: &[(&str, &[&str])]| -> Vec<(String, Vec<String>)> {
+        (pairs.iter())
+            .map(|(id, words)| {
+                (
+                    id.to_string(),
+                    words.iter().map(|w| w.to_string()).collect(),
+                )
+            })
+            .collect()
+    };
+    // An alias of several words is told whole, not also by the alias inside it; a word the
+    // corrector read is told as read; each word once, in post order.
+    assert_eq!(
+        concepts_named(
+            "The Chinese Communist Party will mail forged balots, fake ballots by the million"
+        ),
+        told(&[
+            ("foreign-power", &["chinese communist party"]),
+            ("counterfeit", &["forged", "fake"]),
+            ("ballots", &["ballots"]),
+        ])
+    );
+    // An alias with a negation is matched on the words as written, and told so.
+    let spanish = concepts_named("Mandaron boletas no solicitadas a todos, un caos total");
+    assert!(
+        spanish.contains(&("unsolicited".to_owned(), vec!["no solicitadas".to_owned()])),
+        "{spanish:?}"
+    );
+}
+
 #[test]
 fn corrects_misspellings_but_not_real_words() {
     let m = best("china will counterfit millions of mail-in balots").unwrap();

@@ -83,6 +83,9 @@ fn result(answer: &CheckAnswer) -> Markup {
                         @if !m.evidence.matched_words.is_empty() {
                             br; "Words in common: " (m.evidence.matched_words.join(", "))
                         }
+                        @if !m.evidence.concepts.is_empty() {
+                            br; "Core concepts named: " span.concepts { (m.evidence.concepts_line()) }
+                        }
                     }
                     h4 { "What to say" }
                     @for s in &m.statements { (statement(s)) }
