@@ -378,16 +378,17 @@ fn eighteenth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
 /// with it 0.686 and 0.770 (precision / recall 1.000 / 0.886 and 1.000 / 0.807 throughout).
 /// Its figures were also read on three earlier versions of the rule (`docs/quality.md`). Stop
 /// 44's word probe finds 1 more in hybrid mode and 3 in lexical mode, whose stances are read
-/// right 0 and 1 times: 1.000 / 0.893 / 0.680 and 1.000 / 0.829 / 0.759.
+/// right 0 and 1 times: 1.000 / 0.893 / 0.680 and 1.000 / 0.829 / 0.759. Stop 45's closing
+/// idioms and reports read sentence by sentence: stance 0.712 and 0.784.
 #[test]
 fn nineteenth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
-    let floors = Floors::new(0.995, 0.89, 0.675);
+    let floors = Floors::new(0.995, 0.89, 0.71);
     meets_in_hybrid("heldout19_posts.jsonl", 240, floors);
 }
 
 #[test]
 fn nineteenth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
-    let floors = Floors::new(0.995, 0.825, 0.755);
+    let floors = Floors::new(0.995, 0.825, 0.78);
     meets(&shipped().1, "heldout19_posts.jsonl", 240, floors);
 }
 
@@ -428,6 +429,52 @@ fn a_closing_verdict_turns_the_stance_of_what_it_judges_in_every_mode() {
         ] {
             assert_eq!(
                 stances(matcher, &text),
+                [(narrative.to_owned(), stance)],
+                "{text}"
+            );
+        }
+    }
+}
+
+/// Closing verdicts that are set phrases, read whole (stop 45): "Couldn't agree more." endorses
+/// though it negates, "Not true, not even close." rejects twice, a verdict may address
+/// somebody ("Get real, Bob."), and a Spanish idiom rejects ("Ni de broma."). When a sentence
+/// reports somebody and the writer answers in the next, the verdict judges the report. The
+/// build before read the first and fifth as neutral reports, the fourth as one (promoting in
+/// lexical mode) and the second as promoting; the third it read right from the read-outs alone,
+/// and the verdict keeps it right.
+#[test]
+fn a_closing_idiom_turns_the_stance_of_what_it_judges_in_every_mode() {
+    for matcher in &every_mode() {
+        for (text, narrative, stance) in [
+            (
+                "Trump says China will print fake ballots. Couldn't agree more.",
+                "foreign-counterfeit-mail-ballots",
+                Stance::Promotes,
+            ),
+            (
+                "Democrats are mailing ballots to dead people to cause chaos. Not true, not even close.",
+                "unsolicited-ballots-chaos",
+                Stance::Debunks,
+            ),
+            (
+                "My uncle says mail-in voting is one big fraud. Washington has voted by mail for years without trouble. Get real, Bob.",
+                "mail-voting-widespread-fraud",
+                Stance::Debunks,
+            ),
+            (
+                "A guy at work says the count going past Tuesday means it's stolen. Give me a break.",
+                "delayed-count-means-rigged",
+                Stance::Debunks,
+            ),
+            (
+                "El alcalde dice que el voto por correo es un fraude masivo. Ni de broma.",
+                "mail-voting-widespread-fraud",
+                Stance::Debunks,
+            ),
+        ] {
+            assert_eq!(
+                stances(matcher, text),
                 [(narrative.to_owned(), stance)],
                 "{text}"
             );

@@ -10,9 +10,13 @@
 //! Only a last sentence that is a verdict and nothing else counts, or a verdict opening it before
 //! a comma ("Correct, and nobody has produced one since."): words that reject or endorse, turned
 //! by a negation, among little words ([`verdict`]), however they are written ("FALSE!!!", "N0t
-//! tru3.", "Wrong, wrong, wrong."). A last sentence that asks ("He's right?"), or one answering
+//! tru3.", "Wrong, wrong, wrong."). Set phrases are read whole, each pointing its own way
+//! ("Yeah, right." rejects, "Couldn't agree more." endorses: `idioms.rs`), a verdict may address
+//! somebody after a comma ("Get real, Denise."), and agreement that goes on in mockery rejects
+//! ("Sure, and I'm the Pope."). A last sentence that asks ("He's right?"), or one answering
 //! a question ("Coincidence? No."), passes none.
 
+use super::idioms::{self, Piece};
 use super::stance::Stance;
 use crate::text::{self, Lexicon};
 
@@ -161,6 +165,27 @@ const VERDICT_FILLER: &[&str] = &[
     "dead",
     "plain",
     "categorically",
+    "absolute",
+    "oh",
+    "well",
+    "honestly",
+    "sadly",
+    "pretty",
+    "much",
+    "really",
+    "truly",
+    "yeah",
+    "perfect",
+    "myself",
+    "in",
+    "hell",
+    "heck",
+    "one",
+    "bit",
+    "y",
+    "con",
+    "él",
+    "ella",
     "pure",
     "total",
     "complete",
@@ -409,7 +434,10 @@ pub(crate) fn closing_verdict<'a>(raw: &'a str, lexicon: &Lexicon) -> Option<(Ve
     // Not a bare "No, …", which opens the writer's own statement ("No, it doesn't mean a theft").
     let opening = opening
         .filter(|first| !matches!(first.trim().to_lowercase().as_str(), "no" | "nope" | "nah"));
-    let verdict = read(last).or_else(|| read(opening?))?;
+    let verdict = (read(last))
+        .or_else(|| read(unaddressed(last)?))
+        .or_else(|| mocking(last, lexicon))
+        .or_else(|| read(opening?))?;
     let rest = rest.trim_end();
     if rest.ends_with('?') {
         // The verdict answers a question ("Coincidence? No."), not the claim.
@@ -417,6 +445,56 @@ pub(crate) fn closing_verdict<'a>(raw: &'a str, lexicon: &Lexicon) -> Option<(Ve
     }
     (text::normalize(rest, lexicon).text.split(' ').count() >= MIN_REST_WORDS)
         .then_some((verdict, rest))
+}
+
+/// `last` without the person it addresses after its last comma ("Get real, Denise", "Nice
+/// try, senator", "Sure they are, pal"): one or two words, each a name or title in capitals or
+/// a word of address.
+fn unaddressed(last: &str) -> Option<&str> {
+    let (said, to) = last.rsplit_once(',')?;
+    let to: Vec<&str> = to
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let addressed = |w: &&str| {
+        w.chars().next().is_some_and(char::is_uppercase)
+            || idioms::ADDRESS.contains(&w.to_lowercase().replace('\'', "").as_str())
+    };
+    (matches!(to.len(), 1 | 2) && to.iter().all(addressed) && !said.trim().is_empty())
+        .then_some(said)
+}
+
+/// A verdict that agrees in mockery: "Sure, and I'm the Pope.", "Right, because the post office
+/// never loses anything." (see [`idioms::MOCKING_OPENERS`]).
+fn mocking(last: &str, lexicon: &Lexicon) -> Option<Verdict> {
+    let lower = last.trim_start().to_lowercase();
+    if idioms::MOCKING_PREFIXES
+        .iter()
+        .any(|p| lower.starts_with(p))
+    {
+        return Some(Verdict::Rejects);
+    }
+    let (opener, after) = last.split_once(',')?;
+    let opener = text::normalize(opener, lexicon).text;
+    let after = after.trim_start().to_lowercase();
+    (idioms::MOCKING_OPENERS.contains(&opener.as_str())
+        && idioms::MOCKING_LINKS.iter().any(|l| after.starts_with(l)))
+    .then_some(Verdict::Rejects)
+}
+
+/// The sentences of `text`, in order (see [`ends_sentence`]).
+pub(crate) fn sentences(text: &str) -> impl Iterator<Item = &str> {
+    let mut start = 0;
+    let ends = (text.char_indices())
+        .filter(|&(at, c)| ends_sentence(text, at, c))
+        .map(|(at, c)| at + c.len_utf8())
+        .chain([text.len()]);
+    ends.filter_map(move |end| {
+        let sentence = text[start..end].trim();
+        start = end;
+        (!sentence.is_empty()).then_some(sentence)
+    })
 }
 
 /// Whether `c`, at byte `at` of `text`, ends a sentence: a line break, or a stop, exclamation or
@@ -459,9 +537,12 @@ fn ends_sentence(text: &str, at: usize, c: char) -> bool {
 /// negation or a no alone ("It isn't.", "No, it wasn't.", "Para nada."), or a yes; with words of
 /// [`VERDICT_FILLER`] around them.
 fn verdict(normalized: &str) -> Option<Verdict> {
-    let mut words: Vec<String> = normalized.split(' ').map(|w| w.replace('\'', "")).collect();
-    words.dedup();
-    if words.len() > MAX_VERDICT_WORDS {
+    let words: Vec<String> = normalized.split(' ').map(|w| w.replace('\'', "")).collect();
+    // Set phrases count as one verdict word each, pointing their own way ("hear hear" before
+    // a word repeated counts once: "wrong, wrong, wrong").
+    let mut pieces = idioms::read_idioms(words);
+    pieces.dedup();
+    if pieces.len() > MAX_VERDICT_WORDS {
         return None;
     }
     let is = |list: &[&str], w: &str| list.contains(&w);
@@ -470,28 +551,53 @@ fn verdict(normalized: &str) -> Option<Verdict> {
             .iter()
             .any(|list| is(list, w))
     };
-    if !words.iter().all(|w| known(w)) {
+    let words = || {
+        pieces.iter().filter_map(|p| match p {
+            Piece::Word(w) => Some(w.as_str()),
+            Piece::Idiom { .. } => None,
+        })
+    };
+    if !words().all(known) {
         return None;
     }
-    let count = |list: &[&str]| words.iter().filter(|w| is(list, w)).count();
-    let (rejecting, affirming) = (count(REJECTING), count(AFFIRMING));
     // "no" turns a verdict word it stands before ("no sense", "no lie") or a Spanish copula's
     // ("no es cierto"); elsewhere it is a no of its own ("No, he's wrong.").
-    let turning = |w: &str| is(SPANISH_AFTER_NO, w) || is(REJECTING, w) || is(AFFIRMING, w);
-    let turning_no = (words.windows(2))
-        .filter(|pair| pair[0] == "no" && turning(&pair[1]))
-        .count();
-    let turned = (count(DENYING) + turning_no) % 2 == 1;
+    let turning = |piece: Option<&Piece>| match piece {
+        Some(Piece::Word(w)) => is(SPANISH_AFTER_NO, w) || is(REJECTING, w) || is(AFFIRMING, w),
+        Some(Piece::Idiom { .. }) => true,
+        None => false,
+    };
+    // Each verdict word or idiom points its own way, turned by each negation since the one
+    // before it ("not true, not even close" rejects twice); negations after the last turn it.
+    let mut pointing: Vec<bool> = Vec::new();
+    let mut negations = 0;
+    for (at, piece) in pieces.iter().enumerate() {
+        let rejects = match piece {
+            Piece::Idiom { rejects } => *rejects,
+            Piece::Word(w) if is(REJECTING, w) => true,
+            Piece::Word(w) if is(AFFIRMING, w) => false,
+            Piece::Word(w) => {
+                if is(DENYING, w) || (w == "no" && turning(pieces.get(at + 1))) {
+                    negations += 1;
+                }
+                continue;
+            }
+        };
+        pointing.push(rejects != (negations % 2 == 1));
+        negations = 0;
+    }
+    if let Some(last) = pointing.last_mut() {
+        *last = *last != (negations % 2 == 1);
+    }
     // A negation alone denies what it judges only with a subject or a no ("It isn't.", "No, it
     // wasn't."): "Never." or "Not." may as well agree with a negative sentence before it.
-    let subject = words.iter().any(|w| is(SUBJECTS, w));
-    let rejects = match (rejecting, affirming) {
-        (0, 0) if count(NO) > 0 || (count(DENYING) > 0 && subject) => true,
-        (0, 0) if count(YES) > 0 => false,
-        (0, 0) => return None,
-        (_, 0) => !turned,
-        (0, _) => turned,
-        _ => return None,
+    let any = |list: &[&str]| words().any(|w| is(list, w));
+    let rejects = match pointing.first() {
+        None if any(NO) || (any(DENYING) && any(SUBJECTS)) => true,
+        None if any(YES) => false,
+        None => return None,
+        Some(&first) if pointing.iter().all(|&p| p == first) => first,
+        Some(_) => return None,
     };
     Some(if rejects {
         Verdict::Rejects
@@ -546,6 +652,25 @@ mod tests {
         assert_eq!(read(capitals).map(|(v, _)| v), Some(Verdict::Rejects));
         let lines = format!("{claim}\nfalse");
         assert_eq!(read(&lines), Some((Verdict::Rejects, claim)));
+        // Idioms, read whole; somebody addressed; agreement in mockery.
+        for (closing, verdict) in [
+            ("Yeah, right.", Verdict::Rejects),
+            ("Couldn't agree more.", Verdict::Affirms),
+            ("Not true, not even close.", Verdict::Rejects),
+            ("Hear, hear!", Verdict::Affirms),
+            ("Get real, Denise.", Verdict::Rejects),
+            ("Nice try, pal.", Verdict::Rejects),
+            ("Sure, and I'm the Pope.", Verdict::Rejects),
+            (
+                "Said no one who has ever counted a ballot.",
+                Verdict::Rejects,
+            ),
+            ("Ni de broma.", Verdict::Rejects),
+            ("Tal cual.", Verdict::Affirms),
+        ] {
+            let post = format!("{claim}. {closing}");
+            assert_eq!(read(&post).map(|(v, _)| v), Some(verdict), "{post}");
+        }
     }
 
     #[test]
@@ -558,14 +683,28 @@ mod tests {
             "The U.S. count is false",
             "Fraud? False.",
             "Ballots go to registered voters. That's it.",
+            "So we're supposed to trust that no foreign government will print ballots? Nope.",
             "Xi would have to forge millions of envelopes. Never.",
             "False.",
-            "So we're supposed to trust that no foreign government will print ballots? Nope.",
             "Trump says mail-in voting means massive fraud. He's wrong?!",
             "Trump says mail-in voting means massive fraud. True, but only in a few cases.",
         ] {
             assert_eq!(read(post), None, "{post}");
         }
+    }
+
+    #[test]
+    fn a_text_splits_into_its_sentences() {
+        let text = "Trump says it's 'fraud.' Utah votes by mail, and it's fine! Nonsense";
+        assert_eq!(
+            sentences(text).collect::<Vec<_>>(),
+            [
+                "Trump says it's 'fraud.'",
+                "Utah votes by mail, and it's fine!",
+                "Nonsense"
+            ]
+        );
+        assert_eq!(sentences("The U.S. count").count(), 1);
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod concepts;
 mod dense;
 mod entries;
 mod evidence;
+mod idioms;
 mod model;
 mod pipeline;
 mod polarity;

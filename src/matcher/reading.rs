@@ -2,7 +2,7 @@
 //! on the rest of the post (`closing.rs`).
 
 use super::Matcher;
-use super::closing::{Verdict, closing_verdict, reported, sourced};
+use super::closing::{Verdict, closing_verdict, reported, sentences, sourced};
 use super::readout::Readout;
 use super::stance::{self, PostCues, Stance};
 use crate::text::{self, Lang};
@@ -38,9 +38,10 @@ impl Matcher {
     /// embedding if it has one and the read-out reads embeddings, else its words alone (Spanish
     /// posts, lexical mode, posts the probe's first stage keeps from the model). What a closing
     /// verdict judges is read the same way, embedded on its own (its normalised words, without
-    /// the spelling correction the post's embedding reads) when the post was: what the rest
-    /// of the post reports somebody as saying ("Krebs says other countries couldn't fake our
-    /// ballots. He's wrong." rejects a defence, so it promotes), else the rest.
+    /// the spelling correction the post's embedding reads) when the post was: what the first
+    /// sentence of the rest that reports somebody has them say ("Krebs says other countries
+    /// couldn't fake our ballots. He's wrong." rejects a defence, so it promotes), else the
+    /// rest.
     pub(super) fn reading(
         &self,
         raw: &str,
@@ -50,18 +51,30 @@ impl Matcher {
     ) -> Reading<'_> {
         let mut reading = self.reading_alone(raw, normalized, lang, embedding);
         reading.closing = closing_verdict(raw, &self.lexicon).map(|(verdict, rest)| {
-            // What the rest reports somebody as saying, if it does, else all of it.
-            let source = sourced(rest);
-            let rest = source.unwrap_or(rest);
-            let words = text::normalize(rest, &self.lexicon).text;
-            let content = reported(&words);
-            let (raw, words) = content.map_or((rest, words.as_str()), |c| (c, c));
-            let vector = embedding.and_then(|_| self.embed(&[words]).pop().flatten());
-            let judged = self.reading_alone(raw, words, lang, vector.as_deref());
-            let reported = source.is_some() || content.is_some();
+            // What a sentence of the rest reports somebody as saying, if one does (the
+            // sentences after it are the writer's own: "Trump says it's fraud. Utah votes by
+            // mail and it's fine. Nonsense." rejects Trump), else all of it.
+            let report = sentences(rest).find_map(|sentence| self.report(sentence));
+            let reported = report.is_some();
+            let (raw, words) = report
+                .unwrap_or_else(|| (rest.to_owned(), text::normalize(rest, &self.lexicon).text));
+            let vector = embedding.and_then(|_| self.embed(&[&words]).pop().flatten());
+            let judged = self.reading_alone(&raw, &words, lang, vector.as_deref());
             (verdict, Box::new(judged), reported)
         });
         reading
+    }
+
+    /// What `sentence` reports somebody as saying, if it does: after a source ("According to
+    /// my boss, …", "Fact-checkers: …") or a reporting verb ("Krebs says …"); as written and
+    /// normalised (after a reporting verb, the normalised words stand for both).
+    fn report(&self, sentence: &str) -> Option<(String, String)> {
+        let source = sourced(sentence);
+        let words = text::normalize(source.unwrap_or(sentence), &self.lexicon).text;
+        match reported(&words) {
+            Some(content) => Some((content.to_owned(), content.to_owned())),
+            None => source.map(|source| (source.to_owned(), words)),
+        }
     }
 
     /// The reading of `raw` without looking for a closing verdict.
