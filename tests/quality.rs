@@ -439,10 +439,12 @@ fn a_closing_verdict_turns_the_stance_of_what_it_judges_in_every_mode() {
 /// Closing verdicts that are set phrases, read whole (stop 45): "Couldn't agree more." endorses
 /// though it negates, "Not true, not even close." rejects twice, a verdict may address
 /// somebody ("Get real, Bob."), and a Spanish idiom rejects ("Ni de broma."). When a sentence
-/// reports somebody and the writer answers in the next, the verdict judges the report. The
-/// build before read the first and fifth as neutral reports, the fourth as one (promoting in
-/// lexical mode) and the second as promoting; the third it read right from the read-outs alone,
-/// and the verdict keeps it right.
+/// reports somebody and the writer answers in the next, the verdict judges the report. A
+/// mocking echo ("Sure there isn't.") rejects, and what officials, the FBI or fact-checkers are
+/// reported to say is a defence, however the read-outs read it. The build before read the
+/// first and fifth as neutral reports, the fourth as one (promoting in lexical mode), the
+/// second and last as promoting and the sixth and seventh as debunking; the third it read right
+/// from the read-outs alone, and the verdict keeps it right.
 #[test]
 fn a_closing_idiom_turns_the_stance_of_what_it_judges_in_every_mode() {
     for matcher in &every_mode() {
@@ -470,6 +472,21 @@ fn a_closing_idiom_turns_the_stance_of_what_it_judges_in_every_mode() {
             (
                 "El alcalde dice que el voto por correo es un fraude masivo. Ni de broma.",
                 "mail-voting-widespread-fraud",
+                Stance::Debunks,
+            ),
+            (
+                "The FBI says there's no evidence of mail ballot fraud. Sure there isn't.",
+                "mail-voting-widespread-fraud",
+                Stance::Promotes,
+            ),
+            (
+                "Election officials say no foreign country could fake our ballots. Nonsense.",
+                "foreign-counterfeit-mail-ballots",
+                Stance::Promotes,
+            ),
+            (
+                "Election officials say no foreign country could fake our ballots. Well said.",
+                "foreign-counterfeit-mail-ballots",
                 Stance::Debunks,
             ),
         ] {

@@ -381,6 +381,61 @@ pub(crate) fn reported(words: &str) -> Option<&str> {
     after.or_else(|| Some(words[..start].trim_end()).filter(enough))
 }
 
+/// Who speaks for the election process, in a post's normalised words: what they are reported
+/// to say is a defence of it ("The FBI says there's no evidence of fraud. Sure there isn't.").
+const AUTHORITIES: &[&str] = &[
+    "officials",
+    "official",
+    "authorities",
+    "government",
+    "fact check",
+    "fact checks",
+    "fact checkers",
+    "fact checker",
+    "factcheckers",
+    "experts",
+    "clerk",
+    "registrar",
+    "commissioner",
+    "secretary of state",
+    "election office",
+    "elections office",
+    "board of elections",
+    "elections board",
+    "election board",
+    "the state",
+    "fbi",
+    "cisa",
+    "dhs",
+    "odni",
+    "intelligence",
+    "cnn",
+    "msnbc",
+    "network",
+    "networks",
+    "media",
+    "funcionarios",
+    "funcionaria",
+    "funcionario",
+    "autoridades",
+    "gobierno",
+    "secretario de estado",
+    "secretaria de estado",
+    "verificadores",
+    "expertos",
+    "los medios",
+    "la tele",
+];
+
+/// Whether `speaker` (normalised words) names one who speaks for the election process.
+pub(crate) fn speaks_for_the_process(speaker: &str) -> bool {
+    AUTHORITIES.iter().any(|who| {
+        speaker
+            .match_indices(who)
+            .any(|(at, _)| text::is_whole_words(speaker, at..at + who.len()))
+    })
+}
+
 /// What a closing verdict does to the reading of the rest of the post.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Verdict {
@@ -474,6 +529,22 @@ fn mocking(last: &str, lexicon: &Lexicon) -> Option<Verdict> {
         .any(|p| lower.starts_with(p))
     {
         return Some(Verdict::Rejects);
+    }
+    // "Sure it is.", "Sure there isn't.", "Sure they will.": a mocking echo of what was said.
+    let words = text::normalize(last, lexicon).text.replace('\'', "");
+    if let Some(("sure", echo)) = words.split_once(' ') {
+        let echoes = |w: &str| {
+            SUBJECTS.contains(&w)
+                || DENYING.contains(&w)
+                || idioms::AUXILIARIES.contains(&w)
+                || matches!(w, "there" | "theres")
+        };
+        let subject = echo
+            .split(' ')
+            .any(|w| SUBJECTS.contains(&w) || w.starts_with("there"));
+        if subject && echo.split(' ').all(echoes) {
+            return Some(Verdict::Rejects);
+        }
     }
     let (opener, after) = last.split_once(',')?;
     let opener = text::normalize(opener, lexicon).text;
@@ -667,6 +738,8 @@ mod tests {
             ),
             ("Ni de broma.", Verdict::Rejects),
             ("Tal cual.", Verdict::Affirms),
+            ("Sure it doesn't.", Verdict::Rejects),
+            ("Sure there isn't.", Verdict::Rejects),
         ] {
             let post = format!("{claim}. {closing}");
             assert_eq!(read(&post).map(|(v, _)| v), Some(verdict), "{post}");
@@ -691,6 +764,20 @@ mod tests {
         ] {
             assert_eq!(read(post), None, "{post}");
         }
+    }
+
+    #[test]
+    fn officials_and_fact_checkers_speak_for_the_process() {
+        assert!(speaks_for_the_process("election officials keep saying"));
+        assert!(speaks_for_the_process("the fbi says"));
+        assert!(speaks_for_the_process(
+            "el secretario de estado asegura que"
+        ));
+        assert!(!speaks_for_the_process("my uncle says"));
+        assert!(
+            !speaks_for_the_process("the statement says"),
+            "a part of a word"
+        );
     }
 
     #[test]

@@ -300,6 +300,11 @@ pub const MOCKING_PREFIXES: &[&str] = &[
     "says nobody",
     "dijo nadie",
 ];
+/// The auxiliary verbs of a mocking echo ("Sure they will.", "Sure it doesn't.").
+pub const AUXILIARIES: &[&str] = &[
+    "is", "are", "was", "were", "do", "does", "did", "will", "would", "can", "could", "has",
+    "have", "had", "should",
+];
 /// See [`MOCKING_OPENERS`].
 pub const MOCKING_LINKS: &[&str] = &["and ", "because ", "y ", "porque "];
 

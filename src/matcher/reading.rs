@@ -2,7 +2,9 @@
 //! on the rest of the post (`closing.rs`).
 
 use super::Matcher;
-use super::closing::{Verdict, closing_verdict, reported, sentences, sourced};
+use super::closing::{
+    Verdict, closing_verdict, reported, sentences, sourced, speaks_for_the_process,
+};
 use super::readout::Readout;
 use super::stance::{self, PostCues, Stance};
 use crate::text::{self, Lang};
@@ -12,9 +14,19 @@ pub(super) struct Reading<'m> {
     cues: PostCues,
     /// The read-out, if there is one for the post, and its stance.
     read: Option<(&'m Readout, Stance)>,
-    /// The verdict the post's last sentence passes on the rest, the reading of what it judges,
-    /// and whether that is somebody else's words.
-    closing: Option<(Verdict, Box<Reading<'m>>, bool)>,
+    /// The verdict the post's last sentence passes on the rest, and what it judges.
+    closing: Option<(Verdict, Judged<'m>)>,
+}
+
+/// What a closing verdict judges.
+enum Judged<'m> {
+    /// The writer's own words, read.
+    Own(Box<Reading<'m>>),
+    /// Somebody else's words, read.
+    Reported(Box<Reading<'m>>),
+    /// The words of somebody who speaks for the election process (officials, fact-checkers,
+    /// the FBI…): a defence of it, whatever the read-outs make of them.
+    Defence,
 }
 
 impl Reading<'_> {
@@ -23,14 +35,26 @@ impl Reading<'_> {
     /// Otherwise a fact-checker's opening verdict or a short post's plain polarity outranks the
     /// read-out, which outranks the cues, for the narratives it was fitted on.
     pub(super) fn stance(&self, narrative: usize, rebuttal_lead: f32) -> Stance {
-        if let Some((verdict, judged, reported)) = &self.closing {
-            return verdict.on(judged.stance(narrative, rebuttal_lead), *reported);
+        if let Some((verdict, judged)) = &self.closing {
+            return match judged {
+                Judged::Own(read) => verdict.on(read.stance(narrative, rebuttal_lead), false),
+                Judged::Reported(read) => verdict.on(read.stance(narrative, rebuttal_lead), true),
+                Judged::Defence => verdict.on(Stance::Debunks, true),
+            };
         }
         self.read
             .filter(|(readout, _)| readout.covers(narrative) && !self.cues.settled())
             .map(|(_, stance)| stance)
             .unwrap_or_else(|| stance::decide(&self.cues, rebuttal_lead))
     }
+}
+
+/// What a sentence reports somebody as saying (see [`Matcher::report`]).
+struct Report {
+    raw: String,
+    words: String,
+    /// Whether the one who says it speaks for the election process.
+    by_authority: bool,
 }
 
 impl Matcher {
@@ -55,12 +79,21 @@ impl Matcher {
             // sentences after it are the writer's own: "Trump says it's fraud. Utah votes by
             // mail and it's fine. Nonsense." rejects Trump), else all of it.
             let report = sentences(rest).find_map(|sentence| self.report(sentence));
+            if report.as_ref().is_some_and(|r| r.by_authority) {
+                return (verdict, Judged::Defence);
+            }
             let reported = report.is_some();
-            let (raw, words) = report
-                .unwrap_or_else(|| (rest.to_owned(), text::normalize(rest, &self.lexicon).text));
+            let (raw, words) = report.map_or_else(
+                || (rest.to_owned(), text::normalize(rest, &self.lexicon).text),
+                |r| (r.raw, r.words),
+            );
             let vector = embedding.and_then(|_| self.embed(&[&words]).pop().flatten());
-            let judged = self.reading_alone(&raw, &words, lang, vector.as_deref());
-            (verdict, Box::new(judged), reported)
+            let read = Box::new(self.reading_alone(&raw, &words, lang, vector.as_deref()));
+            let judged = match reported {
+                true => Judged::Reported(read),
+                false => Judged::Own(read),
+            };
+            (verdict, judged)
         });
         reading
     }
@@ -68,13 +101,21 @@ impl Matcher {
     /// What `sentence` reports somebody as saying, if it does: after a source ("According to
     /// my boss, …", "Fact-checkers: …") or a reporting verb ("Krebs says …"); as written and
     /// normalised (after a reporting verb, the normalised words stand for both).
-    fn report(&self, sentence: &str) -> Option<(String, String)> {
+    fn report(&self, sentence: &str) -> Option<Report> {
         let source = sourced(sentence);
         let words = text::normalize(source.unwrap_or(sentence), &self.lexicon).text;
-        match reported(&words) {
-            Some(content) => Some((content.to_owned(), content.to_owned())),
-            None => source.map(|source| (source.to_owned(), words)),
-        }
+        let (raw, words) = match reported(&words) {
+            Some(content) => (content.to_owned(), content.to_owned()),
+            None => (source?.to_owned(), words),
+        };
+        // Who says it: the sentence without what is said.
+        let whole = text::normalize(sentence, &self.lexicon).text;
+        let by_authority = speaks_for_the_process(&whole.replacen(&words, " ", 1));
+        Some(Report {
+            raw,
+            words,
+            by_authority,
+        })
     }
 
     /// The reading of `raw` without looking for a closing verdict.
