@@ -379,7 +379,8 @@ fn eighteenth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
 /// Its figures were also read on three earlier versions of the rule (`docs/quality.md`). Stop
 /// 44's word probe finds 1 more in hybrid mode and 3 in lexical mode, whose stances are read
 /// right 0 and 1 times: 1.000 / 0.893 / 0.680 and 1.000 / 0.829 / 0.759. Stop 45's closing
-/// idioms and reports read sentence by sentence: stance 0.712 and 0.784.
+/// idioms and reports read sentence by sentence: stance 0.712 and 0.784; in lexical mode a
+/// rejection of what officials say then finds 2 more (recall 0.843, stance 0.788).
 #[test]
 fn nineteenth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
     let floors = Floors::new(0.995, 0.89, 0.71);
@@ -388,7 +389,7 @@ fn nineteenth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
 
 #[test]
 fn nineteenth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
-    let floors = Floors::new(0.995, 0.825, 0.78);
+    let floors = Floors::new(0.995, 0.84, 0.785);
     meets(&shipped().1, "heldout19_posts.jsonl", 240, floors);
 }
 
@@ -493,6 +494,31 @@ fn a_closing_idiom_turns_the_stance_of_what_it_judges_in_every_mode() {
             assert_eq!(
                 stances(matcher, text),
                 [(narrative.to_owned(), stance)],
+                "{text}"
+            );
+        }
+    }
+}
+
+/// Rejecting what officials are reported to say attacks the process: it stands in for the
+/// narrative's idea, which the post leaves to the officials' words it rejects (stop 45). The
+/// build before found neither post in lexical mode, nor the second in hybrid mode.
+#[test]
+fn rejecting_what_officials_say_stands_in_for_the_idea_it_leaves_out() {
+    for matcher in &every_mode() {
+        for (text, narrative) in [
+            (
+                "The secretary of state says sending every voter a ballot will go smoothly. It won't.",
+                "unsolicited-ballots-chaos",
+            ),
+            (
+                "The FBI says absentee voting is safe. Sure, Jan.",
+                "mail-voting-widespread-fraud",
+            ),
+        ] {
+            assert_eq!(
+                stances(matcher, text),
+                [(narrative.to_owned(), Stance::Promotes)],
                 "{text}"
             );
         }

@@ -411,9 +411,12 @@ impl Matcher {
     /// it is sound), so it stands in for the missing concept, when no narrative is complete
     /// already. In hybrid mode only, where the probe then reads the post and may still veto it:
     /// measured on the fitting sets, it found 2 posts and raised no alarm there, and in lexical
-    /// mode it found 2 for an alarm on a referee's count (`docs/quality.md`, stop 42).
+    /// mode it found 2 for an alarm on a referee's count (`docs/quality.md`, stop 42). So does,
+    /// in either mode, a closing verdict that rejects what officials are reported to say ("The
+    /// FBI says absentee voting is safe. Sure, Jan."): on the fitting sets 3 posts found in
+    /// hybrid mode and 4 in lexical mode, no alarm anywhere (stop 45).
     fn read_attack(&self, raw: &str, analysis: &mut Analysis) {
-        if !self.uses_model(analysis) || analysis.names_a_narrative() {
+        if analysis.names_a_narrative() {
             return;
         }
         let mentions = &analysis.mentions;
@@ -422,8 +425,11 @@ impl Matcher {
             return;
         };
         let asks = super::is_question(raw);
-        if super::polarity::polarity(raw, &analysis.normalized, asks)
-            == Some(super::Stance::Promotes)
+        let hybrid = self.uses_model(analysis);
+        if hybrid
+            && super::polarity::polarity(raw, &analysis.normalized, asks)
+                == Some(super::Stance::Promotes)
+            || self.rejects_a_defence(raw)
         {
             analysis.mentions[n] = analysis.mentions[n].completed();
         }

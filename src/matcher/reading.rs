@@ -98,6 +98,17 @@ impl Matcher {
         reading
     }
 
+    /// Whether `raw` ends by rejecting what somebody who speaks for the process is reported to
+    /// say ("Officials say mail ballots are secure. Lies."): an attack on the process.
+    pub(super) fn rejects_a_defence(&self, raw: &str) -> bool {
+        closing_verdict(raw, &self.lexicon).is_some_and(|(verdict, rest)| {
+            verdict == Verdict::Rejects
+                && sentences(rest)
+                    .find_map(|sentence| self.report(sentence))
+                    .is_some_and(|report| report.by_authority)
+        })
+    }
+
     /// What `sentence` reports somebody as saying, if it does: after a source ("According to
     /// my boss, …", "Fact-checkers: …") or a reporting verb ("Krebs says …"); as written and
     /// normalised (after a reporting verb, the normalised words stand for both).
