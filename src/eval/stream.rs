@@ -20,7 +20,7 @@ use serde::Deserialize;
 
 use super::{FeatureRow, ratio};
 use crate::batch::{self, Fields, InputFormat};
-use crate::matcher::{MatchOptions, Matcher, NarrativeMatch, Post};
+use crate::matcher::{ConceptEvidence, MatchOptions, Matcher, NarrativeMatch, Post, concepts_line};
 
 /// Posts matched together (one `match_posts` call).
 const CHUNK: usize = 4096;
@@ -74,6 +74,8 @@ pub struct Listed {
     pub best: Option<NarrativeMatch>,
     /// Why there is none (`MatchOutcome::no_match_reason`).
     pub reason: Option<&'static str>,
+    /// For a miss, how the post names the labelled narrative's concepts.
+    pub label_concepts: Vec<ConceptEvidence>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -196,6 +198,7 @@ fn score_chunk<'l>(
             label: label.map(|l| l.narrative.clone()),
             best: best.cloned(),
             reason: outcome.no_match_reason,
+            label_concepts: Vec::new(),
         };
         if let Some(label) = label {
             report.labelled += 1;
@@ -209,7 +212,10 @@ fn score_chunk<'l>(
                             .is_none_or(|s| s == found.stance.as_str()),
                     );
                 }
-                None => report.misses.push(listed()),
+                None => report.misses.push(Listed {
+                    label_concepts: matcher.concepts_named(post, &label.narrative),
+                    ..listed()
+                }),
             }
         }
         if let Some(first) = answers.first() {
@@ -330,6 +336,10 @@ fn describe(item: &Listed) -> String {
                 out += &format!("    concepts: {}\n", m.evidence.concepts_line());
             }
         }
+    }
+    if let (Some(label), false) = (&item.label, item.label_concepts.is_empty()) {
+        let named = concepts_line(&item.label_concepts, "(no alias in the post)");
+        out += &format!("    concepts of {label}: {named}\n");
     }
     out
 }

@@ -6,10 +6,10 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use super::Matcher;
 use super::analysis::Analysis;
 use super::concepts::Place;
 use super::entries::EntryKind;
+use super::{Matcher, Post};
 
 /// Which knowledge-base text a match rests on, and the post's words that matched it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -39,14 +39,19 @@ impl Evidence {
     /// The concepts as one line for people: "foreign-power: beijing; counterfeit: bogus, fake;
     /// ballots: ballots", a concept no alias names told as vouched for by a probe.
     pub fn concepts_line(&self) -> String {
-        let told: Vec<String> = (self.concepts.iter())
-            .map(|c| match c.words.is_empty() {
-                true => format!("{}: (in other words, vouched for by a probe)", c.concept_id),
-                false => format!("{}: {}", c.concept_id, c.words.join(", ")),
-            })
-            .collect();
-        told.join("; ")
+        concepts_line(&self.concepts, "(in other words, vouched for by a probe)")
     }
+}
+
+/// `concepts` as one line for people, a concept no word names told as `unnamed`.
+pub fn concepts_line(concepts: &[ConceptEvidence], unnamed: &str) -> String {
+    let told: Vec<String> = (concepts.iter())
+        .map(|c| match c.words.is_empty() {
+            true => format!("{}: {unnamed}", c.concept_id),
+            false => format!("{}: {}", c.concept_id, c.words.join(", ")),
+        })
+        .collect();
+    told.join("; ")
 }
 
 impl Matcher {
@@ -80,6 +85,18 @@ impl Matcher {
             text: entry.text.clone(),
             matched_words,
             concepts: self.named_concepts(analysis, narrative),
+        }
+    }
+
+    /// How `post` names the concepts of the narrative `narrative_id` (see
+    /// [`ConceptEvidence`]), whether or not it matches: what `eval --stream` shows of a miss.
+    /// Empty when the narrative is unknown or declares no concepts in the post's language.
+    pub fn concepts_named(&self, post: &Post, narrative_id: &str) -> Vec<ConceptEvidence> {
+        let narrative = (self.kb.narratives().iter()).position(|n| n.id == narrative_id);
+        let lang = post.lang_hint().ok().flatten();
+        match (narrative, self.analyze(&post.text, lang)) {
+            (Some(narrative), Some(analysis)) => self.named_concepts(&analysis, narrative),
+            _ => Vec::new(),
         }
     }
 

@@ -41,7 +41,7 @@ use concepts::{Concepts, Coverage};
 use dense::Dense;
 pub use dense::{Encoder, cache_file};
 use entries::{Entry, EntryKind, NarrativeVocab, TermId, Terms};
-pub use evidence::{ConceptEvidence, Evidence};
+pub use evidence::{ConceptEvidence, Evidence, concepts_line};
 pub use post::{MatchOptions, Post};
 pub use score::Overlap;
 pub use score::{DEFAULT_THRESHOLD, FEATURES};

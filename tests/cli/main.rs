@@ -424,7 +424,16 @@ fn eval_stream_counts_alarms_misses_and_shows_why() {
     assert!(s.contains("recall=0.5000 (1/2)"), "{s}");
     assert!(s.contains("- 3 [label: none] Absentee voting"), "{s}");
     assert!(s.contains("best: mail-voting-widespread-fraud"), "{s}");
+    assert!(
+        s.contains("concepts: mail-voting: absentee; fraud: steal"),
+        "{s}"
+    );
     assert!(s.contains("- 4 [label: unsolicited-ballots-chaos]"), "{s}");
+    // A miss shows how the post names the labelled narrative's concepts: here, not at all.
+    assert!(
+        s.contains("concepts of unsolicited-ballots-chaos: ballots: (no alias in the post);"),
+        "{s}"
+    );
 }
 
 #[test]
