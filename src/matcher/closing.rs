@@ -116,8 +116,8 @@ const DENYING: &[&str] = &[
 ];
 /// Words that say no or yes on their own ("Nope.", "No, it wasn't.", "Para nada.", "Qué va.",
 /// "Yep, that's the truth.").
-const NO: &[&str] = &["no", "nope", "nah", "nada", "va"];
-const YES: &[&str] = &["yes", "yep"];
+const NO: &[&str] = &["no", "nope", "nah", "nada", "va", "hardly"];
+const YES: &[&str] = &["yes", "yep", "yup", "indeed"];
 /// The subjects an elliptical denial needs ("It isn't.", "They weren't.", "No lo es.").
 const SUBJECTS: &[&str] = &[
     "it", "its", "they", "theyre", "he", "hes", "she", "shes", "that", "thats", "this", "lo",
@@ -250,6 +250,9 @@ const TAKING_BACK: &[&str] = &[
 ];
 /// Where what a report says ends and the writer's answer begins, in normalised words.
 const TAKING_BACK_WORDS: &[&str] = &[" but ", " however ", " pero ", " sin embargo "];
+/// The most words before a reporting verb read as who speaks ("election officials keep
+/// saying").
+const MAX_SPEAKER_WORDS: usize = 4;
 /// The most words a source before a comma or colon may have ("According to the guy at my gym").
 const MAX_SOURCE_WORDS: usize = 8;
 /// The most words a source before a colon may have ("Congressman on the radio this morning:").
@@ -332,8 +335,9 @@ const REPORTED_LEAD: &[&str] = &["that", "us", "me", "everyone", "que"];
 
 /// What `rest` reports somebody as saying, when a source of a few words opens it: "According to"
 /// or "Según" before a comma ("According to my boss, …"), or anything but the writer's own
-/// label before a colon ("Fact-checkers: …", not "Reminder: …").
-pub(crate) fn sourced(rest: &str) -> Option<&str> {
+/// label before a colon ("Fact-checkers: …", not "Reminder: …"); and that source ("According to
+/// my boss").
+pub(crate) fn sourced(rest: &str) -> Option<(&str, &str)> {
     let lower = rest.trim_start().to_lowercase();
     let (source, content) = if lower.starts_with("according to ") || lower.starts_with("según ") {
         rest.split_once(", ")?
@@ -347,13 +351,15 @@ pub(crate) fn sourced(rest: &str) -> Option<&str> {
         MAX_LABEL_WORDS
     };
     (!own && source.split_whitespace().count() <= most && !content.trim().is_empty())
-        .then_some(content)
+        .then_some((content, source))
 }
 
 /// What the normalised words `words` report somebody as saying: the words after the first
 /// reporting verb ("Krebs says *other countries couldn't fake our ballots*"), up to a "but", or
-/// before it if too few follow ("*ballots go only to registered voters*, says the clerk").
-pub(crate) fn reported(words: &str) -> Option<&str> {
+/// before it if too few follow ("*ballots go only to registered voters*, says the clerk"); and
+/// who says it: the few words up to the reporting verb ("the fbi says"), or from it when the
+/// source is named last ("says the clerk").
+pub(crate) fn reported<'a>(words: &'a str) -> Option<(&'a str, &'a str)> {
     let enough = |piece: &&str| piece.split(' ').count() >= MIN_REST_WORDS;
     let mut at = 0;
     let mut verb = None;
@@ -377,17 +383,30 @@ pub(crate) fn reported(words: &str) -> Option<&str> {
         cut.map_or(after, |at| after[..at].trim_end())
     });
     // Or what comes before it, when the source is named last ("…, says their clerk").
-    let after = after.filter(enough);
-    after.or_else(|| Some(words[..start].trim_end()).filter(enough))
+    let last_words = |text: &'a str| {
+        let cut =
+            (text.match_indices(' ').rev().nth(MAX_SPEAKER_WORDS - 1)).map_or(0, |(at, _)| at + 1);
+        &text[cut..]
+    };
+    match after.filter(enough) {
+        Some(after) => Some((after, last_words(words[..end].trim_end()))),
+        None => {
+            let before = Some(words[..start].trim_end()).filter(enough)?;
+            let speaker = words[start..].split(' ').take(MAX_SPEAKER_WORDS);
+            let len = speaker
+                .map(|w| w.len() + 1)
+                .sum::<usize>()
+                .saturating_sub(1);
+            Some((before, &words[start..start + len]))
+        }
+    }
 }
 
 /// Who speaks for the election process, in a post's normalised words: what they are reported
 /// to say is a defence of it ("The FBI says there's no evidence of fraud. Sure there isn't.").
 const AUTHORITIES: &[&str] = &[
     "officials",
-    "official",
     "authorities",
-    "government",
     "fact check",
     "fact checks",
     "fact checkers",
@@ -403,28 +422,21 @@ const AUTHORITIES: &[&str] = &[
     "board of elections",
     "elections board",
     "election board",
-    "the state",
     "fbi",
     "cisa",
     "dhs",
     "odni",
-    "intelligence",
+    "intelligence community",
     "cnn",
     "msnbc",
-    "network",
-    "networks",
-    "media",
     "funcionarios",
     "funcionaria",
     "funcionario",
     "autoridades",
-    "gobierno",
     "secretario de estado",
     "secretaria de estado",
     "verificadores",
     "expertos",
-    "los medios",
-    "la tele",
 ];
 
 /// Whether `speaker` (normalised words) names one who speaks for the election process.
@@ -463,7 +475,10 @@ impl Verdict {
 /// The verdict the last sentence of `raw` passes on the rest, and that rest; `None` if the last
 /// sentence is no verdict, asks, or the rest is too short to judge.
 pub(crate) fn closing_verdict<'a>(raw: &'a str, lexicon: &Lexicon) -> Option<(Verdict, &'a str)> {
-    let body = raw.trim_end().trim_end_matches(['.', '!', '…']);
+    // Trailing stops and symbols ("Yeah, right. 🙄") are no part of the verdict.
+    let body = raw.trim_end_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '.' | '!' | '…') || is_symbol(c)
+    });
     if body.ends_with('?') {
         // It asks ("He's wrong?", "Is it true?!").
         return None;
@@ -492,6 +507,7 @@ pub(crate) fn closing_verdict<'a>(raw: &'a str, lexicon: &Lexicon) -> Option<(Ve
     let verdict = (read(last))
         .or_else(|| read(unaddressed(last)?))
         .or_else(|| mocking(last, lexicon))
+        .or_else(|| mocking(unaddressed(last)?, lexicon))
         .or_else(|| read(opening?))?;
     let rest = rest.trim_end();
     if rest.ends_with('?') {
@@ -500,6 +516,18 @@ pub(crate) fn closing_verdict<'a>(raw: &'a str, lexicon: &Lexicon) -> Option<(Ve
     }
     (text::normalize(rest, lexicon).text.split(' ').count() >= MIN_REST_WORDS)
         .then_some((verdict, rest))
+}
+
+/// Whether `c` is an emoji or other symbol, no letter, digit, punctuation a sentence needs
+/// (a question mark, quotes, brackets) or space.
+fn is_symbol(c: char) -> bool {
+    !c.is_alphanumeric()
+        && !c.is_whitespace()
+        && !matches!(
+            c,
+            '?' | '¿' | '"' | '\'' | '”' | '’' | '“' | '‘' | ')' | '(' | ',' | ';' | ':' | '-'
+        )
+        && !c.is_ascii_punctuation()
 }
 
 /// `last` without the person it addresses after its last comma ("Get real, Denise", "Nice
@@ -513,17 +541,22 @@ fn unaddressed(last: &str) -> Option<&str> {
         .filter(|w| !w.is_empty())
         .collect();
     let addressed = |w: &&str| {
-        w.chars().next().is_some_and(char::is_uppercase)
-            || idioms::ADDRESS.contains(&w.to_lowercase().replace('\'', "").as_str())
+        let lower = w.to_lowercase().replace('\'', "");
+        let taking_back = TAKING_BACK.iter().any(|t| t.trim() == lower) || lower == "i";
+        !taking_back
+            && (w.chars().next().is_some_and(char::is_uppercase)
+                || idioms::ADDRESS.contains(&lower.as_str()))
     };
-    (matches!(to.len(), 1 | 2) && to.iter().all(addressed) && !said.trim().is_empty())
+    // A bare "No, …" stays the writer's own statement ("No, Texas Democrats.").
+    let bare_no = matches!(said.trim().to_lowercase().as_str(), "no" | "nope" | "nah");
+    (matches!(to.len(), 1 | 2) && to.iter().all(addressed) && !said.trim().is_empty() && !bare_no)
         .then_some(said)
 }
 
 /// A verdict that agrees in mockery: "Sure, and I'm the Pope.", "Right, because the post office
 /// never loses anything." (see [`idioms::MOCKING_OPENERS`]).
 fn mocking(last: &str, lexicon: &Lexicon) -> Option<Verdict> {
-    let lower = last.trim_start().to_lowercase();
+    let lower = (last.trim_start_matches(|c: char| !c.is_alphanumeric())).to_lowercase();
     if idioms::MOCKING_PREFIXES
         .iter()
         .any(|p| lower.starts_with(p))
@@ -541,17 +574,20 @@ fn mocking(last: &str, lexicon: &Lexicon) -> Option<Verdict> {
         };
         let subject = echo
             .split(' ')
-            .any(|w| SUBJECTS.contains(&w) || w.starts_with("there"));
+            .any(|w| SUBJECTS.contains(&w) || matches!(w, "there" | "theres"));
         if subject && echo.split(' ').all(echoes) {
             return Some(Verdict::Rejects);
         }
     }
-    let (opener, after) = last.split_once(',')?;
-    let opener = text::normalize(opener, lexicon).text;
-    let after = after.trim_start().to_lowercase();
-    (idioms::MOCKING_OPENERS.contains(&opener.as_str())
-        && idioms::MOCKING_LINKS.iter().any(|l| after.starts_with(l)))
-    .then_some(Verdict::Rejects)
+    // The opener runs to the comma before the link ("Sí, claro, y yo soy Batman.").
+    let lower = last.to_lowercase();
+    idioms::MOCKING.iter().find_map(|(openers, link)| {
+        let (opener, _) = lower.split_once(&format!(", {link}"))?;
+        let opener = text::normalize(opener, lexicon).text;
+        openers
+            .contains(&opener.as_str())
+            .then_some(Verdict::Rejects)
+    })
 }
 
 /// The sentences of `text`, in order (see [`ends_sentence`]).
@@ -648,7 +684,7 @@ fn verdict(normalized: &str) -> Option<Verdict> {
             Piece::Word(w) if is(REJECTING, w) => true,
             Piece::Word(w) if is(AFFIRMING, w) => false,
             Piece::Word(w) => {
-                if is(DENYING, w) || (w == "no" && turning(pieces.get(at + 1))) {
+                if is(DENYING, w) || (is(&["no", "hardly"], w) && turning(pieces.get(at + 1))) {
                     negations += 1;
                 }
                 continue;
@@ -740,6 +776,14 @@ mod tests {
             ("Tal cual.", Verdict::Affirms),
             ("Sure it doesn't.", Verdict::Rejects),
             ("Sure there isn't.", Verdict::Rejects),
+            ("Sure they are, pal.", Verdict::Rejects),
+            ("Sí, claro, y yo soy Batman.", Verdict::Rejects),
+            ("Right, and the courts agreed.", Verdict::Affirms),
+            ("Yeah, right. 🙄", Verdict::Rejects),
+            ("Hardly.", Verdict::Rejects),
+            ("Hardly true.", Verdict::Rejects),
+            ("Yup, that's a lie.", Verdict::Rejects),
+            ("\"Said no one who ever voted.\"", Verdict::Rejects),
         ] {
             let post = format!("{claim}. {closing}");
             assert_eq!(read(&post).map(|(v, _)| v), Some(verdict), "{post}");
@@ -761,6 +805,8 @@ mod tests {
             "False.",
             "Trump says mail-in voting means massive fraud. He's wrong?!",
             "Trump says mail-in voting means massive fraud. True, but only in a few cases.",
+            "Trump says mail-in voting means massive fraud. True, But Rarely.",
+            "Trump says mail-in voting means massive fraud. No, Texas Democrats.",
         ] {
             assert_eq!(read(post), None, "{post}");
         }
@@ -777,6 +823,16 @@ mod tests {
         assert!(
             !speaks_for_the_process("the statement says"),
             "a part of a word"
+        );
+        // Who speaks is read around the reporting verb, not anywhere in the sentence.
+        let speaker = |words| reported(words).map(|(_, speaker)| speaker);
+        assert_eq!(
+            speaker("in an official statement trump says mail voting is fraud"),
+            Some("official statement trump says")
+        );
+        assert_eq!(
+            speaker("ballots go only to registered voters says the clerk"),
+            Some("says the clerk")
         );
     }
 
@@ -797,38 +853,47 @@ mod tests {
     #[test]
     fn what_a_report_says_is_what_its_verdict_judges() {
         assert_eq!(
-            reported("krebs says other countries couldn't fake our ballots"),
+            reported("krebs says other countries couldn't fake our ballots").map(|(said, _)| said),
             Some("other countries couldn't fake our ballots")
         );
         assert_eq!(
-            reported("state officials keep telling us that mail in voting is secure"),
+            reported("state officials keep telling us that mail in voting is secure")
+                .map(|(said, _)| said),
             Some("mail in voting is secure")
         );
         assert_eq!(
-            reported("trump dice que el voto por correo es un fraude"),
+            reported("trump dice que el voto por correo es un fraude").map(|(said, _)| said),
             Some("el voto por correo es un fraude")
         );
-        assert_eq!(reported("china will print fake ballots"), None);
         assert_eq!(
-            sourced("According to my boss, the long count means it was stolen."),
+            reported("china will print fake ballots").map(|(said, _)| said),
+            None
+        );
+        assert_eq!(
+            sourced("According to my boss, the long count means it was stolen.")
+                .map(|(said, _)| said),
             Some("the long count means it was stolen.")
         );
         assert_eq!(
-            sourced("Fact-checkers: a lead changing overnight is normal."),
+            sourced("Fact-checkers: a lead changing overnight is normal.").map(|(said, _)| said),
             Some("a lead changing overnight is normal.")
         );
-        assert_eq!(sourced("China will print ballots, by the million."), None);
         assert_eq!(
-            sourced("Reminder: a fake ballot has no voter attached."),
+            sourced("China will print ballots, by the million.").map(|(said, _)| said),
             None
         );
-        assert_eq!(reported("he said so"), None);
         assert_eq!(
-            reported("trump says mail in voting means fraud but audits found none"),
+            sourced("Reminder: a fake ballot has no voter attached.").map(|(said, _)| said),
+            None
+        );
+        assert_eq!(reported("he said so").map(|(said, _)| said), None);
+        assert_eq!(
+            reported("trump says mail in voting means fraud but audits found none")
+                .map(|(said, _)| said),
             Some("mail in voting means fraud")
         );
         assert_eq!(
-            reported("ballots go only to registered voters says the clerk"),
+            reported("ballots go only to registered voters says the clerk").map(|(said, _)| said),
             Some("ballots go only to registered voters")
         );
     }

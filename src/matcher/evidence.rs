@@ -30,16 +30,17 @@ pub struct Evidence {
 pub struct ConceptEvidence {
     pub concept_id: String,
     /// The post's words (normalised, spelling corrected) that say one of the concept's
-    /// aliases, each once, in post order. Empty when no alias is in the post: a probe read it
-    /// as saying the concept in other words.
+    /// aliases, each once, in post order. Empty when no alias is in the post: the post was read
+    /// as a whole as saying it in other words (by a probe, or by an attack on the process that
+    /// stands in for the concept it leaves out).
     pub words: Vec<String>,
 }
 
 impl Evidence {
     /// The concepts as one line for people: "foreign-power: beijing; counterfeit: bogus, fake;
-    /// ballots: ballots", a concept no alias names told as vouched for by a probe.
+    /// ballots: ballots", a concept no alias names told as read from the whole post.
     pub fn concepts_line(&self) -> String {
-        concepts_line(&self.concepts, "(in other words, vouched for by a probe)")
+        concepts_line(&self.concepts, "(no alias: read from the post as a whole)")
     }
 }
 

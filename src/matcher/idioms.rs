@@ -52,7 +52,6 @@ const REJECTING: &[&str] = &[
     "you wish",
     "wishful thinking",
     "big whoop",
-    "hardly",
     "far from it",
     "doubt it",
     "i doubt it",
@@ -214,8 +213,6 @@ const AFFIRMING: &[&str] = &[
     "got it in one",
     "crystal clear",
     "wouldnt surprise me",
-    "yup",
-    "indeed",
     "tal cual",
     "así es",
     "así mismo es",
@@ -278,20 +275,40 @@ pub const ADDRESS: &[&str] = &[
     "jefe",
 ];
 
-/// Words that, opening a last sentence before a comma, mock what follows the comma when it goes
-/// on with one of [`MOCKING_LINKS`] ("Sure, and I'm the Pope.", "Right, because the post
-/// office never loses anything.", "Claro, y yo soy Batman."): the sentence rejects.
-pub const MOCKING_OPENERS: &[&str] = &[
-    "sure",
-    "oh sure",
-    "right",
-    "oh right",
-    "yeah right",
-    "claro",
-    "sí claro",
-    "ya",
-    "sí hombre",
+/// Agreement that goes on in mockery: an opener, then a comma and the link ("Sure, and I'm the
+/// Pope.", "Right, because the post office never loses anything.", "Sí, claro, y yo soy
+/// Batman."). Only openers that are sarcastic before such a link: "Right, and the courts
+/// agreed." agrees.
+pub const MOCKING: &[(&[&str], &str)] = &[
+    (
+        &[
+            "sure",
+            "oh sure",
+            "yeah right",
+            "oh right",
+            "sí claro",
+            "sí hombre",
+            "ya claro",
+        ],
+        "and ",
+    ),
+    (&["sí claro", "sí hombre", "ya claro"], "y "),
+    (
+        &[
+            "right",
+            "sure",
+            "oh sure",
+            "yeah",
+            "yeah right",
+            "oh right",
+            "claro",
+            "sí claro",
+        ],
+        "because ",
+    ),
+    (&["claro", "sí claro", "sí hombre"], "porque "),
 ];
+
 /// How a last sentence that mocks what it follows opens ("Said no one who has ever voted.").
 pub const MOCKING_PREFIXES: &[&str] = &[
     "said no one",
@@ -305,8 +322,6 @@ pub const AUXILIARIES: &[&str] = &[
     "is", "are", "was", "were", "do", "does", "did", "will", "would", "can", "could", "has",
     "have", "had", "should",
 ];
-/// See [`MOCKING_OPENERS`].
-pub const MOCKING_LINKS: &[&str] = &["and ", "because ", "y ", "porque "];
 
 /// A piece of a last sentence: a word, or an idiom read whole.
 #[derive(Debug, PartialEq, Eq)]
@@ -353,7 +368,13 @@ mod tests {
     #[test]
     fn every_phrase_is_written_as_a_post_normalises() {
         let lexicon = Lexicon::english();
-        for phrase in REJECTING.iter().chain(AFFIRMING).chain(MOCKING_OPENERS) {
+        let openers = MOCKING.iter().flat_map(|(openers, _)| openers.iter());
+        for phrase in REJECTING
+            .iter()
+            .chain(AFFIRMING)
+            .chain(openers)
+            .chain(MOCKING_PREFIXES)
+        {
             let normalized = text::normalize(phrase, &lexicon).text.replace('\'', "");
             assert_eq!(&normalized, phrase);
         }

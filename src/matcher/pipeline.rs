@@ -426,11 +426,10 @@ impl Matcher {
         };
         let asks = super::is_question(raw);
         let hybrid = self.uses_model(analysis);
-        if hybrid
+        let attacks = hybrid
             && super::polarity::polarity(raw, &analysis.normalized, asks)
-                == Some(super::Stance::Promotes)
-            || self.rejects_a_defence(raw)
-        {
+                == Some(super::Stance::Promotes);
+        if attacks || self.rejects_a_defence(raw) {
             analysis.mentions[n] = analysis.mentions[n].completed();
         }
     }

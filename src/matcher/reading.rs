@@ -114,18 +114,24 @@ impl Matcher {
     /// normalised (after a reporting verb, the normalised words stand for both).
     fn report(&self, sentence: &str) -> Option<Report> {
         let source = sourced(sentence);
-        let words = text::normalize(source.unwrap_or(sentence), &self.lexicon).text;
-        let (raw, words) = match reported(&words) {
-            Some(content) => (content.to_owned(), content.to_owned()),
-            None => (source?.to_owned(), words),
+        let said = source.map_or(sentence, |(said, _)| said);
+        let words = text::normalize(said, &self.lexicon).text;
+        // Who says it: the words around the reporting verb, else the source named before the
+        // comma or colon.
+        let (raw, words, speaker) = match reported(&words) {
+            Some((content, speaker)) => {
+                (content.to_owned(), content.to_owned(), speaker.to_owned())
+            }
+            None => {
+                let (said, source) = source?;
+                let speaker = text::normalize(source, &self.lexicon).text;
+                (said.to_owned(), words, speaker)
+            }
         };
-        // Who says it: the sentence without what is said.
-        let whole = text::normalize(sentence, &self.lexicon).text;
-        let by_authority = speaks_for_the_process(&whole.replacen(&words, " ", 1));
         Some(Report {
             raw,
             words,
-            by_authority,
+            by_authority: speaks_for_the_process(&speaker),
         })
     }
 
