@@ -379,11 +379,11 @@ fn eighteenth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
 /// Its figures were also read on three earlier versions of the rule (`docs/quality.md`). Stop
 /// 44's word probe finds 1 more in hybrid mode and 3 in lexical mode, whose stances are read
 /// right 0 and 1 times: 1.000 / 0.893 / 0.680 and 1.000 / 0.829 / 0.759. Stop 45's closing
-/// idioms and reports read sentence by sentence: stance 0.712 and 0.784; in lexical mode a
-/// rejection of what officials say then finds 2 more (recall 0.843, stance 0.788).
+/// idioms and reports read sentence by sentence: stance 0.720 and 0.788; in lexical mode a
+/// rejection of what officials say also finds 2 more (recall 0.843).
 #[test]
 fn nineteenth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
-    let floors = Floors::new(0.995, 0.89, 0.71);
+    let floors = Floors::new(0.995, 0.89, 0.715);
     meets_in_hybrid("heldout19_posts.jsonl", 240, floors);
 }
 
@@ -435,6 +435,22 @@ fn a_closing_verdict_turns_the_stance_of_what_it_judges_in_every_mode() {
             );
         }
     }
+}
+
+/// The twentieth held-out set (`tests/fixtures/heldout20_posts.jsonl`), written blind at stop 45
+/// after the closing phrases were built, and never fitted on: posts that close with a verdict
+/// in everyday idioms, sarcasm and slang, no closing used twice. Stop 44's build: hybrid
+/// 0.977 / 0.907 / 0.354, lexical 1.000 / 0.864 / 0.372; stop 45's: stance 0.433 and 0.446.
+#[test]
+fn twentieth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
+    let floors = Floors::new(0.975, 0.90, 0.43);
+    meets_in_hybrid("heldout20_posts.jsonl", 240, floors);
+}
+
+#[test]
+fn twentieth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
+    let floors = Floors::new(0.995, 0.86, 0.44);
+    meets(&shipped().1, "heldout20_posts.jsonl", 240, floors);
 }
 
 /// Closing verdicts that are set phrases, read whole (stop 45): "Couldn't agree more." endorses
