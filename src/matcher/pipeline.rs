@@ -429,7 +429,7 @@ impl Matcher {
         let attacks = hybrid
             && super::polarity::polarity(raw, &analysis.normalized, asks)
                 == Some(super::Stance::Promotes);
-        if attacks || self.rejects_a_defence(raw) {
+        if attacks || self.rejects_a_defence(raw, &analysis.normalized) {
             analysis.mentions[n] = analysis.mentions[n].completed();
         }
     }

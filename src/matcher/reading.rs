@@ -100,7 +100,12 @@ impl Matcher {
 
     /// Whether `raw` ends by rejecting what somebody who speaks for the process is reported to
     /// say ("Officials say mail ballots are secure. Lies."): an attack on the process.
-    pub(super) fn rejects_a_defence(&self, raw: &str) -> bool {
+    /// `normalized` is the post's normalised text: a post naming nobody who speaks for the
+    /// process, as most do, is not read further.
+    pub(super) fn rejects_a_defence(&self, raw: &str, normalized: &str) -> bool {
+        if !speaks_for_the_process(normalized) {
+            return false;
+        }
         closing_verdict(raw, &self.lexicon).is_some_and(|(verdict, rest)| {
             verdict == Verdict::Rejects
                 && sentences(rest)
