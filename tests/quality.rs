@@ -8,7 +8,7 @@ mod util;
 use std::path::Path;
 use std::sync::Arc;
 
-use counterclaim::eval::labelled::{evaluate, read_posts};
+use counterclaim::eval::labelled::{Report, evaluate, read_posts};
 use counterclaim::kb::KnowledgeBase;
 use counterclaim::matcher::{MatchOptions, Matcher, Stance};
 
@@ -89,15 +89,13 @@ fn every_mode() -> Vec<Arc<Matcher>> {
 }
 
 /// [`meets`] with the hybrid matcher; skips (with a message) without the model.
-fn meets_in_hybrid(file: &str, min_posts: usize, floors: Floors) {
-    if let Some(hybrid) = hybrid() {
-        meets(&hybrid, file, min_posts, floors);
-    }
+fn meets_in_hybrid(file: &str, min_posts: usize, floors: Floors) -> Option<Report> {
+    hybrid().map(|hybrid| meets(&hybrid, file, min_posts, floors))
 }
 
 /// Evaluates `matcher` on the labelled set `file` (of at least `min_posts` posts) and checks
-/// `floors`.
-fn meets(matcher: &Matcher, file: &str, min_posts: usize, floors: Floors) {
+/// `floors` (the hard election negatives' alarms if the set has any), and returns the report.
+fn meets(matcher: &Matcher, file: &str, min_posts: usize, floors: Floors) -> Report {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let posts = read_posts(&root.join("tests/fixtures").join(file)).unwrap();
     assert!(posts.len() >= min_posts, "{file} has {} posts", posts.len());
@@ -112,13 +110,15 @@ fn meets(matcher: &Matcher, file: &str, min_posts: usize, floors: Floors) {
     assert!(o.recall() >= floors.recall, "recall {:.3}", o.recall());
     let stance = o.stance_accuracy();
     assert!(stance >= floors.stance, "stance {stance:.3}");
-    let hard = report.by_form["other-election"];
-    assert!(
-        hard.false_positives as f64 <= floors.hard_alarms * hard.posts as f64,
-        "{} false alarms on {} hard election negatives",
-        hard.false_positives,
-        hard.posts
-    );
+    if let Some(hard) = report.by_form.get("other-election") {
+        assert!(
+            hard.false_positives as f64 <= floors.hard_alarms * hard.posts as f64,
+            "{} false alarms on {} hard election negatives",
+            hard.false_positives,
+            hard.posts
+        );
+    }
+    report
 }
 
 /// Issue 14's first held-out set (`tests/fixtures/heldout_posts.jsonl`), lexically: the floors
@@ -451,6 +451,46 @@ fn twentieth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
 fn twentieth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
     let floors = Floors::new(0.995, 0.86, 0.44);
     meets(&shipped().1, "heldout20_posts.jsonl", 240, floors);
+}
+
+/// The twenty-first held-out set (`tests/fixtures/heldout21_posts.jsonl`), written blind at
+/// stop 46 and never fitted on: the election-week stream, neutral news and everyday posts about
+/// counting, leads, batches, turnout and mail ballots (140), with posts that promote (60, half
+/// by insinuation) or debunk (40) the narratives in the same words. The floors are this build's
+/// figures, hybrid 0.967 / 0.880 / 0.977 and lexical 0.955 / 0.840 / 0.976, and at most issue
+/// 14's 2 % of the posts about the election process raise an alarm (2 of 118 in either mode).
+#[test]
+fn twenty_first_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
+    let floors = Floors::new(0.965, 0.88, 0.975);
+    if let Some(report) = meets_in_hybrid("heldout21_posts.jsonl", 240, floors) {
+        few_alarms_on_the_election_week(&report);
+    }
+}
+
+#[test]
+fn twenty_first_held_out_set_meets_the_committed_figures_in_lexical_mode() {
+    let floors = Floors::new(0.95, 0.84, 0.975);
+    few_alarms_on_the_election_week(&meets(&shipped().1, "heldout21_posts.jsonl", 240, floors));
+}
+
+/// At most issue 14's share of hard negatives of the twenty-first set's posts about the
+/// election process (all its negative forms but the off-topic one) raise an alarm.
+fn few_alarms_on_the_election_week(report: &Report) {
+    let forms = [
+        "news-count",
+        "news-mail",
+        "news-turnout",
+        "official-update",
+        "user-following",
+    ];
+    let (alarms, posts) = forms.iter().fold((0, 0), |(alarms, posts), form| {
+        let counts = report.by_form[*form];
+        (alarms + counts.false_positives, posts + counts.posts)
+    });
+    assert!(
+        alarms as f64 <= HARD_ALARMS * posts as f64,
+        "{alarms} false alarms on {posts} posts about the election process"
+    );
 }
 
 /// Closing verdicts that are set phrases, read whole (stop 45): "Couldn't agree more." endorses
