@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
 """Which fitting posts two builds answer differently, and whether each change is right.
 
-    python3 scripts/changed_answers.py OLD_BINARY NEW_BINARY [--lexical]
+    python3 scripts/changed_answers.py OLD_BINARY NEW_BINARY [--lexical] [--new-kb DIR]
 
 Scores every `tests/fixtures/tuning_*.jsonl` with both builds (`counterclaim score`) and prints
 one line per post whose narratives or stances differ: `+` when the new answer is right and the
 old one was not, `-` the other way round, `~` otherwise; then the counts. Only fitting sets:
 the held-out sets are measured with `counterclaim eval`, which prints no items.
+
+`--new-kb DIR` scores the new side with the knowledge base in DIR (`--kb`) instead of the one
+built in: an alias changed in a copy of `index/` is measured without a build, the same binary
+given twice.
 """
 import json
 import subprocess
@@ -35,11 +39,18 @@ def main():
     if len(sys.argv) < 3:
         sys.exit(__doc__)
     old, new, flags = sys.argv[1], sys.argv[2], sys.argv[3:]
+    new_flags = list(flags)
+    if "--new-kb" in flags:
+        at = flags.index("--new-kb")
+        if at + 1 >= len(flags):
+            sys.exit("--new-kb needs a directory")
+        new_flags = flags[:at] + ["--kb", flags[at + 1]] + flags[at + 2:]
+        flags = flags[:at] + flags[at + 2:]
     counts = Counter()
     with tempfile.TemporaryDirectory() as tmp:
         for path in sorted((ROOT / "tests/fixtures").glob("tuning_*.jsonl")):
             a = answers(old, path, flags, Path(tmp) / "old.jsonl")
-            b = answers(new, path, flags, Path(tmp) / "new.jsonl")
+            b = answers(new, path, new_flags, Path(tmp) / "new.jsonl")
             for post in map(json.loads, path.open()):
                 was, now = a[post["id"]], b[post["id"]]
                 if was == now:
