@@ -8,7 +8,7 @@ mod util;
 use std::path::Path;
 use std::sync::Arc;
 
-use counterclaim::eval::labelled::{Report, evaluate, read_posts};
+use counterclaim::eval::labelled::{evaluate, read_posts};
 use counterclaim::kb::KnowledgeBase;
 use counterclaim::matcher::{MatchOptions, Matcher, Stance};
 
@@ -50,25 +50,28 @@ fn labelled_test_set_meets_the_committed_figures() {
 }
 
 /// Floors a labelled set's report must meet, and the largest share of its hard election
-/// negatives that may raise an alarm.
+/// negatives (the posts of `hard_forms`) that may raise an alarm.
 struct Floors {
     precision: f64,
     recall: f64,
     stance: f64,
     hard_alarms: f64,
+    hard_forms: &'static [&'static str],
 }
 
 /// Issue 14's target for the share of hard election negatives that raise an alarm.
 const HARD_ALARMS: f64 = 0.02;
 
 impl Floors {
-    /// These floors, and issue 14's target for hard election negatives.
+    /// These floors, and issue 14's target for hard election negatives (the form
+    /// `other-election`, in most sets).
     fn new(precision: f64, recall: f64, stance: f64) -> Floors {
         Floors {
             precision,
             recall,
             stance,
             hard_alarms: HARD_ALARMS,
+            hard_forms: &["other-election"],
         }
     }
 }
@@ -89,13 +92,15 @@ fn every_mode() -> Vec<Arc<Matcher>> {
 }
 
 /// [`meets`] with the hybrid matcher; skips (with a message) without the model.
-fn meets_in_hybrid(file: &str, min_posts: usize, floors: Floors) -> Option<Report> {
-    hybrid().map(|hybrid| meets(&hybrid, file, min_posts, floors))
+fn meets_in_hybrid(file: &str, min_posts: usize, floors: Floors) {
+    if let Some(hybrid) = hybrid() {
+        meets(&hybrid, file, min_posts, floors);
+    }
 }
 
 /// Evaluates `matcher` on the labelled set `file` (of at least `min_posts` posts) and checks
-/// `floors` (the hard election negatives' alarms if the set has any), and returns the report.
-fn meets(matcher: &Matcher, file: &str, min_posts: usize, floors: Floors) -> Report {
+/// `floors`.
+fn meets(matcher: &Matcher, file: &str, min_posts: usize, floors: Floors) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let posts = read_posts(&root.join("tests/fixtures").join(file)).unwrap();
     assert!(posts.len() >= min_posts, "{file} has {} posts", posts.len());
@@ -110,15 +115,14 @@ fn meets(matcher: &Matcher, file: &str, min_posts: usize, floors: Floors) -> Rep
     assert!(o.recall() >= floors.recall, "recall {:.3}", o.recall());
     let stance = o.stance_accuracy();
     assert!(stance >= floors.stance, "stance {stance:.3}");
-    if let Some(hard) = report.by_form.get("other-election") {
-        assert!(
-            hard.false_positives as f64 <= floors.hard_alarms * hard.posts as f64,
-            "{} false alarms on {} hard election negatives",
-            hard.false_positives,
-            hard.posts
-        );
-    }
-    report
+    let hard = (floors.hard_forms.iter()).map(|form| report.by_form[*form]);
+    let (alarms, posts) = hard.fold((0, 0), |(alarms, posts), counts| {
+        (alarms + counts.false_positives, posts + counts.posts)
+    });
+    assert!(
+        alarms as f64 <= floors.hard_alarms * posts as f64,
+        "{alarms} false alarms on {posts} hard election negatives"
+    );
 }
 
 /// Issue 14's first held-out set (`tests/fixtures/heldout_posts.jsonl`), lexically: the floors
@@ -462,37 +466,31 @@ fn twentieth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
 /// of 118 in either mode).
 #[test]
 fn twenty_first_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
-    let floors = Floors::new(0.965, 0.88, 0.975);
-    if let Some(report) = meets_in_hybrid("heldout21_posts.jsonl", 240, floors) {
-        few_alarms_on_the_election_week(&report);
-    }
+    let floors = Floors {
+        hard_forms: ELECTION_WEEK,
+        ..Floors::new(0.965, 0.88, 0.975)
+    };
+    meets_in_hybrid("heldout21_posts.jsonl", 240, floors);
 }
 
 #[test]
 fn twenty_first_held_out_set_meets_the_committed_figures_in_lexical_mode() {
-    let floors = Floors::new(0.95, 0.84, 0.975);
-    few_alarms_on_the_election_week(&meets(&shipped().1, "heldout21_posts.jsonl", 240, floors));
+    let floors = Floors {
+        hard_forms: ELECTION_WEEK,
+        ..Floors::new(0.95, 0.84, 0.975)
+    };
+    meets(&shipped().1, "heldout21_posts.jsonl", 240, floors);
 }
 
-/// At most issue 14's share of hard negatives of the twenty-first set's posts about the
-/// election process (all its negative forms but the off-topic one) raise an alarm.
-fn few_alarms_on_the_election_week(report: &Report) {
-    let forms = [
-        "news-count",
-        "news-mail",
-        "news-turnout",
-        "official-update",
-        "user-following",
-    ];
-    let (alarms, posts) = forms.iter().fold((0, 0), |(alarms, posts), form| {
-        let counts = report.by_form[*form];
-        (alarms + counts.false_positives, posts + counts.posts)
-    });
-    assert!(
-        alarms as f64 <= HARD_ALARMS * posts as f64,
-        "{alarms} false alarms on {posts} posts about the election process"
-    );
-}
+/// The twenty-first set's hard negatives: its posts about the election process (all its
+/// negative forms but the off-topic one).
+const ELECTION_WEEK: &[&str] = &[
+    "news-count",
+    "news-mail",
+    "news-turnout",
+    "official-update",
+    "user-following",
+];
 
 /// Closing verdicts that are set phrases, read whole (stop 45): "Couldn't agree more." endorses
 /// though it negates, "Not true, not even close." rejects twice, a verdict may address
