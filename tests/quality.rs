@@ -441,6 +441,50 @@ fn a_closing_verdict_turns_the_stance_of_what_it_judges_in_every_mode() {
     }
 }
 
+/// A verdict may answer a question that states the claim or a defence (stop 47): "Nah" after
+/// asking the claim debunks it, "No" after asking a defence promotes. The first three are
+/// fitting posts of `tuning_closing43` and `tuning_closing43b` that stop 46's build read as
+/// promoting, or neutral. A verdict after a question that asks why, or that mocks ("Sure,
+/// Jan."), agrees with the disbelief the question asks in, and the post stays promoting.
+#[test]
+fn a_verdict_answers_a_question_that_states_the_claim_in_every_mode() {
+    for matcher in &every_mode() {
+        for (text, narrative, stance) in [
+            (
+                "Is mail voting rigged? Nah.",
+                "mail-voting-widespread-fraud",
+                Stance::Debunks,
+            ),
+            (
+                "Iran printing counterfeit Florida ballots by the million?? Not a chance in hell.",
+                "foreign-counterfeit-mail-ballots",
+                Stance::Debunks,
+            ),
+            (
+                "¿Boletas falsificadas en Rusia para Pensilvania? Ni de broma.",
+                "foreign-counterfeit-mail-ballots",
+                Stance::Debunks,
+            ),
+            (
+                "Do you really think mail-in voting is safe? No.",
+                "mail-voting-widespread-fraud",
+                Stance::Promotes,
+            ),
+            (
+                "Lead in Wisconsin disappears at 4 am with a pile of late ballots? Sure, Jan.",
+                "delayed-count-means-rigged",
+                Stance::Promotes,
+            ),
+        ] {
+            assert_eq!(
+                stances(matcher, text),
+                [(narrative.to_owned(), stance)],
+                "{text}"
+            );
+        }
+    }
+}
+
 /// The twentieth held-out set (`tests/fixtures/heldout20_posts.jsonl`), written blind at stop 45
 /// after the closing phrases were built, and never fitted on: posts that close with a verdict
 /// in everyday idioms, sarcasm and slang, no closing used twice. Stop 44's build: hybrid

@@ -13,8 +13,10 @@
 //! tru3.", "Wrong, wrong, wrong."). Set phrases are read whole, each pointing its own way
 //! ("Yeah, right." rejects, "Couldn't agree more." endorses: `idioms.rs`), a verdict may address
 //! somebody after a comma ("Get real, Denise."), and agreement that goes on in mockery rejects
-//! ("Sure, and I'm the Pope."). A last sentence that asks ("He's right?"), or one answering
-//! a question ("Coincidence? No."), passes none.
+//! ("Sure, and I'm the Pope."). A last sentence that asks ("He's right?") passes none, nor
+//! does one answering a question ("Coincidence? No."), unless the question is all the rest and
+//! puts a proposition plainly ("Is mail voting rigged? Nah.": [`puts_a_proposition`]) and the
+//! verdict does not mock it ("Ballots at 4 a.m.? Sure, Jan." agrees with the disbelief).
 
 use super::idioms::{self, Piece};
 use super::stance::Stance;
@@ -242,6 +244,29 @@ const VERDICT_FILLER: &[&str] = &[
     "hay",
     "vil",
     "gran",
+];
+
+/// Words that open an agreement said in mockery.
+const MOCKERY_OPENERS: &[&str] = &[
+    "sure", "yeah", "right", "oh", "as", "claro", "sí", "ya", "ajá",
+];
+/// Words of a question that asks the reader to believe what it says.
+const BELIEVING: &[&str] = &[
+    "supposed to",
+    "expected to",
+    "expect us",
+    "expects us",
+    "want us to",
+    "wants us to",
+    "asking us",
+    "quieren que",
+    "pretenden que",
+    "esperan que",
+];
+/// Words that open a question asking for something other than yes or no.
+const WH_WORDS: &[&str] = &[
+    "why", "how", "who", "whose", "what", "whats", "when", "where", "which", "por", "cómo",
+    "quién", "quiénes", "qué", "cuándo", "dónde", "cuál", "cuáles", "cuánto", "cuántos",
 ];
 
 /// How a clause after a verdict may take it back or mock it ("True, but …", "Right, because …").
@@ -473,7 +498,8 @@ impl Verdict {
 }
 
 /// The verdict the last sentence of `raw` passes on the rest, and that rest; `None` if the last
-/// sentence is no verdict, asks, or the rest is too short to judge.
+/// sentence is no verdict, asks, answers a question that puts no proposition, or the rest is
+/// too short to judge.
 pub(crate) fn closing_verdict<'a>(raw: &'a str, lexicon: &Lexicon) -> Option<(Verdict, &'a str)> {
     // Trailing stops and symbols ("Yeah, right. 🙄") are no part of the verdict.
     let body = raw.trim_end_matches(|c: char| {
@@ -510,12 +536,52 @@ pub(crate) fn closing_verdict<'a>(raw: &'a str, lexicon: &Lexicon) -> Option<(Ve
         .or_else(|| mocking(unaddressed(last)?, lexicon))
         .or_else(|| read(opening?))?;
     let rest = rest.trim_end();
-    if rest.ends_with('?') {
-        // The verdict answers a question ("Coincidence? No."), not the claim.
+    if rest.ends_with('?') && !(puts_a_proposition(rest, lexicon) && plain(last, lexicon)) {
+        // The verdict answers a question ("Coincidence? No."), not the claim; or it mocks, and
+        // after a question mockery agrees with the disbelief the question asks in ("Ballots at
+        // 4 a.m.? Sure, Jan.").
         return None;
     }
     (text::normalize(rest, lexicon).text.split(' ').count() >= MIN_REST_WORDS)
         .then_some((verdict, rest))
+}
+
+/// Whether `rest`, which asks, is one question that puts a proposition forward for the verdict
+/// to answer ("Is mail voting rigged? Nah.", "¿Boletas falsificadas en Rusia? Ni de broma."):
+/// a whole sentence asking yes or no, not what asks why or how ("Why would anyone trust mail
+/// ballots? Nope." agrees with what it implies) nor a word that asks after a statement
+/// ("Biden up 40k at 4am. Coincidence? No.").
+fn puts_a_proposition(rest: &str, lexicon: &Lexicon) -> bool {
+    let mut said = sentences(rest);
+    let (Some(question), None) = (said.next(), said.next()) else {
+        return false;
+    };
+    // A Spanish question may follow words of its own sentence ("Tío, en Asia te hacen un
+    // bolso idéntico, ¿y no van a poder hacer una papeleta?").
+    let question = question
+        .rsplit_once('¿')
+        .map_or(question, |(_, asked)| asked);
+    let words = text::normalize(question, lexicon).text.replace('\'', "");
+    let words: Vec<&str> = words.split(' ').collect();
+    // A question that opens on a negation asks for agreement, not an answer ("Isn't it
+    // obvious?", "¿Y no van a poder hacer una papeleta?").
+    let negated = words
+        .iter()
+        .take(2)
+        .any(|w| DENYING.contains(w) || *w == "no");
+    // Nor does one that asks the reader to believe something ("So we're supposed to trust
+    // that no foreign government will print ballots? Nope.").
+    let joined = words.join(" ");
+    let believing = BELIEVING.iter().any(|phrase| joined.contains(phrase));
+    words.len() >= MIN_REST_WORDS && !WH_WORDS.contains(&words[0]) && !negated && !believing
+}
+
+/// Whether the verdict `last` rejects or endorses plainly, with no mockery: not an agreement
+/// said in sarcasm ("Sure, Jan.", "Yeah, right.", "Sure they are.", "Claro, y yo soy Batman.").
+fn plain(last: &str, lexicon: &Lexicon) -> bool {
+    let words = text::normalize(last, lexicon).text;
+    let first = words.split(' ').next().unwrap_or_default();
+    !MOCKERY_OPENERS.contains(&first) && mocking(last, lexicon).is_none()
 }
 
 /// Whether `c` is an emoji or other symbol, no letter, digit, punctuation a sentence needs
@@ -798,6 +864,36 @@ mod tests {
             "Trump says mail-in voting means massive fraud. True, but only in a few cases.",
             "Trump says mail-in voting means massive fraud. True, But Rarely.",
             "Trump says mail-in voting means massive fraud. No, Texas Democrats.",
+        ] {
+            assert_eq!(read(post), None, "{post}");
+        }
+    }
+
+    #[test]
+    fn a_verdict_may_answer_a_question_that_puts_a_proposition() {
+        for (post, rest) in [
+            ("Is mail voting rigged? Nah.", "Is mail voting rigged?"),
+            (
+                "¿Boletas falsificadas en Rusia para Pensilvania? Ni de broma.",
+                "¿Boletas falsificadas en Rusia para Pensilvania?",
+            ),
+            (
+                "A lead that flips after Tuesday is proof of theft? Hardly.",
+                "A lead that flips after Tuesday is proof of theft?",
+            ),
+        ] {
+            assert_eq!(read(post), Some((Verdict::Rejects, rest)), "{post}");
+        }
+        // A word that asks after a statement, a question asking why, one opening on a
+        // negation, one asking to be believed, and mockery answer no proposition.
+        for post in [
+            "Biden up 40k after a 4am batch. Coincidence? No.",
+            "Why would anyone trust mail ballots? Nope.",
+            "Isn't it obvious the late ballots were rigged? No.",
+            "En Asia te hacen un bolso idéntico, ¿y no van a poder hacer una papeleta? Venga ya.",
+            "And we're expected to believe mail voting is secure? Nope.",
+            "Ballots showing up at 4 a.m. in Detroit? Sure, Jan.",
+            "Mail ballots printed in China? Yeah, right.",
         ] {
             assert_eq!(read(post), None, "{post}");
         }

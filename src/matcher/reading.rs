@@ -5,6 +5,7 @@ use super::Matcher;
 use super::closing::{
     Verdict, closing_verdict, reported, sentences, sourced, speaks_for_the_process,
 };
+use super::polarity::polarity;
 use super::readout::Readout;
 use super::stance::{self, PostCues, Stance};
 use crate::text::{self, Lang};
@@ -25,7 +26,8 @@ enum Judged<'m> {
     /// Somebody else's words, read.
     Reported(Box<Reading<'m>>),
     /// The words of somebody who speaks for the election process (officials, fact-checkers,
-    /// the FBI…): a defence of it, whatever the read-outs make of them.
+    /// the FBI…), or a question that plainly asks a defence: a defence of it, whatever the
+    /// read-outs make of them.
     Defence,
 }
 
@@ -84,9 +86,21 @@ impl Matcher {
             }
             let reported = report.is_some();
             let (raw, words) = report.map_or_else(
-                || (rest.to_owned(), text::normalize(rest, &self.lexicon).text),
+                || {
+                    // A question the verdict answers is read as stated ("Is mail voting
+                    // rigged? Nah."), and one that plainly asks a defence is a defence ("Do
+                    // you really think mail voting is safe? No." promotes).
+                    let stated = rest.trim_end_matches('?').trim_start_matches('¿');
+                    (
+                        stated.to_owned(),
+                        text::normalize(stated, &self.lexicon).text,
+                    )
+                },
                 |r| (r.raw, r.words),
             );
+            if rest.ends_with('?') && polarity(&raw, &words, false) == Some(Stance::Debunks) {
+                return (verdict, Judged::Defence);
+            }
             let vector = embedding.and_then(|_| self.embed(&[&words]).pop().flatten());
             let read = Box::new(self.reading_alone(&raw, &words, lang, vector.as_deref()));
             let judged = match reported {
