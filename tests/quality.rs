@@ -442,10 +442,12 @@ fn a_closing_verdict_turns_the_stance_of_what_it_judges_in_every_mode() {
 }
 
 /// A verdict may answer a question that states the claim or a defence (stop 47): "Nah" after
-/// asking the claim debunks it, "No" after asking a defence promotes. The first three are
-/// fitting posts of `tuning_closing43` and `tuning_closing43b` that stop 46's build read as
-/// promoting, or neutral. A verdict after a question that asks why, or that mocks ("Sure,
-/// Jan."), agrees with the disbelief the question asks in, and the post stays promoting.
+/// asking the claim debunks it, "No" after asking a defence promotes, after a sentence that
+/// leads to the question too; a question echoing what was said asks about it ("Rare? My
+/// foot."). The first three are fitting posts of `tuning_closing43` and `tuning_closing43b`,
+/// the last three of `tuning_asked47` (the last lightly edited), that stop 46's build read the
+/// other way, or as neutral. A verdict that mocks ("Sure, Jan.") agrees with the disbelief the
+/// question asks in, and the post stays promoting.
 #[test]
 fn a_verdict_answers_a_question_that_states_the_claim_in_every_mode() {
     for matcher in &every_mode() {
@@ -473,6 +475,21 @@ fn a_verdict_answers_a_question_that_states_the_claim_in_every_mode() {
             (
                 "Lead in Wisconsin disappears at 4 am with a pile of late ballots? Sure, Jan.",
                 "delayed-count-means-rigged",
+                Stance::Promotes,
+            ),
+            (
+                "My county just went mostly mail. Is mail-in voting as safe as voting in person? Not by a long shot.",
+                "mail-voting-widespread-fraud",
+                Stance::Promotes,
+            ),
+            (
+                "Trump brought it up again today. Will the Kremlin counterfeit enough ballots to flip Wisconsin? Not in a million years.",
+                "foreign-counterfeit-mail-ballots",
+                Stance::Debunks,
+            ),
+            (
+                "Officials keep saying mail voting fraud is vanishingly rare. Rare? My foot.",
+                "mail-voting-widespread-fraud",
                 Stance::Promotes,
             ),
         ] {

@@ -114,7 +114,7 @@ const AFFIRMING: &[&str] = &[
 /// what they judge ("It isn't.").
 const DENYING: &[&str] = &[
     "not", "never", "isnt", "arent", "wasnt", "werent", "dont", "doesnt", "didnt", "wont", "cant",
-    "couldnt", "wouldnt", "hasnt", "havent", "hadnt", "nunca",
+    "couldnt", "wouldnt", "hasnt", "havent", "hadnt", "nowhere", "nunca",
 ];
 /// Words that say no or yes on their own ("Nope.", "No, it wasn't.", "Para nada.", "Qué va.",
 /// "Yep, that's the truth.").
@@ -244,11 +244,16 @@ const VERDICT_FILLER: &[&str] = &[
     "hay",
     "vil",
     "gran",
+    "near",
 ];
 
 /// Words that open an agreement said in mockery.
 const MOCKERY_OPENERS: &[&str] = &[
     "sure", "yeah", "right", "oh", "as", "claro", "sí", "ya", "ajá",
+];
+/// A question of one word that asks whether what was said is true.
+const TRUTH: &[&str] = &[
+    "true", "real", "accurate", "legit", "verdad", "cierto", "seguro",
 ];
 /// Words of a question that asks the reader to believe what it says.
 const BELIEVING: &[&str] = &[
@@ -534,28 +539,53 @@ pub(crate) fn closing_verdict<'a>(raw: &'a str, lexicon: &Lexicon) -> Option<(Ve
         .or_else(|| read(unaddressed(last)?))
         .or_else(|| mocking(last, lexicon))
         .or_else(|| mocking(unaddressed(last)?, lexicon))
-        .or_else(|| read(opening?))?;
-    let rest = rest.trim_end();
-    if rest.ends_with('?') && !(puts_a_proposition(rest, lexicon) && plain(last, lexicon)) {
-        // The verdict answers a question ("Coincidence? No."), not the claim; or it mocks, and
-        // after a question mockery agrees with the disbelief the question asks in ("Ballots at
-        // 4 a.m.? Sure, Jan.").
-        return None;
+        .or_else(|| read(opening?))
+        .or_else(|| read(echoed(last, rest, lexicon)?))?;
+    let mut rest = rest.trim_end();
+    if rest.ends_with('?') {
+        // The verdict answers a question. After mockery the question asks in disbelief
+        // ("Ballots at 4 a.m.? Sure, Jan." agrees with it), and a question that echoes words of
+        // the sentences before it asks about them ("Officials say fraud is rare. Rare? My
+        // foot."); otherwise the question must put a proposition ("Biden up 40k at 4am.
+        // Coincidence? No." passes none).
+        if !plain(last, lexicon) {
+            return None;
+        }
+        let question = sentences(rest).last().unwrap_or(rest);
+        let before = rest[..rest.len() - question.len()].trim_end();
+        if echoes(question, before, lexicon) {
+            rest = before;
+        } else if !puts_a_proposition(question, lexicon) {
+            return None;
+        }
     }
     (text::normalize(rest, lexicon).text.split(' ').count() >= MIN_REST_WORDS)
         .then_some((verdict, rest))
 }
 
-/// Whether `rest`, which asks, is one question that puts a proposition forward for the verdict
-/// to answer ("Is mail voting rigged? Nah.", "¿Boletas falsificadas en Rusia? Ni de broma."):
-/// a whole sentence asking yes or no, not what asks why or how ("Why would anyone trust mail
-/// ballots? Nope." agrees with what it implies) nor a word that asks after a statement
-/// ("Biden up 40k at 4am. Coincidence? No.").
-fn puts_a_proposition(rest: &str, lexicon: &Lexicon) -> bool {
-    let mut said = sentences(rest);
-    let (Some(question), None) = (said.next(), said.next()) else {
-        return false;
-    };
+/// Whether `question` (one to three words) echoes words of `before`, or asks whether it is true
+/// ("The rumour: Dems mailed 50 million ballots nobody asked for. True? Nowhere near.").
+fn echoes(question: &str, before: &str, lexicon: &Lexicon) -> bool {
+    let asked = text::normalize(question, lexicon).text;
+    let said = text::normalize(before, lexicon).text;
+    let words: Vec<&str> = asked.split(' ').filter(|w| !w.is_empty()).collect();
+    let echoed = |w: &&str| said.split(' ').any(|s| s == *w);
+    matches!(words.len(), 1..=3)
+        && (words.iter().all(echoed) || (words.len() == 1 && TRUTH.contains(&words[0])))
+}
+
+/// Whether `question` opens on an auxiliary verb, asking yes or no ("Is mail voting safe?",
+/// "Will the count be honest?").
+pub(crate) fn asks_yes_or_no(question: &str, lexicon: &Lexicon) -> bool {
+    let words = text::normalize(question, lexicon).text;
+    idioms::AUXILIARIES.contains(&words.split(' ').next().unwrap_or_default())
+}
+
+/// Whether `question` puts a proposition forward for a verdict to answer ("Is mail voting
+/// rigged? Nah.", "¿Boletas falsificadas en Rusia? Ni de broma."): it asks yes or no, not why
+/// or how ("Why would anyone trust mail ballots? Nope." agrees with what it implies), in three
+/// words or more ("Coincidence? No.").
+fn puts_a_proposition(question: &str, lexicon: &Lexicon) -> bool {
     // A Spanish question may follow words of its own sentence ("Tío, en Asia te hacen un
     // bolso idéntico, ¿y no van a poder hacer una papeleta?").
     let question = question
@@ -614,6 +644,22 @@ fn unaddressed(last: &str) -> Option<&str> {
     let bare_no = matches!(said.trim().to_lowercase().as_str(), "no" | "nope" | "nah");
     (matches!(to.len(), 1 | 2) && to.iter().all(addressed) && !said.trim().is_empty() && !bare_no)
         .then_some(said)
+}
+
+/// The verdict after the words `last` echoes from `rest` ("Officials say mail voting fraud is
+/// rare. Rare, my foot."): one to three words before a comma, each a word of the rest. Not
+/// mockery, which may mock the echoed word itself ("… 'papelería electoral' de Asia.
+/// Papelería, sí claro." mocks the cover story, and promotes).
+fn echoed<'a>(last: &'a str, rest: &str, lexicon: &Lexicon) -> Option<&'a str> {
+    let (echo, verdict) = last.split_once(',')?;
+    if !plain(verdict, lexicon) {
+        return None;
+    }
+    let echo = text::normalize(echo, lexicon).text;
+    let rest = text::normalize(rest, lexicon).text;
+    let said = |w: &str| rest.split(' ').any(|r| r == w);
+    let words: Vec<&str> = echo.split(' ').filter(|w| !w.is_empty()).collect();
+    (matches!(words.len(), 1..=3) && words.iter().all(|w| said(w))).then_some(verdict)
 }
 
 /// A verdict that agrees in mockery: "Sure, and I'm the Pope.", "Right, because the post office
@@ -841,6 +887,8 @@ mod tests {
             ("Hardly true.", Verdict::Rejects),
             ("Yup, that's a lie.", Verdict::Rejects),
             ("\"Said no one who ever voted.\"", Verdict::Rejects),
+            ("Fraud, my foot.", Verdict::Rejects),
+            ("Massive fraud, my backside.", Verdict::Rejects),
         ] {
             let post = format!("{claim}. {closing}");
             assert_eq!(read(&post).map(|(v, _)| v), Some(verdict), "{post}");
@@ -864,6 +912,7 @@ mod tests {
             "Trump says mail-in voting means massive fraud. True, but only in a few cases.",
             "Trump says mail-in voting means massive fraud. True, But Rarely.",
             "Trump says mail-in voting means massive fraud. No, Texas Democrats.",
+            "Trump says mail-in voting means massive fraud. Turnout, my foot.",
         ] {
             assert_eq!(read(post), None, "{post}");
         }
@@ -884,6 +933,31 @@ mod tests {
         ] {
             assert_eq!(read(post), Some((Verdict::Rejects, rest)), "{post}");
         }
+        // The question may follow what leads to it, and it is all the verdict judges with it.
+        let led = "Lots of panic in the group chat. Does voting by mail lead to massive fraud?";
+        let post = format!("{led} Not by a long shot.");
+        assert_eq!(read(&post), Some((Verdict::Rejects, led)));
+        // A question that echoes what was said, or asks whether it is true, asks about it.
+        for (post, rest) in [
+            (
+                "Officials keep saying mail voting fraud is vanishingly rare. Rare? My foot.",
+                "Officials keep saying mail voting fraud is vanishingly rare.",
+            ),
+            (
+                "The rumor: Dems mailed 50 million ballots nobody asked for. True? Nowhere near true.",
+                "The rumor: Dems mailed 50 million ballots nobody asked for.",
+            ),
+        ] {
+            assert_eq!(read(post), Some((Verdict::Rejects, rest)), "{post}");
+        }
+        assert!(asks_yes_or_no(
+            "Will the count be honest?",
+            &Lexicon::english()
+        ));
+        assert!(!asks_yes_or_no(
+            "Foreign fake ballots?",
+            &Lexicon::english()
+        ));
         // A word that asks after a statement, a question asking why, one opening on a
         // negation, one asking to be believed, and mockery answer no proposition.
         for post in [

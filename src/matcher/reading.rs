@@ -3,7 +3,7 @@
 
 use super::Matcher;
 use super::closing::{
-    Verdict, closing_verdict, reported, sentences, sourced, speaks_for_the_process,
+    Verdict, asks_yes_or_no, closing_verdict, reported, sentences, sourced, speaks_for_the_process,
 };
 use super::polarity::polarity;
 use super::readout::Readout;
@@ -84,17 +84,21 @@ impl Matcher {
             if report.as_ref().is_some_and(|r| r.by_authority) {
                 return (verdict, Judged::Defence);
             }
-            let reported = report.is_some();
+            // A question asked with an auxiliary ("Will mass-mailed ballots really go
+            // smoothly? No.") puts forward what it asks as a report does: rejecting a defence
+            // it asks promotes.
+            let asked = sentences(rest).last().is_some_and(|question| {
+                question.ends_with('?') && asks_yes_or_no(question, &self.lexicon)
+            });
+            let reported = report.is_some() || asked;
             let (raw, words) = report.map_or_else(
                 || {
                     // A question the verdict answers is read as stated ("Is mail voting
                     // rigged? Nah."), and one that plainly asks a defence is a defence ("Do
                     // you really think mail voting is safe? No." promotes).
-                    let stated = rest.trim_end_matches('?').trim_start_matches('¿');
-                    (
-                        stated.to_owned(),
-                        text::normalize(stated, &self.lexicon).text,
-                    )
+                    let stated = rest.trim_end_matches('?').replace('¿', "");
+                    let words = text::normalize(&stated, &self.lexicon).text;
+                    (stated, words)
                 },
                 |r| (r.raw, r.words),
             );
