@@ -532,9 +532,13 @@ pub(crate) fn closing_verdict<'a>(raw: &'a str, lexicon: &Lexicon) -> Option<(Ve
         !TAKING_BACK.iter().any(|word| after.starts_with(word))
     });
     let opening = opening.map(|(first, _)| first);
-    // Not a bare "No, …", which opens the writer's own statement ("No, it doesn't mean a theft").
-    let opening = opening
-        .filter(|first| !matches!(first.trim().to_lowercase().as_str(), "no" | "nope" | "nah"));
+    // Not a bare "No, …", which opens the writer's own statement ("No, it doesn't mean a theft"),
+    // unless it answers a question ("Can they forge our ballots? No, the paper vendors know
+    // every customer.").
+    let answers = rest.trim_end().ends_with('?');
+    let opening = opening.filter(|first| {
+        answers || !matches!(first.trim().to_lowercase().as_str(), "no" | "nope" | "nah")
+    });
     let verdict = (read(last))
         .or_else(|| read(unaddressed(last)?))
         .or_else(|| mocking(last, lexicon))
@@ -563,7 +567,7 @@ pub(crate) fn closing_verdict<'a>(raw: &'a str, lexicon: &Lexicon) -> Option<(Ve
         .then_some((verdict, rest))
 }
 
-/// Whether `question` (one to three words) echoes words of `before`, or asks whether it is true
+/// Whether `question` (one to three words) echoes a word of `before`, or asks whether it is true
 /// ("The rumour: Dems mailed 50 million ballots nobody asked for. True? Nowhere near.").
 fn echoes(question: &str, before: &str, lexicon: &Lexicon) -> bool {
     let asked = text::normalize(question, lexicon).text;
@@ -571,7 +575,7 @@ fn echoes(question: &str, before: &str, lexicon: &Lexicon) -> bool {
     let words: Vec<&str> = asked.split(' ').filter(|w| !w.is_empty()).collect();
     let echoed = |w: &&str| said.split(' ').any(|s| s == *w);
     matches!(words.len(), 1..=3)
-        && (words.iter().all(echoed) || (words.len() == 1 && TRUTH.contains(&words[0])))
+        && (words.iter().any(echoed) || (words.len() == 1 && TRUTH.contains(&words[0])))
 }
 
 /// Whether `question` opens on an auxiliary verb, asking yes or no ("Is mail voting safe?",
@@ -757,9 +761,17 @@ fn verdict(normalized: &str) -> Option<Verdict> {
     }
     let is = |list: &[&str], w: &str| list.contains(&w);
     let known = |w: &str| {
-        [REJECTING, AFFIRMING, DENYING, NO, YES, VERDICT_FILLER]
-            .iter()
-            .any(|list| is(list, w))
+        [
+            REJECTING,
+            AFFIRMING,
+            DENYING,
+            NO,
+            YES,
+            VERDICT_FILLER,
+            idioms::ADDRESS,
+        ]
+        .iter()
+        .any(|list| is(list, w))
     };
     let words = || {
         pieces.iter().filter_map(|p| match p {
@@ -888,6 +900,8 @@ mod tests {
             ("Yup, that's a lie.", Verdict::Rejects),
             ("\"Said no one who ever voted.\"", Verdict::Rejects),
             ("Fraud, my foot.", Verdict::Rejects),
+            ("Nah bro.", Verdict::Rejects),
+            ("Absolutely not.", Verdict::Rejects),
             ("Massive fraud, my backside.", Verdict::Rejects),
         ] {
             let post = format!("{claim}. {closing}");
@@ -950,6 +964,12 @@ mod tests {
         ] {
             assert_eq!(read(post), Some((Verdict::Rejects, rest)), "{post}");
         }
+        // A bare "No, …" answers a question, and a question may echo one word of what was said.
+        let post = "Can they forge our ballots unnoticed? No, the vendors know every customer.";
+        assert_eq!(read(post).map(|(v, _)| v), Some(Verdict::Rejects));
+        let said = "Mi tía dice que el voto por correo es puro fraude.";
+        let post = format!("{said} ¿Fraude generalizado? Qué va, hombre, son casos aislados.");
+        assert_eq!(read(&post), Some((Verdict::Rejects, said)));
         assert!(asks_yes_or_no(
             "Will the count be honest?",
             &Lexicon::english()
