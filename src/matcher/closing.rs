@@ -251,6 +251,8 @@ const VERDICT_FILLER: &[&str] = &[
 const MOCKERY_OPENERS: &[&str] = &[
     "sure", "yeah", "right", "oh", "as", "claro", "sí", "ya", "ajá",
 ];
+/// Questions that dispute what was said by asking who says it.
+const DISPUTING: &[&str] = &["says who", "who says", "según quién", "quién lo dice"];
 /// A question of one word that asks whether what was said is true.
 const TRUTH: &[&str] = &[
     "true", "real", "accurate", "legit", "verdad", "cierto", "seguro",
@@ -510,16 +512,21 @@ pub(crate) fn closing_verdict<'a>(raw: &'a str, lexicon: &Lexicon) -> Option<(Ve
     let body = raw.trim_end_matches(|c: char| {
         c.is_whitespace() || matches!(c, '.' | '!' | '…') || is_symbol(c)
     });
-    if body.ends_with('?') {
-        // It asks ("He's wrong?", "Is it true?!").
-        return None;
-    }
+    let asking = body.strip_suffix('?');
+    let body = asking.map_or(body, |b| b.trim_end_matches('?'));
     let start = body
         .char_indices()
         .rev()
         .find(|&(at, c)| ends_sentence(body, at, c))
         .map(|(at, c)| at + c.len_utf8())?;
     let (rest, last) = body.split_at(start);
+    if asking.is_some() {
+        // It asks ("He's wrong?", "Is it true?!"), unless it asks who says so ("Says who?").
+        let asked = text::normalize(last, lexicon).text;
+        return (DISPUTING.contains(&asked.as_str())
+            && text::normalize(rest, lexicon).text.split(' ').count() >= MIN_REST_WORDS)
+            .then_some((Verdict::Rejects, rest.trim_end()));
+    }
     // The verdict is the last sentence, or opens it ("Correct, and nobody has produced one.").
     let read = |piece: &str| {
         (piece.len() <= MAX_VERDICT_CHARS)
@@ -901,6 +908,7 @@ mod tests {
             ("\"Said no one who ever voted.\"", Verdict::Rejects),
             ("Fraud, my foot.", Verdict::Rejects),
             ("Nah bro.", Verdict::Rejects),
+            ("Says who?", Verdict::Rejects),
             ("Absolutely not.", Verdict::Rejects),
             ("Massive fraud, my backside.", Verdict::Rejects),
         ] {
@@ -923,6 +931,7 @@ mod tests {
             "Xi would have to forge millions of envelopes. Never.",
             "False.",
             "Trump says mail-in voting means massive fraud. He's wrong?!",
+            "Trump says mail-in voting means massive fraud. Says who, exactly?",
             "Trump says mail-in voting means massive fraud. True, but only in a few cases.",
             "Trump says mail-in voting means massive fraud. True, But Rarely.",
             "Trump says mail-in voting means massive fraud. No, Texas Democrats.",
