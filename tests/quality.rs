@@ -508,16 +508,16 @@ fn a_verdict_answers_a_question_that_states_the_claim_in_every_mode() {
 /// after the closing phrases were built, and never fitted on: posts that close with a verdict
 /// in everyday idioms, sarcasm and slang, no closing used twice. Stop 44's build: hybrid
 /// 0.977 / 0.907 / 0.354, lexical 1.000 / 0.864 / 0.372; stop 45's: stance 0.433 and 0.446;
-/// stop 47's: 0.977 / 0.914 / 0.438 and 1.000 / 0.871 / 0.451.
+/// stop 47's: 0.977 / 0.914 / 0.445 and 1.000 / 0.871 / 0.459.
 #[test]
 fn twentieth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
-    let floors = Floors::new(0.975, 0.90, 0.43);
+    let floors = Floors::new(0.975, 0.91, 0.44);
     meets_in_hybrid("heldout20_posts.jsonl", 240, floors);
 }
 
 #[test]
 fn twentieth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
-    let floors = Floors::new(0.995, 0.86, 0.44);
+    let floors = Floors::new(0.995, 0.87, 0.455);
     meets(&shipped().1, "heldout20_posts.jsonl", 240, floors);
 }
 
@@ -551,17 +551,17 @@ fn twenty_first_held_out_set_meets_the_committed_figures_in_lexical_mode() {
 /// answering a question that puts the claim or a defence forward ("Mail voting = rigged?
 /// Nope."), rhetorical questions and mockery, and negatives closing the same way. Stop 46's
 /// build: hybrid 0.973 / 0.913 / 0.630, lexical 0.970 / 0.800 / 0.602; the floors are stop 47's
-/// figures, 0.973 / 0.913 / 0.712 and 0.970 / 0.800 / 0.680, none of its 50 other election
-/// posts alarming in either mode.
+/// figures, 0.973 / 0.913 / 0.774 and 0.970 / 0.800 / 0.766 (its first rule's stance: 0.712
+/// and 0.680), none of its 50 other election posts alarming in either mode.
 #[test]
 fn twenty_second_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
-    let floors = Floors::new(0.97, 0.91, 0.71);
+    let floors = Floors::new(0.97, 0.91, 0.77);
     meets_in_hybrid("heldout22_posts.jsonl", 240, floors);
 }
 
 #[test]
 fn twenty_second_held_out_set_meets_the_committed_figures_in_lexical_mode() {
-    let floors = Floors::new(0.965, 0.80, 0.675);
+    let floors = Floors::new(0.965, 0.80, 0.765);
     meets(&shipped().1, "heldout22_posts.jsonl", 240, floors);
 }
 
