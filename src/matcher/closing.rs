@@ -13,10 +13,12 @@
 //! tru3.", "Wrong, wrong, wrong."). Set phrases are read whole, each pointing its own way
 //! ("Yeah, right." rejects, "Couldn't agree more." endorses: `idioms.rs`), a verdict may address
 //! somebody after a comma ("Get real, Denise."), and agreement that goes on in mockery rejects
-//! ("Sure, and I'm the Pope."). A last sentence that asks ("He's right?") passes none, nor
-//! does one answering a question ("Coincidence? No."), unless the question is all the rest and
-//! puts a proposition plainly ("Is mail voting rigged? Nah.": [`puts_a_proposition`]) and the
-//! verdict does not mock it ("Ballots at 4 a.m.? Sure, Jan." agrees with the disbelief).
+//! ("Sure, and I'm the Pope."). A last sentence that asks ("He's right?") passes none but
+//! "Says who?". One that answers a question passes a verdict on it when the question puts a
+//! proposition ("Is mail voting rigged? Nah.": [`puts_a_proposition`]), and on the sentence
+//! before it when the question echoes it ("Officials say fraud is rare. Rare? My foot."), but
+//! not when the question is a word of doubt ("Biden up 40k at 4am. Coincidence? No.") or the
+//! verdict mocks ("Ballots at 4 a.m.? Sure, Jan." agrees with the disbelief).
 
 use super::idioms::{self, Piece};
 use super::stance::Stance;
@@ -504,9 +506,10 @@ impl Verdict {
     }
 }
 
-/// The verdict the last sentence of `raw` passes on the rest, and that rest; `None` if the last
-/// sentence is no verdict, asks, answers a question that puts no proposition, or the rest is
-/// too short to judge.
+/// The verdict the last sentence of `raw` passes on the rest, and that rest (or the part of it
+/// that an echoing question points to); `None` if the last sentence is no verdict, asks (but
+/// "Says who?"), answers a question that puts no proposition, or the rest is too short to
+/// judge.
 pub(crate) fn closing_verdict<'a>(raw: &'a str, lexicon: &Lexicon) -> Option<(Verdict, &'a str)> {
     // Trailing stops and symbols ("Yeah, right. 🙄") are no part of the verdict.
     let body = raw.trim_end_matches(|c: char| {
@@ -943,42 +946,40 @@ mod tests {
 
     #[test]
     fn a_verdict_may_answer_a_question_that_puts_a_proposition() {
-        for (post, rest) in [
-            ("Is mail voting rigged? Nah.", "Is mail voting rigged?"),
+        let led = "Lots of panic in the group chat. Does voting by mail lead to massive fraud?";
+        let rare = "Officials keep saying mail voting fraud is vanishingly rare.";
+        let rumour = "The rumor: Dems mailed 50 million ballots nobody asked for.";
+        let aunt = "Mi tía dice que el voto por correo es puro fraude.";
+        // What the verdict judges: the question, with a sentence leading to it; or what a
+        // question that echoes a word of it, or asks whether it is true, asks about.
+        for (post, judged) in [
             (
-                "¿Boletas falsificadas en Rusia para Pensilvania? Ni de broma.",
+                "Is mail voting rigged? Nah.".to_owned(),
+                "Is mail voting rigged?",
+            ),
+            (
+                "¿Boletas falsificadas en Rusia para Pensilvania? Ni de broma.".to_owned(),
                 "¿Boletas falsificadas en Rusia para Pensilvania?",
             ),
             (
-                "A lead that flips after Tuesday is proof of theft? Hardly.",
+                "A lead that flips after Tuesday is proof of theft? Hardly.".to_owned(),
                 "A lead that flips after Tuesday is proof of theft?",
             ),
-        ] {
-            assert_eq!(read(post), Some((Verdict::Rejects, rest)), "{post}");
-        }
-        // The question may follow what leads to it, and it is all the verdict judges with it.
-        let led = "Lots of panic in the group chat. Does voting by mail lead to massive fraud?";
-        let post = format!("{led} Not by a long shot.");
-        assert_eq!(read(&post), Some((Verdict::Rejects, led)));
-        // A question that echoes what was said, or asks whether it is true, asks about it.
-        for (post, rest) in [
+            (format!("{led} Not by a long shot."), led),
+            (format!("{rare} Rare? My foot."), rare),
+            (format!("{rumour} True? Nowhere near true."), rumour),
             (
-                "Officials keep saying mail voting fraud is vanishingly rare. Rare? My foot.",
-                "Officials keep saying mail voting fraud is vanishingly rare.",
+                format!("{aunt} ¿Fraude generalizado? Qué va, hombre, son casos aislados."),
+                aunt,
             ),
+            // A bare "No, …" answers a question.
             (
-                "The rumor: Dems mailed 50 million ballots nobody asked for. True? Nowhere near true.",
-                "The rumor: Dems mailed 50 million ballots nobody asked for.",
+                "Can they forge our ballots? No, the vendors know every customer.".to_owned(),
+                "Can they forge our ballots?",
             ),
         ] {
-            assert_eq!(read(post), Some((Verdict::Rejects, rest)), "{post}");
+            assert_eq!(read(&post), Some((Verdict::Rejects, judged)), "{post}");
         }
-        // A bare "No, …" answers a question, and a question may echo one word of what was said.
-        let post = "Can they forge our ballots unnoticed? No, the vendors know every customer.";
-        assert_eq!(read(post).map(|(v, _)| v), Some(Verdict::Rejects));
-        let said = "Mi tía dice que el voto por correo es puro fraude.";
-        let post = format!("{said} ¿Fraude generalizado? Qué va, hombre, son casos aislados.");
-        assert_eq!(read(&post), Some((Verdict::Rejects, said)));
         assert!(asks_yes_or_no(
             "Will the count be honest?",
             &Lexicon::english()
