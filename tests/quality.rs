@@ -447,7 +447,7 @@ fn a_closing_verdict_turns_the_stance_of_what_it_judges_in_every_mode() {
 /// asking the claim debunks it, "No" after asking a defence promotes, after a sentence that
 /// leads to the question too; a question echoing what was said asks about it ("Rare? My
 /// foot."). The first three are fitting posts of `tuning_closing43` and `tuning_closing43b`,
-/// the last three of `tuning_asked47` (the last lightly edited), that stop 46's build read the
+/// the last three of `tuning_asked47`, that stop 46's build read the
 /// other way, or as neutral. A verdict that mocks ("Sure, Jan.") agrees with the disbelief the
 /// question asks in, and the post stays promoting.
 #[test]

@@ -249,10 +249,6 @@ const VERDICT_FILLER: &[&str] = &[
     "near",
 ];
 
-/// Words that open an agreement said in mockery.
-const MOCKERY_OPENERS: &[&str] = &[
-    "sure", "yeah", "right", "oh", "as", "claro", "sí", "ya", "ajá",
-];
 /// Questions that dispute what was said by asking who says it.
 const DISPUTING: &[&str] = &["says who", "who says", "según quién", "quién lo dice"];
 /// A question of one word that asks whether what was said is true.
@@ -526,9 +522,9 @@ pub(crate) fn closing_verdict<'a>(raw: &'a str, lexicon: &Lexicon) -> Option<(Ve
     if asking.is_some() {
         // It asks ("He's wrong?", "Is it true?!"), unless it asks who says so ("Says who?").
         let asked = text::normalize(last, lexicon).text;
-        return (DISPUTING.contains(&asked.as_str())
-            && text::normalize(rest, lexicon).text.split(' ').count() >= MIN_REST_WORDS)
-            .then_some((Verdict::Rejects, rest.trim_end()));
+        let rest = rest.trim_end();
+        return (DISPUTING.contains(&asked.as_str()) && judgeable(rest, lexicon))
+            .then_some((Verdict::Rejects, rest));
     }
     // The verdict is the last sentence, or opens it ("Correct, and nobody has produced one.").
     let read = |piece: &str| {
@@ -573,19 +569,32 @@ pub(crate) fn closing_verdict<'a>(raw: &'a str, lexicon: &Lexicon) -> Option<(Ve
             return None;
         }
     }
-    (text::normalize(rest, lexicon).text.split(' ').count() >= MIN_REST_WORDS)
-        .then_some((verdict, rest))
+    judgeable(rest, lexicon).then_some((verdict, rest))
+}
+
+/// Whether `rest` has words enough for a verdict to judge.
+fn judgeable(rest: &str, lexicon: &Lexicon) -> bool {
+    text::normalize(rest, lexicon).text.split(' ').count() >= MIN_REST_WORDS
 }
 
 /// Whether `question` (one to three words) echoes a word of `before`, or asks whether it is true
 /// ("The rumour: Dems mailed 50 million ballots nobody asked for. True? Nowhere near.").
 fn echoes(question: &str, before: &str, lexicon: &Lexicon) -> bool {
-    let asked = text::normalize(question, lexicon).text;
-    let said = text::normalize(before, lexicon).text;
-    let words: Vec<&str> = asked.split(' ').filter(|w| !w.is_empty()).collect();
-    let echoed = |w: &&str| said.split(' ').any(|s| s == *w);
-    matches!(words.len(), 1..=3)
-        && (words.iter().any(echoed) || (words.len() == 1 && TRUTH.contains(&words[0])))
+    echo(question, before, lexicon).is_some_and(|words| {
+        words.iter().any(|(_, echoed)| *echoed)
+            || matches!(words.as_slice(), [(only, _)] if TRUTH.contains(&only.as_str()))
+    })
+}
+
+/// The normalised words of `short`, if it has one to three, each with whether `said` has it too.
+fn echo(short: &str, said: &str, lexicon: &Lexicon) -> Option<Vec<(String, bool)>> {
+    let said = text::normalize(said, lexicon).text;
+    let words: Vec<(String, bool)> = (text::normalize(short, lexicon).text)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(|w| (w.to_owned(), said.split(' ').any(|s| s == w)))
+        .collect();
+    matches!(words.len(), 1..=3).then_some(words)
 }
 
 /// Whether `question` opens on an auxiliary verb, asking yes or no ("Is mail voting safe?",
@@ -622,10 +631,19 @@ fn puts_a_proposition(question: &str, lexicon: &Lexicon) -> bool {
 
 /// Whether the verdict `last` rejects or endorses plainly, with no mockery: not an agreement
 /// said in sarcasm ("Sure, Jan.", "Yeah, right.", "Sure they are.", "Claro, y yo soy Batman.").
+/// It opens the way mockery does: as one of [`idioms::MOCKING`]'s openers opens, or as "as if"
+/// and "ajá" do.
 fn plain(last: &str, lexicon: &Lexicon) -> bool {
     let words = text::normalize(last, lexicon).text;
     let first = words.split(' ').next().unwrap_or_default();
-    !MOCKERY_OPENERS.contains(&first) && mocking(last, lexicon).is_none()
+    let openers = idioms::MOCKING
+        .iter()
+        .flat_map(|(openers, _)| openers.iter());
+    let mocks = matches!(first, "as" | "ajá")
+        || openers
+            .map(|opener| opener.split(' ').next())
+            .any(|word| word == Some(first));
+    !mocks && mocking(last, lexicon).is_none()
 }
 
 /// Whether `c` is an emoji or other symbol, no letter, digit, punctuation a sentence needs
@@ -665,15 +683,12 @@ fn unaddressed(last: &str) -> Option<&str> {
 /// mockery, which may mock the echoed word itself ("… 'papelería electoral' de Asia.
 /// Papelería, sí claro." mocks the cover story, and promotes).
 fn echoed<'a>(last: &'a str, rest: &str, lexicon: &Lexicon) -> Option<&'a str> {
-    let (echo, verdict) = last.split_once(',')?;
+    let (echoing, verdict) = last.split_once(',')?;
     if !plain(verdict, lexicon) {
         return None;
     }
-    let echo = text::normalize(echo, lexicon).text;
-    let rest = text::normalize(rest, lexicon).text;
-    let said = |w: &str| rest.split(' ').any(|r| r == w);
-    let words: Vec<&str> = echo.split(' ').filter(|w| !w.is_empty()).collect();
-    (matches!(words.len(), 1..=3) && words.iter().all(|w| said(w))).then_some(verdict)
+    let words = echo(echoing, rest, lexicon)?;
+    words.iter().all(|(_, echoed)| *echoed).then_some(verdict)
 }
 
 /// A verdict that agrees in mockery: "Sure, and I'm the Pope.", "Right, because the post office

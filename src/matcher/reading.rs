@@ -84,12 +84,12 @@ impl Matcher {
             if report.as_ref().is_some_and(|r| r.by_authority) {
                 return (verdict, Judged::Defence);
             }
-            // A question asked with an auxiliary ("Will mass-mailed ballots really go
-            // smoothly? No.") puts forward what it asks as a report does: rejecting a defence
-            // it asks promotes.
-            let asked = sentences(rest).last().is_some_and(|question| {
-                question.ends_with('?') && asks_yes_or_no(question, &self.lexicon)
-            });
+            // A question asked with an auxiliary ("Is counting for days just routine? Not a
+            // chance.") puts forward what it asks as a report does: rejecting a defence the
+            // read-outs read in it promotes.
+            let asks = rest.ends_with('?');
+            let asked =
+                asks && (sentences(rest).last()).is_some_and(|q| asks_yes_or_no(q, &self.lexicon));
             let reported = report.is_some() || asked;
             let (raw, words) = report.map_or_else(
                 || {
@@ -102,7 +102,7 @@ impl Matcher {
                 },
                 |r| (r.raw, r.words),
             );
-            if rest.ends_with('?') && polarity(&raw, &words, false) == Some(Stance::Debunks) {
+            if asks && polarity(&raw, &words, false) == Some(Stance::Debunks) {
                 return (verdict, Judged::Defence);
             }
             let vector = embedding.and_then(|_| self.embed(&[&words]).pop().flatten());
