@@ -638,25 +638,45 @@ fn a_closing_idiom_turns_the_stance_of_what_it_judges_in_every_mode() {
     }
 }
 
-/// Rejecting what officials are reported to say attacks the process: it stands in for the
-/// narrative's idea, which the post leaves to the officials' words it rejects (stop 45). The
-/// build before found neither post in lexical mode, nor the second in hybrid mode.
+/// A verdict on a defence the post reports takes a side on the narrative: it stands in for the
+/// narrative's idea, which the post leaves to the defence it judges. Rejecting what officials
+/// say attacks the process (stop 45; the build before found neither of the first two posts in
+/// lexical mode, nor the second in hybrid mode). Endorsing it, or judging anybody's plain
+/// defence, counts too (stop 48; the build before found none of the last three, fitting posts
+/// of `tuning_closing43b`, in either mode).
 #[test]
-fn rejecting_what_officials_say_stands_in_for_the_idea_it_leaves_out() {
+fn a_verdict_on_a_reported_defence_stands_in_for_the_idea_it_leaves_out() {
     for matcher in &every_mode() {
-        for (text, narrative) in [
+        for (text, narrative, stance) in [
             (
                 "The secretary of state says sending every voter a ballot will go smoothly. It won't.",
                 "unsolicited-ballots-chaos",
+                Stance::Promotes,
             ),
             (
                 "The FBI says absentee voting is safe. Sure, Jan.",
                 "mail-voting-widespread-fraud",
+                Stance::Promotes,
+            ),
+            (
+                "Philly's commissioner: every legal ballot gets counted, even if it takes till Friday. Well put.",
+                "delayed-count-means-rigged",
+                Stance::Debunks,
+            ),
+            (
+                "My Republican county clerk says mail ballots get signature checks, barcode tracking and audits. She's absolutely correct.",
+                "mail-voting-widespread-fraud",
+                Stance::Debunks,
+            ),
+            (
+                "My coworker keeps saying counting for days is normal in a pandemic. Dream on, Steph.",
+                "delayed-count-means-rigged",
+                Stance::Promotes,
             ),
         ] {
             assert_eq!(
                 stances(matcher, text),
-                [(narrative.to_owned(), Stance::Promotes)],
+                [(narrative.to_owned(), stance)],
                 "{text}"
             );
         }

@@ -412,9 +412,10 @@ impl Matcher {
     /// already. In hybrid mode only, where the probe then reads the post and may still veto it:
     /// measured on the fitting sets, it found 2 posts and raised no alarm there, and in lexical
     /// mode it found 2 for an alarm on a referee's count (`docs/quality.md`, stop 42). So does,
-    /// in either mode, a closing verdict that rejects what officials are reported to say ("The
-    /// FBI says absentee voting is safe. Sure, Jan."): on the fitting sets 3 posts found in
-    /// hybrid mode and 4 in lexical mode, no alarm anywhere (stop 45).
+    /// in either mode, a closing verdict on a defence the post reports ("The FBI says absentee
+    /// voting is safe. Sure, Jan."; [`Matcher::judges_a_defence`]): rejecting what officials
+    /// say found 3 fitting posts in hybrid mode and 4 in lexical mode, no alarm anywhere (stop
+    /// 45); any verdict on it, or on anybody's plain defence, 5 and 8 more (stop 48).
     fn read_attack(&self, raw: &str, analysis: &mut Analysis) {
         if analysis.names_a_narrative() {
             return;
@@ -429,7 +430,7 @@ impl Matcher {
         let attacks = hybrid
             && super::polarity::polarity(raw, &analysis.normalized, asks)
                 == Some(super::Stance::Promotes);
-        if attacks || self.rejects_a_defence(raw, &analysis.normalized) {
+        if attacks || self.judges_a_defence(raw) {
             analysis.mentions[n] = analysis.mentions[n].completed();
         }
     }

@@ -116,19 +116,19 @@ impl Matcher {
         reading
     }
 
-    /// Whether `raw` ends by rejecting what somebody who speaks for the process is reported to
-    /// say ("Officials say mail ballots are secure. Lies."): an attack on the process.
-    /// `normalized` is the post's normalised text: a post naming nobody who speaks for the
-    /// process, as most do, is not read further.
-    pub(super) fn rejects_a_defence(&self, raw: &str, normalized: &str) -> bool {
-        if !speaks_for_the_process(normalized) {
-            return false;
-        }
-        closing_verdict(raw, &self.lexicon).is_some_and(|(verdict, rest)| {
-            verdict == Verdict::Rejects
-                && sentences(rest)
-                    .find_map(|sentence| self.report(sentence))
-                    .is_some_and(|report| report.by_authority)
+    /// Whether `raw` ends with a verdict on a defence of the process it reports: on anything
+    /// somebody who speaks for the process is said to say ("Officials say mail ballots are
+    /// secure. Lies.", "The county clerk says mail ballots are audited. Well said."), or on
+    /// words of anybody else that plainly call the process sound ("My coworker says counting
+    /// for days is normal. Dream on."). Either way the post takes a side on the narrative.
+    pub(super) fn judges_a_defence(&self, raw: &str) -> bool {
+        closing_verdict(raw, &self.lexicon).is_some_and(|(_, rest)| {
+            sentences(rest)
+                .find_map(|sentence| self.report(sentence))
+                .is_some_and(|report| {
+                    report.by_authority
+                        || polarity(&report.raw, &report.words, false) == Some(Stance::Debunks)
+                })
         })
     }
 
