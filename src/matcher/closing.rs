@@ -118,6 +118,18 @@ const DENYING: &[&str] = &[
     "not", "never", "isnt", "arent", "wasnt", "werent", "dont", "doesnt", "didnt", "wont", "cant",
     "couldnt", "wouldnt", "hasnt", "havent", "hadnt", "nowhere", "nunca",
 ];
+/// Words that open the condition of a qualified denial (see [`qualified`]).
+const CONDITIONS: &[&str] = &[
+    "when",
+    "if",
+    "unless",
+    "according",
+    "while",
+    "cuando",
+    "si",
+    "según",
+    "mientras",
+];
 /// Words that say no or yes on their own ("Nope.", "No, it wasn't.", "Para nada.", "Qué va.",
 /// "Yep, that's the truth.").
 const NO: &[&str] = &["no", "nope", "nah", "nada", "va", "hardly"];
@@ -550,7 +562,8 @@ pub(crate) fn closing_verdict<'a>(raw: &'a str, lexicon: &Lexicon) -> Option<(Ve
         .or_else(|| mocking(last, lexicon))
         .or_else(|| mocking(unaddressed(last)?, lexicon))
         .or_else(|| read(opening?))
-        .or_else(|| read(echoed(last, rest, lexicon)?))?;
+        .or_else(|| read(echoed(last, rest, lexicon)?))
+        .or_else(|| answers.then(|| qualified(last)).flatten())?;
     let mut rest = rest.trim_end();
     if rest.ends_with('?') {
         // The verdict answers a question. After mockery the question asks in disbelief
@@ -676,6 +689,20 @@ fn unaddressed(last: &str) -> Option<&str> {
     let bare_no = matches!(said.trim().to_lowercase().as_str(), "no" | "nope" | "nah");
     (matches!(to.len(), 1 | 2) && to.iter().all(addressed) && !said.trim().is_empty() && !bare_no)
         .then_some(said)
+}
+
+/// A denial that states when it would hold, answering a question ("Is sending everyone a
+/// ballot harmless? Not when half the addresses are wrong.", "¿Fraude masivo? No según los
+/// datos."): "not" or "no" before a condition. Only after a question: after a statement it may
+/// agree with a negative sentence ("They never check. Not when it counts.").
+fn qualified(last: &str) -> Option<Verdict> {
+    let mut words = last.split_whitespace().map(|w| {
+        w.trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase()
+    });
+    let (first, second) = (words.next()?, words.next()?);
+    (matches!(first.as_str(), "not" | "no") && CONDITIONS.contains(&second.as_str()))
+        .then_some(Verdict::Rejects)
 }
 
 /// The verdict after the words `last` echoes from `rest` ("Officials say mail voting fraud is
@@ -992,6 +1019,17 @@ mod tests {
                 "Can they forge our ballots? No, the vendors know every customer.".to_owned(),
                 "Can they forge our ballots?",
             ),
+            // So does a denial that states when it would hold.
+            (format!("{led} Not according to any study ever done."), led),
+            (
+                "Is mailing everyone a ballot harmless? Not when half the addresses are wrong."
+                    .to_owned(),
+                "Is mailing everyone a ballot harmless?",
+            ),
+            (
+                "¿Hubo fraude masivo por correo? No según los datos del condado.".to_owned(),
+                "¿Hubo fraude masivo por correo?",
+            ),
         ] {
             assert_eq!(read(&post), Some((Verdict::Rejects, judged)), "{post}");
         }
@@ -1013,6 +1051,9 @@ mod tests {
             "And we're expected to believe mail voting is secure? Nope.",
             "Ballots showing up at 4 a.m. in Detroit? Sure, Jan.",
             "Mail ballots printed in China? Yeah, right.",
+            // A qualified denial after a statement may agree with it, and "like" compares.
+            "They never check the signatures. Not when it counts.",
+            "Is it normal to count for days after the election? Not like this it isn't.",
         ] {
             assert_eq!(read(post), None, "{post}");
         }
