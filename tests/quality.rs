@@ -404,7 +404,10 @@ fn nineteenth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
 /// rejecting a defence somebody made promotes (the fourth is a fitting post of
 /// `tuning_closing43`). The read-outs alone read the first two as neutral reports, the third as
 /// promoting and the fifth as debunking; the fourth they read right, and the verdict keeps it
-/// right. Without a verdict, or with one that asks, a report stays neutral.
+/// right. Without a verdict, or with one that asks, a report stays neutral. What it judges is
+/// the claim when it plainly accuses (stop 48): the read-outs read the boss's words as a
+/// defence, and stop 47's build had the last post, a fitting post of `tuning_closing43`,
+/// promote in both modes.
 #[test]
 fn a_closing_verdict_turns_the_stance_of_what_it_judges_in_every_mode() {
     let claim = "Trump says mail-in voting will lead to massive fraud.";
@@ -433,6 +436,11 @@ fn a_closing_verdict_turns_the_stance_of_what_it_judges_in_every_mode() {
                 "mail-voting-widespread-fraud",
                 Stance::Neutral,
             ),
+            (
+                "According to my boss, the week-long count in Arizona means it was stolen. That's a lie.".to_owned(),
+                "delayed-count-means-rigged",
+                Stance::Debunks,
+            ),
         ] {
             assert_eq!(
                 stances(matcher, &text),
@@ -449,7 +457,9 @@ fn a_closing_verdict_turns_the_stance_of_what_it_judges_in_every_mode() {
 /// foot."). The first three are fitting posts of `tuning_closing43` and `tuning_closing43b`,
 /// the last three of `tuning_asked47`, that stop 46's build read the
 /// other way, or as neutral. A verdict that mocks ("Sure, Jan.") agrees with the disbelief the
-/// question asks in, and the post stays promoting.
+/// question asks in, and the post stays promoting. A denial that states when it would hold
+/// answers too (stop 48): stop 47's build read the last two, fitting posts of
+/// `tuning_asked47`, the other way in both modes.
 #[test]
 fn a_verdict_answers_a_question_that_states_the_claim_in_every_mode() {
     for matcher in &every_mode() {
@@ -493,6 +503,16 @@ fn a_verdict_answers_a_question_that_states_the_claim_in_every_mode() {
                 "Officials keep saying mail voting fraud is vanishingly rare. Rare? My foot.",
                 "mail-voting-widespread-fraud",
                 Stance::Promotes,
+            ),
+            (
+                "Is sending a ballot to every registered voter totally harmless? Not when half the addresses are wrong.",
+                "unsolicited-ballots-chaos",
+                Stance::Promotes,
+            ),
+            (
+                "Everyone on Nextdoor is freaking out. Will the unsolicited ballots make November a total mess? Not if people read the instructions.",
+                "unsolicited-ballots-chaos",
+                Stance::Debunks,
             ),
         ] {
             assert_eq!(

@@ -71,6 +71,12 @@ const SOUND: &[&str] = &[
     "limpios",
     "limpia",
     "limpias",
+    "rare",
+    "rarely",
+    "raro",
+    "raros",
+    "rara",
+    "raras",
 ];
 /// Words that accuse.
 const ACCUSING: &[&str] = &[
@@ -197,6 +203,50 @@ const SARCASM: &[&str] = &[
 /// The stance a short post's words settle (module docs), or `None` to leave it to the
 /// read-outs. `raw` is the post as sent, `normalized` its normalised words.
 pub(crate) fn polarity(raw: &str, normalized: &str, asks: bool) -> Option<Stance> {
+    weigh(raw, normalized, asks)?.stance()
+}
+
+/// Whether a short statement plainly accuses: accusing words, and no sound word or negation
+/// ("the week-long count means it was stolen"). Not a post's stance on its own (stop 42
+/// measured it so and left it out: "Slow count ≠ stolen election." is no accusation), but
+/// what a closing verdict judges (`reading.rs`).
+pub(crate) fn accuses(raw: &str, normalized: &str) -> bool {
+    weigh(raw, normalized, false)
+        .is_some_and(|w| w.accused > 0 && w.sound + w.attacked + w.denied == 0)
+}
+
+/// How many sound and accusing words a short post has, standing or turned by a negation.
+struct Weights {
+    sound: usize,
+    attacked: usize,
+    accused: usize,
+    denied: usize,
+    negated: bool,
+}
+
+impl Weights {
+    fn stance(&self) -> Option<Stance> {
+        let &Weights {
+            sound,
+            attacked,
+            accused,
+            denied,
+            negated,
+        } = self;
+        if sound > 0 && !negated && accused == 0 {
+            Some(Stance::Debunks)
+        } else if attacked > 0 && denied == 0 {
+            Some(Stance::Promotes)
+        } else if denied > 0 && attacked == 0 && accused == 0 {
+            Some(Stance::Debunks)
+        } else {
+            None
+        }
+    }
+}
+
+/// The words of a short post weighed (module docs), or `None` if they are not read.
+fn weigh(raw: &str, normalized: &str, asks: bool) -> Option<Weights> {
     let words: Vec<&str> = normalized.split(' ').collect();
     let is = |list: &[&str], w: &str| list.contains(&w);
     if asks
@@ -251,15 +301,13 @@ pub(crate) fn polarity(raw: &str, normalized: &str, asks: bool) -> Option<Stance
     if negations.iter().any(|j| !used.contains(j)) {
         return None;
     }
-    if sound > 0 && negations.is_empty() && accused == 0 {
-        Some(Stance::Debunks)
-    } else if attacked > 0 && denied == 0 {
-        Some(Stance::Promotes)
-    } else if denied > 0 && attacked == 0 && accused == 0 {
-        Some(Stance::Debunks)
-    } else {
-        None
-    }
+    Some(Weights {
+        sound,
+        attacked,
+        accused,
+        denied,
+        negated: !negations.is_empty(),
+    })
 }
 
 /// The clause of each of `words`, the post's normalised words: a stop, a question or
@@ -389,6 +437,30 @@ mod tests {
             "Mail ballots are rigged",
         ] {
             assert_eq!(read(other), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn a_plain_accusation_has_accusing_words_and_nothing_that_turns_them() {
+        let accuses = |raw: &str| {
+            let normalized = crate::text::normalize(raw, &crate::text::Lexicon::english()).text;
+            accuses(raw, &normalized)
+        };
+        for accusation in [
+            "the week-long count in Arizona means it was stolen",
+            "millions of mail ballots get forged every election",
+            "Mail ballots are rigged",
+        ] {
+            assert!(accuses(accusation), "{accusation}");
+        }
+        for other in [
+            "Mail-in voting fraud is incredibly rare",
+            "the count was slow, not stolen",
+            "Mail ballots are counted by machines",
+            "Anyone who says the count was rigged is lying",
+            "Mail voting is safe, they say, but it is riddled with fraud",
+        ] {
+            assert!(!accuses(other), "{other}");
         }
     }
 }

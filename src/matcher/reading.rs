@@ -5,7 +5,7 @@ use super::Matcher;
 use super::closing::{
     Verdict, asks_yes_or_no, closing_verdict, reported, sentences, sourced, speaks_for_the_process,
 };
-use super::polarity::polarity;
+use super::polarity::{accuses, polarity};
 use super::readout::Readout;
 use super::stance::{self, PostCues, Stance};
 use crate::text::{self, Lang};
@@ -29,6 +29,9 @@ enum Judged<'m> {
     /// the FBI…), or a question that plainly asks a defence: a defence of it, whatever the
     /// read-outs make of them.
     Defence,
+    /// Words that plainly accuse ("My boss says the week-long count means it was stolen."):
+    /// the claim, whatever the read-outs make of them.
+    Accusation { reported: bool },
 }
 
 impl Reading<'_> {
@@ -42,6 +45,7 @@ impl Reading<'_> {
                 Judged::Own(read) => verdict.on(read.stance(narrative, rebuttal_lead), false),
                 Judged::Reported(read) => verdict.on(read.stance(narrative, rebuttal_lead), true),
                 Judged::Defence => verdict.on(Stance::Debunks, true),
+                Judged::Accusation { reported } => verdict.on(Stance::Promotes, *reported),
             };
         }
         self.read
@@ -104,6 +108,9 @@ impl Matcher {
             );
             if asks && polarity(&raw, &words, false) == Some(Stance::Debunks) {
                 return (verdict, Judged::Defence);
+            }
+            if accuses(&raw, &words) {
+                return (verdict, Judged::Accusation { reported });
             }
             let vector = embedding.and_then(|_| self.embed(&[&words]).pop().flatten());
             let read = Box::new(self.reading_alone(&raw, &words, lang, vector.as_deref()));
