@@ -375,6 +375,17 @@ const REPORTING: &[&str] = &[
 /// Words between a reporting verb and what it reports.
 const REPORTED_LEAD: &[&str] = &["that", "us", "me", "everyone", "que"];
 
+/// Whether a post may report somebody's words at all, as [`sourced`] and [`reported`] read
+/// them: a reporting verb in its normalised words `normalized`, or a source before a colon or
+/// after "According to" in `raw`. A cheap test, before its sentences are read one by one.
+pub(crate) fn may_report(raw: &str, normalized: &str) -> bool {
+    let lower = raw.to_lowercase();
+    normalized.split(' ').any(|word| REPORTING.contains(&word))
+        || raw.contains(": ")
+        || lower.contains("according to ")
+        || lower.contains("según ")
+}
+
 /// What `rest` reports somebody as saying, when a source of a few words opens it: "According to"
 /// or "Según" before a comma ("According to my boss, …"), or anything but the writer's own
 /// label before a colon ("Fact-checkers: …", not "Reminder: …"); and that source ("According to

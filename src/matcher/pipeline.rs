@@ -430,7 +430,7 @@ impl Matcher {
         let attacks = hybrid
             && super::polarity::polarity(raw, &analysis.normalized, asks)
                 == Some(super::Stance::Promotes);
-        if attacks || self.judges_a_defence(raw) {
+        if attacks || self.judges_a_defence(raw, &analysis.normalized) {
             analysis.mentions[n] = analysis.mentions[n].completed();
         }
     }

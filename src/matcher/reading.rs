@@ -3,7 +3,8 @@
 
 use super::Matcher;
 use super::closing::{
-    Verdict, asks_yes_or_no, closing_verdict, reported, sentences, sourced, speaks_for_the_process,
+    Verdict, asks_yes_or_no, closing_verdict, may_report, reported, sentences, sourced,
+    speaks_for_the_process,
 };
 use super::polarity::{accuses, polarity};
 use super::readout::Readout;
@@ -128,7 +129,12 @@ impl Matcher {
     /// secure. Lies.", "The county clerk says mail ballots are audited. Well said."), or on
     /// words of anybody else that plainly call the process sound ("My coworker says counting
     /// for days is normal. Dream on."). Either way the post takes a side on the narrative.
-    pub(super) fn judges_a_defence(&self, raw: &str) -> bool {
+    /// `normalized` is the post's normalised text: a post that reports nobody, as most do, is
+    /// not read further.
+    pub(super) fn judges_a_defence(&self, raw: &str, normalized: &str) -> bool {
+        if !may_report(raw, normalized) {
+            return false;
+        }
         closing_verdict(raw, &self.lexicon).is_some_and(|(_, rest)| {
             sentences(rest)
                 .find_map(|sentence| self.report(sentence))
