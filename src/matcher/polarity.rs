@@ -73,6 +73,8 @@ const SOUND: &[&str] = &[
     "limpias",
     "rare",
     "rarely",
+    "smooth",
+    "smoothly",
     "raro",
     "raros",
     "rara",
@@ -385,6 +387,7 @@ mod tests {
             "Counting after election night is normal and legal.",
             // An apostrophe inside a word is no quotation.
             "It's safe to vote by mail",
+            "The all-mail election went smoothly.",
         ] {
             assert_eq!(read(defence), Some(Stance::Debunks), "{defence}");
         }
@@ -402,6 +405,7 @@ mod tests {
             "Mail-in voting is n0t s4fe.",
             "#MailInVoting is NOT safe",
             "El voto por correo no es seguro",
+            "Mailing everyone a ballot won't be smooth",
         ] {
             assert_eq!(read(attack), Some(Stance::Promotes), "{attack}");
         }
