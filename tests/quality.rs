@@ -1069,13 +1069,17 @@ fn the_word_probe_vetoes_spanish_posts_on_another_subject() {
 
 /// Reports of one prosecuted mail-ballot case use a phrase `mail-voting-widespread-fraud`
 /// excludes, and match nothing in either mode; the stop-30 build matched all three in both
-/// modes (0.92 to 0.96).
+/// modes (0.92 to 0.96). So do reports of a plea deal, a voided election or a prison term
+/// (stop 48): stop 47's build matched the last three, fitting posts, in both modes.
 #[test]
 fn one_prosecuted_case_is_not_mail_voting_fraud() {
     are_excluded_in_every_mode(&[
         "A Nevada man pleaded guilty to mail ballot fraud after voting his dead wife's ballot.",
         "Mail-in ballot fraud case in Michigan: a township clerk was indicted for forging 12 absentee ballot applications.",
         "Acusaron a una mujer en Texas de fraude con boletas por correo; fue arrestada el lunes.",
+        "Absentee ballot fraud case in a small Georgia town ends in a plea deal. Three ballots involved, all in a county commission race.",
+        "The 2018 NC-9 House race was thrown out after an operative ran an absentee ballot fraud scheme. A new election was held in 2019.",
+        "Sentencia: dos años de prisión para un operador político de Texas por fraude con votos por correo en una primaria local.",
     ]);
 }
 
