@@ -703,8 +703,8 @@ fn unaddressed(last: &str) -> Option<&str> {
 }
 
 /// A denial that states when it would hold, answering a question ("Is sending everyone a
-/// ballot harmless? Not when half the addresses are wrong.", "¿Fraude masivo? No según los
-/// datos."): "not" or "no" before a condition. Only after a question: after a statement it may
+/// ballot harmless? Not when half the addresses are wrong.", "¿Hubo fraude masivo por correo?
+/// No según los datos del condado."): "not" or "no" before a condition. Only after a question: after a statement it may
 /// agree with a negative sentence ("They never check. Not when it counts.").
 fn qualified(last: &str) -> Option<Verdict> {
     let mut words = last.split_whitespace().map(|w| {
