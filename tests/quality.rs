@@ -1070,7 +1070,8 @@ fn the_word_probe_vetoes_spanish_posts_on_another_subject() {
 /// Reports of one prosecuted mail-ballot case use a phrase `mail-voting-widespread-fraud`
 /// excludes, and match nothing in either mode; the stop-30 build matched all three in both
 /// modes (0.92 to 0.96). So do reports of a plea deal, a voided election or a prison term
-/// (stop 48): stop 47's build matched the last three, fitting posts, in both modes.
+/// (stop 48): stop 47's build matched the last three, fitting posts, in hybrid mode, and the
+/// first and last of them in lexical mode (its word probe vetoed the middle one).
 #[test]
 fn one_prosecuted_case_is_not_mail_voting_fraud() {
     are_excluded_in_every_mode(&[
