@@ -372,6 +372,8 @@ const REPORTING: &[&str] = &[
     "creen",
     "diciendo",
 ];
+/// Words that open a source named before a comma ("According to my boss, …").
+const SOURCE_OPENERS: &[&str] = &["according to ", "según "];
 /// Words between a reporting verb and what it reports.
 const REPORTED_LEAD: &[&str] = &["that", "us", "me", "everyone", "que"];
 
@@ -382,8 +384,7 @@ pub(crate) fn may_report(raw: &str, normalized: &str) -> bool {
     let lower = raw.to_lowercase();
     normalized.split(' ').any(|word| REPORTING.contains(&word))
         || raw.contains(": ")
-        || lower.contains("according to ")
-        || lower.contains("según ")
+        || SOURCE_OPENERS.iter().any(|opener| lower.contains(opener))
 }
 
 /// What `rest` reports somebody as saying, when a source of a few words opens it: "According to"
@@ -392,13 +393,16 @@ pub(crate) fn may_report(raw: &str, normalized: &str) -> bool {
 /// my boss").
 pub(crate) fn sourced(rest: &str) -> Option<(&str, &str)> {
     let lower = rest.trim_start().to_lowercase();
-    let (source, content) = if lower.starts_with("according to ") || lower.starts_with("según ") {
+    let named = SOURCE_OPENERS
+        .iter()
+        .any(|opener| lower.starts_with(opener));
+    let (source, content) = if named {
         rest.split_once(", ")?
     } else {
         rest.split_once(": ")?
     };
     let own = OWN_LABELS.contains(&source.trim().to_lowercase().as_str());
-    let most = if lower.starts_with("according to ") || lower.starts_with("según ") {
+    let most = if named {
         MAX_SOURCE_WORDS
     } else {
         MAX_LABEL_WORDS
@@ -574,7 +578,7 @@ pub(crate) fn closing_verdict<'a>(raw: &'a str, lexicon: &Lexicon) -> Option<(Ve
         .or_else(|| mocking(unaddressed(last)?, lexicon))
         .or_else(|| read(opening?))
         .or_else(|| read(echoed(last, rest, lexicon)?))
-        .or_else(|| answers.then(|| qualified(last)).flatten())?;
+        .or_else(|| answers.then(|| qualified(last, lexicon)).flatten())?;
     let mut rest = rest.trim_end();
     if rest.ends_with('?') {
         // The verdict answers a question. After mockery the question asks in disbelief
@@ -704,16 +708,14 @@ fn unaddressed(last: &str) -> Option<&str> {
 
 /// A denial that states when it would hold, answering a question ("Is sending everyone a
 /// ballot harmless? Not when half the addresses are wrong.", "¿Hubo fraude masivo por correo?
-/// No según los datos del condado."): "not" or "no" before a condition. Only after a question: after a statement it may
-/// agree with a negative sentence ("They never check. Not when it counts.").
-fn qualified(last: &str) -> Option<Verdict> {
-    let mut words = last.split_whitespace().map(|w| {
-        w.trim_matches(|c: char| !c.is_alphanumeric())
-            .to_lowercase()
-    });
+/// No según los datos del condado."): "not" or "no" before a condition, in its normalised
+/// words. Only after a question: after a statement it may agree with a negative sentence
+/// ("They never check. Not when it counts.").
+fn qualified(last: &str, lexicon: &Lexicon) -> Option<Verdict> {
+    let words = text::normalize(last, lexicon).text;
+    let mut words = words.split(' ');
     let (first, second) = (words.next()?, words.next()?);
-    (matches!(first.as_str(), "not" | "no") && CONDITIONS.contains(&second.as_str()))
-        .then_some(Verdict::Rejects)
+    (matches!(first, "not" | "no") && CONDITIONS.contains(&second)).then_some(Verdict::Rejects)
 }
 
 /// The verdict after the words `last` echoes from `rest` ("Officials say mail voting fraud is
