@@ -10,6 +10,14 @@ and a reporting half, from the data sets in ../shared/datasets (never copied int
   .report.jsonl the dev split.
 - checkthat2020claims.jsonl: the 3,235 claims of the CheckThat! 2020 collection that the 2022
   one does not hold (`id` = its row id), reporting only: none is about the four narratives.
+- fortunes_en.jsonl, fortunes_es.jsonl: the quotations, proverbs and jokes of Debian's `fortunes`
+  and `fortunes-es` packages (/usr/share/games/fortunes; `apt-get install fortunes
+  fortunes-es`), English and Spanish real text on every subject but elections, written by others;
+  .fit.jsonl holds each file's even-numbered fortunes, .report.jsonl its odd-numbered ones
+  (`fortunes` below). Skipped, with a message, where the packages are not installed.
+- manpages_es.jsonl: the paragraphs of Debian's Spanish manual pages (`apt-get install
+  manpages-es`; rendered with groff), Spanish prose on software, reporting only: never fitted
+  on. Skipped, with a message, where the pages or groff are missing.
 - heldout17_posts.jsonl to heldout2_posts.jsonl, heldout_posts.jsonl and posts.jsonl (+
   .labels.jsonl): the labelled sets of tests/fixtures as streams, so `eval --stream` prints
   their reliability tables too (docs/quality.md sums the tables of the
@@ -23,9 +31,14 @@ Then, for instance:
 """
 
 import csv
+import glob
+import gzip
 import hashlib
 import json
 import os
+import re
+import shutil
+import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -61,6 +74,63 @@ def labelled_as_stream(out, name):
            for p in posts if p["narrative"]])
 
 
+FORTUNES = "/usr/share/games/fortunes"
+
+
+def fortunes(folder):
+    """The fortunes of every file in `folder` (not its subfolders): `id` = FILE:N for the Nth
+    fortune of FILE, `text` = the fortune on one line. Fortunes shorter than 20 characters or
+    longer than 1,000 are left out: nobody posts a signature, nor a page. tests/quality.rs reads
+    them the same way."""
+    posts = []
+    for name in sorted(os.listdir(folder)):
+        path = os.path.join(folder, name)
+        if os.path.isdir(path) or name.endswith((".dat", ".u8")):
+            continue
+        with open(path, encoding="utf-8") as f:
+            for n, fortune in enumerate(f.read().split("\n%\n")):
+                text = " ".join(fortune.split())
+                if 20 <= len(text) <= 1000:
+                    posts.append({"id": f"{name}:{n}", "text": text})
+    return posts
+
+
+def write_fortunes(out):
+    if not os.path.isdir(FORTUNES):
+        print(f"{FORTUNES} not found (apt-get install fortunes fortunes-es): no fortunes streams")
+        return
+    for lang, folder in (("en", FORTUNES), ("es", os.path.join(FORTUNES, "es"))):
+        posts = fortunes(folder)
+        write(os.path.join(out, f"fortunes_{lang}.jsonl"), posts)
+        for half, parity in (("fit", 0), ("report", 1)):
+            write(os.path.join(out, f"fortunes_{lang}.{half}.jsonl"),
+                  [p for p in posts if int(p["id"].rsplit(":", 1)[1]) % 2 == parity])
+
+
+MANPAGES_ES = "/usr/share/man/es"
+
+
+def write_manpages(out):
+    """manpages_es.jsonl: each paragraph of 40 to 600 characters, mostly letters, of every
+    Spanish manual page rendered as text (`id` = PAGE:N)."""
+    pages = sorted(glob.glob(os.path.join(MANPAGES_ES, "man*", "*.gz")))
+    if not pages or not shutil.which("groff"):
+        print(f"{MANPAGES_ES} or groff not found (apt-get install manpages-es groff-base): "
+              "no manpages stream")
+        return
+    posts = []
+    for page in pages:
+        with gzip.open(page) as f:
+            rendered = subprocess.run(["groff", "-k", "-Tutf8", "-man", "-rLL=300n"],
+                                      input=f.read(), capture_output=True, timeout=60).stdout
+        text = re.sub(r"\x1b\[[0-9;]*m|.\x08", "", rendered.decode("utf-8", "replace"))
+        for n, paragraph in enumerate(re.split(r"\n\s*\n", text)):
+            paragraph = " ".join(paragraph.split())
+            if 40 <= len(paragraph) <= 600 and sum(map(str.isalpha, paragraph)) > 0.7 * len(paragraph):
+                posts.append({"id": f"{os.path.basename(page)}:{n}", "text": paragraph})
+    write(os.path.join(out, "manpages_es.jsonl"), posts)
+
+
 def main(datasets):
     out = os.path.join(ROOT, "target", "streams")
     os.makedirs(out, exist_ok=True)
@@ -70,6 +140,8 @@ def main(datasets):
                  "heldout5_posts", "heldout4_posts", "heldout3_posts", "heldout2_posts",
                  "heldout_posts", "posts"):
         labelled_as_stream(out, name)
+    write_fortunes(out)
+    write_manpages(out)
     with open(os.path.join(datasets, "checkthat2022", "vclaims.jsonl"), encoding="utf-8") as f:
         claims = [json.loads(line) for line in f if line.strip()]
     claims = [{"id": str(c["vclaim_id"]), "text": c["vclaim"]} for c in claims]
