@@ -19,6 +19,8 @@ caches. Each table compares against a baseline build's answers (what it already 
     python3 scripts/cv_probe.py veto      # the probe as a veto on the concepts' alarms, by floor
     python3 scripts/cv_probe.py wordveto  # the word probe as a veto on Spanish alarms, by floor
                                           # (LANG_READ=en: fitted on English posts, on English alarms)
+    python3 scripts/cv_probe.py background  # real text on other subjects in the word probes' fit
+                                          # (LANG_READ=en: the English word probe)
     python3 scripts/cv_probe.py bare      # posts naming no concept: with a guard that they name any
     CONCEPTS=DIR python3 scripts/cv_probe.py concepts  # what another index's concepts change
     python3 scripts/cv_probe.py texts     # fitted on the corrected text against the normalised
@@ -671,35 +673,81 @@ def veto():
         print(f"  below {floor}: fitting sets {cells[0]}; reporting sets {cells[1]}", flush=True)
 
 
-def word_fit(T, Y, C, min_df, weight=None):
-    """fit_probe.word_fit on texts `T` and labels `Y` (each text weighing `weight`, default 1):
-    its probabilities for other texts, and its number of grams."""
-    vec, m = fp.word_fit(T, Y, C, min_df, weight)
+def word_fit(T, Y, C, min_df, weight=None, background=None):
+    """fit_probe.word_fit on texts `T` and labels `Y` (each text weighing `weight`, default 1;
+    `background` as there): its probabilities for other texts, and its number of grams."""
+    vec, m = fp.word_fit(T, Y, C, min_df, weight, background)
     return lambda T2: m.predict_proba(vec.transform(T2)), len(vec.vocabulary_)
 
 
-def word_probe_out_of_fold(read, y, in_lang, k, C=300, min_df=2, weight=None):
+def word_probe_out_of_fold(read, y, in_lang, k, C=300, min_df=2, weight=None, background=(),
+                           balanced=False):
     """A word probe's fit (by default the shipped Spanish one's: C 300, min_df 2) on the rows
     `in_lang` marks, in the five folds: each labelled post's probabilities from a fit without
     its fold, and the report sets' from a fit on all the rows; and that fit's number of grams.
-    `weight` as for `cross_validated`."""
+    `weight` as for `cross_validated`. The sets `background` are always in training as
+    fit_probe's background texts (or, `balanced`, as any other "none" text)."""
     texts = {n: ["0\t" + t for _, _, t in read[n]] for n in read}
     f = folds(y)
     P = {n: np.zeros((len(y[n]), k)) for n in LABELLED}
 
     def fit_on(rows):
-        names = LABELLED + ALWAYS
+        names = LABELLED + ALWAYS + list(background)
+        mask = np.concatenate([np.full(int(rows[n].sum()), n in background) for n in names])
         return word_fit([t for n in names for t, b in zip(texts[n], rows[n]) if b],
                         np.concatenate([y[n][rows[n]] for n in names]), C, min_df,
-                        row_weights(rows, names, weight))
+                        row_weights(rows, names, weight), None if balanced else mask)
     for i in range(5):
         predict, _ = fit_on({**{n: in_lang[n] & (f[n] != i) for n in LABELLED},
-                             **{n: in_lang[n] for n in ALWAYS}})
+                             **{n: in_lang[n] for n in ALWAYS + list(background)}})
         for n in LABELLED:
             P[n][f[n] == i] = predict([t for t, b in zip(texts[n], f[n] == i) if b])
-    predict, size = fit_on({n: in_lang[n] for n in LABELLED + ALWAYS})
-    P.update({n: predict(texts[n]) for n in REPORT if n in texts})
+    predict, size = fit_on({n: in_lang[n] for n in LABELLED + ALWAYS + list(background)})
+    P.update({n: predict(texts[n]) for n in REPORT + FORTUNES_REPORT if n in texts})
     return P, size
+
+
+FORTUNES_REPORT = ["fortunes_en.report", "fortunes_es.report"]
+
+
+def background():
+    """Real text on other subjects (a fortunes stream's fitting half) in a word probe's fit, as
+    fit_probe does for the Spanish one since stop 49: out of fold, what the word probe of
+    LANG_READ (default es) adds over BASELINE's misses in its language (found / wrong (hard
+    negatives)) and how many of the fortunes' reporting half it would vouch for: without them,
+    with them weighing as any "none" text in balanced classes ("diluted": every other "none"
+    text then weighs less), and as background texts weighing 1, 0.3 or 0.1 (fit_probe.word_fit).
+    BASELINE is a build without word probes; for the English probe it answers as lexical mode
+    does (a wrapper adding --lexical). Spanish posts are read so in both modes. FLOORS="0.9/0.98
+    0.95/0.99" reads each at other floors (some concepts named / none) than the shipped ones."""
+    data, _, cls, y, now = setup()
+    lang_read = os.environ.get("LANG_READ", "es")
+    # The Spanish probe reads the fortunes of both halves that read as Spanish, as fit_probe.
+    fit = fp.FORTUNES if lang_read == "es" else ["fortunes_en.fit"]
+    for n in FORTUNES_REPORT + fit:
+        data[n] = [(p["text"], None, None) for p in fp.jsonl(os.path.join(fp.ST, n + ".jsonl"))]
+        y[n] = np.zeros(len(data[n]), int)
+    read = {k: fp.word_texts(k, v) for k, v in data.items()}
+    by_class = concepts_by_class(cls)
+    forms = forms_of()
+    in_lang = {k: np.array([lang == lang_read for lang, _, _ in read[k]]) for k in data}
+    C, min_df, some, none = (30, 4, 0.95, 0.98) if lang_read == "en" else (300, 2, 0.9, 0.98)
+    # FLOORS="0.9/0.98 0.95/0.99": the floors (some concepts named / none) to read it at.
+    floors = [tuple(map(float, f.split("/")))
+              for f in os.environ.get("FLOORS", f"{some}/{none}").split()]
+    report = f"fortunes_{lang_read}.report"
+    for name, bg, w, balanced in [("without", (), None, False), ("diluted", fit, None, True),
+                                  ("weight 1", fit, None, False), ("weight 0.3", fit, 0.3, False),
+                                  ("weight 0.1", fit, 0.1, False)]:
+        weight = {n: w for n in bg} if w else None
+        P, _ = word_probe_out_of_fold(read, y, in_lang, len(cls) + 1, C, min_df, weight, bg,
+                                      balanced)
+        for some, none in floors:
+            fortunes = sum(vouched(P[report][i], data[report][i][0], by_class, some, none)
+                           is not None for i in range(len(y[report])) if in_lang[report][i])
+            found = additions(P, LABELLED, data, y, now, by_class, forms, in_lang, some, none)
+            print(f"  {lang_read} {name:10} {some}/{none}: fitting {found:18} fortunes vouched "
+                  f"{fortunes}", flush=True)
 
 
 def wordveto():
@@ -1003,4 +1051,4 @@ if __name__ == "__main__":
     {"probe": probe, "floors": floors, "first": first, "stance": stance, "stanceset": stanceset, "polarity": polarity_out_of_fold,
      "ngrams": ngrams, "lexwords": lexwords, "either": either, "probeset": probeset,
      "words": words, "alone": alone, "veto": veto, "wordveto": wordveto, "bare": bare,
-     "concepts": concepts, "texts": texts}[COMMAND]()
+     "concepts": concepts, "texts": texts, "background": background}[COMMAND]()

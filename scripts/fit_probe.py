@@ -24,6 +24,11 @@ under tests/fixtures without .jsonl).
     python3 scripts/streams.py
     cargo build --release --example embed_lines && cargo build --release
     python3 scripts/fit_probe.py
+    python3 scripts/fit_probe.py --spanish-word-probe   # refit the Spanish word probe alone
+
+The Spanish word probe also fits on the fitting halves of the fortunes streams (real text on every
+other subject, `scripts/streams.py`) as "none": without it, it vouched for a narrative on
+proverbs that share no word with it (docs/quality.md, stop 49).
 """
 import base64, glob, hashlib, json, os, subprocess, sys, tomllib
 import numpy as np
@@ -185,6 +190,8 @@ def load():
         for half in ["fit", "report"]:
             data[f"{s}.{half}"] = stream(os.path.join(ST, f"{s}.{half}.jsonl"),
                                          os.path.join(FIX, "streams", f"{s}.labels.jsonl"))
+    for s in FORTUNES:
+        data[s] = [(p["text"], None, None) for p in jsonl(os.path.join(ST, s + ".jsonl"))]
     return data
 
 
@@ -197,28 +204,49 @@ def paths():
     return p
 
 
+# Real text on other subjects, which the Spanish word probe fits on as "none" background texts
+# weighing BACKGROUND_WEIGHT (word_fit): the fortunes of both streams that are read as Spanish
+# (a few English ones are: "Sin boldly. -- Martin Luther"). Chosen out of fold, stop 49
+# (`cv_probe.py background`, BASELINE a build without word probes): over the Spanish fitting
+# posts that build misses, the probe finds 656 for 14 wrong (5 hard negatives) without them and
+# vouches for 18 of the Spanish fortunes' reporting half; with them weighing 0.1, 617 for 13
+# (3) and 1; 0.3, 627 for 15 (3) and 1; 1, 607 for 11 (2) and 1; as any other "none" text
+# (balanced classes, the words' weights learnt on them too), 679 for 36 (8) and 0. Learning the
+# words' weights on them too at 0.1 found 635 for 12, but made election words weigh twice as
+# much: "Recibí mis boletas solicitadas hoy" became unsolicited ballots. The English word probe
+# does not read them: it vouched for 1 English fortune of 7,400 without them.
+FORTUNES = ["fortunes_en.fit", "fortunes_es.fit"]
+BACKGROUND_WEIGHT = 0.1
+
+
 def main():
     pinned_versions()
+    spanish_only = "--spanish-word-probe" in sys.argv
+    if spanish_only:
+        sys.argv.remove("--spanish-word-probe")
     data = load()
     narratives = sorted({n for rows in data.values() for _, n, _ in rows if n})
     cls = {n: i + 1 for i, n in enumerate(narratives)}
-    emb = {k: embed(k, v) for k, v in data.items()}
     y = {k: np.array([cls.get(n, 0) if n else 0 for _, n, _ in v]) for k, v in data.items()}
     fit_names = SETS["fit"] + SETS["half"] + ["kb", "checkthat2022.fit", "checkthat2020.fit"]
+    # The word probes leave SETS["half"] out: out of fold, at any weight, they find two or three
+    # more of the other sets' posts for each wrong alarm they add there (docs/quality.md, stop 40).
+    write_word_probes(data, y, [k for k in fit_names if k not in SETS["half"]], narratives,
+                      spanish_only)
+    if spanish_only:
+        return
+    emb = {k: embed(k, v) for k, v in data.items() if k not in FORTUNES}
     X = np.vstack([emb[k] for k in fit_names])
     Y = np.concatenate([y[k] for k in fit_names])
     weight = weights(data, fit_names)
     W = ensemble_fit(X, Y, weight)
     # The first stage: is the post about any narrative at all, from its token mean.
-    means = {k: embed(k, v, "--token-mean") for k, v in data.items()}
+    means = {k: embed(k, v, "--token-mean") for k, v in data.items() if k not in FORTUNES}
     F = first_stage_fit(np.vstack([means[k] for k in fit_names]), (Y > 0).astype(int), weight)
     write(W, ["none"] + narratives, F)
     write_linear("readout.json", readout_fit(data, emb, fit_names), narratives, STANCES)
     write_linear("readout_words.json", readout_fit(data, emb, fit_names, words_only=True),
                  narratives, STANCES)
-    # The word probes leave SETS["half"] out: out of fold, at any weight, they find two or three
-    # more of the other sets' posts for each wrong alarm they add there (docs/quality.md, stop 40).
-    write_word_probes(data, y, [k for k in fit_names if k not in SETS["half"]], narratives)
     report = ["posts", "checkthat2022.report", "checkthat2020.report"] + sys.argv[1:]
     now = {k: np.array([cls.get(n, 0) if n else 0 for n in current(k, paths()[k])]) for k in report}
     print("the first stage: posts it finds worth embedding, by floor")
@@ -374,32 +402,49 @@ def word_probe_fit(data, y, names, lang="es", C=300, min_df=2):
     (scripts/cv_probe.py words): fitted on every text, English included, it found less for as
     many wrong, with nine times the words. English (word_probe_en.json, for English posts in
     lexical mode in the probe's stead and beside it in hybrid mode): C 30 and min_df 4
-    (cv_probe.py lexwords, either)."""
-    T, Y = [], []
+    (cv_probe.py lexwords, either). The Spanish one also reads the fortunes (FORTUNES)."""
+    T, Y, B = [], [], []
     for k in names:
         for (text_lang, _, text), label in zip(word_texts(k, data[k]), y[k]):
             if text_lang == lang:
                 T.append("0\t" + text)
                 Y.append(label)
-    return word_fit(T, np.array(Y), C, min_df)
+                B.append(k in FORTUNES)
+    B = np.array(B)
+    return word_fit(T, np.array(Y), C, min_df, np.where(B, BACKGROUND_WEIGHT, 1.0), B)
 
 
-def word_fit(T, Y, C, min_df, weight=None):
+def word_fit(T, Y, C, min_df, weight=None, background=None):
     """A logistic regression (balanced classes) on the TF-IDF words and word pairs of texts `T`
     (`grams`), with labels `Y` and each text weighing `weight` (default 1): the vectoriser and
-    the model."""
+    the model. The texts `background` marks (real text on other subjects, labelled "none") are
+    read in the other texts' words and pairs, with their inverse document frequencies, and leave
+    the classes' balance as the other texts set it: they would otherwise make the election words
+    rarer, so weigh more in every post, and every other "none" text, the election posts that are
+    no narrative, weigh less."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
+    Y = np.asarray(Y)
+    weight = np.ones(len(Y)) if weight is None else np.asarray(weight, dtype=float)
+    foreground = np.ones(len(Y), bool) if background is None else ~np.asarray(background)
+    counts = np.bincount(Y[foreground], minlength=Y.max() + 1)
+    classes = np.unique(Y[foreground])
+    balance = np.zeros(len(counts))
+    balance[classes] = foreground.sum() / (len(classes) * counts[classes])
     vec = TfidfVectorizer(analyzer=grams, min_df=min_df, sublinear_tf=True)
-    m = LogisticRegression(C=C, max_iter=5000, class_weight="balanced")
-    m.fit(vec.fit_transform(T), Y, sample_weight=weight)
+    vec.fit([t for t, f in zip(T, foreground) if f])
+    m = LogisticRegression(C=C, max_iter=5000)
+    m.fit(vec.transform(T), Y, sample_weight=weight * balance[Y])
     return vec, m
 
 
-def write_word_probes(data, y, fit_names, narratives):
-    """The Spanish and the English word probes (see word_probe_fit)."""
+def write_word_probes(data, y, fit_names, narratives, spanish_only=False):
+    """The Spanish and the English word probes (see word_probe_fit), or the Spanish one alone."""
     labels = ["none"] + narratives
-    write_linear("word_probe.json", word_probe_fit(data, y, fit_names), narratives, labels)
+    write_linear("word_probe.json", word_probe_fit(data, y, fit_names + FORTUNES), narratives,
+                 labels)
+    if spanish_only:
+        return
     write_linear("word_probe_en.json", word_probe_fit(data, y, fit_names, "en", C=30, min_df=4),
                  narratives, labels)
 

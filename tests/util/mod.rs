@@ -83,6 +83,34 @@ pub fn shared(relative: &Path) -> Option<PathBuf> {
     None
 }
 
+/// Debian's fortunes in one language ("en": `/usr/share/games/fortunes`, from the `fortunes`
+/// package; "es": its `es` folder, from `fortunes-es`), or `None` (and a message) when they are
+/// not installed; `COUNTERCLAIM_REQUIRE_FORTUNES=1` (set by `.ci/run`, which installs them)
+/// makes that a failure.
+pub fn fortunes(lang: &str) -> Option<PathBuf> {
+    let path = Path::new("/usr/share/games/fortunes").join(if lang == "es" { "es" } else { "" });
+    if path
+        .join(if lang == "es" {
+            "refranes.fortunes"
+        } else {
+            "people"
+        })
+        .exists()
+    {
+        return Some(path);
+    }
+    assert!(
+        std::env::var_os("COUNTERCLAIM_REQUIRE_FORTUNES").is_none(),
+        "{} not found and COUNTERCLAIM_REQUIRE_FORTUNES is set",
+        path.display()
+    );
+    eprintln!(
+        "SKIPPED: {} not found (apt-get install fortunes fortunes-es)",
+        path.display()
+    );
+    None
+}
+
 /// A running server; dropping it shuts the server down.
 pub struct TestServer {
     pub addr: SocketAddr,
