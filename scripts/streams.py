@@ -126,7 +126,8 @@ def write_manpages(out):
         text = re.sub(r"\x1b\[[0-9;]*m|.\x08", "", rendered.decode("utf-8", "replace"))
         for n, paragraph in enumerate(re.split(r"\n\s*\n", text)):
             paragraph = " ".join(paragraph.split())
-            if 40 <= len(paragraph) <= 600 and sum(map(str.isalpha, paragraph)) > 0.7 * len(paragraph):
+            letters = sum(map(str.isalpha, paragraph))
+            if 40 <= len(paragraph) <= 600 and letters > 0.7 * len(paragraph):
                 posts.append({"id": f"{os.path.basename(page)}:{n}", "text": paragraph})
     write(os.path.join(out, "manpages_es.jsonl"), posts)
 

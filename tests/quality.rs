@@ -586,7 +586,7 @@ fn twenty_first_held_out_set_meets_the_committed_figures_in_lexical_mode() {
 /// answering a question that puts the claim or a defence forward ("Mail voting = rigged?
 /// Nope."), rhetorical questions and mockery, and negatives closing the same way. Stop 46's
 /// build: hybrid 0.973 / 0.913 / 0.630, lexical 0.970 / 0.800 / 0.602; stop 47's: 0.973 /
-/// 0.913 / 0.774 and 0.970 / 0.800 / 0.766 (its first rule's stance: 0.712 and 0.680); the
+/// 0.913 / 0.774 and 0.970 / 0.800 / 0.766 (its first rule's stance: 0.712 and 0.680);
 /// stop 48's: 0.974 / 0.919 / 0.776 and 0.970 / 0.806 / 0.767, none of its 50 other election
 /// posts alarming in either mode. The floors are stop 49's: its Spanish word probe finds one
 /// more post in each mode and reads its stance wrong, 0.974 / 0.925 / 0.770 and 0.970 / 0.813 /
@@ -1452,10 +1452,10 @@ fn the_checkthat_2022_stream_raises_few_false_alarms() {
     }
 }
 
-/// Debian's English and Spanish fortunes (quotations, proverbs, jokes: real text on every subject
-/// but elections, written by others), the half the word probes were not fitted on (each file's
-/// odd-numbered fortunes, as `scripts/streams.py` splits them), as streams in every mode: at
-/// most [`FORTUNES_MAX_FALSE_ALARMS`] alarms in each. Before the Spanish word probe read the
+/// Debian's English and Spanish fortunes (quotations, proverbs, jokes: real text on every
+/// subject but elections, written by others), the half the Spanish word probe was not fitted on
+/// (each file's odd-numbered fortunes, as `scripts/streams.py` splits them), as streams in every
+/// mode: at most [`FORTUNES_MAX_FALSE_ALARMS`] alarms in each. Before the Spanish word probe read the
 /// other half (stop 49) the Spanish fortunes raised 31, proverbs that share no word with any
 /// narrative ("Al amigo y al caballo, no hay que cansarlos.").
 #[test]
