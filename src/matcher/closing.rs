@@ -381,10 +381,10 @@ const REPORTED_LEAD: &[&str] = &["that", "us", "me", "everyone", "que"];
 /// them: a reporting verb in its normalised words `normalized`, or a source before a colon or
 /// after "According to" in `raw`. A cheap test, before its sentences are read one by one.
 pub(crate) fn may_report(raw: &str, normalized: &str) -> bool {
-    let lower = raw.to_lowercase();
-    normalized.split(' ').any(|word| REPORTING.contains(&word))
-        || raw.contains(": ")
-        || SOURCE_OPENERS.iter().any(|opener| lower.contains(opener))
+    normalized.split(' ').any(|word| REPORTING.contains(&word)) || raw.contains(": ") || {
+        let lower = raw.to_lowercase();
+        SOURCE_OPENERS.iter().any(|opener| lower.contains(opener))
+    }
 }
 
 /// What `rest` reports somebody as saying, when a source of a few words opens it: "According to"

@@ -88,15 +88,12 @@ pub fn shared(relative: &Path) -> Option<PathBuf> {
 /// not installed; `COUNTERCLAIM_REQUIRE_FORTUNES=1` (set by `.ci/run`, which installs them)
 /// makes that a failure.
 pub fn fortunes(lang: &str) -> Option<PathBuf> {
-    let path = Path::new("/usr/share/games/fortunes").join(if lang == "es" { "es" } else { "" });
-    if path
-        .join(if lang == "es" {
-            "refranes.fortunes"
-        } else {
-            "people"
-        })
-        .exists()
-    {
+    let (folder, one_file) = match lang {
+        "es" => ("es", "refranes.fortunes"),
+        _ => ("", "people"),
+    };
+    let path = Path::new("/usr/share/games/fortunes").join(folder);
+    if path.join(one_file).exists() {
         return Some(path);
     }
     assert!(
