@@ -21,6 +21,7 @@ caches. Each table compares against a baseline build's answers (what it already 
                                           # (LANG_READ=en: fitted on English posts, on English alarms)
     python3 scripts/cv_probe.py background  # real text on other subjects in the word probes' fit
                                           # (LANG_READ=en: the English word probe)
+    python3 scripts/cv_probe.py netbackground  # the same in the network probe's fit
     python3 scripts/cv_probe.py bare      # posts naming no concept: with a guard that they name any
     CONCEPTS=DIR python3 scripts/cv_probe.py concepts  # what another index's concepts change
     python3 scripts/cv_probe.py texts     # fitted on the corrected text against the normalised
@@ -750,6 +751,46 @@ def background():
                   f"{fortunes}", flush=True)
 
 
+def netbackground():
+    """Real text on other subjects (the English fortunes' fitting half) in the network probe's
+    fit, as `background` does for the word probes: out of fold, what one network of the
+    probe's shape (NETS=10: the shipped ten) adds over BASELINE's English misses (found / wrong
+    (hard negatives)), and how many posts of the English fortunes' reporting half it would vouch
+    for, without the fortunes and with them as background texts weighing WEIGHTS (default "1
+    0.3 0.1"; fit_probe.network_fit leaves them out of the classes' balance). BASELINE is a
+    lexical build without word probes, as for `probeset`."""
+    data, _, cls, y, now = setup()
+    fit, report = "fortunes_en.fit", "fortunes_en.report"
+    for n in (fit, report):
+        data[n] = [(p["text"], None, None) for p in fp.jsonl(os.path.join(fp.ST, n + ".jsonl"))]
+        y[n] = np.zeros(len(data[n]), int)
+    emb = {k: fp.embed(k, v) for k, v in data.items()}
+    english = {k: np.array([lang == "en" for lang, _, _ in fp.normalized(k, v)])
+               for k, v in data.items()}
+    by_class, forms = concepts_by_class(cls), forms_of()
+    nets = int(os.environ.get("NETS", "1"))
+    REPORT.append(report)
+    for w in [None] + [float(x) for x in os.environ.get("WEIGHTS", "1 0.3 0.1").split()]:
+        if w:
+            ALWAYS.append(fit)
+        count = len(emb[fit]) if w else 0
+
+        def fitted(X, Y, W=None):
+            background = np.arange(len(Y)) >= len(Y) - count
+            nets_ = [fp.network_fit(X, Y, seed, weight=W, background=background)
+                     for seed in range(nets)]
+            return fp.Ensemble(nets_).predict_proba
+        P = cross_validated(fitted, emb, y, {fit: w} if w else None)
+        fortunes = sum(vouched(P[report][i], data[report][i][0], by_class, 0.95, 0.98)
+                       is not None for i in range(len(y[report])) if english[report][i])
+        found = additions(P, LABELLED, data, y, now, by_class, forms, english, 0.95, 0.98)
+        print(f"  {'without' if not w else f'weight {w}':10}: fitting {found:18} fortunes "
+              f"vouched {fortunes}", flush=True)
+        if w:
+            ALWAYS.remove(fit)
+    REPORT.remove(report)
+
+
 def wordveto():
     """The word probe as a veto, as the probe is one for English posts: the baseline's alarms on
     Spanish posts (the ones the word probe reads) whose narrative the word probe, out of fold
@@ -1051,4 +1092,5 @@ if __name__ == "__main__":
     {"probe": probe, "floors": floors, "first": first, "stance": stance, "stanceset": stanceset, "polarity": polarity_out_of_fold,
      "ngrams": ngrams, "lexwords": lexwords, "either": either, "probeset": probeset,
      "words": words, "alone": alone, "veto": veto, "wordveto": wordveto, "bare": bare,
-     "concepts": concepts, "texts": texts, "background": background}[COMMAND]()
+     "concepts": concepts, "texts": texts, "background": background,
+     "netbackground": netbackground}[COMMAND]()
