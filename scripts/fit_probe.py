@@ -30,8 +30,8 @@ The Spanish word probe also fits on the fitting halves of the fortunes streams (
 other subject, `scripts/streams.py`) as "none": without it, it vouched for a narrative on
 proverbs that share no word with it (docs/quality.md, stop 49). The network probe does not:
 out of fold it vouched for 12 of the English fortunes' reporting half without them and 1 with
-them, but a refit on the text the matcher reads today, with them or without, lost claims of the
-2022 stream (docs/quality.md, stop 50; `cv_probe.py netbackground`).
+them, but a refit of the probe, with them or without, lost claims of the 2022 stream
+(docs/quality.md, stop 50; `cv_probe.py netbackground`).
 """
 import base64, glob, hashlib, json, os, subprocess, sys, tomllib
 import numpy as np
