@@ -726,7 +726,7 @@ def background():
     # The Spanish probe reads the fortunes of both halves that read as Spanish, as fit_probe.
     fit = fp.FORTUNES if lang_read == "es" else ["fortunes_en.fit"]
     for n in FORTUNES_REPORT + fit:
-        data[n] = [(p["text"], None, None) for p in fp.jsonl(os.path.join(fp.ST, n + ".jsonl"))]
+        data[n] = fp.unlabelled(n)
         y[n] = np.zeros(len(data[n]), int)
     read = {k: fp.word_texts(k, v) for k, v in data.items()}
     by_class = concepts_by_class(cls)
@@ -762,7 +762,7 @@ def netbackground():
     data, _, cls, y, now = setup()
     fit, report = "fortunes_en.fit", "fortunes_en.report"
     for n in (fit, report):
-        data[n] = [(p["text"], None, None) for p in fp.jsonl(os.path.join(fp.ST, n + ".jsonl"))]
+        data[n] = fp.unlabelled(n)
         y[n] = np.zeros(len(data[n]), int)
     emb = {k: fp.embed(k, v) for k, v in data.items()}
     english = {k: np.array([lang == "en" for lang, _, _ in fp.normalized(k, v)])

@@ -184,6 +184,12 @@ def weights(data, names):
                            for k in names])
 
 
+def unlabelled(name):
+    """A stream under target/streams that nobody labelled (the fortunes): its texts, about no
+    narrative."""
+    return [(p["text"], None, None) for p in jsonl(os.path.join(ST, name + ".jsonl"))]
+
+
 def load():
     data = {}
     for name in SETS["fit"] + SETS["half"] + SETS["report"] + sys.argv[1:]:
@@ -194,7 +200,7 @@ def load():
             data[f"{s}.{half}"] = stream(os.path.join(ST, f"{s}.{half}.jsonl"),
                                          os.path.join(FIX, "streams", f"{s}.labels.jsonl"))
     for s in FORTUNES:
-        data[s] = [(p["text"], None, None) for p in jsonl(os.path.join(ST, s + ".jsonl"))]
+        data[s] = unlabelled(s)
     return data
 
 
