@@ -6,6 +6,9 @@ and a reporting half, from the data sets in ../shared/datasets (never copied int
 
 - checkthat2022.jsonl: the 14,231 fact-checked claims of the CheckThat! 2022 collection as
   posts (`id`, `text` = the claim); .fit.jsonl / .report.jsonl split them by a hash of the id.
+- checkthat2022titles.jsonl: the same collection's titles and subtitles as posts (`id` =
+  CLAIM:title or CLAIM:subtitle), headlines and decks written by the fact-checkers, not the
+  claims; split in the same halves as the claims they belong to. First run at stop 51.
 - checkthat2020.jsonl: the 997 CheckThat! 2020 tweets; .fit.jsonl is the train split,
   .report.jsonl the dev split.
 - checkthat2020claims.jsonl: the 3,235 claims of the CheckThat! 2020 collection that the 2022
@@ -47,6 +50,15 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 def fit_half(post_id):
     """The fitting half: a fixed, even split that does not depend on the order of the file."""
     return hashlib.sha256(post_id.encode()).digest()[0] % 2 == 0
+
+
+def write_halves(out, name, posts):
+    """NAME.jsonl and its halves, split by fit_half of the claim each post belongs to (the id
+    up to a colon)."""
+    write(os.path.join(out, name + ".jsonl"), posts)
+    for half, keep in (("fit", True), ("report", False)):
+        write(os.path.join(out, f"{name}.{half}.jsonl"),
+              [p for p in posts if fit_half(p["id"].split(":")[0]) == keep])
 
 
 def write(path, posts):
@@ -144,12 +156,12 @@ def main(datasets):
     write_fortunes(out)
     write_manpages(out)
     with open(os.path.join(datasets, "checkthat2022", "vclaims.jsonl"), encoding="utf-8") as f:
-        claims = [json.loads(line) for line in f if line.strip()]
-    claims = [{"id": str(c["vclaim_id"]), "text": c["vclaim"]} for c in claims]
-    write(os.path.join(out, "checkthat2022.jsonl"), claims)
-    write(os.path.join(out, "checkthat2022.fit.jsonl"), [c for c in claims if fit_half(c["id"])])
-    write(os.path.join(out, "checkthat2022.report.jsonl"),
-          [c for c in claims if not fit_half(c["id"])])
+        raw = [json.loads(line) for line in f if line.strip()]
+    claims = [{"id": str(c["vclaim_id"]), "text": c["vclaim"]} for c in raw]
+    write_halves(out, "checkthat2022", claims)
+    write_halves(out, "checkthat2022titles",
+                 [{"id": f"{c['vclaim_id']}:{field}", "text": c[field].strip()}
+                  for c in raw for field in ("title", "subtitle") if (c.get(field) or "").strip()])
     base = os.path.join(datasets, "checkthat2020")
     train = tweets(os.path.join(base, "train", "tweets.queries.tsv"))
     dev = tweets(os.path.join(base, "dev", "tweets.queries.tsv"))
