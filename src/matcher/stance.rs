@@ -228,9 +228,11 @@ const VERDICT_LABELS: &[&str] = &[
 ];
 
 /// Openings that rate what follows as untrue, lowercase, followed by a space. "No," is one: of
-/// the fitting sets' 63 narrative posts that open with it, 62 debunk.
+/// the fitting sets' 63 narrative posts that open with it, 62 debunk. So is "Debunking", as a
+/// fact-checker files a series ("Debunking Trump Tweets: Biden's 143K Vote 'Dump' in Wisconsin").
 const VERDICT_OPENINGS: &[&str] = &[
     "no,",
+    "debunking",
     "it is false that",
     "it's false that",
     "there is no evidence that",
@@ -461,6 +463,7 @@ mod tests {
             "It’s false that counting after Election Day is illegal",
             "No, Russia cannot mass-produce fake ballots and slip them into the mail",
             "No, las boletas de Arizona no fueron fabricadas en Asia",
+            "Debunking Trump Tweets: Biden’s 143K Vote ‘Dump’ in Wisconsin",
         ] {
             assert!(opens_with_verdict(title), "{title}");
             assert_eq!(stance(title, 0.7, 0.0), Stance::Debunks, "{title}");
