@@ -367,8 +367,8 @@ impl Matcher {
     /// The word probe of the post's language does on its words (spelling-corrected) what the
     /// probe does on an embedding: for a Spanish post, which the model never embeds, in both
     /// modes; for an English one, in lexical mode in the probe's stead and in hybrid mode beside
-    /// it (either may vouch). It may vouch for the narratives whose concepts the post does not all
-    /// mention: from the first of its floors if it mentions some, from the second if none (see
+    /// it (either may vouch). It may vouch, for a post of [`WORD_PROBE_MIN_WORDS`] words or more, for
+    /// the narratives whose concepts the post does not all mention: from the first of its floors if it mentions some, from the second if none (see
     /// [`WordProbe`](super::readout::WordProbe)); their concepts then count as mentioned. And it
     /// vetoes those whose concepts it all mentions below its veto, except English posts in
     /// hybrid mode, where the probe's veto stands alone. Returns whether it vetoed any.
@@ -388,10 +388,11 @@ impl Matcher {
             return false;
         }
         let probabilities = probe.probabilities(analysis.model_text());
+        let long_enough = analysis.model_text().split_whitespace().count() >= WORD_PROBE_MIN_WORDS;
         let mut vetoed = false;
         for &n in &read {
             let (mention, probability) = (analysis.mentions[n], probabilities[n]);
-            if vouches(mention, probability, probe.floors) {
+            if long_enough && vouches(mention, probability, probe.floors) {
                 analysis.mentions[n] = mention.completed();
             } else if mention.coverage() == Coverage::Complete && probability < veto {
                 analysis.mentions[n] = mention.vetoed();
@@ -471,6 +472,13 @@ fn outcome(
         matches,
     }
 }
+
+/// The fewest words a post needs for a word probe to vouch for it. Its one or two known words
+/// would be its whole TF-IDF vector, unit length, and weigh as much as a post's worth of them:
+/// "Kidney Theft" was the late count's theft, "Professor's Paper" foreign counterfeit ballots
+/// (the titles stream's fitting half, lexical mode). No fitting post of fewer words was found
+/// by a word probe (stop 51).
+const WORD_PROBE_MIN_WORDS: usize = 3;
 
 /// Whether a probe's `probability` for a narrative whose concepts the post does not all mention
 /// makes it a candidate: from the first of `floors` if the post mentions some of them, from the
