@@ -367,8 +367,9 @@ impl Matcher {
     /// The word probe of the post's language does on its words (spelling-corrected) what the
     /// probe does on an embedding: for a Spanish post, which the model never embeds, in both
     /// modes; for an English one, in lexical mode in the probe's stead and in hybrid mode beside
-    /// it (either may vouch). It may vouch, for a post of [`WORD_PROBE_MIN_WORDS`] words or more, for
-    /// the narratives whose concepts the post does not all mention: from the first of its floors if it mentions some, from the second if none (see
+    /// it (either may vouch). It may vouch, for a post of [`WORD_PROBE_MIN_WORDS`] words or more,
+    /// for the narratives whose concepts the post does not all mention: from the first of its
+    /// floors if it mentions some, from the second if none (see
     /// [`WordProbe`](super::readout::WordProbe)); their concepts then count as mentioned. And it
     /// vetoes those whose concepts it all mentions below its veto, except English posts in
     /// hybrid mode, where the probe's veto stands alone. Returns whether it vetoed any.
