@@ -22,7 +22,7 @@ const STREAM_MIN_FOUND_LEXICAL: usize = 8;
 const STREAM_MIN_FOUND_HYBRID: usize = 10;
 /// The 2022 collection's titles and subtitles as a stream (stop 51): at most so many false
 /// alarms, and at least so many of its 15 labelled posts found, in hybrid and lexical mode.
-const TITLES_HYBRID: (usize, usize) = (7, 10);
+const TITLES_HYBRID: (usize, usize) = (5, 10);
 const TITLES_LEXICAL: (usize, usize) = (4, 9);
 /// Alarms on the reporting half of Debian's English and Spanish fortunes in either mode (stop
 /// 49): English 1 in hybrid mode and 4 in lexical mode (of 7,400), Spanish 2 in each (of 5,369;
@@ -546,10 +546,11 @@ fn a_verdict_answers_a_question_that_states_the_claim_in_every_mode() {
 /// 0.977 / 0.907 / 0.354, lexical 1.000 / 0.864 / 0.372; stop 45's: stance 0.433 and 0.446;
 /// stop 47's: 0.977 / 0.914 / 0.445 and 1.000 / 0.871 / 0.459; stop 48's: stance 0.461 and
 /// 0.475; stop 49's Spanish word probe finds one post fewer in each mode: 0.977 / 0.907 / 0.465
-/// and 1.000 / 0.864 / 0.479.
+/// and 1.000 / 0.864 / 0.479; stop 51's assent of the word probe, one false alarm fewer in
+/// hybrid mode: 0.985 / 0.907 / 0.465.
 #[test]
 fn twentieth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
-    let floors = Floors::new(0.975, 0.905, 0.46);
+    let floors = Floors::new(0.98, 0.905, 0.46);
     meets_in_hybrid("heldout20_posts.jsonl", 240, floors);
 }
 
@@ -1054,6 +1055,26 @@ fn a_word_probe_needs_three_words() {
     let (_, lexical) = shipped();
     let text = "Absentee voting works.";
     assert_eq!(narratives(&lexical, text), ["mail-voting-widespread-fraud"]);
+}
+
+/// In hybrid mode the probe vouches for a narrative an English post names no concept of only
+/// when the English word probe assents (`probe::BARE_ASSENT`, stop 51): a fortune and two
+/// fact-checkers' subtitles of the fitting halves it vouched for alone match nothing, while a
+/// fitting post that names no concept of the late count is still found.
+#[test]
+fn the_probe_needs_the_word_probes_assent_for_a_post_naming_no_concept() {
+    let Some(hybrid) = hybrid() else {
+        return;
+    };
+    for other in [
+        "Whoever would lie usefully should lie seldom.",
+        "Nothing is finished until the paperwork is done.",
+        "Some questions, no matter how simple, don't have one knowable answer.",
+    ] {
+        assert_eq!(stances(&hybrid, other), Vec::new(), "{other}");
+    }
+    let claim = "If they can't call it the night of, they're fixing it. Simple.";
+    assert_eq!(narratives(&hybrid, claim), ["delayed-count-means-rigged"]);
 }
 
 /// The English word probe's veto (stop 38), in lexical mode, where the probe has no embedding:

@@ -37,6 +37,10 @@ pub(super) struct Analysis<'m> {
     /// (0 elsewhere). Empty when no word probe has read the post: there is none in its
     /// language, or no narrative it covers declares concepts in that language.
     pub word_probabilities: Vec<f32>,
+    /// The word probe's probability for each narrative it covers (`None` for the others), as
+    /// read: what the probe's vouch for a narrative the post names no concept of needs beside
+    /// it ([`BARE_ASSENT`](super::probe::BARE_ASSENT)). Empty as `word_probabilities` is.
+    pub word_read: Vec<Option<f32>>,
 }
 
 /// Normalised words read as terms (see [`Matcher::read`]).
@@ -141,6 +145,7 @@ impl Matcher {
             bigrams: entries::bigrams(&keys),
             mentions,
             word_probabilities: Vec::new(),
+            word_read: Vec::new(),
         })
     }
 

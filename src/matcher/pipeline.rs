@@ -344,7 +344,8 @@ impl Matcher {
 
     /// What the probe makes of an embedded post: the narratives whose concepts the post does not
     /// all mention that it vouches for (from [`FLOOR`](super::probe::FLOOR) if it mentions some,
-    /// from [`BARE_FLOOR`](super::probe::BARE_FLOOR) if none), and those whose concepts it all
+    /// from [`BARE_FLOOR`](super::probe::BARE_FLOOR) if none, when the word probe, if it read the
+    /// post, gives [`BARE_ASSENT`](super::probe::BARE_ASSENT) or more), and those whose concepts it all
     /// mentions that it vetoes (below [`VETO`](super::probe::VETO)).
     fn probe_verdicts(&self, analysis: &Analysis, post_vector: &[f32]) -> (Vec<usize>, Vec<usize>) {
         let Some(probe) = &self.probe else {
@@ -352,10 +353,15 @@ impl Matcher {
         };
         let probabilities = probe.probabilities(post_vector);
         let floors = (super::probe::FLOOR, super::probe::BARE_FLOOR);
+        // Where the post names none of a narrative's concepts, the word probe must assent.
+        let assents = |n: usize| {
+            (analysis.word_read.get(n).copied().flatten())
+                .is_none_or(|p| p >= super::probe::BARE_ASSENT)
+        };
         let (mut vouched, mut vetoed) = (Vec::new(), Vec::new());
         for n in (0..analysis.mentions.len()).filter(|&n| probe.covers(n)) {
             let (mention, probability) = (analysis.mentions[n], probabilities[n]);
-            if vouches(mention, probability, floors) {
+            if vouches(mention, probability, floors) && (mention.partial() || assents(n)) {
                 vouched.push(n);
             } else if mention.coverage() == Coverage::Complete && probability < super::probe::VETO {
                 vetoed.push(n);
@@ -400,6 +406,9 @@ impl Matcher {
                 vetoed = true;
             }
         }
+        analysis.word_read = (0..analysis.mentions.len())
+            .map(|n| probe.covers(n).then(|| probabilities[n]))
+            .collect();
         // What it vouches for with the confidence it vouches for a concept the post leaves out.
         let floor = probe.floors.0;
         analysis.word_probabilities = (probabilities.into_iter())
