@@ -23,6 +23,8 @@ caches. Each table compares against a baseline build's answers (what it already 
                                           # (LANG_READ=en: the English word probe)
     python3 scripts/cv_probe.py netbackground  # the same in the network probe's fit
     python3 scripts/cv_probe.py bare      # posts naming no concept: with a guard that they name any
+    python3 scripts/cv_probe.py assent    # the network's vouch for a post naming no concept, needing
+                                          # the English word probe's assent (BASELINE lexical)
     CONCEPTS=DIR python3 scripts/cv_probe.py concepts  # what another index's concepts change
     python3 scripts/cv_probe.py texts     # fitted on the corrected text against the normalised
 
@@ -791,6 +793,44 @@ def netbackground():
     REPORT.remove(report)
 
 
+def assent():
+    """The network probe's vouch for an English post that names no concept of the narrative,
+    needing the English word probe to give that narrative ASSENTS (default "0 0.1 0.2 0.3 0.5")
+    or more (src/matcher/probe.rs, BARE_ASSENT; docs/quality.md, stop 51). Both out of fold: one
+    network of the probe's shape (NETS=10: the shipped ten) and the English word probe, over the
+    English fitting posts BASELINE misses (a lexical build without word probes, as for
+    `either`); either probe may vouch, as in hybrid mode. Found / wrong (hard negatives), and
+    how many English fortunes of each half it would vouch for (neither probe fits on them)."""
+    data, _, cls, y, now = setup()
+    halves = ["fortunes_en.fit", "fortunes_en.report"]
+    for n in halves:
+        data[n] = fp.unlabelled(n)
+        y[n] = np.zeros(len(data[n]), int)
+    emb = {k: fp.embed(k, v) for k, v in data.items()}
+    read = {k: fp.word_texts(k, v) for k, v in data.items()}
+    english = {k: np.array([lang == "en" for lang, _, _ in read[k]]) for k in data}
+    by_class, forms = concepts_by_class(cls), forms_of()
+    nets = int(os.environ.get("NETS", "1"))
+    REPORT.extend(halves)
+    N = cross_validated(lambda X, Y: fp.Ensemble([fp.network_fit(X, Y, seed)
+                                                  for seed in range(nets)]).predict_proba, emb, y)
+    W, _ = word_probe_out_of_fold(read, y, english, len(cls) + 1, 30, 4)
+    del REPORT[-len(halves):]
+    print("additions over the baseline's English misses: found / wrong (hard negatives); "
+          "English fortunes vouched for, fitting and reporting half")
+    for floor in [float(x) for x in os.environ.get("ASSENTS", "0 0.1 0.2 0.3 0.5").split()]:
+        def pick(k, i):
+            text = data[k][i][0]
+            c = vouched(N[k][i], text, by_class, 0.95, 0.98)
+            if c is not None and named(text, by_class[c]) == 0 and W[k][i][c] < floor:
+                c = None
+            return c or vouched(W[k][i], text, by_class, 0.95, 0.98)
+        fortunes = [sum(pick(n, i) is not None for i in range(len(y[n])) if english[n][i])
+                    for n in halves]
+        print(f"  word probe at {floor:<4}: fitting {tally(pick, LABELLED, y, now, english, forms):20}"
+              f" fortunes {fortunes[0]} and {fortunes[1]}", flush=True)
+
+
 def wordveto():
     """The word probe as a veto, as the probe is one for English posts: the baseline's alarms on
     Spanish posts (the ones the word probe reads) whose narrative the word probe, out of fold
@@ -1093,4 +1133,4 @@ if __name__ == "__main__":
      "ngrams": ngrams, "lexwords": lexwords, "either": either, "probeset": probeset,
      "words": words, "alone": alone, "veto": veto, "wordveto": wordveto, "bare": bare,
      "concepts": concepts, "texts": texts, "background": background,
-     "netbackground": netbackground}[COMMAND]()
+     "netbackground": netbackground, "assent": assent}[COMMAND]()
