@@ -344,9 +344,9 @@ impl Matcher {
 
     /// What the probe makes of an embedded post: the narratives whose concepts the post does not
     /// all mention that it vouches for (from [`FLOOR`](super::probe::FLOOR) if it mentions some,
-    /// from [`BARE_FLOOR`](super::probe::BARE_FLOOR) if none, when the word probe, if it read the
-    /// post, gives [`BARE_ASSENT`](super::probe::BARE_ASSENT) or more), and those whose concepts it all
-    /// mentions that it vetoes (below [`VETO`](super::probe::VETO)).
+    /// from [`BARE_FLOOR`](super::probe::BARE_FLOOR) if none, when the word probe, if it read
+    /// the post, gives [`BARE_ASSENT`](super::probe::BARE_ASSENT) or more), and those whose
+    /// concepts it all mentions that it vetoes (below [`VETO`](super::probe::VETO)).
     fn probe_verdicts(&self, analysis: &Analysis, post_vector: &[f32]) -> (Vec<usize>, Vec<usize>) {
         let Some(probe) = &self.probe else {
             return (Vec::new(), Vec::new());

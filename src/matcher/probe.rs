@@ -13,11 +13,10 @@
 //! their 640 units side by side: this file reads any width. A narrative the post mentions
 //! at least one concept of, but not all, becomes a candidate when the probe gives it [`FLOOR`]
 //! or more; one it mentions no concept of, when the probe gives it [`BARE_FLOOR`] or more and the
-//! English word probe [`BARE_ASSENT`] or more. It is
-//! then scored as if every concept were mentioned. The other way round, a narrative whose
-//! concepts an embedded post all mentions is no candidate when the probe gives it less than
-//! [`VETO`]: the words are there, the sentence is about something else. docs/quality.md has
-//! what each buys.
+//! English word probe [`BARE_ASSENT`] or more. It is then scored as if every concept were
+//! mentioned. The other way round, a narrative whose concepts an embedded post all mentions is
+//! no candidate when the probe gives it less than [`VETO`]: the words are there, the sentence
+//! is about something else. docs/quality.md has what each buys.
 //!
 //! Embedding a post takes milliseconds, and a concept is often a common word (*count*, *fake*):
 //! embedding every post that mentions one would slow a stream thirtyfold. So the probe has a
