@@ -90,6 +90,12 @@ def network(hidden, alpha, X, Y, repeat=True, seed=0):
     return fp.network_fit(X, Y, seed, hidden, alpha, repeat).predict_proba
 
 
+def networks(count, X, Y, **fit):
+    """`count` networks of fit_probe.network_fit's shape (seeds 0 on, its options `fit`), their
+    logits averaged as the shipped probe's are: their probabilities."""
+    return fp.Ensemble([fp.network_fit(X, Y, seed, **fit) for seed in range(count)]).predict_proba
+
+
 def shipped(X, Y, weight=None):
     """The shipped probe's fit (fit_probe.ensemble_fit): ten networks' logits averaged (five until
     stop 37)."""
@@ -140,6 +146,13 @@ def shipped_out_of_fold(emb, y, weight=None):
     P = cross_validated(shipped, emb, y, weight)
     np.savez(cache, **P)
     return P
+
+
+def add_unlabelled(data, y, names):
+    """The unlabelled streams `names` (fp.unlabelled) in `data`, every post "none" in `y`."""
+    for n in names:
+        data[n] = fp.unlabelled(n)
+        y[n] = np.zeros(len(data[n]), int)
 
 
 def classes(data):
@@ -727,9 +740,7 @@ def background():
     lang_read = os.environ.get("LANG_READ", "es")
     # The Spanish probe reads the fortunes of both halves that read as Spanish, as fit_probe.
     fit = fp.FORTUNES if lang_read == "es" else ["fortunes_en.fit"]
-    for n in FORTUNES_REPORT + fit:
-        data[n] = fp.unlabelled(n)
-        y[n] = np.zeros(len(data[n]), int)
+    add_unlabelled(data, y, FORTUNES_REPORT + fit)
     read = {k: fp.word_texts(k, v) for k, v in data.items()}
     by_class = concepts_by_class(cls)
     forms = forms_of()
@@ -763,9 +774,7 @@ def netbackground():
     lexical build without word probes, as for `probeset`."""
     data, _, cls, y, now = setup()
     fit, report = "fortunes_en.fit", "fortunes_en.report"
-    for n in (fit, report):
-        data[n] = fp.unlabelled(n)
-        y[n] = np.zeros(len(data[n]), int)
+    add_unlabelled(data, y, [fit, report])
     emb = {k: fp.embed(k, v) for k, v in data.items()}
     english = {k: np.array([lang == "en" for lang, _, _ in fp.normalized(k, v)])
                for k, v in data.items()}
@@ -779,9 +788,7 @@ def netbackground():
 
         def fitted(X, Y, W=None):
             background = np.arange(len(Y)) >= len(Y) - count
-            nets_ = [fp.network_fit(X, Y, seed, weight=W, background=background)
-                     for seed in range(nets)]
-            return fp.Ensemble(nets_).predict_proba
+            return networks(nets, X, Y, weight=W, background=background)
         P = cross_validated(fitted, emb, y, {fit: w} if w else None)
         fortunes = sum(vouched(P[report][i], data[report][i][0], by_class, 0.95, 0.98)
                        is not None for i in range(len(y[report])) if english[report][i])
@@ -803,17 +810,14 @@ def assent():
     how many English fortunes of each half it would vouch for (neither probe fits on them)."""
     data, _, cls, y, now = setup()
     halves = ["fortunes_en.fit", "fortunes_en.report"]
-    for n in halves:
-        data[n] = fp.unlabelled(n)
-        y[n] = np.zeros(len(data[n]), int)
+    add_unlabelled(data, y, halves)
     emb = {k: fp.embed(k, v) for k, v in data.items()}
     read = {k: fp.word_texts(k, v) for k, v in data.items()}
     english = {k: np.array([lang == "en" for lang, _, _ in read[k]]) for k in data}
     by_class, forms = concepts_by_class(cls), forms_of()
     nets = int(os.environ.get("NETS", "1"))
     REPORT.extend(halves)
-    N = cross_validated(lambda X, Y: fp.Ensemble([fp.network_fit(X, Y, seed)
-                                                  for seed in range(nets)]).predict_proba, emb, y)
+    N = cross_validated(lambda X, Y: networks(nets, X, Y), emb, y)
     W, _ = word_probe_out_of_fold(read, y, english, len(cls) + 1, 30, 4)
     del REPORT[-len(halves):]
     print("additions over the baseline's English misses: found / wrong (hard negatives); "

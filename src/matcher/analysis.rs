@@ -32,15 +32,13 @@ pub(super) struct Analysis<'m> {
     /// Which of each narrative's declared concepts the post mentions (empty when the knowledge
     /// base declares none).
     pub mentions: Vec<Mention>,
-    /// The word probe's probability for each narrative once it has read the post, where it
-    /// reaches the probe's first floor, from which it vouches for a concept a post leaves out
-    /// (0 elsewhere). Empty when no word probe has read the post: there is none in its
-    /// language, or no narrative it covers declares concepts in that language.
+    /// The word probe's probability for each narrative once it has read the post (0 for those
+    /// it does not cover): the score of a post it vouches for, and the assent the probe's vouch
+    /// for a narrative the post names no concept of needs
+    /// ([`BARE_ASSENT`](super::probe::BARE_ASSENT)). Empty when no word probe has read the
+    /// post: there is none in its language, or no narrative it covers declares concepts in that
+    /// language.
     pub word_probabilities: Vec<f32>,
-    /// The word probe's probability for each narrative it covers (`None` for the others), as
-    /// read: what the probe's vouch for a narrative the post names no concept of needs beside
-    /// it ([`BARE_ASSENT`](super::probe::BARE_ASSENT)). Empty as `word_probabilities` is.
-    pub word_read: Vec<Option<f32>>,
 }
 
 /// Normalised words read as terms (see [`Matcher::read`]).
@@ -145,7 +143,6 @@ impl Matcher {
             bigrams: entries::bigrams(&keys),
             mentions,
             word_probabilities: Vec::new(),
-            word_read: Vec::new(),
         })
     }
 

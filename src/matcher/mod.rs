@@ -546,6 +546,8 @@ impl Matcher {
                 && overlap.matched_terms == 0
                 && overlap.narrative_coverage == 0.0
                 && let Some(&p) = analysis.word_probabilities.get(entry.narrative)
+                && (self.word_probes[analysis.lang as usize].as_ref())
+                    .is_some_and(|words| p >= words.floors.0)
             {
                 score = score.max(p);
             }

@@ -353,10 +353,12 @@ impl Matcher {
         };
         let probabilities = probe.probabilities(post_vector);
         let floors = (super::probe::FLOOR, super::probe::BARE_FLOOR);
-        // Where the post names none of a narrative's concepts, the word probe must assent.
-        let assents = |n: usize| {
-            (analysis.word_read.get(n).copied().flatten())
-                .is_none_or(|p| p >= super::probe::BARE_ASSENT)
+        // Where the post names none of a narrative's concepts, the word probe must assent, if
+        // it read the post and covers the narrative.
+        let word_probe = self.word_probes[analysis.lang as usize].as_ref();
+        let assents = |n: usize| match (word_probe, analysis.word_probabilities.get(n)) {
+            (Some(words), Some(&p)) if words.covers(n) => p >= super::probe::BARE_ASSENT,
+            _ => true,
         };
         let (mut vouched, mut vetoed) = (Vec::new(), Vec::new());
         for n in (0..analysis.mentions.len()).filter(|&n| probe.covers(n)) {
@@ -406,14 +408,7 @@ impl Matcher {
                 vetoed = true;
             }
         }
-        analysis.word_read = (0..analysis.mentions.len())
-            .map(|n| probe.covers(n).then(|| probabilities[n]))
-            .collect();
-        // What it vouches for with the confidence it vouches for a concept the post leaves out.
-        let floor = probe.floors.0;
-        analysis.word_probabilities = (probabilities.into_iter())
-            .map(|p| if p >= floor { p } else { 0.0 })
-            .collect();
+        analysis.word_probabilities = probabilities;
         vetoed
     }
 
