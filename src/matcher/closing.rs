@@ -32,6 +32,12 @@ const MAX_VERDICT_CHARS: usize = 60;
 
 /// The most words a verdict has ("That's a flat-out lie, all of it" has eight).
 const MAX_VERDICT_WORDS: usize = 8;
+/// Words that keep a set phrase among words of their own from passing a verdict (see
+/// [`anchored`]): that mock it, take it back, name it, or pass somebody's words on.
+const UNANCHORING: &[&str] = &[
+    "sure", "right", "claro", "but", "pero", "call", "calls", "called", "llaman", "dirán", "dirá",
+    "pongo", "comparto", "copio", "share", "sharing", "quote", "quoting",
+];
 /// Words that reject what they judge (normalised, apostrophes dropped).
 const REJECTING: &[&str] = &[
     "false",
@@ -259,6 +265,20 @@ const VERDICT_FILLER: &[&str] = &[
     "vil",
     "gran",
     "near",
+    // Interjections around a verdict ("LOL no.", "Ha, fair point.").
+    "lol",
+    "lmao",
+    "lmfao",
+    "haha",
+    "hahaha",
+    "ha",
+    "jaja",
+    "jajaja",
+    "ay",
+    "pfft",
+    "ugh",
+    "meh",
+    "wow",
 ];
 
 /// Questions that dispute what was said by asking who says it.
@@ -554,9 +574,10 @@ pub(crate) fn closing_verdict<'a>(raw: &'a str, lexicon: &Lexicon) -> Option<(Ve
             .then_some((Verdict::Rejects, rest));
     }
     // The verdict is the last sentence, or opens it ("Correct, and nobody has produced one.").
-    let read = |piece: &str| {
+    // A whole last sentence may be a set phrase among words of its own; a clause of it may not.
+    let read = |piece: &str, whole: bool| {
         (piece.len() <= MAX_VERDICT_CHARS)
-            .then(|| verdict(&text::normalize(piece, lexicon).text))
+            .then(|| verdict(&text::normalize(piece, lexicon).text, whole))
             .flatten()
     };
     // Not when the clause after it takes it back ("True, but only in a few cases.").
@@ -572,12 +593,12 @@ pub(crate) fn closing_verdict<'a>(raw: &'a str, lexicon: &Lexicon) -> Option<(Ve
     let opening = opening.filter(|first| {
         answers || !matches!(first.trim().to_lowercase().as_str(), "no" | "nope" | "nah")
     });
-    let verdict = (read(last))
-        .or_else(|| read(unaddressed(last)?))
+    let verdict = (read(last, true))
+        .or_else(|| read(unaddressed(last)?, true))
         .or_else(|| mocking(last, lexicon))
         .or_else(|| mocking(unaddressed(last)?, lexicon))
-        .or_else(|| read(opening?))
-        .or_else(|| read(echoed(last, rest, lexicon)?))
+        .or_else(|| read(opening?, false))
+        .or_else(|| read(echoed(last, rest, lexicon)?, false))
         .or_else(|| answers.then(|| qualified(last, lexicon)).flatten())?;
     let mut rest = rest.trim_end();
     if rest.ends_with('?') {
@@ -743,6 +764,10 @@ fn mocking(last: &str, lexicon: &Lexicon) -> Option<Verdict> {
     }
     // "Sure it is.", "Sure there isn't.", "Sure they will.": a mocking echo of what was said.
     let words = text::normalize(last, lexicon).text.replace('\'', "");
+    let linked = |link: &&str| words.starts_with(link) || words.contains(&format!(" {link}"));
+    if idioms::MOCKING_LINKS.iter().any(linked) {
+        return Some(Verdict::Rejects);
+    }
     if let Some(("sure", echo)) = words.split_once(' ') {
         let subject = |w: &str| SUBJECTS.contains(&w) || matches!(w, "there" | "theres");
         let echoes =
@@ -809,13 +834,46 @@ fn ends_sentence(text: &str, at: usize, c: char) -> bool {
     }
 }
 
+/// The verdict of a short last sentence with words of its own, anchored by a set phrase of two
+/// words or more ("Cable news fan fiction, as usual.", "Stellar detective work there,
+/// Sherlock."): every set phrase points the same way, and no word of the rest points, turns
+/// it, mocks it or passes somebody's words on ("They call it a conspiracy theory.", "But sure,
+/// it's a conspiracy theory.", "Lo pongo aquí tal cual." pass none).
+fn anchored(pieces: &[Piece]) -> Option<Verdict> {
+    let mut rejects = None;
+    for piece in pieces {
+        match piece {
+            Piece::Idiom { rejects: way, .. } => {
+                if *rejects.get_or_insert(*way) != *way {
+                    return None;
+                }
+            }
+            Piece::Word(w) => {
+                let w = w.as_str();
+                let turns = DENYING.contains(&w) || NO.contains(&w) || UNANCHORING.contains(&w);
+                let points = REJECTING.contains(&w) || AFFIRMING.contains(&w);
+                if turns || points || REPORTING.contains(&w) {
+                    return None;
+                }
+            }
+        }
+    }
+    let phrase = |p: &Piece| matches!(p, Piece::Idiom { words, .. } if *words > 1);
+    rejects
+        .filter(|_| pieces.iter().any(phrase))
+        .map(|rejects| match rejects {
+            true => Verdict::Rejects,
+            false => Verdict::Affirms,
+        })
+}
+
 /// The verdict of a last sentence's normalised words, if they are a verdict and nothing else:
 /// words that reject or endorse, all one way ("that's a flat-out lie", "so true", "tiene
 /// razón"), turned by each negation ("not true", "no es cierto", "he's not wrong", "no sense";
 /// a negation repeated counts once); else a
 /// negation or a no alone ("It isn't.", "No, it wasn't.", "Para nada."), or a yes; with words of
 /// [`VERDICT_FILLER`] around them.
-fn verdict(normalized: &str) -> Option<Verdict> {
+fn verdict(normalized: &str, anchoring: bool) -> Option<Verdict> {
     let words: Vec<String> = normalized.split(' ').map(|w| w.replace('\'', "")).collect();
     // Set phrases count as one verdict word each, pointing their own way ("hear hear" before
     // a word repeated counts once: "wrong, wrong, wrong").
@@ -845,7 +903,10 @@ fn verdict(normalized: &str) -> Option<Verdict> {
         })
     };
     if !words().all(known) {
-        return None;
+        let echoing = idioms::ECHOING
+            .iter()
+            .any(|phrase| normalized.contains(phrase));
+        return (anchoring && !echoing).then(|| anchored(&pieces)).flatten();
     }
     // "no" turns a verdict word it stands before ("no sense", "no lie") or a Spanish copula's
     // ("no es cierto"); elsewhere it is a no of its own ("No, he's wrong.").
@@ -860,7 +921,7 @@ fn verdict(normalized: &str) -> Option<Verdict> {
     let mut negations = 0;
     for (at, piece) in pieces.iter().enumerate() {
         let rejects = match piece {
-            Piece::Idiom { rejects } => *rejects,
+            Piece::Idiom { rejects, .. } => *rejects,
             Piece::Word(w) if is(REJECTING, w) => true,
             Piece::Word(w) if is(AFFIRMING, w) => false,
             Piece::Word(w) => {
@@ -996,6 +1057,34 @@ mod tests {
             "Trump says mail-in voting means massive fraud. Turnout, my foot.",
         ] {
             assert_eq!(read(post), None, "{post}");
+        }
+    }
+
+    #[test]
+    fn a_set_phrase_among_words_of_its_own_passes_a_verdict() {
+        let claim = "Trump says mail-in voting means massive fraud.";
+        for (closing, expected) in [
+            ("Cable news fan fiction, as usual.", Verdict::Rejects),
+            ("Stellar detective work there, Sherlock.", Verdict::Rejects),
+            ("Yep, and I'm the Pope.", Verdict::Rejects),
+            ("Dale gets it.", Verdict::Affirms),
+            ("There's no way around it.", Verdict::Affirms),
+        ] {
+            let post = format!("{claim} {closing}");
+            assert_eq!(read(&post).map(|(v, _)| v), Some(expected), "{post}");
+        }
+        // Not when a word of its own names it, mocks it, passes it on or points, nor after an
+        // opening clause, nor on a phrase of one word.
+        for closing in [
+            "They call it a conspiracy theory.",
+            "But sure, it's a conspiracy theory.",
+            "Lo pongo aquí tal cual.",
+            "The real threats are hacking and disinformation.",
+            "The threat is disinformation, not printing.",
+            "Misleading doesn't even begin to cover it.",
+        ] {
+            let post = format!("{claim} {closing}");
+            assert_eq!(read(&post), None, "{post}");
         }
     }
 
