@@ -681,6 +681,64 @@ fn a_closing_idiom_turns_the_stance_of_what_it_judges_in_every_mode() {
     }
 }
 
+/// Closings as people write them: set phrases among words of their own, mock agreement, and
+/// sneers at a few words the writer holds in quotation marks (stop 52: fitting posts of
+/// `tuning_closing52`, `tuning_closing43b` and `tuning_wide3`, which the build before read the
+/// other way in both modes).
+#[test]
+fn open_closings_and_quoted_words_turn_the_stance_in_every_mode() {
+    for matcher in &every_mode() {
+        for (text, narrative, stance) in [
+            (
+                "Newsmax host: the longer they count, the more they steal. Catchy slogan, zero substance.",
+                "delayed-count-means-rigged",
+                Stance::Debunks,
+            ),
+            (
+                "Tehran is sending counterfeit absentee ballots to Pennsylvania by the crate. Lmao okay.",
+                "foreign-counterfeit-mail-ballots",
+                Stance::Debunks,
+            ),
+            (
+                "Russian hackers will print mail ballots overseas and fool every signature check in America. Yep, and I'm the Pope.",
+                "foreign-counterfeit-mail-ballots",
+                Stance::Debunks,
+            ),
+            (
+                "My county clerk told the paper that forged ballots from China would never pass verification. Cute story, Brenda.",
+                "foreign-counterfeit-mail-ballots",
+                Stance::Promotes,
+            ),
+            (
+                "Trump tweeted that the results coming in after Election Day are being stolen. Telling it like it is.",
+                "delayed-count-means-rigged",
+                Stance::Promotes,
+            ),
+            (
+                "Mi tío dice que Rusia va a imprimir millones de boletas falsas por correo para las elecciones gringas. Ay, tío, no inventes.",
+                "foreign-counterfeit-mail-ballots",
+                Stance::Debunks,
+            ),
+            (
+                "A week of 'late ballots' and every one breaks the same way. Spare me.",
+                "delayed-count-means-rigged",
+                Stance::Promotes,
+            ),
+            (
+                "a 'vote dump' at 3:50 am that's 100% one guy. sure jan",
+                "delayed-count-means-rigged",
+                Stance::Promotes,
+            ),
+        ] {
+            assert_eq!(
+                stances(matcher, text),
+                [(narrative.to_owned(), stance)],
+                "{text}"
+            );
+        }
+    }
+}
+
 /// A verdict on a defence the post reports takes a side on the narrative: it stands in for the
 /// narrative's idea, which the post leaves to the defence it judges. Rejecting what officials
 /// say attacks the process (stop 45; the build before found neither of the first two posts in

@@ -350,6 +350,27 @@ fn quotes(raw: &str) -> bool {
     })
 }
 
+/// The most words a quotation has to be read as a few words held at arm's length ("a week of
+/// 'late ballots'", "'trust the process'"), not a statement quoted whole.
+const MAX_SCARE_QUOTE_WORDS: usize = 4;
+
+/// Whether `raw` quotes a few words (see [`MAX_SCARE_QUOTE_WORDS`]): between two quotation
+/// marks, or apostrophes not inside a word.
+pub(crate) fn scare_quotes(raw: &str) -> bool {
+    let marks: Vec<(usize, usize)> = (raw.char_indices())
+        .filter(|&(at, c)| match c {
+            '"' | '“' | '”' | '«' | '»' => true,
+            '\'' | '‘' | '’' => touches_letter(raw, at, at + c.len_utf8()) != (true, true),
+            _ => false,
+        })
+        .map(|(at, c)| (at, at + c.len_utf8()))
+        .collect();
+    marks.chunks_exact(2).any(|pair| {
+        let words = raw[pair[0].1..pair[1].0].split_whitespace().count();
+        (1..=MAX_SCARE_QUOTE_WORDS).contains(&words)
+    })
+}
+
 /// Whether `raw` has a word or emoji of sarcasm.
 fn mocks(raw: &str) -> bool {
     let lower = raw.to_lowercase();
@@ -419,6 +440,22 @@ mod tests {
         ] {
             assert_eq!(read(denial), Some(Stance::Debunks), "{denial}");
         }
+    }
+
+    #[test]
+    fn a_few_quoted_words_are_held_at_arms_length() {
+        assert!(scare_quotes(
+            "A week of 'late ballots' and every one breaks the same way."
+        ));
+        assert!(scare_quotes(
+            "Three days of “processing” later, he's behind."
+        ));
+        assert!(!scare_quotes(
+            "The headline reads 'Mail Voting Will Make 2020 the Most Rigged Election Ever.'"
+        ));
+        assert!(!scare_quotes(
+            "If they're counting for days, they're finding votes."
+        ));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use super::closing::{
     Verdict, asks_yes_or_no, closing_verdict, may_report, reported, sentences, sourced,
     speaks_for_the_process,
 };
-use super::polarity::{accuses, polarity};
+use super::polarity::{accuses, polarity, scare_quotes};
 use super::readout::Readout;
 use super::stance::{self, PostCues, Stance};
 use crate::text::{self, Lang};
@@ -26,6 +26,9 @@ enum Judged<'m> {
     Own(Box<Reading<'m>>),
     /// Somebody else's words, read.
     Reported(Box<Reading<'m>>),
+    /// The writer's own words holding a few words of somebody's at arm's length ("Thursday:
+    /// 'trust the process.' LOL no."), read.
+    Quoting(Box<Reading<'m>>),
     /// The words of somebody who speaks for the election process (officials, fact-checkers,
     /// the FBI…), or a question that plainly asks a defence: a defence of it, whatever the
     /// read-outs make of them.
@@ -45,6 +48,13 @@ impl Reading<'_> {
             return match judged {
                 Judged::Own(read) => verdict.on(read.stance(narrative, rebuttal_lead), false),
                 Judged::Reported(read) => verdict.on(read.stance(narrative, rebuttal_lead), true),
+                // Words that promote and quote somebody quote the other side: a rejection
+                // sneers at the quoted line ("A week of 'late ballots' and every one breaks
+                // the same way. Spare me."), not at the writer's own words.
+                Judged::Quoting(read) => match read.stance(narrative, rebuttal_lead) {
+                    Stance::Promotes => Stance::Promotes,
+                    stance => verdict.on(stance, false),
+                },
                 Judged::Defence => verdict.on(Stance::Debunks, true),
                 Judged::Accusation { reported } => verdict.on(Stance::Promotes, *reported),
             };
@@ -117,6 +127,7 @@ impl Matcher {
             let read = Box::new(self.reading_alone(&raw, &words, lang, vector.as_deref()));
             let judged = match reported {
                 true => Judged::Reported(read),
+                false if scare_quotes(&raw) => Judged::Quoting(read),
                 false => Judged::Own(read),
             };
             (verdict, judged)
