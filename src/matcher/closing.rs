@@ -835,9 +835,10 @@ fn ends_sentence(text: &str, at: usize, c: char) -> bool {
 }
 
 /// The verdict of a short last sentence with words of its own, anchored by a set phrase of two
-/// words or more ("Cable news fan fiction, as usual.", "Stellar detective work there,
-/// Sherlock."): every set phrase points the same way, and no word of the rest points, turns
-/// it, mocks it or passes somebody's words on ("They call it a conspiracy theory.", "But sure,
+/// words or more that opens no clause ("Cable news fan fiction, as usual.", "Stellar detective
+/// work there, Sherlock."; not "No way November is honest.": [`idioms::CLAUSAL`]): every set
+/// phrase points the same way, and no word of the rest points, turns it, mocks it or passes
+/// somebody's words on ("They call it a conspiracy theory.", "But sure,
 /// it's a conspiracy theory.", "Lo pongo aquí tal cual." pass none).
 fn anchored(pieces: &[Piece]) -> Option<Verdict> {
     let mut rejects = None;
@@ -858,9 +859,12 @@ fn anchored(pieces: &[Piece]) -> Option<Verdict> {
             }
         }
     }
-    let phrase = |p: &Piece| matches!(p, Piece::Idiom { words, .. } if *words > 1);
+    let anchors = |p: &Piece| {
+        matches!(p, Piece::Idiom { phrase, .. }
+            if phrase.contains(' ') && !idioms::CLAUSAL.contains(phrase))
+    };
     rejects
-        .filter(|_| pieces.iter().any(phrase))
+        .filter(|_| pieces.iter().any(anchors))
         .map(|rejects| match rejects {
             true => Verdict::Rejects,
             false => Verdict::Affirms,
@@ -1082,6 +1086,7 @@ mod tests {
             "The real threats are hacking and disinformation.",
             "The threat is disinformation, not printing.",
             "Misleading doesn't even begin to cover it.",
+            "No way November is honest.",
         ] {
             let post = format!("{claim} {closing}");
             assert_eq!(read(&post), None, "{post}");

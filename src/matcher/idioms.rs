@@ -914,6 +914,27 @@ pub const ECHOING: &[&str] = &[
     "y una porra",
     "y un jamón",
 ];
+/// Phrases that may open a clause of the writer's own ("No way November is honest.", "Of
+/// course they'd say that."): they pass a verdict only as the whole of a last sentence.
+pub const CLAUSAL: &[&str] = &[
+    "no way",
+    "of course",
+    "for sure",
+    "no doubt",
+    "without a doubt",
+    "no question",
+    "not a chance",
+    "no chance",
+    "fat chance",
+    "no shot",
+    "absolutely not",
+    "definitely not",
+    "certainly not",
+    "sin duda",
+    "sin lugar a dudas",
+    "por supuesto",
+    "desde luego",
+];
 /// Words that mock whatever comes before them in a last sentence ("Yep, and I'm the Pope.",
 /// "Y yo soy Napoleón.").
 pub const MOCKING_LINKS: &[&str] = &[
@@ -933,10 +954,10 @@ pub const AUXILIARIES: &[&str] = &[
 #[derive(Debug, PartialEq, Eq)]
 pub enum Piece {
     Word(String),
-    /// A set phrase of `words` words.
+    /// A set phrase, as written in the lists.
     Idiom {
         rejects: bool,
-        words: usize,
+        phrase: &'static str,
     },
 }
 
@@ -946,22 +967,19 @@ pub fn read_idioms(words: Vec<String>) -> Vec<Piece> {
     let mut pieces = Vec::with_capacity(words.len());
     let mut at = 0;
     while at < words.len() {
-        let longest = (REJECTING.iter().map(|p| (p, true)))
-            .chain(AFFIRMING.iter().map(|p| (p, false)))
+        let longest = (REJECTING.iter().map(|p| (*p, true)))
+            .chain(AFFIRMING.iter().map(|p| (*p, false)))
             .filter_map(|(phrase, rejects)| {
                 let len = phrase.split(' ').count();
                 let here = words.get(at..at + len)?;
                 (here.iter().map(String::as_str))
                     .eq(phrase.split(' '))
-                    .then_some((len, rejects))
+                    .then_some((len, rejects, phrase))
             })
-            .max_by_key(|&(len, _)| len);
+            .max_by_key(|&(len, ..)| len);
         match longest {
-            Some((len, rejects)) => {
-                pieces.push(Piece::Idiom {
-                    rejects,
-                    words: len,
-                });
+            Some((len, rejects, phrase)) => {
+                pieces.push(Piece::Idiom { rejects, phrase });
                 at += len;
             }
             None => {
@@ -988,9 +1006,16 @@ mod tests {
             .chain(openers)
             .chain(MOCKING_PREFIXES)
             .chain(MOCKING_LINKS)
+            .chain(CLAUSAL)
         {
             let normalized = text::normalize(phrase, &lexicon).text.replace('\'', "");
             assert_eq!(&normalized, phrase);
+        }
+        for phrase in CLAUSAL {
+            assert!(
+                REJECTING.contains(phrase) || AFFIRMING.contains(phrase),
+                "{phrase}"
+            );
         }
         for word in ADDRESS {
             assert_eq!(
@@ -1008,7 +1033,7 @@ mod tests {
             read_idioms(words("no doubt in my mind")),
             [Piece::Idiom {
                 rejects: false,
-                words: 5
+                phrase: "no doubt in my mind"
             }]
         );
         assert_eq!(
@@ -1018,7 +1043,7 @@ mod tests {
                 word("just"),
                 Piece::Idiom {
                     rejects: true,
-                    words: 2
+                    phrase: "wishful thinking"
                 }
             ]
         );
