@@ -225,6 +225,9 @@ pub struct Matcher {
     /// The lowest of the narratives' thresholds (their own, else the default), computed once
     /// rather than per post over thousands of narratives.
     lowest_own_threshold: f32,
+    /// The surnames of the officials whose statements the knowledge base holds: what they are
+    /// reported to say defends the process (`reading.rs`).
+    rebutters: Vec<String>,
 }
 
 impl Matcher {
@@ -326,6 +329,7 @@ impl Matcher {
         let readout = readout::Readout::shipped(&kb);
         let words_readout = readout::Readout::shipped_words(&kb);
         let word_probes = [Lang::En, Lang::Es].map(|lang| readout::WordProbe::shipped(&kb, lang));
+        let rebutters = reading::rebutters(&kb, &lexicon);
         Ok(Self {
             kb,
             index,
@@ -347,6 +351,7 @@ impl Matcher {
             words,
             word_cache: WordCache::default(),
             lowest_own_threshold,
+            rebutters,
         })
     }
 

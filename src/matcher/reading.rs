@@ -9,7 +9,8 @@ use super::closing::{
 use super::polarity::{accuses, polarity, scare_quotes};
 use super::readout::Readout;
 use super::stance::{self, PostCues, Stance};
-use crate::text::{self, Lang};
+use crate::kb::KnowledgeBase;
+use crate::text::{self, Lang, Lexicon};
 
 /// A post's reading, computed once for every narrative it matches.
 pub(super) struct Reading<'m> {
@@ -64,6 +65,25 @@ impl Reading<'_> {
             .map(|(_, stance)| stance)
             .unwrap_or_else(|| stance::decide(&self.cues, rebuttal_lead))
     }
+}
+
+/// The shortest surname read as naming an official ("Krebs says …"; not "Lee").
+const MIN_SURNAME_CHARS: usize = 5;
+
+/// The surnames of the named speakers of `kb`'s statements, normalised: the officials who
+/// rebut its narratives ("Chris Krebs" gives "krebs"; "Senior FBI official (unnamed)" none).
+pub(super) fn rebutters(kb: &KnowledgeBase, lexicon: &Lexicon) -> Vec<String> {
+    let mut names: Vec<String> = (kb.statements().iter())
+        .filter(|s| !s.speaker.contains('('))
+        .filter_map(|s| {
+            let name = text::normalize(&s.speaker, lexicon).text;
+            let surname = name.rsplit(' ').next()?;
+            (surname.chars().count() >= MIN_SURNAME_CHARS).then(|| surname.to_owned())
+        })
+        .collect();
+    names.sort();
+    names.dedup();
+    names
 }
 
 /// What a sentence reports somebody as saying (see [`Matcher::report`]).
@@ -175,10 +195,11 @@ impl Matcher {
                 (said.to_owned(), words, speaker)
             }
         };
+        let rebutter = |w: &str| self.rebutters.iter().any(|name| name == w);
         Some(Report {
             raw,
             words,
-            by_authority: speaks_for_the_process(&speaker),
+            by_authority: speaks_for_the_process(&speaker) || speaker.split(' ').any(rebutter),
         })
     }
 

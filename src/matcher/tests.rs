@@ -487,3 +487,10 @@ fn exclusion_phrases_match_whole_words_only() {
         "names no concept of the narrative"
     );
 }
+
+#[test]
+fn the_officials_who_rebut_the_narratives_are_known_by_surname() {
+    // The shipped statements' named speakers; "Sheila Jackson Lee" gives none ("lee" is too
+    // short to tell), nor do the unnamed officials.
+    assert_eq!(matcher().rebutters, ["evanina", "krebs", "padilla"]);
+}
