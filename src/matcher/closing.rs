@@ -265,24 +265,39 @@ const VERDICT_FILLER: &[&str] = &[
     "vil",
     "gran",
     "near",
-    // Interjections around a verdict ("LOL no.", "Ha, fair point.").
-    "lol",
-    "lmao",
-    "lmfao",
-    "haha",
-    "hahaha",
-    "ha",
-    "jaja",
-    "jajaja",
-    "ay",
-    "pfft",
-    "ugh",
-    "meh",
+];
+/// Interjections around a verdict ("LOL no.", "Ha, fair point.", "Lol, sure they would.").
+const INTERJECTIONS: &[&str] = &[
+    "lol", "lmao", "lmfao", "haha", "hahaha", "ha", "jaja", "jajaja", "ay", "pfft", "ugh", "meh",
     "wow",
 ];
 
 /// Questions that dispute what was said by asking who says it.
-const DISPUTING: &[&str] = &["says who", "who says", "según quién", "quién lo dice"];
+const DISPUTING: &[&str] = &[
+    "says who",
+    "who says",
+    "según quién",
+    "quién lo dice",
+    "in what universe",
+    "in what world",
+    "on what planet",
+    "since when",
+    "desde cuándo",
+    "en qué mundo",
+    "en qué universo",
+];
+/// Tags that turn a statement into a question without asking it ("Convenient explanation,
+/// isn't it?"), lower case.
+const TAGS: &[&str] = &[
+    ", isn't it",
+    ", isnt it",
+    ", right",
+    ", huh",
+    ", eh",
+    ", ¿verdad",
+    ", ¿no",
+    ", verdad",
+];
 /// A question of one word that asks whether what was said is true.
 const TRUTH: &[&str] = &[
     "true", "real", "accurate", "legit", "verdad", "cierto", "seguro",
@@ -603,13 +618,17 @@ pub(crate) fn closing_verdict<'a>(raw: &'a str, lexicon: &Lexicon) -> Option<(Ve
         .find(|&(at, c)| ends_sentence(body, at, c))
         .map(|(at, c)| at + c.len_utf8())?;
     let (rest, last) = body.split_at(start);
-    if asking.is_some() {
-        // It asks ("He's wrong?", "Is it true?!"), unless it asks who says so ("Says who?").
+    let untagged = asking.and_then(|_| untagged(last));
+    if asking.is_some() && untagged.is_none() {
+        // It asks ("He's wrong?", "Is it true?!"), unless it disputes what was said ("Says
+        // who?", "In what universe?", "Paranoid much?").
         let asked = text::normalize(last, lexicon).text;
         let rest = rest.trim_end();
-        return (DISPUTING.contains(&asked.as_str()) && judgeable(rest, lexicon))
+        let much = asked.split(' ').count() == 2 && asked.ends_with(" much");
+        return ((DISPUTING.contains(&asked.as_str()) || much) && judgeable(rest, lexicon))
             .then_some((Verdict::Rejects, rest));
     }
+    let last = untagged.unwrap_or(last);
     // The verdict is the last sentence, or opens it ("Correct, and nobody has produced one.").
     // A whole last sentence may be a set phrase among words of its own; a clause of it may not.
     let read = |piece: &str, whole: bool| {
@@ -626,9 +645,12 @@ pub(crate) fn closing_verdict<'a>(raw: &'a str, lexicon: &Lexicon) -> Option<(Ve
     // Not a bare "No, …", which opens the writer's own statement ("No, it doesn't mean a theft"),
     // unless it answers a question ("Can they forge our ballots? No, the paper vendors know
     // every customer.").
+    // After a report it rejects what was reported ("My uncle posted that the overnight dumps
+    // prove theft. Nah, that's just the mail ballots getting counted.").
     let answers = rest.trim_end().ends_with('?');
     let opening = opening.filter(|first| {
-        answers || !matches!(first.trim().to_lowercase().as_str(), "no" | "nope" | "nah")
+        let bare_no = matches!(first.trim().to_lowercase().as_str(), "no" | "nope" | "nah");
+        answers || !bare_no || reports(rest, lexicon)
     });
     let verdict = (read(last, true))
         .or_else(|| read(unaddressed(last)?, true))
@@ -636,6 +658,7 @@ pub(crate) fn closing_verdict<'a>(raw: &'a str, lexicon: &Lexicon) -> Option<(Ve
         .or_else(|| mocking(unaddressed(last)?, lexicon))
         .or_else(|| read(opening?, false))
         .or_else(|| read(echoed(last, rest, lexicon)?, false))
+        .or_else(|| echoed_phrase(last, rest, lexicon))
         .or_else(|| answers.then(|| qualified(last, lexicon)).flatten())?;
     let mut rest = rest.trim_end();
     if rest.ends_with('?') {
@@ -656,6 +679,36 @@ pub(crate) fn closing_verdict<'a>(raw: &'a str, lexicon: &Lexicon) -> Option<(Ve
         }
     }
     judgeable(rest, lexicon).then_some((verdict, rest))
+}
+
+/// `last` without a tag that makes it a question ("Convenient explanation, isn't it" gives
+/// "Convenient explanation").
+fn untagged(last: &str) -> Option<&str> {
+    TAGS.iter().find_map(|tag| {
+        let at = last.len().checked_sub(tag.len())?;
+        let tail = last.get(at..)?;
+        (tail.to_lowercase() == *tag).then(|| &last[..at])
+    })
+}
+
+/// Whether a sentence of `rest` reports somebody's words (see [`sourced`] and [`reported`]).
+fn reports(rest: &str, lexicon: &Lexicon) -> bool {
+    sentences(rest).any(|sentence| {
+        sourced(sentence).is_some() || reported(&text::normalize(sentence, lexicon).text).is_some()
+    })
+}
+
+/// A phrase that rejects the words before it, with no comma between, when they echo what was
+/// said ("Los expertos dicen que tiene explicación. Explicación mis calzones.").
+fn echoed_phrase(last: &str, rest: &str, lexicon: &Lexicon) -> Option<Verdict> {
+    let words = text::normalize(last, lexicon).text;
+    let said = text::normalize(rest, lexicon).text;
+    idioms::ECHOING.iter().find_map(|phrase| {
+        let (echoing, _) = words.split_once(&format!(" {phrase}"))?;
+        let echoing: Vec<&str> = echoing.split(' ').collect();
+        let echoes = |w: &&str| said.split(' ').any(|s| s == *w);
+        ((1..=3).contains(&echoing.len()) && echoing.iter().all(echoes)).then_some(Verdict::Rejects)
+    })
 }
 
 /// Whether `rest` has words enough for a verdict to judge.
@@ -805,6 +858,18 @@ fn mocking(last: &str, lexicon: &Lexicon) -> Option<Verdict> {
     if idioms::MOCKING_LINKS.iter().any(linked) {
         return Some(Verdict::Rejects);
     }
+    // "Routine theft, sure.": agreement tacked on in mockery, after words that are no verdict.
+    let trimmed = lower.trim_end_matches(|c: char| !c.is_alphanumeric());
+    let tacked_on = trimmed.strip_suffix(", sure");
+    if tacked_on
+        .is_some_and(|before| verdict(&text::normalize(before, lexicon).text, false).is_none())
+    {
+        return Some(Verdict::Rejects);
+    }
+    let words = (words.split(' '))
+        .skip_while(|w| INTERJECTIONS.contains(w))
+        .collect::<Vec<_>>()
+        .join(" ");
     if let Some(("sure", echo)) = words.split_once(' ') {
         let subject = |w: &str| SUBJECTS.contains(&w) || matches!(w, "there" | "theres");
         let echoes =
@@ -932,6 +997,7 @@ fn verdict(normalized: &str, anchoring: bool) -> Option<Verdict> {
             NO,
             YES,
             VERDICT_FILLER,
+            INTERJECTIONS,
             idioms::ADDRESS,
         ]
         .iter()
@@ -1094,7 +1160,8 @@ mod tests {
             "Trump says mail-in voting means massive fraud. Says who, exactly?",
             "Trump says mail-in voting means massive fraud. True, but only in a few cases.",
             "Trump says mail-in voting means massive fraud. True, But Rarely.",
-            "Trump says mail-in voting means massive fraud. No, Texas Democrats.",
+            // A bare "No, …" opens the writer's own words, unless it follows a report.
+            "Mail-in voting means massive fraud. No, Texas Democrats.",
             "Trump says mail-in voting means massive fraud. Turnout, my foot.",
         ] {
             assert_eq!(read(post), None, "{post}");
@@ -1127,6 +1194,37 @@ mod tests {
         ] {
             let post = format!("{claim} {closing}");
             assert_eq!(read(&post), None, "{post}");
+        }
+    }
+
+    #[test]
+    fn disputes_tags_mock_agreement_and_echoes_without_a_comma_pass_a_verdict() {
+        let claim = "Trump says mail-in voting means massive fraud.";
+        for closing in [
+            "In what universe?",
+            "Paranoid much?",
+            "Convenient explanation, isn't it?",
+            "Routine theft, sure.",
+            "Lol, sure they would.",
+            "Oh totally, and they're flying them in by carrier pigeon.",
+            "Nah, that's just the mail ballots getting counted.",
+            "Fraud my foot.",
+        ] {
+            let post = format!("{claim} {closing}");
+            assert_eq!(
+                read(&post).map(|(v, _)| v),
+                Some(Verdict::Rejects),
+                "{post}"
+            );
+        }
+        // Not a bare "Nah, …" after the writer's own words, nor a phrase after words that echo
+        // nothing, nor a tag on what is no verdict.
+        for post in [
+            "Mail-in voting means massive fraud. Nah, the numbers are made up.",
+            "Trump says mail-in voting means massive fraud. Turnout my foot.",
+            "Trump says mail-in voting means massive fraud. It's normal, right?",
+        ] {
+            assert_eq!(read(post), None, "{post}");
         }
     }
 

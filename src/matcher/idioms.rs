@@ -530,6 +530,19 @@ const REJECTING: &[&str] = &[
     "vaya tontería",
     "vaya cuento",
     "vaya bulo",
+    "or you know not",
+    "or not",
+    "y un jamón con chorreras",
+    "un jamón con chorreras",
+    "of course theyd say that",
+    "of course they would say that",
+    "well they would say that",
+    "they would say that",
+    "theyd say that",
+    "but no",
+    "but nope",
+    "but nah",
+    "pero no",
 ];
 
 /// Phrases that endorse what they judge.
@@ -820,6 +833,7 @@ const AFFIRMING: &[&str] = &[
     "theres no way around it",
     "no two ways about it",
     "no getting around it",
+    "nothing but the honest truth",
 ];
 
 /// Words by which a verdict may address somebody after a comma ("Sure, pal."); a name or
@@ -874,6 +888,10 @@ pub const MOCKING: &[(&[&str], &str)] = &[
             "sí claro",
             "sí hombre",
             "ya claro",
+            "totally",
+            "oh totally",
+            "yeah totally",
+            "oh yeah",
         ],
         "and ",
     ),
