@@ -9,6 +9,9 @@
 //! written in the normalised form a post's words take (lower case, apostrophes dropped,
 //! hyphens as spaces).
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 /// Phrases that reject what they judge.
 const REJECTING: &[&str] = &[
     "yeah right",
@@ -985,20 +988,17 @@ pub fn read_idioms(words: Vec<String>) -> Vec<Piece> {
     let mut pieces = Vec::with_capacity(words.len());
     let mut at = 0;
     while at < words.len() {
-        let longest = (REJECTING.iter().map(|p| (*p, true)))
-            .chain(AFFIRMING.iter().map(|p| (*p, false)))
-            .filter_map(|(phrase, rejects)| {
-                let len = phrase.split(' ').count();
-                let here = words.get(at..at + len)?;
-                (here.iter().map(String::as_str))
-                    .eq(phrase.split(' '))
-                    .then_some((len, rejects, phrase))
-            })
-            .max_by_key(|&(len, ..)| len);
+        let candidates = BY_FIRST_WORD.get(words[at].as_str());
+        let longest = candidates.into_iter().flatten().find(|(phrase, _)| {
+            let len = phrase.split(' ').count();
+            words
+                .get(at..at + len)
+                .is_some_and(|here| (here.iter().map(String::as_str)).eq(phrase.split(' ')))
+        });
         match longest {
-            Some((len, rejects, phrase)) => {
+            Some(&(phrase, rejects)) => {
                 pieces.push(Piece::Idiom { rejects, phrase });
-                at += len;
+                at += phrase.split(' ').count();
             }
             None => {
                 pieces.push(Piece::Word(words[at].clone()));
@@ -1008,6 +1008,22 @@ pub fn read_idioms(words: Vec<String>) -> Vec<Piece> {
     }
     pieces
 }
+
+/// The phrases by their first word, the longest first, each with whether it rejects: a last
+/// sentence's words are looked up, not compared with every phrase.
+static BY_FIRST_WORD: LazyLock<HashMap<&str, Vec<(&str, bool)>>> = LazyLock::new(|| {
+    let mut by_first: HashMap<&str, Vec<(&str, bool)>> = HashMap::new();
+    let phrases =
+        (REJECTING.iter().map(|p| (*p, true))).chain(AFFIRMING.iter().map(|p| (*p, false)));
+    for (phrase, rejects) in phrases {
+        let first = phrase.split(' ').next().unwrap_or(phrase);
+        by_first.entry(first).or_default().push((phrase, rejects));
+    }
+    for candidates in by_first.values_mut() {
+        candidates.sort_by_key(|(phrase, _)| std::cmp::Reverse(phrase.split(' ').count()));
+    }
+    by_first
+});
 
 #[cfg(test)]
 mod tests {
