@@ -285,6 +285,17 @@ const DISPUTING: &[&str] = &[
     "desde cuándo",
     "en qué mundo",
     "en qué universo",
+    "and you believe that",
+    "and you believe them",
+    "and you actually believe that",
+    "and you actually believe them",
+    "you believe that",
+    "you buy that",
+    "and you buy that",
+    "who believes that",
+    "who buys that",
+    "y te lo crees",
+    "y tú te lo crees",
 ];
 /// Tags that turn a statement into a question without asking it ("Convenient explanation,
 /// isn't it?"), lower case.
@@ -657,6 +668,7 @@ pub(crate) fn closing_verdict<'a>(raw: &'a str, lexicon: &Lexicon) -> Option<(Ve
         .or_else(|| mocking(last, lexicon))
         .or_else(|| mocking(unaddressed(last)?, lexicon))
         .or_else(|| read(opening?, false))
+        .or_else(|| read(after_but(last)?, false))
         .or_else(|| read(echoed(last, rest, lexicon)?, false))
         .or_else(|| echoed_phrase(last, rest, lexicon))
         .or_else(|| answers.then(|| qualified(last, lexicon)).flatten())?;
@@ -688,6 +700,16 @@ fn untagged(last: &str) -> Option<&str> {
         let at = last.len().checked_sub(tag.len())?;
         let tail = last.get(at..)?;
         (tail.to_lowercase() == *tag).then(|| &last[..at])
+    })
+}
+
+/// What follows the last ", but" of `last` ("Love you, Aunt Deb, but that's hogwash." gives
+/// "that's hogwash"): a verdict there outweighs the kind words before it.
+fn after_but(last: &str) -> Option<&str> {
+    let lower = last.to_lowercase();
+    [", but ", ", pero "].iter().find_map(|but| {
+        let at = lower.rfind(but)?;
+        last.get(at + but.len()..)
     })
 }
 
@@ -1209,6 +1231,8 @@ mod tests {
             "Oh totally, and they're flying them in by carrier pigeon.",
             "Nah, that's just the mail ballots getting counted.",
             "Fraud my foot.",
+            "Love you, Aunt Deb, but that's hogwash.",
+            "And you actually believe them?",
         ] {
             let post = format!("{claim} {closing}");
             assert_eq!(

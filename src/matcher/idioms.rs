@@ -837,6 +837,8 @@ const AFFIRMING: &[&str] = &[
     "no two ways about it",
     "no getting around it",
     "nothing but the honest truth",
+    "makes total sense",
+    "makes complete sense",
 ];
 
 /// Words by which a verdict may address somebody after a comma ("Sure, pal."); a name or
