@@ -428,8 +428,7 @@ fn nineteenth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
 #[test]
 fn a_closing_verdict_turns_the_stance_of_what_it_judges_in_every_mode() {
     let claim = "Trump says mail-in voting will lead to massive fraud.";
-    for matcher in &every_mode() {
-        for (text, narrative, stance) in [
+    reads_in_every_mode(&[
             (format!("{claim} He is wrong."), "mail-voting-widespread-fraud", Stance::Debunks),
             (format!("{claim} He is right."), "mail-voting-widespread-fraud", Stance::Promotes),
             (
@@ -458,14 +457,7 @@ fn a_closing_verdict_turns_the_stance_of_what_it_judges_in_every_mode() {
                 "delayed-count-means-rigged",
                 Stance::Debunks,
             ),
-        ] {
-            assert_eq!(
-                stances(matcher, &text),
-                [(narrative.to_owned(), stance)],
-                "{text}"
-            );
-        }
-    }
+    ]);
 }
 
 /// A verdict may answer a question that states the claim or a defence (stop 47): "Nah" after
@@ -479,66 +471,58 @@ fn a_closing_verdict_turns_the_stance_of_what_it_judges_in_every_mode() {
 /// `tuning_asked47`, the other way in both modes.
 #[test]
 fn a_verdict_answers_a_question_that_states_the_claim_in_every_mode() {
-    for matcher in &every_mode() {
-        for (text, narrative, stance) in [
-            (
-                "Is mail voting rigged? Nah.",
-                "mail-voting-widespread-fraud",
-                Stance::Debunks,
-            ),
-            (
-                "Iran printing counterfeit Florida ballots by the million?? Not a chance in hell.",
-                "foreign-counterfeit-mail-ballots",
-                Stance::Debunks,
-            ),
-            (
-                "¿Boletas falsificadas en Rusia para Pensilvania? Ni de broma.",
-                "foreign-counterfeit-mail-ballots",
-                Stance::Debunks,
-            ),
-            (
-                "Do you really think mail-in voting is safe? No.",
-                "mail-voting-widespread-fraud",
-                Stance::Promotes,
-            ),
-            (
-                "Lead in Wisconsin disappears at 4 am with a pile of late ballots? Sure, Jan.",
-                "delayed-count-means-rigged",
-                Stance::Promotes,
-            ),
-            (
-                "My county just went mostly mail. Is mail-in voting as safe as voting in person? Not by a long shot.",
-                "mail-voting-widespread-fraud",
-                Stance::Promotes,
-            ),
-            (
-                "Trump brought it up again today. Will the Kremlin counterfeit enough ballots to flip Wisconsin? Not in a million years.",
-                "foreign-counterfeit-mail-ballots",
-                Stance::Debunks,
-            ),
-            (
-                "Officials keep saying mail voting fraud is vanishingly rare. Rare? My foot.",
-                "mail-voting-widespread-fraud",
-                Stance::Promotes,
-            ),
-            (
-                "Is sending a ballot to every registered voter totally harmless? Not when half the addresses are wrong.",
-                "unsolicited-ballots-chaos",
-                Stance::Promotes,
-            ),
-            (
-                "Everyone on Nextdoor is freaking out. Will the unsolicited ballots make November a total mess? Not if people read the instructions.",
-                "unsolicited-ballots-chaos",
-                Stance::Debunks,
-            ),
-        ] {
-            assert_eq!(
-                stances(matcher, text),
-                [(narrative.to_owned(), stance)],
-                "{text}"
-            );
-        }
-    }
+    reads_in_every_mode(&[
+        (
+            "Is mail voting rigged? Nah.",
+            "mail-voting-widespread-fraud",
+            Stance::Debunks,
+        ),
+        (
+            "Iran printing counterfeit Florida ballots by the million?? Not a chance in hell.",
+            "foreign-counterfeit-mail-ballots",
+            Stance::Debunks,
+        ),
+        (
+            "¿Boletas falsificadas en Rusia para Pensilvania? Ni de broma.",
+            "foreign-counterfeit-mail-ballots",
+            Stance::Debunks,
+        ),
+        (
+            "Do you really think mail-in voting is safe? No.",
+            "mail-voting-widespread-fraud",
+            Stance::Promotes,
+        ),
+        (
+            "Lead in Wisconsin disappears at 4 am with a pile of late ballots? Sure, Jan.",
+            "delayed-count-means-rigged",
+            Stance::Promotes,
+        ),
+        (
+            "My county just went mostly mail. Is mail-in voting as safe as voting in person? Not by a long shot.",
+            "mail-voting-widespread-fraud",
+            Stance::Promotes,
+        ),
+        (
+            "Trump brought it up again today. Will the Kremlin counterfeit enough ballots to flip Wisconsin? Not in a million years.",
+            "foreign-counterfeit-mail-ballots",
+            Stance::Debunks,
+        ),
+        (
+            "Officials keep saying mail voting fraud is vanishingly rare. Rare? My foot.",
+            "mail-voting-widespread-fraud",
+            Stance::Promotes,
+        ),
+        (
+            "Is sending a ballot to every registered voter totally harmless? Not when half the addresses are wrong.",
+            "unsolicited-ballots-chaos",
+            Stance::Promotes,
+        ),
+        (
+            "Everyone on Nextdoor is freaking out. Will the unsolicited ballots make November a total mess? Not if people read the instructions.",
+            "unsolicited-ballots-chaos",
+            Stance::Debunks,
+        ),
+    ]);
 }
 
 /// The twentieth held-out set (`tests/fixtures/heldout20_posts.jsonl`), written blind at stop 45
@@ -650,56 +634,48 @@ const ELECTION_WEEK: &[&str] = &[
 /// from the read-outs alone, and the verdict keeps it right.
 #[test]
 fn a_closing_idiom_turns_the_stance_of_what_it_judges_in_every_mode() {
-    for matcher in &every_mode() {
-        for (text, narrative, stance) in [
-            (
-                "Trump says China will print fake ballots. Couldn't agree more.",
-                "foreign-counterfeit-mail-ballots",
-                Stance::Promotes,
-            ),
-            (
-                "Democrats are mailing ballots to dead people to cause chaos. Not true, not even close.",
-                "unsolicited-ballots-chaos",
-                Stance::Debunks,
-            ),
-            (
-                "My uncle says mail-in voting is one big fraud. Washington has voted by mail for years without trouble. Get real, Bob.",
-                "mail-voting-widespread-fraud",
-                Stance::Debunks,
-            ),
-            (
-                "A guy at work says the count going past Tuesday means it's stolen. Give me a break.",
-                "delayed-count-means-rigged",
-                Stance::Debunks,
-            ),
-            (
-                "El alcalde dice que el voto por correo es un fraude masivo. Ni de broma.",
-                "mail-voting-widespread-fraud",
-                Stance::Debunks,
-            ),
-            (
-                "The FBI says there's no evidence of mail ballot fraud. Sure there isn't.",
-                "mail-voting-widespread-fraud",
-                Stance::Promotes,
-            ),
-            (
-                "Election officials say no foreign country could fake our ballots. Nonsense.",
-                "foreign-counterfeit-mail-ballots",
-                Stance::Promotes,
-            ),
-            (
-                "Election officials say no foreign country could fake our ballots. Well said.",
-                "foreign-counterfeit-mail-ballots",
-                Stance::Debunks,
-            ),
-        ] {
-            assert_eq!(
-                stances(matcher, text),
-                [(narrative.to_owned(), stance)],
-                "{text}"
-            );
-        }
-    }
+    reads_in_every_mode(&[
+        (
+            "Trump says China will print fake ballots. Couldn't agree more.",
+            "foreign-counterfeit-mail-ballots",
+            Stance::Promotes,
+        ),
+        (
+            "Democrats are mailing ballots to dead people to cause chaos. Not true, not even close.",
+            "unsolicited-ballots-chaos",
+            Stance::Debunks,
+        ),
+        (
+            "My uncle says mail-in voting is one big fraud. Washington has voted by mail for years without trouble. Get real, Bob.",
+            "mail-voting-widespread-fraud",
+            Stance::Debunks,
+        ),
+        (
+            "A guy at work says the count going past Tuesday means it's stolen. Give me a break.",
+            "delayed-count-means-rigged",
+            Stance::Debunks,
+        ),
+        (
+            "El alcalde dice que el voto por correo es un fraude masivo. Ni de broma.",
+            "mail-voting-widespread-fraud",
+            Stance::Debunks,
+        ),
+        (
+            "The FBI says there's no evidence of mail ballot fraud. Sure there isn't.",
+            "mail-voting-widespread-fraud",
+            Stance::Promotes,
+        ),
+        (
+            "Election officials say no foreign country could fake our ballots. Nonsense.",
+            "foreign-counterfeit-mail-ballots",
+            Stance::Promotes,
+        ),
+        (
+            "Election officials say no foreign country could fake our ballots. Well said.",
+            "foreign-counterfeit-mail-ballots",
+            Stance::Debunks,
+        ),
+    ]);
 }
 
 /// Closings as people write them: set phrases among words of their own, mock agreement, and
@@ -708,56 +684,48 @@ fn a_closing_idiom_turns_the_stance_of_what_it_judges_in_every_mode() {
 /// other way in both modes).
 #[test]
 fn open_closings_and_quoted_words_turn_the_stance_in_every_mode() {
-    for matcher in &every_mode() {
-        for (text, narrative, stance) in [
-            (
-                "Newsmax host: the longer they count, the more they steal. Catchy slogan, zero substance.",
-                "delayed-count-means-rigged",
-                Stance::Debunks,
-            ),
-            (
-                "Tehran is sending counterfeit absentee ballots to Pennsylvania by the crate. Lmao okay.",
-                "foreign-counterfeit-mail-ballots",
-                Stance::Debunks,
-            ),
-            (
-                "Russian hackers will print mail ballots overseas and fool every signature check in America. Yep, and I'm the Pope.",
-                "foreign-counterfeit-mail-ballots",
-                Stance::Debunks,
-            ),
-            (
-                "My county clerk told the paper that forged ballots from China would never pass verification. Cute story, Brenda.",
-                "foreign-counterfeit-mail-ballots",
-                Stance::Promotes,
-            ),
-            (
-                "Trump tweeted that the results coming in after Election Day are being stolen. Telling it like it is.",
-                "delayed-count-means-rigged",
-                Stance::Promotes,
-            ),
-            (
-                "Mi tío dice que Rusia va a imprimir millones de boletas falsas por correo para las elecciones gringas. Ay, tío, no inventes.",
-                "foreign-counterfeit-mail-ballots",
-                Stance::Debunks,
-            ),
-            (
-                "A week of 'late ballots' and every one breaks the same way. Spare me.",
-                "delayed-count-means-rigged",
-                Stance::Promotes,
-            ),
-            (
-                "a 'vote dump' at 3:50 am that's 100% one guy. sure jan",
-                "delayed-count-means-rigged",
-                Stance::Promotes,
-            ),
-        ] {
-            assert_eq!(
-                stances(matcher, text),
-                [(narrative.to_owned(), stance)],
-                "{text}"
-            );
-        }
-    }
+    reads_in_every_mode(&[
+        (
+            "Newsmax host: the longer they count, the more they steal. Catchy slogan, zero substance.",
+            "delayed-count-means-rigged",
+            Stance::Debunks,
+        ),
+        (
+            "Tehran is sending counterfeit absentee ballots to Pennsylvania by the crate. Lmao okay.",
+            "foreign-counterfeit-mail-ballots",
+            Stance::Debunks,
+        ),
+        (
+            "Russian hackers will print mail ballots overseas and fool every signature check in America. Yep, and I'm the Pope.",
+            "foreign-counterfeit-mail-ballots",
+            Stance::Debunks,
+        ),
+        (
+            "My county clerk told the paper that forged ballots from China would never pass verification. Cute story, Brenda.",
+            "foreign-counterfeit-mail-ballots",
+            Stance::Promotes,
+        ),
+        (
+            "Trump tweeted that the results coming in after Election Day are being stolen. Telling it like it is.",
+            "delayed-count-means-rigged",
+            Stance::Promotes,
+        ),
+        (
+            "Mi tío dice que Rusia va a imprimir millones de boletas falsas por correo para las elecciones gringas. Ay, tío, no inventes.",
+            "foreign-counterfeit-mail-ballots",
+            Stance::Debunks,
+        ),
+        (
+            "A week of 'late ballots' and every one breaks the same way. Spare me.",
+            "delayed-count-means-rigged",
+            Stance::Promotes,
+        ),
+        (
+            "a 'vote dump' at 3:50 am that's 100% one guy. sure jan",
+            "delayed-count-means-rigged",
+            Stance::Promotes,
+        ),
+    ]);
 }
 
 /// A verdict on a defence the post reports takes a side on the narrative: it stands in for the
@@ -768,41 +736,33 @@ fn open_closings_and_quoted_words_turn_the_stance_in_every_mode() {
 /// of `tuning_closing43b`, in either mode).
 #[test]
 fn a_verdict_on_a_reported_defence_stands_in_for_the_idea_it_leaves_out() {
-    for matcher in &every_mode() {
-        for (text, narrative, stance) in [
-            (
-                "The secretary of state says sending every voter a ballot will go smoothly. It won't.",
-                "unsolicited-ballots-chaos",
-                Stance::Promotes,
-            ),
-            (
-                "The FBI says absentee voting is safe. Sure, Jan.",
-                "mail-voting-widespread-fraud",
-                Stance::Promotes,
-            ),
-            (
-                "Philly's commissioner: every legal ballot gets counted, even if it takes till Friday. Well put.",
-                "delayed-count-means-rigged",
-                Stance::Debunks,
-            ),
-            (
-                "My Republican county clerk says mail ballots get signature checks, barcode tracking and audits. She's absolutely correct.",
-                "mail-voting-widespread-fraud",
-                Stance::Debunks,
-            ),
-            (
-                "My coworker keeps saying counting for days is normal in a pandemic. Dream on, Steph.",
-                "delayed-count-means-rigged",
-                Stance::Promotes,
-            ),
-        ] {
-            assert_eq!(
-                stances(matcher, text),
-                [(narrative.to_owned(), stance)],
-                "{text}"
-            );
-        }
-    }
+    reads_in_every_mode(&[
+        (
+            "The secretary of state says sending every voter a ballot will go smoothly. It won't.",
+            "unsolicited-ballots-chaos",
+            Stance::Promotes,
+        ),
+        (
+            "The FBI says absentee voting is safe. Sure, Jan.",
+            "mail-voting-widespread-fraud",
+            Stance::Promotes,
+        ),
+        (
+            "Philly's commissioner: every legal ballot gets counted, even if it takes till Friday. Well put.",
+            "delayed-count-means-rigged",
+            Stance::Debunks,
+        ),
+        (
+            "My Republican county clerk says mail ballots get signature checks, barcode tracking and audits. She's absolutely correct.",
+            "mail-voting-widespread-fraud",
+            Stance::Debunks,
+        ),
+        (
+            "My coworker keeps saying counting for days is normal in a pandemic. Dream on, Steph.",
+            "delayed-count-means-rigged",
+            Stance::Promotes,
+        ),
+    ]);
 }
 
 /// The stance read-outs are also fitted on `tuning_stance17` (stop 39) and `tuning_defend18`
@@ -1882,6 +1842,20 @@ fn stances(matcher: &Matcher, text: &str) -> Vec<(String, Stance)> {
         .into_iter()
         .map(|m| (m.narrative_id, m.stance))
         .collect()
+}
+
+/// Checks that every mode matches each post to its one narrative, read with its stance.
+fn reads_in_every_mode<T: AsRef<str>>(cases: &[(T, &str, Stance)]) {
+    for matcher in &every_mode() {
+        for (text, narrative, stance) in cases {
+            let text = text.as_ref();
+            assert_eq!(
+                stances(matcher, text),
+                [(narrative.to_string(), *stance)],
+                "{text}"
+            );
+        }
+    }
 }
 
 /// What `matcher` answers to `text` at the default threshold.

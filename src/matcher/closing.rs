@@ -272,7 +272,8 @@ const INTERJECTIONS: &[&str] = &[
     "wow",
 ];
 
-/// Questions that dispute what was said by asking who says it.
+/// Questions that dispute what was said: who says it, in what world it holds, whether anybody
+/// believes it.
 const DISPUTING: &[&str] = &[
     "says who",
     "who says",

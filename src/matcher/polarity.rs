@@ -343,28 +343,28 @@ fn clauses(raw: &str, words: &[&str]) -> Option<Vec<usize>> {
 
 /// Whether `raw` has a quotation mark, or an apostrophe that is not inside a word.
 fn quotes(raw: &str) -> bool {
-    raw.char_indices().any(|(at, c)| match c {
-        '"' | '“' | '”' | '«' | '»' => true,
-        '\'' | '‘' | '’' => touches_letter(raw, at, at + c.len_utf8()) != (true, true),
-        _ => false,
-    })
+    quotation_marks(raw).next().is_some()
 }
 
-/// The most words a quotation has to be read as a few words held at arm's length ("a week of
-/// 'late ballots'", "'trust the process'"), not a statement quoted whole.
-const MAX_SCARE_QUOTE_WORDS: usize = 4;
-
-/// Whether `raw` quotes a few words (see [`MAX_SCARE_QUOTE_WORDS`]): between two quotation
-/// marks, or apostrophes not inside a word.
-pub(crate) fn scare_quotes(raw: &str) -> bool {
-    let marks: Vec<(usize, usize)> = (raw.char_indices())
+/// Where `raw`'s quotation marks are, and apostrophes not inside a word: their byte ranges.
+fn quotation_marks(raw: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    (raw.char_indices())
         .filter(|&(at, c)| match c {
             '"' | '“' | '”' | '«' | '»' => true,
             '\'' | '‘' | '’' => touches_letter(raw, at, at + c.len_utf8()) != (true, true),
             _ => false,
         })
         .map(|(at, c)| (at, at + c.len_utf8()))
-        .collect();
+}
+
+/// The most words a quotation has to be read as a few words held at arm's length ("a week of
+/// 'late ballots'", "'trust the process'"), not a statement quoted whole.
+const MAX_SCARE_QUOTE_WORDS: usize = 4;
+
+/// Whether `raw` quotes a few words (see [`MAX_SCARE_QUOTE_WORDS`]) between two of its
+/// [`quotation_marks`].
+pub(crate) fn scare_quotes(raw: &str) -> bool {
+    let marks: Vec<(usize, usize)> = quotation_marks(raw).collect();
     marks.chunks_exact(2).any(|pair| {
         let words = raw[pair[0].1..pair[1].0].split_whitespace().count();
         (1..=MAX_SCARE_QUOTE_WORDS).contains(&words)

@@ -70,8 +70,9 @@ impl Reading<'_> {
 /// The shortest surname read as naming an official ("Krebs says …"; not "Lee").
 const MIN_SURNAME_CHARS: usize = 5;
 
-/// The surnames of the named speakers of `kb`'s statements, normalised: the officials who
-/// rebut its narratives ("Chris Krebs" gives "krebs"; "Senior FBI official (unnamed)" none).
+/// The surnames of the named speakers of `kb`'s statements, normalised and sorted: the
+/// officials who rebut its narratives ("Chris Krebs" gives "krebs"; "Senior FBI official
+/// (unnamed)" none).
 pub(super) fn rebutters(kb: &KnowledgeBase, lexicon: &Lexicon) -> Vec<String> {
     let mut names: Vec<String> = (kb.statements().iter())
         .filter(|s| !s.speaker.contains('('))
@@ -195,7 +196,11 @@ impl Matcher {
                 (said.to_owned(), words, speaker)
             }
         };
-        let rebutter = |w: &str| self.rebutters.iter().any(|name| name == w);
+        let rebutter = |w: &str| {
+            self.rebutters
+                .binary_search_by(|n| n.as_str().cmp(w))
+                .is_ok()
+        };
         Some(Report {
             raw,
             words,
