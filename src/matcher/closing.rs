@@ -725,13 +725,13 @@ fn reports(rest: &str, lexicon: &Lexicon) -> bool {
 /// said ("Los expertos dicen que tiene explicación. Explicación mis calzones.").
 fn echoed_phrase(last: &str, rest: &str, lexicon: &Lexicon) -> Option<Verdict> {
     let words = text::normalize(last, lexicon).text;
-    let said = text::normalize(rest, lexicon).text;
-    idioms::ECHOING.iter().find_map(|phrase| {
-        let (echoing, _) = words.split_once(&format!(" {phrase}"))?;
-        let echoing: Vec<&str> = echoing.split(' ').collect();
-        let echoes = |w: &&str| said.split(' ').any(|s| s == *w);
-        ((1..=3).contains(&echoing.len()) && echoing.iter().all(echoes)).then_some(Verdict::Rejects)
-    })
+    let echoing = (idioms::ECHOING.iter())
+        .find_map(|phrase| Some(words.split_once(&format!(" {phrase}"))?.0))?;
+    let words = echo(echoing, rest, lexicon)?;
+    words
+        .iter()
+        .all(|(_, echoed)| *echoed)
+        .then_some(Verdict::Rejects)
 }
 
 /// Whether `rest` has words enough for a verdict to judge.

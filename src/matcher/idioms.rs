@@ -991,16 +991,15 @@ pub fn read_idioms(words: Vec<String>) -> Vec<Piece> {
     let mut at = 0;
     while at < words.len() {
         let candidates = BY_FIRST_WORD.get(words[at].as_str());
-        let longest = candidates.into_iter().flatten().find(|(phrase, _)| {
-            let len = phrase.split(' ').count();
+        let longest = candidates.into_iter().flatten().find(|(phrase, len, _)| {
             words
                 .get(at..at + len)
                 .is_some_and(|here| (here.iter().map(String::as_str)).eq(phrase.split(' ')))
         });
         match longest {
-            Some(&(phrase, rejects)) => {
+            Some(&(phrase, len, rejects)) => {
                 pieces.push(Piece::Idiom { rejects, phrase });
-                at += phrase.split(' ').count();
+                at += len;
             }
             None => {
                 pieces.push(Piece::Word(words[at].clone()));
@@ -1011,18 +1010,25 @@ pub fn read_idioms(words: Vec<String>) -> Vec<Piece> {
     pieces
 }
 
-/// The phrases by their first word, the longest first, each with whether it rejects: a last
-/// sentence's words are looked up, not compared with every phrase.
-static BY_FIRST_WORD: LazyLock<HashMap<&str, Vec<(&str, bool)>>> = LazyLock::new(|| {
-    let mut by_first: HashMap<&str, Vec<(&str, bool)>> = HashMap::new();
+/// A phrase, its length in words, and whether it rejects.
+type Phrase = (&'static str, usize, bool);
+
+/// The phrases by their first word, the longest first: a last sentence's words are looked up,
+/// not compared with every phrase.
+static BY_FIRST_WORD: LazyLock<HashMap<&str, Vec<Phrase>>> = LazyLock::new(|| {
+    let mut by_first: HashMap<&str, Vec<Phrase>> = HashMap::new();
     let phrases =
         (REJECTING.iter().map(|p| (*p, true))).chain(AFFIRMING.iter().map(|p| (*p, false)));
     for (phrase, rejects) in phrases {
         let first = phrase.split(' ').next().unwrap_or(phrase);
-        by_first.entry(first).or_default().push((phrase, rejects));
+        let len = phrase.split(' ').count();
+        by_first
+            .entry(first)
+            .or_default()
+            .push((phrase, len, rejects));
     }
     for candidates in by_first.values_mut() {
-        candidates.sort_by_key(|(phrase, _)| std::cmp::Reverse(phrase.split(' ').count()));
+        candidates.sort_by_key(|&(_, len, _)| std::cmp::Reverse(len));
     }
     by_first
 });
