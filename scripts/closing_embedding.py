@@ -23,7 +23,7 @@ NONE, REJECTS, AFFIRMS = 0, 1, 2
 
 
 def last_sentence(text):
-    """The last sentence of `text` and what comes before it, roughly as `closing.rs` cuts them;
+    """The last sentence of `text` and what comes before it, roughly as `src/matcher/closing/` cuts them;
     (None, None) if it asks or has one sentence."""
     body = text.rstrip().rstrip(".!…")
     if body.endswith("?"):

@@ -1,13 +1,11 @@
 //! How a matched post reads, stance-wise: its cues, the learned read-out, and a closing verdict
-//! on the rest of the post (`closing.rs`).
+//! on the rest of the post (`closing/`).
 
 use super::Matcher;
-use super::closing::{
-    Verdict, asks_yes_or_no, closing_verdict, may_report, reported, sentences, sourced,
-    speaks_for_the_process,
-};
+use super::closing::{Verdict, asks_yes_or_no, closing_verdict, sentences};
 use super::polarity::{accuses, polarity, scare_quotes};
 use super::readout::Readout;
+use super::reported::{may_report, reported, sourced, speaks_for_the_process};
 use super::stance::{self, PostCues, Stance};
 use crate::kb::KnowledgeBase;
 use crate::text::{self, Lang, Lexicon};
