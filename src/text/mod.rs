@@ -61,6 +61,7 @@
 //! "rigged", rank ≈ 33,000) come from the knowledge base via
 //! [`Lexicon::with_domain_words`].
 
+mod chat;
 mod lang;
 mod leet;
 mod lexicon;
@@ -148,7 +149,11 @@ fn pipeline(raw: &str, lex: &Lexicon) -> (String, Lang) {
     let words = punct::clean_punctuation(&decoded);
     let squeezed = squeeze::squeeze_cow(&words, lex);
     let joined = spaced::join_spaced_letters_cow(&squeezed, lex);
-    (joined.into_owned(), lang)
+    let spelled = match lang {
+        Lang::Es => chat::spell_out_cow(&joined),
+        Lang::En => joined,
+    };
+    (spelled.into_owned(), lang)
 }
 
 /// The longest prefix of `s` with at most `max_chars` characters that ends at
