@@ -14,7 +14,7 @@
 //!   fraud risk", "El voto por correo no es un fraude").
 //!
 //! A negation reaches at most [`REACH`] words ahead, across little words only ("not a fraud",
-//! "no es un fraude", but not "nobody asked, chaos"), and within its clause ("Unsolicited
+//! "no es un fraude", "nadie se roba", but not "nobody asked, chaos"), and within its clause ("Unsolicited
 //! ballots? No chaos here."); "from" or "against" after a sound word turns the accusation it
 //! reaches ("safe from fraud"). Only posts of at most [`MAX_WORDS`] normalised words that do
 //! not ask, quote or mock ("'safe', sure"), whose every negation turns a sound or accusing word
@@ -128,6 +128,36 @@ const ACCUSING: &[&str] = &[
     "caos",
     "ilegal",
     "ilegales",
+    // Spanish verbs and participles of the accusations, as they are conjugated (stop 53).
+    "roba",
+    "roban",
+    "robó",
+    "robando",
+    "robado",
+    "robados",
+    "robadas",
+    "falsificada",
+    "falsificadas",
+    "falsificado",
+    "falsificados",
+    "falsifican",
+    "falsificar",
+    "fraudulento",
+    "fraudulenta",
+    "fraudulentos",
+    "fraudulentas",
+    "amañado",
+    "amañados",
+    "amañar",
+    "amañan",
+    "inunda",
+    "inundan",
+    "inundar",
+    "tramposo",
+    "tramposa",
+    "estafa",
+    "manipulada",
+    "manipulado",
 ];
 /// Words that turn a sound or accusing word around, with or without their apostrophe.
 const NEGATIONS: &[&str] = &[
@@ -188,7 +218,8 @@ const BETWEEN: &[&str] = &[
     "a", "an", "the", "be", "is", "are", "was", "were", "been", "being", "that", "so", "very",
     "too", "really", "actually", "even", "at", "all", "es", "son", "era", "eran", "fue", "fueron",
     "ser", "un", "una", "muy", "tan", "nada", "got", "get", "gets", "getting", "está", "están",
-    "estaba", "estaban", "estar",
+    "estaba", "estaban", "estar", "se", "la", "lo", "los", "las", "le", "les", "el", "ha", "han",
+    "hay", "va", "van",
 ];
 /// Words that reject, report or suppose a claim: the post may be answering somebody else's
 /// words ("if you think a slow count isn't legitimate, …").
@@ -437,6 +468,9 @@ mod tests {
             "El voto por correo no es un fraude",
             "China can't fake our ballots",
             "Mail-in ballots are safe from fraud",
+            // A Spanish accusation conjugated, reached across a reflexive pronoun (stop 53).
+            "Nadie se roba la elección por correo, cálmate.",
+            "Nadie inunda el país con boletas.",
         ] {
             assert_eq!(read(denial), Some(Stance::Debunks), "{denial}");
         }
