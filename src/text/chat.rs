@@ -1,5 +1,5 @@
-//! Spanish as typed in chats: `voto x correo` → `voto por correo`, `q nadie pidió` → `que nadie
-//! pidió`, `está arreglao` → `está arreglado`.
+//! Spanish as typed in chats: `voto x correo` → `voto por correo`, `q nadie pidió` → `que
+//! nadie pidió`, `está arreglao` → `está arreglado`.
 //!
 //! Spanish posts write the commonest little words as a letter or two ("x" for "por", "q" or "k"
 //! for "que", "xq" for "porque", "d" for "de") and drop the d of a participle as it is spoken in

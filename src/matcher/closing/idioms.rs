@@ -2,12 +2,11 @@
 //! "Ni de broma.", "Tal cual."), for the closing verdict (`mod.rs`).
 //!
 //! A closing verdict is mostly an idiom, not a word with a meaning of its own: "Yeah, right."
-//! rejects though both words agree, "Couldn't agree more." endorses though it negates, "Sure,
-//! Jan." rejects by who it is said to. The word lists of `words.rs` read a verdict word by
-//! word; these phrases (`phrases.rs`) are read whole, each with the way it points, before the words around
-//! them are. They are common English and Spanish set phrases of agreement and dismissal,
-//! written in the normalised form a post's words take (lower case, apostrophes dropped,
-//! hyphens as spaces).
+//! rejects though both words agree, "Couldn't agree more." endorses though it negates, "Sure, Jan."
+//! rejects by who it is said to. The word lists of `words.rs` read a verdict word by word; these
+//! phrases (`phrases.rs`) are read whole, each with the way it points, before the words around them
+//! are. They are common English and Spanish set phrases of agreement and dismissal, written in the
+//! normalised form a post's words take (lower case, apostrophes dropped, hyphens as spaces).
 
 use std::collections::HashMap;
 use std::sync::LazyLock;

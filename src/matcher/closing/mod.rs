@@ -7,18 +7,18 @@
 //! the first as a neutral report and the second as a debunk. The rest of the post is read on its
 //! own, and the verdict then turns that reading ([`Verdict::on`]).
 //!
-//! Only a last sentence that is a verdict and nothing else counts, or a verdict opening it before
-//! a comma ("Correct, and nobody has produced one since."): words that reject or endorse, turned
-//! by a negation, among little words ([`verdict`]), however they are written ("FALSE!!!", "N0t
-//! tru3.", "Wrong, wrong, wrong."). Set phrases are read whole, each pointing its own way
-//! ("Yeah, right." rejects, "Couldn't agree more." endorses: `idioms.rs`, `phrases.rs`), a verdict may address
+//! Only a last sentence that is a verdict and nothing else counts, or a verdict opening it before a
+//! comma ("Correct, and nobody has produced one since."): words that reject or endorse, turned by a
+//! negation, among little words ([`verdict`]), however they are written ("FALSE!!!", "N0t tru3.",
+//! "Wrong, wrong, wrong."). Set phrases are read whole, each pointing its own way ("Yeah, right."
+//! rejects, "Couldn't agree more." endorses: `idioms.rs`, `phrases.rs`), a verdict may address
 //! somebody after a comma ("Get real, Denise."), and agreement that goes on in mockery rejects
-//! ("Sure, and I'm the Pope."). A last sentence that asks ("He's right?") passes none but
-//! "Says who?". One that answers a question passes a verdict on it when the question puts a
-//! proposition ("Is mail voting rigged? Nah.": [`puts_a_proposition`]), and on the sentence
-//! before it when the question echoes it ("Officials say fraud is rare. Rare? My foot."), but
-//! not when the question is a word of doubt ("Biden up 40k at 4am. Coincidence? No.") or the
-//! verdict mocks ("Ballots at 4 a.m.? Sure, Jan." agrees with the disbelief).
+//! ("Sure, and I'm the Pope."). A last sentence that asks ("He's right?") passes none but "Says
+//! who?". One that answers a question passes a verdict on it when the question puts a proposition
+//! ("Is mail voting rigged? Nah.": [`puts_a_proposition`]), and on the sentence before it when the
+//! question echoes it ("Officials say fraud is rare. Rare? My foot."), but not when the question is
+//! a word of doubt ("Biden up 40k at 4am. Coincidence? No.") or the verdict mocks ("Ballots at 4
+//! a.m.? Sure, Jan." agrees with the disbelief).
 
 use super::reported::{REPORTING, reported, sourced};
 use super::stance::Stance;
@@ -316,7 +316,7 @@ fn echoed<'a>(last: &'a str, rest: &str, lexicon: &Lexicon) -> Option<&'a str> {
 }
 
 /// A verdict that agrees in mockery: "Sure, and I'm the Pope.", "Right, because the post office
-/// never loses anything." (see [`idioms::MOCKING_OPENERS`]).
+/// never loses anything." (see [`idioms::MOCKING`]).
 fn mocking(last: &str, lexicon: &Lexicon) -> Option<Verdict> {
     let lower = (last.trim_start_matches(|c: char| !c.is_alphanumeric())).to_lowercase();
     if idioms::MOCKING_PREFIXES

@@ -1,5 +1,5 @@
-//! The set phrases `idioms.rs` reads whole, each pointing its own way, written in the normalised form a
-//! post's words take (lower case, apostrophes dropped, hyphens as spaces).
+//! The set phrases `idioms.rs` reads whole, each pointing its own way, written in the normalised
+//! form a post's words take (lower case, apostrophes dropped, hyphens as spaces).
 
 /// Phrases that reject what they judge.
 pub(super) const REJECTING: &[&str] = &[

@@ -2,7 +2,8 @@
 //! whole are in `phrases.rs`. Normalised: lower case, apostrophes dropped.
 
 /// Words that keep a set phrase among words of their own from passing a verdict (see
-/// [`anchored`]): that mock it, take it back, name it, or pass somebody's words on.
+/// [`anchored`](super::anchored)): that mock it, take it back, name it, or pass somebody's
+/// words on.
 pub(super) const UNANCHORING: &[&str] = &[
     "sure", "right", "claro", "but", "pero", "call", "calls", "called", "llaman", "dirán", "dirá",
     "pongo", "comparto", "copio", "share", "sharing", "quote", "quoting",
@@ -93,7 +94,7 @@ pub(super) const DENYING: &[&str] = &[
     "not", "never", "isnt", "arent", "wasnt", "werent", "dont", "doesnt", "didnt", "wont", "cant",
     "couldnt", "wouldnt", "hasnt", "havent", "hadnt", "nowhere", "nunca",
 ];
-/// Words that open the condition of a qualified denial (see [`qualified`]).
+/// Words that open the condition of a qualified denial (see [`qualified`](super::qualified)).
 pub(super) const CONDITIONS: &[&str] = &[
     "when",
     "if",
@@ -302,7 +303,8 @@ pub(super) const WH_WORDS: &[&str] = &[
     "quién", "quiénes", "qué", "cuándo", "dónde", "cuál", "cuáles", "cuánto", "cuántos",
 ];
 
-/// How a clause after a verdict may take it back or mock it ("True, but …", "Right, because …").
+/// How a clause after a verdict may take it back or mock it ("True, but …", "Right, because
+/// …").
 pub(super) const TAKING_BACK: &[&str] = &[
     "but ", "though", "although", "except", "because", "pero ", "aunque", "salvo", "porque",
 ];
