@@ -13,12 +13,12 @@
 //! - an accusation negated, none left standing: a denial, it debunks ("Mail voting is not a
 //!   fraud risk", "El voto por correo no es un fraude").
 //!
-//! A negation reaches at most [`REACH`] words ahead, across little words only ("not a fraud",
-//! "no es un fraude", "nadie se roba", but not "nobody asked, chaos"), and within its clause ("Unsolicited
-//! ballots? No chaos here."); "from" or "against" after a sound word turns the accusation it
-//! reaches ("safe from fraud"). Only posts of at most [`MAX_WORDS`] normalised words that do
-//! not ask, quote or mock ("'safe', sure"), whose every negation turns a sound or accusing word
-//! ("don't tell me those batches weren't rigged" has one that turns none), and that hold no
+//! A negation reaches at most [`REACH`] words ahead, across little words only ("not a fraud", "no
+//! es un fraude", "nadie se roba", but not "nobody asked, chaos"), and within its clause
+//! ("Unsolicited ballots? No chaos here."); "from" or "against" after a sound word turns the
+//! accusation it reaches ("safe from fraud"). Only posts of at most [`MAX_WORDS`] normalised words
+//! that do not ask, quote or mock ("'safe', sure"), whose every negation turns a sound or accusing
+//! word ("don't tell me those batches weren't rigged" has one that turns none), and that hold no
 //! word of rejection, report or supposition ("anyone who says it isn't safe is lying", "if you
 //! think …") are read; the rest is the read-outs'. `scripts/cv_probe.py polarity` measures the
 //! rules over the read-out, out of fold (`docs/quality.md`, stop 42).
