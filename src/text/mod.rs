@@ -61,6 +61,8 @@
 //! "rigged", rank ≈ 33,000) come from the knowledge base via
 //! [`Lexicon::with_domain_words`].
 
+use std::borrow::Cow;
+
 mod chat;
 mod lang;
 mod leet;
@@ -149,9 +151,11 @@ fn pipeline(raw: &str, lex: &Lexicon) -> (String, Lang) {
     let words = punct::clean_punctuation(&decoded);
     let squeezed = squeeze::squeeze_cow(&words, lex);
     let joined = spaced::join_spaced_letters_cow(&squeezed, lex);
-    let spelled = match lang {
-        Lang::Es => chat::spell_out_cow(&joined),
-        Lang::En => joined,
+    // Whether the words are Spanish is asked of the words as they come out, not of the post as
+    // sent (`lang`): normalising the output again then spells out the same words.
+    let spelled = match chat::spelled_out(&joined) {
+        Some(spelled) if detect_lang(&joined) == Lang::Es => Cow::Owned(spelled),
+        _ => joined,
     };
     (spelled.into_owned(), lang)
 }
@@ -175,6 +179,20 @@ mod tests {
 
     fn norm(s: &str) -> String {
         normalize(s, &Lexicon::english()).text
+    }
+
+    #[test]
+    fn spanish_chat_spellings_are_spelled_out_once_and_for_all() {
+        assert_eq!(
+            norm("el voto x correo es un fraude"),
+            "el voto por correo es un fraude"
+        );
+        assert_eq!(norm("Trump x Biden"), "trump x biden");
+        // Found by the proptest: the post as sent reads as English and its normalised words as
+        // Spanish, so which words are spelled out is decided on the normalised words.
+        let raw = " ñ\u{301}#RiggedElection#RiggedElection2x4y||de2020b4ll0tsm!||!on$x";
+        let once = norm(raw);
+        assert_eq!(norm(&once), once);
     }
 
     #[test]
