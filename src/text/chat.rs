@@ -5,8 +5,8 @@
 //! for "que", "xq" for "porque", "d" for "de") and drop the d of a participle as it is spoken in
 //! the Caribbean, Andalusia and much of Latin America ("arreglao", "cocinao", "robao"). A phrase
 //! of the knowledge base ("voto por correo") then no longer meets its words, and a participle no
-//! longer meets its alias. Only Spanish posts are read so: in an English post "x" and "q" are
-//! other things ("Trump x Biden").
+//! longer meets its alias. Only Spanish words are read so (`normalize` asks the language of the
+//! normalised words): in an English post "x" and "q" are other things ("Trump x Biden").
 
 use std::borrow::Cow;
 
