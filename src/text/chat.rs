@@ -42,6 +42,13 @@ const MIN_PARTICIPLE_CHARS: usize = 5;
 /// which the spaced-letter joiner reads ("x l i i i"), and spelling it out would make a new run
 /// of letters for the next normalisation to join.
 pub(crate) fn spelled_out(s: &str) -> Option<String> {
+    // Most posts have no chat spelling: they cost one pass over their words and no allocation.
+    if !s
+        .split(' ')
+        .any(|word| full_form(word).is_some() || participle(word).is_some())
+    {
+        return None;
+    }
     let words: Vec<&str> = s.split(' ').collect();
     let letter = |i: Option<usize>| {
         i.and_then(|i| words.get(i))
@@ -63,15 +70,28 @@ pub(crate) fn spelled_out(s: &str) -> Option<String> {
 
 /// How a chat-typed word is written out, if it is one.
 fn respelled(word: &str) -> Option<Cow<'static, str>> {
-    if let Some(&(_, full)) = SPELLED_OUT.iter().find(|(short, _)| *short == word) {
-        return Some(Cow::Borrowed(full));
+    match full_form(word) {
+        Some(full) => Some(Cow::Borrowed(full)),
+        None => participle(word).map(|stem| Cow::Owned(format!("{stem}ado"))),
     }
+}
+
+/// The word a chat spelling stands for ("x": "por").
+fn full_form(word: &str) -> Option<&'static str> {
+    SPELLED_OUT
+        .iter()
+        .find(|(short, _)| *short == word)
+        .map(|&(_, full)| full)
+}
+
+/// The stem of a participle that lost its d ("arreglao": "arregl").
+fn participle(word: &str) -> Option<&str> {
     let stem = word.strip_suffix("ao")?;
     let participle = word.chars().count() >= MIN_PARTICIPLE_CHARS
         && stem.chars().all(char::is_alphabetic)
         && !stem.ends_with(['a', 'e', 'i', 'o', 'u'])
         && !NOT_PARTICIPLES.contains(&word);
-    participle.then(|| Cow::Owned(format!("{stem}ado")))
+    participle.then_some(stem)
 }
 
 #[cfg(test)]
