@@ -2,8 +2,11 @@
 //! speak for the election process. A closing verdict judges what is reported (`closing/`), and
 //! `reading.rs` reads it on its own.
 
-use super::closing::MIN_REST_WORDS;
 use crate::text;
+
+/// The fewest words a report needs to be read as saying something, and the rest of a post
+/// needs for a closing verdict to judge something.
+pub(super) const MIN_REST_WORDS: usize = 3;
 
 /// Where what a report says ends and the writer's answer begins, in normalised words.
 const TAKING_BACK_WORDS: &[&str] = &[" but ", " however ", " pero ", " sin embargo "];

@@ -54,16 +54,18 @@ pub(crate) fn spelled_out(s: &str) -> Option<String> {
         i.and_then(|i| words.get(i))
             .is_some_and(|w| w.chars().count() == 1)
     };
-    let respell = |i: usize| {
-        let alone =
-            words[i].chars().count() > 1 || !(letter(i.checked_sub(1)) || letter(Some(i + 1)));
-        alone.then(|| respelled(words[i])).flatten()
-    };
-    if !(0..words.len()).any(|i| respell(i).is_some()) {
+    let spelled: Vec<Option<Cow<str>>> = (0..words.len())
+        .map(|i| {
+            let alone =
+                words[i].chars().count() > 1 || !(letter(i.checked_sub(1)) || letter(Some(i + 1)));
+            alone.then(|| respelled(words[i])).flatten()
+        })
+        .collect();
+    if spelled.iter().all(Option::is_none) {
         return None;
     }
-    let out: Vec<Cow<str>> = (0..words.len())
-        .map(|i| respell(i).unwrap_or(Cow::Borrowed(words[i])))
+    let out: Vec<Cow<str>> = (words.iter().zip(spelled))
+        .map(|(&word, full)| full.unwrap_or(Cow::Borrowed(word)))
         .collect();
     Some(out.join(" "))
 }

@@ -20,7 +20,7 @@
 //! a word of doubt ("Biden up 40k at 4am. Coincidence? No.") or the verdict mocks ("Ballots at 4
 //! a.m.? Sure, Jan." agrees with the disbelief).
 
-use super::reported::{REPORTING, reported, sourced};
+use super::reported::{MIN_REST_WORDS, REPORTING, reported, sourced};
 use super::stance::Stance;
 use crate::text::{self, Lexicon};
 use idioms::Piece;
@@ -30,8 +30,6 @@ mod idioms;
 mod phrases;
 mod words;
 
-/// The fewest words the rest of the post needs for the verdict to judge something.
-pub(super) const MIN_REST_WORDS: usize = 3;
 /// The longest last sentence or opening clause, in bytes, worth normalising to read as a verdict
 /// (eight words, with room for emphasis).
 const MAX_VERDICT_CHARS: usize = 60;
