@@ -13,6 +13,9 @@
 //!    UTS #39 confusables turn fullwidth, mathematical, Cyrillic and Greek
 //!    look-alikes into Latin; needed before step 3 so that `ｗｗｗ.` and
 //!    `＠handle` are recognised.
+//! 2b. letters spelt out with wider gaps between the words are joined word by
+//!    word (`P A R A R O N  E L  C O N T E O` → `PARARON EL CONTEO`), before
+//!    spaces are collapsed and the gaps lost.
 //! 3. [`drop_links`] — URLs, bare domains and e-mail addresses go; a mention
 //!    becomes a hashtag (`@SpeakerPelosi` → `#SpeakerPelosi`: it names whom the
 //!    post is about); a tweet attribution keeps only the author's name.
@@ -142,7 +145,8 @@ pub(crate) fn max_output_chars(raw: &str) -> usize {
 fn pipeline(raw: &str, lex: &Lexicon) -> (String, Lang) {
     let visible = unicode::strip_invisible_cow(raw);
     let folded = unicode::fold_cow(&visible, false);
-    let unlinked = links::drop_links_cow(&folded, lex);
+    let gapped = spaced::join_gapped_words_cow(&folded);
+    let unlinked = links::drop_links_cow(&gapped, lex);
     let unhashed = segment::split_hashtags_cow(&unlinked, lex);
     let lower = unicode::fold_cow(&unhashed, true);
     let lang = detect_lang(&lower);
@@ -234,6 +238,10 @@ mod tests {
             "fraud in the mail in ballots"
         );
         assert_eq!(n("#FakeB4ll0ts from #China"), "fake ballots from china");
+        assert_eq!(
+            n("D O M I N I O N  S W I T C H E D  v0t3s"),
+            "dominion switched votes"
+        );
         assert_eq!(n("f\u{337}r\u{337}4\u{335}u\u{337}d\u{337}!"), "fraud");
         assert_eq!(
             n("don't trust 58,000 votes at 3.5% in 2020"),

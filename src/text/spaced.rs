@@ -77,6 +77,69 @@ pub(crate) fn join_spaced_letters_cow<'a>(s: &'a str, lex: &Lexicon) -> Cow<'a, 
     }
 }
 
+/// Letters spelt out one by one with wider gaps between the words, read as those words:
+/// `P A R A R O N  E L  C O N T E O` → `PARARON EL CONTEO`. The writer marked the words, so
+/// each group of letters a single space apart is one word, and each gap of two spaces or more
+/// is a word break. It runs before spaces are collapsed, which would lose the breaks. A chain
+/// needs a wide gap and a word of three characters or more; any other text ("I  am a fan",
+/// "a  b  c", "x  y z") is returned borrowed.
+pub(crate) fn join_gapped_words_cow(s: &str) -> Cow<'_, str> {
+    if !s.contains("  ") {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::new();
+    let mut copied = 0;
+    // (start byte, end byte) of each single character of the current chain
+    let mut chain: Vec<(usize, usize)> = Vec::new();
+    let mut flush = |chain: &mut Vec<(usize, usize)>| {
+        if let Some(words) = gapped_words(s, chain) {
+            out.push_str(&s[copied..chain[0].0]);
+            out.push_str(&words);
+            copied = chain[chain.len() - 1].1;
+        }
+        chain.clear();
+    };
+    let mut pos = 0;
+    for tok in s.split(' ') {
+        let start = pos;
+        pos += tok.len() + 1;
+        match tok.chars().count() {
+            0 => {}
+            1 => chain.push((start, start + tok.len())),
+            _ => flush(&mut chain),
+        }
+    }
+    flush(&mut chain);
+    if copied == 0 {
+        return Cow::Borrowed(s);
+    }
+    out.push_str(&s[copied..]);
+    Cow::Owned(out)
+}
+
+/// The words of a chain of single characters (their byte spans in `s`), if its gaps mark
+/// words: some wider than a single space, and a word of three characters or more.
+fn gapped_words(s: &str, chain: &[(usize, usize)]) -> Option<String> {
+    let gaps = || chain.windows(2).map(|pair| pair[1].0 - pair[0].1);
+    let longest_word = gaps()
+        .scan(1, |letters, gap| {
+            *letters = if gap == 1 { *letters + 1 } else { 1 };
+            Some(*letters)
+        })
+        .max();
+    if longest_word < Some(3) || !gaps().any(|gap| gap > 1) {
+        return None;
+    }
+    let mut words = String::from(&s[chain[0].0..chain[0].1]);
+    for (gap, &(start, end)) in gaps().zip(&chain[1..]) {
+        if gap > 1 {
+            words.push(' ');
+        }
+        words.push_str(&s[start..end]);
+    }
+    Some(words)
+}
+
 /// A run of three letters that is an article before an initialism whose stops are gone, read
 /// as such: "a U.S. senator" is `a us senator`, not `aus senator`. Any other run ("a l l",
 /// "I.R.S.") is joined as letters.
@@ -202,6 +265,24 @@ mod tests {
             join_spaced_letters("g o b i e r n o s f a l s i f i c a r á n", &l),
             "gobiernos falsificarán"
         );
+    }
+
+    #[test]
+    fn wider_gaps_between_letters_spelt_out_mark_the_words() {
+        let join = |s| join_gapped_words_cow(s).into_owned();
+        assert_eq!(
+            join("P A R A R O N  E L  C O N T E O  de votos"),
+            "PARARON EL CONTEO  de votos"
+        );
+        assert_eq!(join("F A K E   B A L L O T S"), "FAKE BALLOTS");
+        assert_eq!(join("v o t e  a  l o t"), "vote a lot");
+        // One word spelt out among words is left to `join_spaced_letters`.
+        for borrowed in ["I  am a fan", "a  b  c", "x  y z", "so  F R 4 U D  it is"] {
+            assert!(
+                matches!(join_gapped_words_cow(borrowed), Cow::Borrowed(_)),
+                "{borrowed}"
+            );
+        }
     }
 
     #[test]
