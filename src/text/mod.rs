@@ -12,10 +12,9 @@
 //! 2. look-alike folding as in [`fold_unicode`] but keeping case — NFKC and
 //!    UTS #39 confusables turn fullwidth, mathematical, Cyrillic and Greek
 //!    look-alikes into Latin; needed before step 3 so that `ｗｗｗ.` and
-//!    `＠handle` are recognised.
-//! 2b. letters spelt out with wider gaps between the words are joined word by
-//!    word (`P A R A R O N  E L  C O N T E O` → `PARARON EL CONTEO`), before
-//!    spaces are collapsed and the gaps lost.
+//!    `＠handle` are recognised. Then letters spelt out with wider gaps between
+//!    the words are joined word by word (`P A R A R O N  E L  C O N T E O` →
+//!    `PARARON EL CONTEO`), before spaces are collapsed and the gaps lost.
 //! 3. [`drop_links`] — URLs, bare domains and e-mail addresses go; a mention
 //!    becomes a hashtag (`@SpeakerPelosi` → `#SpeakerPelosi`: it names whom the
 //!    post is about); a tweet attribution keeps only the author's name.
