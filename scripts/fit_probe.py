@@ -177,8 +177,8 @@ SETS = {
     # floors 0.9 / 0.98 for 5 / 3 more wrong, and the English one for 95 / 129 more at 0.95 /
     # 0.98 for 9 / 2 more wrong.
     "words": ["tuning_es53", "tuning_closing43", "tuning_closing43b", "tuning_closing52",
-                "tuning_asked47", "tuning_polarity42", "tuning_insinuate46", "tuning_news46",
-                "tuning_implicit19"],
+              "tuning_asked47", "tuning_polarity42", "tuning_insinuate46", "tuning_news46",
+              "tuning_implicit19"],
 }
 
 
