@@ -29,8 +29,9 @@ const TITLES_HYBRID: (usize, usize) = (5, 10);
 const TITLES_LEXICAL: (usize, usize) = (4, 8);
 /// Alarms on the reporting half of Debian's English and Spanish fortunes in either mode (stop
 /// 49): English 1 in hybrid mode and 4 in lexical mode (of 7,400), Spanish 2 in each (of 5,369;
-/// 31 before the Spanish word probe read the other half).
-const FORTUNES_MAX_FALSE_ALARMS: [(&str, usize); 2] = [("en", 4), ("es", 2)];
+/// 31 before the Spanish word probe read the other half). Stop 54's refits of the word probes:
+/// English 1 and 3, Spanish 1 in each.
+const FORTUNES_MAX_FALSE_ALARMS: [(&str, usize); 2] = [("en", 3), ("es", 1)];
 
 /// The repository's root and the matcher of the shipped knowledge base (`index/`), lexical.
 fn shipped() -> (&'static Path, Matcher) {
