@@ -173,9 +173,9 @@ SETS = {
     "report": ["posts"],
     # Fitting sets written after the network probe's and the read-outs' last fit (stop 40),
     # which only the word probes, refitted alone, fit on (docs/quality.md, stop 54). Out of fold
-    # over the older sets' posts, the Spanish one then vouches right for 34 / 92 more at its
-    # floors 0.9 / 0.98 for 5 / 3 more wrong, and the English one for 95 / 129 more at 0.95 /
-    # 0.98 for 9 / 2 more wrong.
+    # over the texts they were fitted on before (scripts/cv_word_sets.py), the Spanish one then
+    # vouches right for 34 / 92 more at its floors 0.9 / 0.98 for 5 / 3 more wrong, and the
+    # English one for 95 / 129 more at 0.95 / 0.98 for 9 / 2 more wrong.
     "words": ["tuning_es53", "tuning_closing43", "tuning_closing43b", "tuning_closing52",
               "tuning_asked47", "tuning_polarity42", "tuning_insinuate46", "tuning_news46",
               "tuning_implicit19"],
