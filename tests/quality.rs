@@ -666,6 +666,24 @@ fn twenty_fifth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
     meets(&shipped().1, "heldout25_posts.jsonl", 240, floors);
 }
 
+/// The twenty-sixth held-out set (`tests/fixtures/heldout26_posts.jsonl`), written blind at
+/// stop 55 to issue 14's specification and never fitted on: 320 posts, a third of them Spanish;
+/// plain promotions, promotions in every evasion form, affirmative and negated debunks, reports
+/// closed by a verdict of the poster's own, 72 other election subjects and 80 off-topic posts
+/// that share the narratives' words. Stop 54's build: hybrid 1.000 / 0.952 / 0.894, lexical
+/// 1.000 / 0.929 / 0.897, none of its negatives alarming in either mode.
+#[test]
+fn twenty_sixth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
+    let floors = Floors::new(0.995, 0.95, 0.89);
+    meets_in_hybrid("heldout26_posts.jsonl", 320, floors);
+}
+
+#[test]
+fn twenty_sixth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
+    let floors = Floors::new(0.995, 0.925, 0.895);
+    meets(&shipped().1, "heldout26_posts.jsonl", 320, floors);
+}
+
 /// A phrase spelt out letter by letter with wider gaps between the words is read word by word
 /// (stop 54; a fitting post of `tuning_es53`, which stop 53's build matched to nothing in either
 /// mode: its fifteen letters read as one run that split into no words).
