@@ -1096,8 +1096,11 @@ def probeset():
     `either`): found / wrong (hard negatives) on the older sets, the report sets and the set
     itself (docs/quality.md, stops 39 and 40: why the network fits on fit_probe.SETS["half"] at
     half weight, and the word probes not at all)."""
-    names = os.environ.get("SET", "tuning_stance17").split(",")
+    # A set may carry its own weight after a colon ("tuning_affirm55:0.5"); WEIGHT is the rest's.
+    named_sets = [s.partition(":") for s in os.environ.get("SET", "tuning_stance17").split(",")]
+    names = [n for n, _, _ in named_sets]
     weight = float(os.environ.get("WEIGHT", "1"))
+    own = {n: float(w) if w else weight for n, _, w in named_sets}
     name = " and ".join(names)
     # fit_probe loads the sets named on the command line beside its own: a new set too.
     sys.argv[1:] = [n for n in names if n not in sum(fp.SETS.values(), [])]
@@ -1117,7 +1120,7 @@ def probeset():
     for with_set in (False, True):
         if with_set:
             LABELLED.extend(names)
-        weights = {n: weight for n in names} if with_set and weight != 1 else None
+        weights = own if with_set and set(own.values()) != {1.0} else None
         probes = [("network", shipped_out_of_fold(emb, y, weights), english, 0.95, 0.98),
                   ("English word probe", word_probe_out_of_fold(
                       read, y, english, len(cls) + 1, 30, 4, weights)[0], english, 0.95, 0.98),
@@ -1132,9 +1135,56 @@ def probeset():
     del LABELLED[len(older):]
 
 
+def agree():
+    """Two readers that agree at lower floors: the network probe's vouch for an English post
+    that names some concept of a narrative, from NET when the English word probe gives the same
+    narrative WORD or more, beside each probe's own vouch (0.95 / 0.98, with the word probe's
+    assent for a post naming none). Out of fold, NETS networks (default 1) and the word probe as
+    shipped (C 30, min_df 4), both fitted on fit_probe.SETS["fit"] and ["words"]; the sets SET
+    (default tuning_affirm55), fit_probe.SETS["half"] and the English fortunes' reporting half
+    are read by the fits on everything, which never read them. Found / wrong (hard negatives)
+    over BASELINE's English misses, and the English fortunes vouched for."""
+    names = os.environ.get("SET", "tuning_affirm55").split(",")
+    sys.argv[1:] = [n for n in names if n not in sum(fp.SETS.values(), [])]
+    LABELLED.extend(fp.SETS["words"])
+    unseen = names + fp.SETS["half"]
+    REPORT.extend(unseen + ["fortunes_en.report"])
+    data, _, cls, y, now = setup()
+    add_unlabelled(data, y, ["fortunes_en.report"])
+    now["fortunes_en.report"] = np.zeros(len(y["fortunes_en.report"]), int)
+    emb = {k: fp.embed(k, v) for k, v in data.items()}
+    read = {k: fp.word_texts(k, v) for k, v in data.items()}
+    english = {k: np.array([lang == "en" for lang, _, _ in read[k]]) for k in data}
+    by_class, forms = concepts_by_class(cls), forms_of(LABELLED + unseen)
+    N = cross_validated(lambda X, Y: networks(int(os.environ.get("NETS", "1")), X, Y), emb, y)
+    W, _ = word_probe_out_of_fold(read, y, english, len(cls) + 1, 30, 4)
+    print("additions over the baseline's English misses: found / wrong (hard negatives)")
+    pairs = [(2, 2)] + [(a, b) for a in (0.5, 0.6, 0.7, 0.8, 0.9) for b in (0.3, 0.5, 0.7)]
+    for net, word in pairs:
+        def pick(k, i):
+            text = data[k][i][0]
+            c = vouched(N[k][i], text, by_class, 0.95, 0.98)
+            if c is not None and named(text, by_class[c]) == 0 and W[k][i][c] < 0.2:
+                c = None
+            c = c or vouched(W[k][i], text, by_class, 0.95, 0.98)
+            a = N[k][i][1:].argmax() + 1
+            m = named(text, by_class[a])
+            if c is None and 0 < m < len(by_class[a]) and N[k][i][a] >= net and W[k][i][a] >= word:
+                c = a
+            return c
+        cells = [tally(pick, LABELLED, y, now, english, forms)] + [
+            tally(pick, [k], y, now, english, forms) for k in unseen + REPORT[:3]]
+        fortunes = sum(pick("fortunes_en.report", i) is not None
+                       for i in range(len(y["fortunes_en.report"])) if english["fortunes_en.report"][i])
+        label = "as shipped" if net > 1 else f"{net} and {word}"
+        print(f"  {label:12} fitting {cells[0]:16} " + "  ".join(
+            f"{k} {c}" for k, c in zip(unseen + REPORT[:3], cells[1:])) + f"  fortunes {fortunes}",
+            flush=True)
+
+
 if __name__ == "__main__":
     {"probe": probe, "floors": floors, "first": first, "stance": stance, "stanceset": stanceset, "polarity": polarity_out_of_fold,
      "ngrams": ngrams, "lexwords": lexwords, "either": either, "probeset": probeset,
      "words": words, "alone": alone, "veto": veto, "wordveto": wordveto, "bare": bare,
      "concepts": concepts, "texts": texts, "background": background,
-     "netbackground": netbackground, "assent": assent}[COMMAND]()
+     "netbackground": netbackground, "assent": assent, "agree": agree}[COMMAND]()

@@ -214,7 +214,7 @@ def load():
 
 def paths():
     p = {n: os.path.join(FIX, n + ".jsonl")
-         for n in SETS["fit"] + SETS["half"] + SETS["report"] + sys.argv[1:]}
+         for n in SETS["fit"] + SETS["half"] + SETS["report"] + SETS["words"] + sys.argv[1:]}
     for s in ["checkthat2022", "checkthat2020"]:
         for half in ["fit", "report"]:
             p[f"{s}.{half}"] = os.path.join(ST, f"{s}.{half}.jsonl")
