@@ -356,6 +356,8 @@ def stanceset():
     fit, out of fold on the other sets: their stance read in the folds of `stance` with the
     set's rows in every training fold, or in none (docs/quality.md, stop 37)."""
     name = os.environ.get("SET", "tuning_events16")
+    # fit_probe loads the sets it does not list from its arguments: a new set too.
+    sys.argv[1:] = [name] if name not in sum(fp.SETS.values(), []) else []
     (T, X, Y, found, _, fold), data, emb, (Tk, Xk, Yk) = stance_rows([k for k in STANCE_LABELLED if k != name])
     Te, Xe, Ye = fp.readout_rows({name: data[name]}, {name: emb[name]}, [name], with_statements=False)
     for label, (Ta, Xa, Ya) in [(f"without {name}", ([], Xk[:0], Yk[:0])), (f"with {name}", (Te, Xe, Ye))]:
