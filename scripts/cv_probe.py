@@ -25,6 +25,8 @@ caches. Each table compares against a baseline build's answers (what it already 
     python3 scripts/cv_probe.py bare      # posts naming no concept: with a guard that they name any
     python3 scripts/cv_probe.py assent    # the network's vouch for a post naming no concept, needing
                                           # the English word probe's assent (BASELINE lexical)
+    python3 scripts/cv_probe.py agree     # the network and the English word probe agreeing at
+                                          # lower floors (SET: sets no fit reads; stop 55)
     CONCEPTS=DIR python3 scripts/cv_probe.py concepts  # what another index's concepts change
     python3 scripts/cv_probe.py texts     # fitted on the corrected text against the normalised
 
