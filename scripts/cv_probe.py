@@ -50,6 +50,9 @@ LABELLED = fp.SETS["fit"]
 STANCE_LABELLED = LABELLED + fp.SETS["half"]
 ALWAYS = ["kb", "checkthat2022.fit", "checkthat2020.fit"]
 REPORT = ["posts", "checkthat2022.report", "checkthat2020.report"]
+# The English word probe's assent that the network's vouch for a post naming no concept of the
+# narrative needs (src/matcher/probe.rs, BARE_ASSENT).
+BARE_ASSENT = 0.2
 OUT = os.path.join(fp.OUT, "cv")
 os.makedirs(OUT, exist_ok=True)
 
@@ -828,11 +831,7 @@ def assent():
           "English fortunes vouched for, fitting and reporting half")
     for floor in [float(x) for x in os.environ.get("ASSENTS", "0 0.1 0.2 0.3 0.5").split()]:
         def pick(k, i):
-            text = data[k][i][0]
-            c = vouched(N[k][i], text, by_class, 0.95, 0.98)
-            if c is not None and named(text, by_class[c]) == 0 and W[k][i][c] < floor:
-                c = None
-            return c or vouched(W[k][i], text, by_class, 0.95, 0.98)
+            return either_vouches(N[k][i], W[k][i], data[k][i][0], by_class, floor)
         fortunes = [sum(pick(n, i) is not None for i in range(len(y[n])) if english[n][i])
                     for n in halves]
         print(f"  word probe at {floor:<4}: fitting {tally(pick, LABELLED, y, now, english, forms):20}"
@@ -1006,6 +1005,16 @@ def concepts():
                 f"{w} right {r}, wrong {x} ({h})" for w, (r, x, h) in cells.items()), flush=True)
 
 
+def either_vouches(N, W, text, by_class, assent=BARE_ASSENT):
+    """What the network's probabilities `N` or the English word probe's `W` vouch for, as in
+    hybrid mode (0.95 with some concept named, 0.98 with none): the network's vouch for a post
+    naming no concept of the narrative needs the word probe to give it `assent` or more."""
+    c = vouched(N, text, by_class, 0.95, 0.98)
+    if c is not None and named(text, by_class[c]) == 0 and W[c] < assent:
+        c = None
+    return c or vouched(W, text, by_class, 0.95, 0.98)
+
+
 def vouched(P, text, by_class, some, none):
     """The narrative a probe's probabilities `P` for one post vouch for, if any: the likeliest,
     when the post does not name every concept of it, from `some` (some named) or `none` (none
@@ -1141,9 +1150,9 @@ def probeset():
 
 def agree():
     """Two readers that agree at lower floors: the network probe's vouch for an English post
-    that names some concept of a narrative, from NET when the English word probe gives the same
-    narrative WORD or more, beside each probe's own vouch (0.95 / 0.98, with the word probe's
-    assent for a post naming none). Out of fold, NETS networks (default 1) and the word probe as
+    that names some concept of a narrative, from a floor of 0.5 to 0.9 when the English word
+    probe gives the same narrative one of 0.3 to 0.7 or more, beside each probe's own vouch
+    (`either_vouches`). Out of fold, NETS networks (default 1) and the word probe as
     shipped (C 30, min_df 4), both fitted on fit_probe.SETS["fit"] and ["words"]; the sets SET
     (default tuning_affirm55), fit_probe.SETS["half"] and the English fortunes' reporting half
     are read by the fits on everything, which never read them. Found / wrong (hard negatives)
@@ -1163,24 +1172,22 @@ def agree():
     N = cross_validated(lambda X, Y: networks(int(os.environ.get("NETS", "1")), X, Y), emb, y)
     W, _ = word_probe_out_of_fold(read, y, english, len(cls) + 1, 30, 4)
     print("additions over the baseline's English misses: found / wrong (hard negatives)")
-    pairs = [(2, 2)] + [(a, b) for a in (0.5, 0.6, 0.7, 0.8, 0.9) for b in (0.3, 0.5, 0.7)]
-    for net, word in pairs:
+    # None: each probe's own vouch alone, as shipped.
+    pairs = [None] + [(a, b) for a in (0.5, 0.6, 0.7, 0.8, 0.9) for b in (0.3, 0.5, 0.7)]
+    for pair in pairs:
         def pick(k, i):
             text = data[k][i][0]
-            c = vouched(N[k][i], text, by_class, 0.95, 0.98)
-            if c is not None and named(text, by_class[c]) == 0 and W[k][i][c] < 0.2:
-                c = None
-            c = c or vouched(W[k][i], text, by_class, 0.95, 0.98)
+            c = either_vouches(N[k][i], W[k][i], text, by_class)
             a = N[k][i][1:].argmax() + 1
-            m = named(text, by_class[a])
-            if c is None and 0 < m < len(by_class[a]) and N[k][i][a] >= net and W[k][i][a] >= word:
+            if c is None and pair and 0 < named(text, by_class[a]) < len(by_class[a]) \
+                    and N[k][i][a] >= pair[0] and W[k][i][a] >= pair[1]:
                 c = a
             return c
         cells = [tally(pick, LABELLED, y, now, english, forms)] + [
             tally(pick, [k], y, now, english, forms) for k in unseen + REPORT[:3]]
         fortunes = sum(pick("fortunes_en.report", i) is not None
                        for i in range(len(y["fortunes_en.report"])) if english["fortunes_en.report"][i])
-        label = "as shipped" if net > 1 else f"{net} and {word}"
+        label = f"{pair[0]} and {pair[1]}" if pair else "as shipped"
         print(f"  {label:12} fitting {cells[0]:16} " + "  ".join(
             f"{k} {c}" for k, c in zip(unseen + REPORT[:3], cells[1:])) + f"  fortunes {fortunes}",
             flush=True)
