@@ -930,7 +930,7 @@ fn the_stance_read_out_reads_posts_that_defend_the_process_as_debunking() {
         ),
         // "Aquí en España el voto por correo es de lo más normal, y funciona de maravilla." was
         // the one Spanish post here until stop 54: the refitted Spanish word probe gives its
-        // narrative 0.71, under the floor of 0.9 from which it vouches, and it matches nothing.
+        // narrative less than the floor of 0.9 from which it vouches, and it matches nothing.
     ] {
         for matcher in &modes {
             assert_eq!(
@@ -1278,8 +1278,8 @@ fn the_english_word_probe_vetoes_look_alikes_in_lexical_mode() {
 /// fitted on). It uses no phrase the narrative excludes
 /// (`a_personal_theft_at_night_is_not_a_stolen_count`), so the veto alone stops it, and the
 /// answer says so. Until stop 54 the example was a mugging on the way home from the polls; the
-/// refitted probe gives it 0.0057, over the veto's 0.005, and it alarms, as do 4 of the 40
-/// thefts on election night of the twenty-fifth held-out set (`docs/quality.md`, stop 54).
+/// refitted probe gives it more than the veto's 0.005, and it alarms, as do 4 of the 40 thefts
+/// on election night of the twenty-fifth held-out set (`docs/quality.md`, stop 54).
 #[test]
 fn the_word_probe_vetoes_spanish_posts_on_another_subject() {
     let text = "Detenido un hombre que robaba cables de cobre en la madrugada junto a la escuela que sirvió de colegio electoral.";
