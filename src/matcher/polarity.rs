@@ -19,8 +19,8 @@
 //! accusation it reaches ("safe from fraud"). Only posts of at most [`MAX_WORDS`] normalised words
 //! that do not ask, quote or mock ("'safe', sure"), whose every negation turns a sound or accusing
 //! word ("don't tell me those batches weren't rigged" has one that turns none), and that hold no
-//! word of rejection, report or supposition ("anyone who says it isn't safe is lying", "if you
-//! think …") are read; the rest is the read-outs'. `scripts/cv_probe.py polarity` measures the
+//! word of rejection, report, supposition or dismissal ("anyone who says it isn't safe is lying",
+//! "if you think …", "next to impossible") are read; the rest is the read-outs'. `scripts/cv_probe.py polarity` measures the
 //! rules over the read-out, out of fold (`docs/quality.md`, stop 42).
 
 use super::stance::Stance;
@@ -228,6 +228,22 @@ const REJECTING: &[&str] = &[
     "says", "said", "debunked", "mentira", "mentiras", "falso", "falsa", "bulo", "dicen", "dice",
     "if",
 ];
+/// Words that dismiss an accusation they stand beside ("fake ballots from abroad are next to
+/// impossible"): like [`REJECTING`], they leave the post to the read-outs, so that the accusation
+/// is not read as made.
+const DISMISSING: &[&str] = &[
+    "baseless",
+    "unfounded",
+    "impossible",
+    "misleading",
+    "untrue",
+    "infundado",
+    "infundada",
+    "infundados",
+    "imposible",
+    "engañoso",
+    "engañosa",
+];
 /// Words and emoji of sarcasm ("safe, sure", "seguro, claro").
 const SARCASM: &[&str] = &[
     "sure", "yeah", "right", "lol", "totally", "lmao", "claro", "ajá", "🙄", "🤡", "😂", "😏",
@@ -286,7 +302,7 @@ fn weigh(raw: &str, normalized: &str, asks: bool) -> Option<Weights> {
         || words.len() > MAX_WORDS
         || quotes(raw)
         || mocks(raw)
-        || words.iter().any(|w| is(REJECTING, w))
+        || words.iter().any(|w| is(REJECTING, w) || is(DISMISSING, w))
     {
         return None;
     }
@@ -534,6 +550,8 @@ mod tests {
             "Mail ballots are counted by machines",
             "Anyone who says the count was rigged is lying",
             "Mail voting is safe, they say, but it is riddled with fraud",
+            "foreign forgery of mail ballots is next to impossible",
+            "the warning about fake mail ballots is baseless",
         ] {
             assert!(!accuses(other), "{other}");
         }

@@ -126,6 +126,30 @@ pub(super) const REPORTING: &[&str] = &[
     "señaló",
     "advierte",
     "advirtió",
+    // Verbs that pass a verdict on somebody's claim ("Fact-checkers call the warning baseless").
+    "calls",
+    "call",
+    "calling",
+    "called",
+    "rates",
+    "rate",
+    "rated",
+    "labels",
+    "labeled",
+    "labelled",
+    "dismisses",
+    "dismissed",
+    "llama",
+    "llaman",
+    "califica",
+    "califican",
+    "calificó",
+];
+/// Verbs of a clause of its own: words after a reporting verb that hold one are what is said, not
+/// who says it.
+const CLAUSE_VERBS: &[&str] = &[
+    "is", "are", "was", "were", "will", "would", "can", "could", "has", "have", "had", "do",
+    "does", "did", "means", "mean", "es", "son", "fue", "era", "será", "hay", "va", "van",
 ];
 /// Words that open a source named before a comma ("According to my boss, …").
 const SOURCE_OPENERS: &[&str] = &["according to ", "según "];
@@ -144,9 +168,14 @@ pub(crate) fn may_report(raw: &str, normalized: &str) -> bool {
 
 /// What `rest` reports somebody as saying, when a source of a few words opens it: "According to"
 /// or "Según" before a comma ("According to my boss, …"), or anything but the writer's own
-/// label before a colon ("Fact-checkers: …", not "Reminder: …"); and that source ("According to
-/// my boss").
+/// label before a colon ("Fact-checkers: …", not "Reminder: …"); or closes it (see
+/// [`attributed`]); and that source ("According to my boss").
 pub(crate) fn sourced(rest: &str) -> Option<(&str, &str)> {
+    opened(rest).or_else(|| attributed(rest))
+}
+
+/// What `rest` says and its source, when the source opens it (see [`sourced`]).
+fn opened(rest: &str) -> Option<(&str, &str)> {
     let lower = rest.trim_start().to_lowercase();
     let named = SOURCE_OPENERS
         .iter()
@@ -166,6 +195,45 @@ pub(crate) fn sourced(rest: &str) -> Option<(&str, &str)> {
         .then_some((content, source))
 }
 
+/// What the sentence `rest` says and who says it, when the source is named last, after a comma
+/// or a closing quote, with a reporting verb first or last ("'Fraud is vanishingly rare,' says
+/// the Brennan Center.", "Mail ballots are safe, officials said."): words the normalised words
+/// cannot tell from a report of the source ("says *the brennan center*").
+fn attributed(rest: &str) -> Option<(&str, &str)> {
+    let body = rest.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '.' | '!' | '…'));
+    let quote = |c: char| matches!(c, '\'' | '"' | '’' | '”');
+    // From the last comma or closing quote back: "says Chris Krebs, director of CISA" is one.
+    body.char_indices()
+        .rev()
+        .filter(|&(at, c)| {
+            let after = body[at + c.len_utf8()..].starts_with(' ');
+            let closes = quote(c) && body[..at].ends_with([',', '.', '!', '?']);
+            after && (c == ',' || closes)
+        })
+        .find_map(|(at, c)| {
+            let source = body[at + c.len_utf8()..].trim();
+            let words: Vec<String> = (source.split_whitespace())
+                .map(|w| {
+                    w.trim_matches(|c: char| !c.is_alphanumeric())
+                        .to_lowercase()
+                })
+                .collect();
+            let verb = |w: Option<&String>| w.is_some_and(|w| REPORTING.contains(&w.as_str()));
+            // A verb first names who says it, not what ("…, says mail ballots are where the
+            // fraud is" reports after a speaker named before).
+            let fits = match verb(words.first()) {
+                true => {
+                    words.len() <= MAX_SOURCE_WORDS
+                        && !words.iter().any(|w| CLAUSE_VERBS.contains(&w.as_str()))
+                }
+                false => words.len() <= MAX_SPEAKER_WORDS + 1 && verb(words.last()),
+            };
+            let said = body[..at].trim_matches(|c: char| c.is_whitespace() || quote(c) || c == ',');
+            (words.len() >= 2 && fits && said.split_whitespace().count() >= MIN_REST_WORDS)
+                .then_some((said, source))
+        })
+}
+
 /// What the normalised words `words` report somebody as saying: the words after the first
 /// reporting verb ("Krebs says *other countries couldn't fake our ballots*"), up to a "but", or
 /// before it if too few follow ("*ballots go only to registered voters*, says the clerk"); and
@@ -179,7 +247,11 @@ pub(crate) fn reported<'a>(words: &'a str) -> Option<(&'a str, &'a str)> {
         let start = at;
         at += word.len() + 1;
         match verb {
-            None if REPORTING.contains(&word) => verb = Some((start, at)),
+            // A gerund that opens the words is their subject, not a report ("Calling absentee
+            // voting 'fraud' is an insult").
+            None if REPORTING.contains(&word) && !(start == 0 && word.ends_with("ing")) => {
+                verb = Some((start, at))
+            }
             Some((from, _)) if REPORTED_LEAD.contains(&word) => verb = Some((from, at)),
             Some(_) => break,
             None => {}
@@ -299,6 +371,37 @@ mod tests {
         assert_eq!(
             sourced("Reminder: a fake ballot has no voter attached.").map(|(said, _)| said),
             None
+        );
+        assert_eq!(
+            sourced("'Fraud in mail voting is vanishingly rare,' says the Brennan Center.")
+                .map(|(said, _)| said),
+            Some("Fraud in mail voting is vanishingly rare")
+        );
+        assert_eq!(
+            sourced("Mail ballots are checked twice, election officials said."),
+            Some(("Mail ballots are checked twice", "election officials said"))
+        );
+        assert_eq!(
+            sourced("Counting takes days, says Chris Krebs, director of CISA.")
+                .map(|(said, _)| said),
+            Some("Counting takes days")
+        );
+        assert_eq!(
+            sourced("They mailed ballots to every dead voter, and nobody said a word.")
+                .map(|(said, _)| said),
+            None,
+            "a clause that ends on a reporting verb is no source"
+        );
+        assert_eq!(
+            sourced("My grandpa, who was a poll worker, says mail ballots are where the fraud is.")
+                .map(|(said, _)| said),
+            None,
+            "what follows the verb is what he says"
+        );
+        assert_eq!(
+            reported("calling absentee voting fraud is an insult to every senior").map(|(s, _)| s),
+            None,
+            "a gerund subject"
         );
         assert_eq!(reported("he said so").map(|(said, _)| said), None);
         assert_eq!(

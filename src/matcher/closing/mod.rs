@@ -81,11 +81,13 @@ pub(crate) fn closing_verdict<'a>(raw: &'a str, lexicon: &Lexicon) -> Option<(Ve
     let untagged = asking.and_then(|_| untagged(last));
     if asking.is_some() && untagged.is_none() {
         // It asks ("He's wrong?", "Is it true?!"), unless it disputes what was said ("Says
-        // who?", "In what universe?", "Paranoid much?").
+        // who?", "In what universe?", "Paranoid much?", "Debunked by whom, exactly?").
         let asked = text::normalize(last, lexicon).text;
+        let asked = asked.strip_suffix(" exactly").unwrap_or(&asked);
         let rest = rest.trim_end();
         let much = asked.split(' ').count() == 2 && asked.ends_with(" much");
-        return ((DISPUTING.contains(&asked.as_str()) || much) && judgeable(rest, lexicon))
+        let whom = asked.split(' ').count() <= 3 && asked.ends_with("by whom");
+        return ((DISPUTING.contains(&asked) || much || whom) && judgeable(rest, lexicon))
             .then_some((Verdict::Rejects, rest));
     }
     let last = untagged.unwrap_or(last);
@@ -116,6 +118,8 @@ pub(crate) fn closing_verdict<'a>(raw: &'a str, lexicon: &Lexicon) -> Option<(Ve
         .or_else(|| read(unaddressed(last)?, true))
         .or_else(|| mocking(last, lexicon))
         .or_else(|| mocking(unaddressed(last)?, lexicon))
+        .or_else(|| read(unled(last)?, true))
+        .or_else(|| retort(last, lexicon))
         .or_else(|| read(opening?, false))
         .or_else(|| read(after_but(last)?, false))
         .or_else(|| read(echoed(last, rest, lexicon)?, false))
@@ -286,6 +290,42 @@ fn unaddressed(last: &str) -> Option<&str> {
     let bare_no = matches!(said.trim().to_lowercase().as_str(), "no" | "nope" | "nah");
     (matches!(to.len(), 1 | 2) && to.iter().all(addressed) && !said.trim().is_empty() && !bare_no)
         .then_some(said)
+}
+
+/// `last` without the addresses and softeners that lead it, each before a comma ("Ma'am, with
+/// respect, it isn't." gives "it isn't"; "Oh, Mom, no, that's not happening." gives "no, that's
+/// not happening"): words of address (`idioms::ADDRESS`), a name or title after the first
+/// piece ("Mom", "Uncle Mike"), or words that only soften what follows.
+fn unled(last: &str) -> Option<&str> {
+    let mut rest = last.trim_start();
+    let mut first = true;
+    while let Some((lead, after)) = rest.split_once(", ") {
+        let words: Vec<String> = (lead.split_whitespace())
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string())
+            .collect();
+        let leads = |w: &String| {
+            let lower = w.to_lowercase().replace('\'', "");
+            [idioms::ADDRESS, SOFTENERS, INTERJECTIONS]
+                .iter()
+                .any(|list| list.contains(&lower.as_str()))
+                || (!first && w != "I" && w.chars().next().is_some_and(char::is_uppercase))
+        };
+        if !(1..=3).contains(&words.len()) || !words.iter().all(leads) {
+            break;
+        }
+        (rest, first) = (after, false);
+    }
+    (!first).then_some(rest)
+}
+
+/// A retort whose slot takes any words ("Tell that to the three ballots on my doormat for
+/// people I've never met."): it rejects, however long the sentence it opens.
+fn retort(last: &str, lexicon: &Lexicon) -> Option<Verdict> {
+    let words = text::normalize(last, lexicon).text;
+    RETORTS
+        .iter()
+        .any(|retort| words.starts_with(retort))
+        .then_some(Verdict::Rejects)
 }
 
 /// A denial that states when it would hold, answering a question ("Is sending everyone a

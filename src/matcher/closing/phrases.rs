@@ -540,6 +540,11 @@ pub(super) const REJECTING: &[&str] = &[
 /// Phrases that endorse what they judge.
 pub(super) const AFFIRMING: &[&str] = &[
     "well said",
+    "i believe her",
+    "i believe him",
+    "i believe them",
+    "le creo",
+    "les creo",
     "well put",
     "hear hear",
     "nailed it",

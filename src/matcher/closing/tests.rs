@@ -72,6 +72,20 @@ fn a_last_sentence_that_is_a_verdict_judges_the_rest() {
         ("Says who?", Verdict::Rejects),
         ("Absolutely not.", Verdict::Rejects),
         ("Massive fraud, my backside.", Verdict::Rejects),
+        // Addresses and softeners before the verdict, a retort whose slot takes any words.
+        ("Ma'am, with respect, it isn't.", Verdict::Rejects),
+        (
+            "Oh, Uncle Mike, no, that's not happening.",
+            Verdict::Rejects,
+        ),
+        (
+            "Tell that to the three ballots on my doormat for people I've never met.",
+            Verdict::Rejects,
+        ),
+        (
+            "I believe her 100%, she's seen it from the inside.",
+            Verdict::Affirms,
+        ),
     ] {
         let post = format!("{claim}. {closing}");
         assert_eq!(read(&post).map(|(v, _)| v), Some(verdict), "{post}");
@@ -92,12 +106,13 @@ fn anything_else_passes_no_verdict() {
         "Xi would have to forge millions of envelopes. Never.",
         "False.",
         "Trump says mail-in voting means massive fraud. He's wrong?!",
-        "Trump says mail-in voting means massive fraud. Says who, exactly?",
         "Trump says mail-in voting means massive fraud. True, but only in a few cases.",
         "Trump says mail-in voting means massive fraud. True, But Rarely.",
         // A bare "No, …" opens the writer's own words, unless it follows a report.
         "Mail-in voting means massive fraud. No, Texas Democrats.",
         "Trump says mail-in voting means massive fraud. Turnout, my foot.",
+        // Words before a comma that are no address leave the sentence none.
+        "Trump says mail-in voting means massive fraud. In Ohio, it isn't true voting at all.",
     ] {
         assert_eq!(read(post), None, "{post}");
     }
@@ -146,6 +161,9 @@ fn disputes_tags_mock_agreement_and_echoes_without_a_comma_pass_a_verdict() {
         "Fraud my foot.",
         "Love you, Aunt Deb, but that's hogwash.",
         "And you actually believe them?",
+        "Says who, exactly?",
+        "Debunked by whom, exactly?",
+        "According to whom?",
     ] {
         let post = format!("{claim} {closing}");
         assert_eq!(

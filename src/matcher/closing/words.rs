@@ -242,11 +242,43 @@ pub(super) const INTERJECTIONS: &[&str] = &[
     "wow",
 ];
 
+/// Words that soften the verdict they lead before a comma ("With respect, it isn't."), lower
+/// case, apostrophes dropped.
+pub(super) const SOFTENERS: &[&str] = &[
+    "oh",
+    "look",
+    "listen",
+    "sorry",
+    "honestly",
+    "respectfully",
+    "with",
+    "respect",
+    "all",
+    "due",
+    "please",
+    "mira",
+    "oye",
+    "perdón",
+    "con",
+    "todo",
+    "respeto",
+];
+/// Retorts with a slot for any words, in normalised words: they reject what they answer.
+pub(super) const RETORTS: &[&str] = &[
+    "tell that to ",
+    "tell it to ",
+    "try telling that to ",
+    "explain that to ",
+    "díselo a ",
+    "cuéntaselo a ",
+];
+
 /// Questions that dispute what was said: who says it, in what world it holds, whether anybody
 /// believes it.
 pub(super) const DISPUTING: &[&str] = &[
     "says who",
     "who says",
+    "according to whom",
     "según quién",
     "quién lo dice",
     "in what universe",
