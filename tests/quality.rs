@@ -188,7 +188,8 @@ fn fourth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
 /// hard negatives. Stop 35's second refit finds one post fewer (recall 0.895); at stop 39 the
 /// word probe reading corrected words adds an alarm on a hard negative (precision 0.979, 3 of
 /// 120). Stop 44's word probe scoring candidates that share no word with their narrative's
-/// texts finds 5 more (recall 0.960).
+/// texts finds 5 more (recall 0.960). Stop 56's answer to a report reads one stance fewer right
+/// (0.979).
 #[test]
 fn fifth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
     let floors = Floors {
@@ -416,16 +417,16 @@ fn eighteenth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
 /// 0.764, lexical 0.992 / 0.864 / 0.826. The refit of the English word probe finds 1 more in
 /// hybrid mode and 4 in lexical mode, more read wrong than right: 1.000 / 0.914 / 0.758 and
 /// 0.992 / 0.893 / 0.816. Stop 56's reports named last and retorts: 1.000 / 0.914 / 0.773 and
-/// 0.992 / 0.900 / 0.825.
+/// 0.992 / 0.900 / 0.825; with the writer's answer to a report: stance 0.797 and 0.833.
 #[test]
 fn nineteenth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
-    let floors = Floors::new(0.995, 0.91, 0.77);
+    let floors = Floors::new(0.995, 0.91, 0.795);
     meets_in_hybrid("heldout19_posts.jsonl", 240, floors);
 }
 
 #[test]
 fn nineteenth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
-    let floors = Floors::new(0.99, 0.895, 0.82);
+    let floors = Floors::new(0.99, 0.895, 0.83);
     meets(&shipped().1, "heldout19_posts.jsonl", 240, floors);
 }
 
@@ -548,10 +549,11 @@ fn a_verdict_answers_a_question_that_states_the_claim_in_every_mode() {
 /// hybrid mode: 0.985 / 0.907 / 0.465. Stop 52's open closings: hybrid 0.977 / 0.907 / 0.622,
 /// lexical 0.992 / 0.871 / 0.623, one found Spanish post in each mode now also matching a
 /// narrative it is not labelled with. Stop 54's refits of the word probes: hybrid 0.978 /
-/// 0.943 / 0.621, lexical 0.992 / 0.936 / 0.618.
+/// 0.943 / 0.621, lexical 0.992 / 0.936 / 0.618. Stop 56's answer to a report: hybrid stance
+/// 0.629.
 #[test]
 fn twentieth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
-    let floors = Floors::new(0.975, 0.905, 0.62);
+    let floors = Floors::new(0.975, 0.905, 0.625);
     meets_in_hybrid("heldout20_posts.jsonl", 240, floors);
 }
 
@@ -619,16 +621,17 @@ fn twenty_second_held_out_set_meets_the_committed_figures_in_lexical_mode() {
 /// hybrid 0.992 / 0.914 / 0.492, lexical 1.000 / 0.879 / 0.545; stop 52's: 0.992 / 0.914 /
 /// 0.602 and 1.000 / 0.879 / 0.634, one of its 60 other election posts alarming in hybrid mode
 /// (as before) and none in lexical mode. Stop 56's reports named last and retorts find one more
-/// post in each mode: 0.992 / 0.943 / 0.614 and 1.000 / 0.936 / 0.641.
+/// post in each mode: 0.992 / 0.943 / 0.614 and 1.000 / 0.936 / 0.641; with the writer's answer
+/// to a report: stance 0.621 and 0.649.
 #[test]
 fn twenty_third_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
-    let floors = Floors::new(0.99, 0.94, 0.61);
+    let floors = Floors::new(0.99, 0.94, 0.62);
     meets_in_hybrid("heldout23_posts.jsonl", 240, floors);
 }
 
 #[test]
 fn twenty_third_held_out_set_meets_the_committed_figures_in_lexical_mode() {
-    let floors = Floors::new(0.995, 0.93, 0.64);
+    let floors = Floors::new(0.995, 0.93, 0.645);
     meets(&shipped().1, "heldout23_posts.jsonl", 240, floors);
 }
 
@@ -638,16 +641,17 @@ fn twenty_third_held_out_set_meets_the_committed_figures_in_lexical_mode() {
 /// other U.S. election rumours, other countries' elections and off-topic posts that must match
 /// nothing), and never fitted on. Stop 52's build: hybrid 0.992 / 0.756 / 0.843, lexical 0.992 /
 /// 0.744 / 0.840; stop 53's: 0.992 / 0.813 / 0.808 and 0.992 / 0.800 / 0.805. Stop 56's reports
-/// named last and retorts read one stance fewer right in each mode: stance 0.800 and 0.797.
+/// named last and retorts read one stance fewer right in each mode: stance 0.800 and 0.797; the
+/// writer's answer to a report one more: 0.808 and 0.805.
 #[test]
 fn twenty_fourth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
-    let floors = Floors::new(0.99, 0.81, 0.795);
+    let floors = Floors::new(0.99, 0.81, 0.805);
     meets_in_hybrid("heldout24_posts.jsonl", 240, floors);
 }
 
 #[test]
 fn twenty_fourth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
-    let floors = Floors::new(0.99, 0.80, 0.795);
+    let floors = Floors::new(0.99, 0.80, 0.80);
     meets(&shipped().1, "heldout24_posts.jsonl", 240, floors);
 }
 
@@ -893,6 +897,48 @@ fn a_verdict_on_a_reported_defence_stands_in_for_the_idea_it_leaves_out() {
         ),
         (
             "My coworker keeps saying counting for days is normal in a pandemic. Dream on, Steph.",
+            "delayed-count-means-rigged",
+            Stance::Promotes,
+        ),
+    ]);
+}
+
+/// A report may name its source last, or be a verdict of its own ("Fact checkers rate …"), and
+/// a reported defence may be dismissed, not accused ("next to impossible"); the verdict may
+/// follow addresses or be a retort of any length; and the writer's own statements after a
+/// report take the post's side when they plainly take one (stop 56). The build before read
+/// every one of these fitting posts (`tuning_closing43b`, `tuning_closing52`,
+/// `tuning_closing56`) the other way, or as neutral, in both modes.
+#[test]
+fn the_side_a_post_takes_on_what_it_reports_is_read_in_how_people_write_it() {
+    reads_in_every_mode(&[
+        (
+            "'Fraud in mail voting is vanishingly rare,' says the Brennan Center. Rare, my foot.",
+            "mail-voting-widespread-fraud",
+            Stance::Promotes,
+        ),
+        (
+            "Fact checkers rate 'China will print fake ballots' as baseless. Laughable.",
+            "foreign-counterfeit-mail-ballots",
+            Stance::Promotes,
+        ),
+        (
+            "The news says foreign forgery of mail ballots is next to impossible. Not buying it for a second.",
+            "foreign-counterfeit-mail-ballots",
+            Stance::Promotes,
+        ),
+        (
+            "Some lady at church told me absentee voting is rife with fraud. Ma'am, with respect, it isn't.",
+            "mail-voting-widespread-fraud",
+            Stance::Debunks,
+        ),
+        (
+            "Washington's election office says universal mail ballots cause no confusion. Tell that to the three ballots on my doormat for people I've never met.",
+            "unsolicited-ballots-chaos",
+            Stance::Promotes,
+        ),
+        (
+            "Fact-checkers say the overnight Michigan jump was a 'data entry error, quickly fixed.' Quickly fixed after they got caught. The count was stolen while you slept.",
             "delayed-count-means-rigged",
             Stance::Promotes,
         ),

@@ -19,8 +19,8 @@
 //! accusation it reaches ("safe from fraud"). Only posts of at most [`MAX_WORDS`] normalised words
 //! that do not ask, quote or mock ("'safe', sure"), whose every negation turns a sound or accusing
 //! word ("don't tell me those batches weren't rigged" has one that turns none), and that hold no
-//! word of rejection, report, supposition or dismissal ("anyone who says it isn't safe is lying",
-//! "if you think …", "next to impossible") are read; the rest is the read-outs'. `scripts/cv_probe.py polarity` measures the
+//! word of rejection, report or supposition ("anyone who says it isn't safe is lying", "if you
+//! think …") are read; the rest is the read-outs'. `scripts/cv_probe.py polarity` measures the
 //! rules over the read-out, out of fold (`docs/quality.md`, stop 42).
 
 use super::stance::Stance;
@@ -229,8 +229,8 @@ const REJECTING: &[&str] = &[
     "if",
 ];
 /// Words that dismiss an accusation they stand beside ("fake ballots from abroad are next to
-/// impossible"): like [`REJECTING`], they leave the post to the read-outs, so that the accusation
-/// is not read as made.
+/// impossible", "all the rigged-election talk is just talk"): with one, the post makes no
+/// accusation.
 const DISMISSING: &[&str] = &[
     "baseless",
     "unfounded",
@@ -243,6 +243,15 @@ const DISMISSING: &[&str] = &[
     "imposible",
     "engañoso",
     "engañosa",
+    "talk",
+    "talking",
+    "narrative",
+    "rumor",
+    "rumors",
+    "rumour",
+    "rumours",
+    "theory",
+    "theories",
 ];
 /// Words and emoji of sarcasm ("safe, sure", "seguro, claro").
 const SARCASM: &[&str] = &[
@@ -255,13 +264,16 @@ pub(crate) fn polarity(raw: &str, normalized: &str, asks: bool) -> Option<Stance
     weigh(raw, normalized, asks)?.stance()
 }
 
-/// Whether a short statement plainly accuses: accusing words, and no sound word or negation
-/// ("the week-long count means it was stolen"). Not a post's stance on its own (stop 42
+/// Whether a short statement plainly accuses: accusing words, and no sound word, negation or
+/// dismissal ("the week-long count means it was stolen", not "fake ballots from abroad are next
+/// to impossible"). Not a post's stance on its own (stop 42
 /// measured it so and left it out: "Slow count ≠ stolen election." is no accusation), but
 /// what a closing verdict judges (`reading.rs`).
 pub(crate) fn accuses(raw: &str, normalized: &str) -> bool {
-    weigh(raw, normalized, false)
-        .is_some_and(|w| w.accused > 0 && w.sound + w.attacked + w.denied == 0)
+    let dismissed = normalized.split(' ').any(|w| DISMISSING.contains(&w));
+    !dismissed
+        && weigh(raw, normalized, false)
+            .is_some_and(|w| w.accused > 0 && w.sound + w.attacked + w.denied == 0)
 }
 
 /// How many sound and accusing words a short post has, standing or turned by a negation.
@@ -302,7 +314,7 @@ fn weigh(raw: &str, normalized: &str, asks: bool) -> Option<Weights> {
         || words.len() > MAX_WORDS
         || quotes(raw)
         || mocks(raw)
-        || words.iter().any(|w| is(REJECTING, w) || is(DISMISSING, w))
+        || words.iter().any(|w| is(REJECTING, w))
     {
         return None;
     }

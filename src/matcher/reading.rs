@@ -17,6 +17,8 @@ pub(super) struct Reading<'m> {
     read: Option<(&'m Readout, Stance)>,
     /// The verdict the post's last sentence passes on the rest, and what it judges.
     closing: Option<(Verdict, Judged<'m>)>,
+    /// The side the writer's own words take after a sentence that reports somebody's.
+    answer: Option<Stance>,
 }
 
 /// What a closing verdict judges.
@@ -57,6 +59,9 @@ impl Reading<'_> {
                 Judged::Defence => verdict.on(Stance::Debunks, true),
                 Judged::Accusation { reported } => verdict.on(Stance::Promotes, *reported),
             };
+        }
+        if let Some(stance) = self.answer {
+            return stance;
         }
         self.read
             .filter(|(readout, _)| readout.covers(narrative) && !self.cues.settled())
@@ -151,7 +156,45 @@ impl Matcher {
             };
             (verdict, judged)
         });
+        if reading.closing.is_none() {
+            reading.answer = self.own_answer(raw, lang, embedding.is_some());
+        }
         reading
+    }
+
+    /// The side the writer's own words take after the first sentence of `raw` that reports
+    /// somebody's with a reporting verb, when their statements plainly take one and no other
+    /// ([`polarity`], or a plain accusation) and the read-out, reading them on their own,
+    /// agrees: "Trump tweeted that if we don't know the winner on election night, it's
+    /// rigged. Counting mail ballots takes days in lots of states, by law. *Slow isn't
+    /// stolen.*" debunks; "Fact-checkers say the overnight jump was a data entry error.
+    /// Quickly fixed after they got caught. *The count was stolen while you slept.*" promotes.
+    /// The post as a whole reads as a report of the claim or of the defence; its answer tells
+    /// which side the writer takes.
+    fn own_answer(&self, raw: &str, lang: Lang, embedded: bool) -> Option<Stance> {
+        let mut sentences = sentences(raw);
+        let report = (sentences.by_ref())
+            .find(|s| reported(&text::normalize(s, &self.lexicon).text).is_some())?;
+        let mut sides = (sentences.filter(|s| !s.ends_with('?'))).filter_map(|sentence| {
+            let words = text::normalize(sentence, &self.lexicon).text;
+            (polarity(sentence, &words, false))
+                .or_else(|| accuses(sentence, &words).then_some(Stance::Promotes))
+        });
+        let side = sides.next()?;
+        if !sides.all(|other| other == side) {
+            return None;
+        }
+        let at = report.as_ptr() as usize - raw.as_ptr() as usize + report.len();
+        let own = raw[at..].trim();
+        let words = text::normalize(own, &self.lexicon).text;
+        let vector = embedded
+            .then(|| self.embed(&[&words]).pop().flatten())
+            .flatten();
+        let read = self
+            .reading_alone(own, &words, lang, vector.as_deref())
+            .read;
+        read.is_some_and(|(_, stance)| stance == side)
+            .then_some(side)
     }
 
     /// Whether `raw` ends with a verdict on a defence of the process it reports: on anything
@@ -224,6 +267,7 @@ impl Matcher {
             cues,
             read,
             closing: None,
+            answer: None,
         }
     }
 }

@@ -249,7 +249,12 @@ pub(crate) fn reported<'a>(words: &'a str) -> Option<(&'a str, &'a str)> {
         match verb {
             // A gerund that opens the words is their subject, not a report ("Calling absentee
             // voting 'fraud' is an insult").
-            None if REPORTING.contains(&word) && !(start == 0 && word.ends_with("ing")) => {
+            // Nor does "show up" report ("Biden's lead showed up after the mail ballots").
+            None if REPORTING.contains(&word)
+                && !(start == 0 && word.ends_with("ing"))
+                && !(word.starts_with("show")
+                    && words[at.min(words.len())..].starts_with("up")) =>
+            {
                 verb = Some((start, at))
             }
             Some((from, _)) if REPORTED_LEAD.contains(&word) => verb = Some((from, at)),
@@ -402,6 +407,11 @@ mod tests {
             reported("calling absentee voting fraud is an insult to every senior").map(|(s, _)| s),
             None,
             "a gerund subject"
+        );
+        assert_eq!(
+            reported("bidens lead showed up after the mail ballots were counted").map(|(s, _)| s),
+            None,
+            "showing up is not saying"
         );
         assert_eq!(reported("he said so").map(|(said, _)| said), None);
         assert_eq!(

@@ -430,6 +430,11 @@ fn ends_sentence(text: &str, at: usize, c: char) -> bool {
                 && next.is_some_and(char::is_whitespace)
         }
         '.' => {
+            // Not after an abbreviation ("at 3 a.m. dumps", "after Nov. 3").
+            let word = text[..at].rsplit(char::is_whitespace).next().unwrap_or("");
+            if ABBREVIATIONS.contains(&word.to_lowercase().as_str()) {
+                return false;
+            }
             let mut before = text[..at].chars().rev();
             let (last, second) = (before.next(), before.next());
             // A capital ends a sentence only at the end of a word ("FRAUD."), not of initials.

@@ -293,6 +293,15 @@ fn a_text_splits_into_its_sentences() {
         ]
     );
     assert_eq!(sentences("The U.S. count").count(), 1);
+    // An abbreviation ends none, but "Sure, Jan." does.
+    assert_eq!(
+        sentences("The 3 a.m. dumps on Nov. 4 were fraud.").count(),
+        1
+    );
+    assert_eq!(
+        sentences("Lead gone at 4am? Sure, Jan. #StopTheSteal").count(),
+        3
+    );
 }
 
 #[test]

@@ -263,6 +263,12 @@ pub(super) const SOFTENERS: &[&str] = &[
     "todo",
     "respeto",
 ];
+/// Abbreviations whose stop ends no sentence, lower case, without their last stop (not "Jan.",
+/// which ends "Sure, Jan.").
+pub(super) const ABBREVIATIONS: &[&str] = &[
+    "a.m", "p.m", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "mr", "mrs", "ms", "dr", "st", "gov", "sen", "rep", "vs",
+];
 /// Retorts with a slot for any words, in normalised words: they reject what they answer.
 pub(super) const RETORTS: &[&str] = &[
     "tell that to ",
