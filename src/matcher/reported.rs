@@ -247,9 +247,8 @@ pub(crate) fn reported<'a>(words: &'a str) -> Option<(&'a str, &'a str)> {
         let start = at;
         at += word.len() + 1;
         match verb {
-            // A gerund that opens the words is their subject, not a report ("Calling absentee
-            // voting 'fraud' is an insult").
-            // Nor does "show up" report ("Biden's lead showed up after the mail ballots").
+            // Not a gerund that opens the words, which is their subject ("Calling absentee
+            // voting 'fraud' is an insult"), nor "show up" ("Biden's lead showed up after …").
             None if REPORTING.contains(&word)
                 && !(start == 0 && word.ends_with("ing"))
                 && !(word.starts_with("show")

@@ -12,8 +12,9 @@
 //! negation, among little words ([`verdict`]), however they are written ("FALSE!!!", "N0t tru3.",
 //! "Wrong, wrong, wrong."). Set phrases are read whole, each pointing its own way ("Yeah, right."
 //! rejects, "Couldn't agree more." endorses: `idioms.rs`, `phrases.rs`), a verdict may address
-//! somebody after a comma ("Get real, Denise."), and agreement that goes on in mockery rejects
-//! ("Sure, and I'm the Pope."). A last sentence that asks ("He's right?") passes none but "Says
+//! somebody after a comma ("Get real, Denise.") or follow addresses and softeners ("Ma'am, with
+//! respect, it isn't."), a retort takes any words in its slot ("Tell that to the ballots on my
+//! doormat."), and agreement that goes on in mockery rejects ("Sure, and I'm the Pope."). A last sentence that asks ("He's right?") passes none but "Says
 //! who?". One that answers a question passes a verdict on it when the question puts a proposition
 //! ("Is mail voting rigged? Nah.": [`puts_a_proposition`]), and on the sentence before it when the
 //! question echoes it ("Officials say fraud is rare. Rare? My foot."), but not when the question is
