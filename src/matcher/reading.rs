@@ -70,6 +70,19 @@ impl Reading<'_> {
     }
 }
 
+/// `said` without the quotation marks around all of it (`Dems: "Mass mailing ballots is totally
+/// orderly and safe."`): what is reported is read as said, not as words held at arm's length.
+fn unquoted(said: &str) -> &str {
+    let said = said.trim();
+    let quote = |c: char| matches!(c, '"' | '“' | '”' | '\'' | '‘' | '’');
+    match (said.chars().next(), said.chars().next_back()) {
+        (Some(open), Some(close)) if said.len() > 2 && quote(open) && quote(close) => {
+            said[open.len_utf8()..said.len() - close.len_utf8()].trim()
+        }
+        _ => said,
+    }
+}
+
 /// The shortest surname read as naming an official ("Krebs says …"; not "Lee").
 const MIN_SURNAME_CHARS: usize = 5;
 
@@ -234,7 +247,7 @@ impl Matcher {
             None => {
                 let (said, source) = source?;
                 let speaker = text::normalize(source, &self.lexicon).text;
-                (said.to_owned(), words, speaker)
+                (unquoted(said).to_owned(), words, speaker)
             }
         };
         let rebutter = |w: &str| {
@@ -269,5 +282,24 @@ impl Matcher {
             closing: None,
             answer: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unquoted;
+
+    #[test]
+    fn what_is_reported_is_read_without_the_quotation_marks_around_it() {
+        assert_eq!(
+            unquoted(" \"Mail ballots are totally safe.\" "),
+            "Mail ballots are totally safe."
+        );
+        assert_eq!(unquoted("“Counting takes time.”"), "Counting takes time.");
+        assert_eq!(
+            unquoted("'safe' ballots, they say"),
+            "'safe' ballots, they say",
+            "a quoted word is no quoted report"
+        );
     }
 }

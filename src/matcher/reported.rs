@@ -294,6 +294,20 @@ pub(crate) fn reported<'a>(words: &'a str) -> Option<(&'a str, &'a str)> {
 /// to say is a defence of it ("The FBI says there's no evidence of fraud. Sure there isn't.").
 const AUTHORITIES: &[&str] = &[
     "officials",
+    "official",
+    "governor",
+    "attorney general",
+    "election director",
+    "elections director",
+    "election chief",
+    "elections chief",
+    "politifact",
+    "snopes",
+    "ap",
+    "associated press",
+    "reuters",
+    "gobernador",
+    "gobernadora",
     "authorities",
     "fact check",
     "fact checks",
@@ -432,6 +446,9 @@ mod tests {
             "el secretario de estado asegura que"
         ));
         assert!(!speaks_for_the_process("my uncle says"));
+        assert!(speaks_for_the_process("utahs republican lt governor"));
+        assert!(speaks_for_the_process("ap"));
+        assert!(!speaks_for_the_process("my gap year"), "a part of a word");
         assert!(
             !speaks_for_the_process("the statement says"),
             "a part of a word"

@@ -72,7 +72,7 @@ pub const MOCKING: &[(&[&str], &str)] = &[
         ],
         "and ",
     ),
-    (&["sí claro", "sí hombre", "ya claro"], "y "),
+    (&["sí claro", "sí hombre", "ya claro", "ajá"], "y "),
     (
         &[
             "right",

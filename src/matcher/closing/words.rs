@@ -267,7 +267,7 @@ pub(super) const SOFTENERS: &[&str] = &[
 /// which ends "Sure, Jan.").
 pub(super) const ABBREVIATIONS: &[&str] = &[
     "a.m", "p.m", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-    "mr", "mrs", "ms", "dr", "st", "gov", "sen", "rep", "vs",
+    "mr", "mrs", "ms", "dr", "st", "gov", "sen", "rep", "vs", "lt", "jr", "sr",
 ];
 /// Retorts with a slot for any words, in normalised words: they reject what they answer.
 pub(super) const RETORTS: &[&str] = &[
