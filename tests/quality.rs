@@ -417,7 +417,9 @@ fn eighteenth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
 /// 0.764, lexical 0.992 / 0.864 / 0.826. The refit of the English word probe finds 1 more in
 /// hybrid mode and 4 in lexical mode, more read wrong than right: 1.000 / 0.914 / 0.758 and
 /// 0.992 / 0.893 / 0.816. Stop 56's reports named last and retorts: 1.000 / 0.914 / 0.773 and
-/// 0.992 / 0.900 / 0.825; with the writer's answer to a report: stance 0.797 and 0.833.
+/// 0.992 / 0.900 / 0.825; with the writer's answer to a report: stance 0.797 and 0.833; with
+/// quoted reports read as said and more who speak for the process, lexical 0.992 / 0.907 /
+/// 0.835.
 #[test]
 fn nineteenth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
     let floors = Floors::new(0.995, 0.91, 0.795);
@@ -426,7 +428,7 @@ fn nineteenth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
 
 #[test]
 fn nineteenth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
-    let floors = Floors::new(0.99, 0.895, 0.83);
+    let floors = Floors::new(0.99, 0.905, 0.83);
     meets(&shipped().1, "heldout19_posts.jsonl", 240, floors);
 }
 
@@ -622,7 +624,8 @@ fn twenty_second_held_out_set_meets_the_committed_figures_in_lexical_mode() {
 /// 0.602 and 1.000 / 0.879 / 0.634, one of its 60 other election posts alarming in hybrid mode
 /// (as before) and none in lexical mode. Stop 56's reports named last and retorts find one more
 /// post in each mode: 0.992 / 0.943 / 0.614 and 1.000 / 0.936 / 0.641; with the writer's answer
-/// to a report: stance 0.621 and 0.649.
+/// to a report: stance 0.621 and 0.649; with quoted reports read as said and more who speak
+/// for the process, lexical 0.657.
 #[test]
 fn twenty_third_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
     let floors = Floors::new(0.99, 0.94, 0.62);
@@ -631,7 +634,7 @@ fn twenty_third_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
 
 #[test]
 fn twenty_third_held_out_set_meets_the_committed_figures_in_lexical_mode() {
-    let floors = Floors::new(0.995, 0.93, 0.645);
+    let floors = Floors::new(0.995, 0.93, 0.655);
     meets(&shipped().1, "heldout23_posts.jsonl", 240, floors);
 }
 
