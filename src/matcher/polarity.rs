@@ -266,9 +266,9 @@ pub(crate) fn polarity(raw: &str, normalized: &str, asks: bool) -> Option<Stance
 
 /// Whether a short statement plainly accuses: accusing words, and no sound word, negation or
 /// dismissal ("the week-long count means it was stolen", not "fake ballots from abroad are next
-/// to impossible"). Not a post's stance on its own (stop 42
-/// measured it so and left it out: "Slow count ≠ stolen election." is no accusation), but
-/// what a closing verdict judges (`reading.rs`).
+/// to impossible"). Not a post's stance on its own (stop 42 measured it so and left it out:
+/// "Slow count ≠ stolen election." is no accusation), but what a closing verdict judges, and a
+/// side the writer's answer to a report may take (`reading.rs`).
 pub(crate) fn accuses(raw: &str, normalized: &str) -> bool {
     let dismissed = normalized.split(' ').any(|w| DISMISSING.contains(&w));
     !dismissed
