@@ -126,6 +126,17 @@ pub(super) const REPORTING: &[&str] = &[
     "señaló",
     "advierte",
     "advirtió",
+    // Gerunds after "keep" ("Election officials keep insisting China couldn't …").
+    "insisting",
+    "swearing",
+    "arguing",
+    "repeating",
+    "repeats",
+    "repeated",
+    "explaining",
+    "promising",
+    "assuring",
+    "admitting",
     // Verbs that pass a verdict on somebody's claim ("Fact-checkers call the warning baseless").
     "calls",
     "call",
@@ -425,6 +436,11 @@ mod tests {
             reported("bidens lead showed up after the mail ballots were counted").map(|(s, _)| s),
             None,
             "showing up is not saying"
+        );
+        assert_eq!(
+            reported("election officials keep insisting china couldnt fake our ballots")
+                .map(|(said, _)| said),
+            Some("china couldnt fake our ballots")
         );
         assert_eq!(reported("he said so").map(|(said, _)| said), None);
         assert_eq!(
