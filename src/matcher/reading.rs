@@ -169,7 +169,7 @@ impl Matcher {
             };
             (verdict, judged)
         });
-        if reading.closing.is_none() {
+        if reading.closing.is_none() && may_report(raw, normalized) {
             reading.answer = self.own_answer(raw, lang, embedding.is_some());
         }
         reading

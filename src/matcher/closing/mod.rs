@@ -275,17 +275,10 @@ fn is_symbol(c: char) -> bool {
 /// a word of address.
 fn unaddressed(last: &str) -> Option<&str> {
     let (said, to) = last.rsplit_once(',')?;
-    let to: Vec<&str> = to
-        .split_whitespace()
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
-        .filter(|w| !w.is_empty())
-        .collect();
+    let to = bare_words(to);
     let addressed = |w: &&str| {
-        let lower = w.to_lowercase().replace('\'', "");
-        let taking_back = TAKING_BACK.iter().any(|t| t.trim() == lower) || lower == "i";
-        !taking_back
-            && (w.chars().next().is_some_and(char::is_uppercase)
-                || idioms::ADDRESS.contains(&lower.as_str()))
+        let lower = w.to_lowercase();
+        !TAKING_BACK.iter().any(|t| t.trim() == lower) && addresses(w, true)
     };
     // A bare "No, …" stays the writer's own statement ("No, Texas Democrats.").
     let bare_no = matches!(said.trim().to_lowercase().as_str(), "no" | "nope" | "nah");
@@ -301,15 +294,12 @@ fn unled(last: &str) -> Option<&str> {
     let mut rest = last.trim_start();
     let mut first = true;
     while let Some((lead, after)) = rest.split_once(", ") {
-        let words: Vec<String> = (lead.split_whitespace())
-            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string())
-            .collect();
-        let leads = |w: &String| {
+        let words = bare_words(lead);
+        let leads = |w: &&str| {
             let lower = w.to_lowercase().replace('\'', "");
-            [idioms::ADDRESS, SOFTENERS, INTERJECTIONS]
-                .iter()
-                .any(|list| list.contains(&lower.as_str()))
-                || (!first && w != "I" && w.chars().next().is_some_and(char::is_uppercase))
+            let softens =
+                SOFTENERS.contains(&lower.as_str()) || INTERJECTIONS.contains(&lower.as_str());
+            softens || addresses(w, !first)
         };
         if !(1..=3).contains(&words.len()) || !words.iter().all(leads) {
             break;
@@ -317,6 +307,22 @@ fn unled(last: &str) -> Option<&str> {
         (rest, first) = (after, false);
     }
     (!first).then_some(rest)
+}
+
+/// The words of `piece` without the punctuation around them ("Get real, *Denise*!").
+fn bare_words(piece: &str) -> Vec<&str> {
+    (piece.split_whitespace())
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// Whether `word` addresses somebody: a word of address (`idioms::ADDRESS`: "pal", "ma'am"),
+/// or, with `names`, a name or title in capitals ("Denise", "Senator"; not "I").
+fn addresses(word: &str, names: bool) -> bool {
+    let lower = word.to_lowercase().replace('\'', "");
+    idioms::ADDRESS.contains(&lower.as_str())
+        || (names && word != "I" && word.chars().next().is_some_and(char::is_uppercase))
 }
 
 /// A retort whose slot takes any words ("Tell that to the three ballots on my doormat for
