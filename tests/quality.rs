@@ -552,16 +552,16 @@ fn a_verdict_answers_a_question_that_states_the_claim_in_every_mode() {
 /// lexical 0.992 / 0.871 / 0.623, one found Spanish post in each mode now also matching a
 /// narrative it is not labelled with. Stop 54's refits of the word probes: hybrid 0.978 /
 /// 0.943 / 0.621, lexical 0.992 / 0.936 / 0.618. Stop 56's answer to a report: hybrid stance
-/// 0.629.
+/// 0.629. Stop 57's talking back to one person: stance 0.682 and 0.672.
 #[test]
 fn twentieth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
-    let floors = Floors::new(0.975, 0.905, 0.625);
+    let floors = Floors::new(0.975, 0.905, 0.68);
     meets_in_hybrid("heldout20_posts.jsonl", 240, floors);
 }
 
 #[test]
 fn twentieth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
-    let floors = Floors::new(0.99, 0.93, 0.615);
+    let floors = Floors::new(0.99, 0.93, 0.67);
     meets(&shipped().1, "heldout20_posts.jsonl", 240, floors);
 }
 
@@ -625,16 +625,16 @@ fn twenty_second_held_out_set_meets_the_committed_figures_in_lexical_mode() {
 /// (as before) and none in lexical mode. Stop 56's reports named last and retorts find one more
 /// post in each mode: 0.992 / 0.943 / 0.614 and 1.000 / 0.936 / 0.641; with the writer's answer
 /// to a report: stance 0.621 and 0.649; with quoted reports read as said and more who speak
-/// for the process, lexical 0.657.
+/// for the process, lexical 0.657. Stop 57's talking back to one person: 0.644 and 0.672.
 #[test]
 fn twenty_third_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
-    let floors = Floors::new(0.99, 0.94, 0.62);
+    let floors = Floors::new(0.99, 0.94, 0.64);
     meets_in_hybrid("heldout23_posts.jsonl", 240, floors);
 }
 
 #[test]
 fn twenty_third_held_out_set_meets_the_committed_figures_in_lexical_mode() {
-    let floors = Floors::new(0.995, 0.93, 0.655);
+    let floors = Floors::new(0.995, 0.93, 0.67);
     meets(&shipped().1, "heldout23_posts.jsonl", 240, floors);
 }
 
@@ -645,16 +645,17 @@ fn twenty_third_held_out_set_meets_the_committed_figures_in_lexical_mode() {
 /// nothing), and never fitted on. Stop 52's build: hybrid 0.992 / 0.756 / 0.843, lexical 0.992 /
 /// 0.744 / 0.840; stop 53's: 0.992 / 0.813 / 0.808 and 0.992 / 0.800 / 0.805. Stop 56's reports
 /// named last and retorts read one stance fewer right in each mode: stance 0.800 and 0.797; the
-/// writer's answer to a report one more: 0.808 and 0.805.
+/// writer's answer to a report one more: 0.808 and 0.805. Stop 57's talking back to one person
+/// one more: 0.815 and 0.813.
 #[test]
 fn twenty_fourth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
-    let floors = Floors::new(0.99, 0.81, 0.805);
+    let floors = Floors::new(0.99, 0.81, 0.81);
     meets_in_hybrid("heldout24_posts.jsonl", 240, floors);
 }
 
 #[test]
 fn twenty_fourth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
-    let floors = Floors::new(0.99, 0.80, 0.80);
+    let floors = Floors::new(0.99, 0.80, 0.81);
     meets(&shipped().1, "heldout24_posts.jsonl", 240, floors);
 }
 

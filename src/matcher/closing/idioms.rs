@@ -49,6 +49,16 @@ pub const ADDRESS: &[&str] = &[
     "señor",
     "señora",
     "jefe",
+    "vecino",
+    "vecina",
+    "primo",
+    "prima",
+    "mijo",
+    "mija",
+    "loco",
+    "che",
+    "güey",
+    "wey",
 ];
 
 /// Agreement that goes on in mockery: an opener, then a comma and the link ("Sure, and I'm the

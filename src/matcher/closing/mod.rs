@@ -125,7 +125,8 @@ pub(crate) fn closing_verdict<'a>(raw: &'a str, lexicon: &Lexicon) -> Option<(Ve
         .or_else(|| read(after_but(last)?, false))
         .or_else(|| read(echoed(last, rest, lexicon)?, false))
         .or_else(|| echoed_phrase(last, rest, lexicon))
-        .or_else(|| answers.then(|| qualified(last, lexicon)).flatten())?;
+        .or_else(|| answers.then(|| qualified(last, lexicon)).flatten())
+        .or_else(|| talks_back(last, rest, lexicon))?;
     let mut rest = rest.trim_end();
     if rest.ends_with('?') {
         // The verdict answers a question. After mockery the question asks in disbelief
@@ -323,6 +324,27 @@ fn addresses(word: &str, names: bool) -> bool {
     let lower = word.to_lowercase().replace('\'', "");
     idioms::ADDRESS.contains(&lower.as_str())
         || (names && word != "I" && word.chars().next().is_some_and(char::is_uppercase))
+}
+
+/// A short last sentence that talks back to the one person it addresses, after a report ("Sit
+/// down, Gary.", "No te creas todo, vecino.", "Wrong as usual, Uncle Mike."): people answer the
+/// person whose words they pass on when they disagree, and agree in set phrases, which are read
+/// before this. Not when it thanks or agrees ("Thank you, Senator."), nor when it addresses the
+/// writer's audience ("Nothing to see here, folks.") or its last words are a date ("Rally was in
+/// Tampa, Saturday.").
+fn talks_back(last: &str, rest: &str, lexicon: &Lexicon) -> Option<Verdict> {
+    let said = unaddressed(last)?;
+    let to = bare_words(&last[said.len() + 1..]);
+    let somebody = |w: &&str| {
+        let lower = w.to_lowercase().replace('\'', "");
+        !AUDIENCE.contains(&lower.as_str()) && !CALENDAR.contains(&lower.as_str())
+    };
+    let words = text::normalize(said, lexicon).text.replace('\'', "");
+    let words: Vec<&str> = words.split(' ').filter(|w| !w.is_empty()).collect();
+    let agrees = |w: &&str| AFFIRMING.contains(w) || THANKING.contains(w);
+    let short = (1..=MAX_VERDICT_WORDS).contains(&words.len());
+    (to.iter().all(somebody) && short && !words.iter().any(agrees) && reports(rest, lexicon))
+        .then_some(Verdict::Rejects)
 }
 
 /// A retort whose slot takes any words ("Tell that to the three ballots on my doormat for

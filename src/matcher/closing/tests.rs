@@ -317,3 +317,36 @@ fn a_verdict_turns_the_reading_of_the_rest() {
     assert_eq!(Verdict::Rejects.on(Debunks, true), Promotes);
     assert_eq!(Verdict::Rejects.on(Debunks, false), Debunks);
 }
+
+#[test]
+fn talking_back_to_one_person_after_a_report_rejects_what_was_reported() {
+    let report = "My uncle swears the 4 a.m. vote dump in Michigan proves they stole it";
+    for closing in [
+        "Sit down, Gary.",
+        "Relax, Aunt Linda.",
+        "Counting takes time, sir.",
+        "No te creas todo, vecino.",
+        "Wrong as usual, Uncle Mike.",
+    ] {
+        let post = format!("{report}. {closing}");
+        assert_eq!(
+            read(&post).map(|(v, _)| v),
+            Some(Verdict::Rejects),
+            "{post}"
+        );
+    }
+    // Thanks and praise agree or pass nothing; the audience and a date are nobody talked back
+    // to; and the writer's own words are not somebody's to talk back to.
+    for post in [
+        format!("{report}. Thank you, Senator."),
+        format!("{report}. Nothing to see here, folks."),
+        format!("{report}. Rally was in Tampa, Saturday."),
+        "Michigan found 100k ballots overnight. Sit down, Gary.".to_owned(),
+    ] {
+        assert_ne!(
+            read(&post).map(|(v, _)| v),
+            Some(Verdict::Rejects),
+            "{post}"
+        );
+    }
+}

@@ -88,6 +88,74 @@ pub(super) const AFFIRMING: &[&str] = &[
     "correcto",
     "así",
 ];
+/// Words that thank or praise the person a closing addresses ("Thank you, Senator.", "Keep it
+/// up, sir.", "Bien dicho, che.").
+pub(super) const THANKING: &[&str] = &[
+    "thank", "thanks", "thx", "ty", "bless", "love", "keep", "preach", "well", "said", "good",
+    "great", "nice", "gracias", "bendiga", "dicho", "bien", "sigue", "chapó", "bravo", "grande",
+];
+
+/// Words that address the writer's audience, not the person whose words were passed on
+/// ("Nothing to see here, folks."), or nobody in particular (Spain's "tío", "dude").
+pub(super) const AUDIENCE: &[&str] = &[
+    "folks",
+    "people",
+    "guys",
+    "yall",
+    "everyone",
+    "everybody",
+    "all",
+    "gente",
+    "todos",
+    "chicos",
+    "amigos",
+    "tío",
+    "tía",
+];
+
+/// Days and months, which may close a sentence after a comma as a name does ("… in Tampa,
+/// Saturday.").
+pub(super) const CALENDAR: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "lunes",
+    "martes",
+    "miércoles",
+    "jueves",
+    "viernes",
+    "sábado",
+    "domingo",
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+];
+
 /// Words that turn a verdict's word around ("not true", "never happened"), or deny on their own
 /// what they judge ("It isn't.").
 pub(super) const DENYING: &[&str] = &[
