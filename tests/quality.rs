@@ -552,16 +552,17 @@ fn a_verdict_answers_a_question_that_states_the_claim_in_every_mode() {
 /// lexical 0.992 / 0.871 / 0.623, one found Spanish post in each mode now also matching a
 /// narrative it is not labelled with. Stop 54's refits of the word probes: hybrid 0.978 /
 /// 0.943 / 0.621, lexical 0.992 / 0.936 / 0.618. Stop 56's answer to a report: hybrid stance
-/// 0.629. Stop 57's talking back to one person: stance 0.682 and 0.672.
+/// 0.629. Stop 57's talking back to one person: stance 0.682 and 0.672; before the writer's
+/// reasons too: 0.697 and 0.679.
 #[test]
 fn twentieth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
-    let floors = Floors::new(0.975, 0.905, 0.68);
+    let floors = Floors::new(0.975, 0.905, 0.695);
     meets_in_hybrid("heldout20_posts.jsonl", 240, floors);
 }
 
 #[test]
 fn twentieth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
-    let floors = Floors::new(0.99, 0.93, 0.67);
+    let floors = Floors::new(0.99, 0.93, 0.675);
     meets(&shipped().1, "heldout20_posts.jsonl", 240, floors);
 }
 
@@ -625,16 +626,17 @@ fn twenty_second_held_out_set_meets_the_committed_figures_in_lexical_mode() {
 /// (as before) and none in lexical mode. Stop 56's reports named last and retorts find one more
 /// post in each mode: 0.992 / 0.943 / 0.614 and 1.000 / 0.936 / 0.641; with the writer's answer
 /// to a report: stance 0.621 and 0.649; with quoted reports read as said and more who speak
-/// for the process, lexical 0.657. Stop 57's talking back to one person: 0.644 and 0.672.
+/// for the process, lexical 0.657. Stop 57's talking back to one person: 0.644 and 0.672;
+/// before the writer's reasons too: 0.652 and 0.679.
 #[test]
 fn twenty_third_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
-    let floors = Floors::new(0.99, 0.94, 0.64);
+    let floors = Floors::new(0.99, 0.94, 0.65);
     meets_in_hybrid("heldout23_posts.jsonl", 240, floors);
 }
 
 #[test]
 fn twenty_third_held_out_set_meets_the_committed_figures_in_lexical_mode() {
-    let floors = Floors::new(0.995, 0.93, 0.67);
+    let floors = Floors::new(0.995, 0.93, 0.675);
     meets(&shipped().1, "heldout23_posts.jsonl", 240, floors);
 }
 
@@ -700,16 +702,17 @@ fn twenty_sixth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
 /// stop 56 to the twenty-sixth's brief by another hand, after that stop's report readings, and
 /// never fitted on. Stop 55's build and stop 56's read it alike: hybrid 0.987 / 0.899 / 0.907,
 /// lexical 0.993 / 0.881 / 0.899, one off-topic post alarming in each mode and none of its 72
-/// other election posts.
+/// other election posts. Stop 57's talking back, before the writer's reasons too: stance 0.914
+/// and 0.905.
 #[test]
 fn twenty_seventh_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
-    let floors = Floors::new(0.985, 0.895, 0.905);
+    let floors = Floors::new(0.985, 0.895, 0.91);
     meets_in_hybrid("heldout27_posts.jsonl", 320, floors);
 }
 
 #[test]
 fn twenty_seventh_held_out_set_meets_the_committed_figures_in_lexical_mode() {
-    let floors = Floors::new(0.99, 0.88, 0.895);
+    let floors = Floors::new(0.99, 0.88, 0.9);
     meets(&shipped().1, "heldout27_posts.jsonl", 320, floors);
 }
 

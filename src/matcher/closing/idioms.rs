@@ -59,6 +59,18 @@ pub const ADDRESS: &[&str] = &[
     "che",
     "güey",
     "wey",
+    "parce",
+    "uncle",
+    "aunt",
+    "auntie",
+    "grandma",
+    "grandpa",
+    "granny",
+    "mom",
+    "dad",
+    "cousin",
+    "abuela",
+    "abuelo",
 ];
 
 /// Agreement that goes on in mockery: an opener, then a comma and the link ("Sure, and I'm the

@@ -67,6 +67,11 @@ impl Verdict {
 /// "Says who?"), answers a question that puts no proposition, or the rest is too short to
 /// judge.
 pub(crate) fn closing_verdict<'a>(raw: &'a str, lexicon: &Lexicon) -> Option<(Verdict, &'a str)> {
+    last_verdict(raw, lexicon).or_else(|| talked_back(raw, lexicon))
+}
+
+/// The verdict the last sentence of `raw` passes on the rest (see [`closing_verdict`]).
+fn last_verdict<'a>(raw: &'a str, lexicon: &Lexicon) -> Option<(Verdict, &'a str)> {
     // Trailing stops and symbols ("Yeah, right. 🙄") are no part of the verdict.
     let body = raw.trim_end_matches(|c: char| {
         c.is_whitespace() || matches!(c, '.' | '!' | '…') || is_symbol(c)
@@ -125,8 +130,7 @@ pub(crate) fn closing_verdict<'a>(raw: &'a str, lexicon: &Lexicon) -> Option<(Ve
         .or_else(|| read(after_but(last)?, false))
         .or_else(|| read(echoed(last, rest, lexicon)?, false))
         .or_else(|| echoed_phrase(last, rest, lexicon))
-        .or_else(|| answers.then(|| qualified(last, lexicon)).flatten())
-        .or_else(|| talks_back(last, rest, lexicon))?;
+        .or_else(|| answers.then(|| qualified(last, lexicon)).flatten())?;
     let mut rest = rest.trim_end();
     if rest.ends_with('?') {
         // The verdict answers a question. After mockery the question asks in disbelief
@@ -326,25 +330,65 @@ fn addresses(word: &str, names: bool) -> bool {
         || (names && word != "I" && word.chars().next().is_some_and(char::is_uppercase))
 }
 
-/// A short last sentence that talks back to the one person it addresses, after a report ("Sit
-/// down, Gary.", "No te creas todo, vecino.", "Wrong as usual, Uncle Mike."): people answer the
-/// person whose words they pass on when they disagree, and agree in set phrases, which are read
-/// before this. Not when it thanks or agrees ("Thank you, Senator."), nor when it addresses the
-/// writer's audience ("Nothing to see here, folks.") or its last words are a date ("Rally was in
-/// Tampa, Saturday.").
-fn talks_back(last: &str, rest: &str, lexicon: &Lexicon) -> Option<Verdict> {
-    let said = unaddressed(last)?;
-    let to = bare_words(&last[said.len() + 1..]);
-    let somebody = |w: &&str| {
-        let lower = w.to_lowercase().replace('\'', "");
-        !AUDIENCE.contains(&lower.as_str()) && !CALENDAR.contains(&lower.as_str())
+/// The first sentence after a report that talks back to the one person it addresses, and the
+/// report before it: "Sit down, Gary.", "Prima, eso es pura carreta. Cada boleta va con el
+/// código del votante.", "Wrong as usual, Uncle Mike." People answer the person whose words they pass
+/// on when they disagree, and agree in set phrases, which the last sentence is read for first.
+/// Not a question, nor a sentence with a word that thanks or agrees ("Thank you, Senator."),
+/// nor one that addresses the writer's audience ("Nothing to see here, folks.") or ends on a
+/// date ("Rally was in Tampa, Saturday."). An address that opens the sentence is a word of
+/// address, with a name after it or not ("Uncle Rick, no."), not a name alone ("Biden, for his
+/// part, said …").
+fn talked_back<'a>(raw: &'a str, lexicon: &Lexicon) -> Option<(Verdict, &'a str)> {
+    sentences(raw).skip(1).find_map(|sentence| {
+        let at = sentence.as_ptr() as usize - raw.as_ptr() as usize;
+        let rest = raw[..at].trim_end();
+        let body = sentence.trim_end_matches(|c: char| {
+            c.is_whitespace() || matches!(c, '.' | '!' | '…') || is_symbol(c)
+        });
+        let said = (!body.ends_with('?'))
+            .then(|| addressed_last(body).or_else(|| addressed_first(body)))
+            .flatten()?;
+        let words = text::normalize(said, lexicon).text.replace('\'', "");
+        let words: Vec<&str> = words.split(' ').filter(|w| !w.is_empty()).collect();
+        let agrees = |w: &&str| AFFIRMING.contains(w) || THANKING.contains(w);
+        let short = (1..=MAX_TALK_BACK_WORDS).contains(&words.len());
+        (short && !words.iter().any(agrees) && judgeable(rest, lexicon) && reports(rest, lexicon))
+            .then_some((Verdict::Rejects, rest))
+    })
+}
+
+/// The most words said to the person a sentence talks back to.
+const MAX_TALK_BACK_WORDS: usize = 15;
+
+/// What `body` says to the one person it addresses after its last comma ("Sit down, Gary").
+fn addressed_last(body: &str) -> Option<&str> {
+    let said = unaddressed(body)?;
+    bare_words(&body[said.len() + 1..])
+        .iter()
+        .all(|w| somebody(w))
+        .then_some(said)
+}
+
+/// What `body` says to the one person it addresses before its first comma ("Prima, eso es pura
+/// carreta", "Uncle Rick, no"): a word of address, alone or before a name; not one that
+/// exclaims there ("Genius, if you're trying to steal it.", "Man, …").
+fn addressed_first(body: &str) -> Option<&str> {
+    let (to, said) = body.split_once(", ")?;
+    let to = bare_words(to);
+    let word = |w: &&str| {
+        let exclaims = EXCLAIMED.contains(&w.to_lowercase().as_str());
+        addresses(w, false) && somebody(w) && !exclaims
     };
-    let words = text::normalize(said, lexicon).text.replace('\'', "");
-    let words: Vec<&str> = words.split(' ').filter(|w| !w.is_empty()).collect();
-    let agrees = |w: &&str| AFFIRMING.contains(w) || THANKING.contains(w);
-    let short = (1..=MAX_VERDICT_WORDS).contains(&words.len());
-    (to.iter().all(somebody) && short && !words.iter().any(agrees) && reports(rest, lexicon))
-        .then_some(Verdict::Rejects)
+    let named = to.first().is_some_and(word) && to.iter().all(|w| addresses(w, true));
+    (matches!(to.len(), 1 | 2) && named && !said.trim().is_empty()).then_some(said)
+}
+
+/// Whether `word`, one of the words a sentence addresses, may name one person: not the
+/// writer's audience ("folks") nor a day or month.
+fn somebody(word: &str) -> bool {
+    let lower = word.to_lowercase().replace('\'', "");
+    !AUDIENCE.contains(&lower.as_str()) && !CALENDAR.contains(&lower.as_str())
 }
 
 /// A retort whose slot takes any words ("Tell that to the three ballots on my doormat for

@@ -335,12 +335,30 @@ fn talking_back_to_one_person_after_a_report_rejects_what_was_reported() {
             "{post}"
         );
     }
-    // Thanks and praise agree or pass nothing; the audience and a date are nobody talked back
-    // to; and the writer's own words are not somebody's to talk back to.
+    // Talking back may open on the address, and come before the writer's reasons; it judges
+    // the report before it.
+    for said in [
+        "Uncle Rick, no. You have voted absentee for twenty years.",
+        "Prima, eso es pura carreta. Cada boleta va con el código del votante.",
+        "You got played, Mike. Somebody sold you a movie plot.",
+    ] {
+        let post = format!("{report}. {said}");
+        assert_eq!(
+            read(&post),
+            Some((Verdict::Rejects, &post[..report.len() + 1])),
+            "{post}"
+        );
+    }
+    // Thanks and praise agree or pass nothing; the audience, a date and an exclamation are
+    // nobody talked back to; a question asks; and the writer's own words are not somebody's to
+    // talk back to.
     for post in [
         format!("{report}. Thank you, Senator."),
+        format!("{report}. Obvio, parce."),
         format!("{report}. Nothing to see here, folks."),
         format!("{report}. Rally was in Tampa, Saturday."),
+        format!("{report}. Genius, if you want to lose."),
+        format!("{report}. Uncle Rick, really?"),
         "Michigan found 100k ballots overnight. Sit down, Gary.".to_owned(),
     ] {
         assert_ne!(

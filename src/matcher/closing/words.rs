@@ -91,12 +91,38 @@ pub(super) const AFFIRMING: &[&str] = &[
 /// Words that thank or praise the person a closing addresses ("Thank you, Senator.", "Keep it
 /// up, sir.", "Bien dicho, che.").
 pub(super) const THANKING: &[&str] = &[
-    "thank", "thanks", "thx", "ty", "bless", "love", "keep", "preach", "well", "said", "good",
-    "great", "nice", "gracias", "bendiga", "dicho", "bien", "sigue", "chapó", "bravo", "grande",
+    "thank",
+    "thanks",
+    "thx",
+    "ty",
+    "bless",
+    "love",
+    "keep",
+    "preach",
+    "well",
+    "said",
+    "good",
+    "great",
+    "nice",
+    "gracias",
+    "bendiga",
+    "dicho",
+    "bien",
+    "sigue",
+    "chapó",
+    "bravo",
+    "grande",
+    "obvio",
+    "obviously",
+    "obviamente",
 ];
 
+/// Words of address that exclaim when they open a sentence ("Genius, if you're trying to steal
+/// it.", "Man, what a week.").
+pub(super) const EXCLAIMED: &[&str] = &["genius", "man", "boy"];
+
 /// Words that address the writer's audience, not the person whose words were passed on
-/// ("Nothing to see here, folks."), or nobody in particular (Spain's "tío", "dude").
+/// ("Nothing to see here, folks."), or nobody in particular (Spain's "tío").
 pub(super) const AUDIENCE: &[&str] = &[
     "folks",
     "people",
