@@ -79,6 +79,30 @@ const SOUND: &[&str] = &[
     "raros",
     "rara",
     "raras",
+    // Written from common usage (stop 57): "Mail voting is honest." read as the claim.
+    "honest",
+    "transparent",
+    "sound",
+    "airtight",
+    "safer",
+    "safest",
+    "verified",
+    "audited",
+    "honesto",
+    "honestos",
+    "honesta",
+    "honestas",
+    "transparente",
+    "transparentes",
+    "rarísimo",
+    "rarísimos",
+    "rarísima",
+    "rarísimas",
+    "impecable",
+    "ordenado",
+    "ordenada",
+    "tranquila",
+    "tranquilo",
 ];
 /// Words that accuse.
 const ACCUSING: &[&str] = &[
@@ -468,6 +492,8 @@ mod tests {
             // An apostrophe inside a word is no quotation.
             "It's safe to vote by mail",
             "The all-mail election went smoothly.",
+            "Mail voting is honest.",
+            "El voto por correo es honesto y transparente.",
         ] {
             assert_eq!(read(defence), Some(Stance::Debunks), "{defence}");
         }

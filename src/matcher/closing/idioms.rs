@@ -118,6 +118,18 @@ pub const MOCKING_PREFIXES: &[&str] = &[
     "says no one",
     "says nobody",
     "dijo nadie",
+    "says the guy who",
+    "says the man who",
+    "says the woman who",
+    "says the person who",
+    "says the one who",
+    "says the party that",
+    "says the party who",
+    "said the guy who",
+    "said the man who",
+    "dice el que",
+    "dijo el que",
+    "lo dice el que",
 ];
 /// Phrases that reject the word before them ("Rare, my foot."): only an echo of what was said
 /// tells what they judge.

@@ -55,6 +55,7 @@ fn a_last_sentence_that_is_a_verdict_judges_the_rest() {
             "Said no one who has ever counted a ballot.",
             Verdict::Rejects,
         ),
+        ("Says the guy who votes by mail.", Verdict::Rejects),
         ("Ni de broma.", Verdict::Rejects),
         ("Tal cual.", Verdict::Affirms),
         ("Sure it doesn't.", Verdict::Rejects),
