@@ -56,6 +56,8 @@ fn a_last_sentence_that_is_a_verdict_judges_the_rest() {
             Verdict::Rejects,
         ),
         ("Says the guy who votes by mail.", Verdict::Rejects),
+        ("She's naive.", Verdict::Rejects),
+        ("Qué ingenuos.", Verdict::Rejects),
         ("Ni de broma.", Verdict::Rejects),
         ("Tal cual.", Verdict::Affirms),
         ("Sure it doesn't.", Verdict::Rejects),

@@ -55,6 +55,35 @@ pub(super) const REJECTING: &[&str] = &[
     "equivocan",
     "equivocado",
     "equivocados",
+    // Words that call what was said, or who said it, deluded (stop 57; from common usage).
+    // Not "disinformation", which may name the claim the report rejects ("Los expertos
+    // explican que … sería detectado. Es desinformación.").
+    "naive",
+    "delusional",
+    "dreaming",
+    "clueless",
+    "gullible",
+    "brainwashed",
+    "ridiculous",
+    "absurd",
+    "laughable",
+    "misinformed",
+    "cope",
+    "copium",
+    "clown",
+    "ingenuo",
+    "ingenua",
+    "ingenuos",
+    "ingenuas",
+    "iluso",
+    "ilusa",
+    "ridículo",
+    "ridícula",
+    "absurdo",
+    "absurda",
+    "chisme",
+    "chismes",
+    "payasada",
 ];
 /// Words that endorse what they judge.
 pub(super) const AFFIRMING: &[&str] = &[
