@@ -172,6 +172,7 @@ pub const MOCKING_LINKS: &[&str] = &[
     "and pigs",
     "y yo soy",
     "y yo me chupo el dedo",
+    "y yo nací ayer",
 ];
 /// The auxiliary verbs of a mocking echo ("Sure they will.", "Sure it doesn't.").
 pub const AUXILIARIES: &[&str] = &[
