@@ -12,6 +12,9 @@
 //!   than in person"), unless a negated accusation pulls the other way;
 //! - an accusation negated, none left standing: a denial, it debunks ("Mail voting is not a
 //!   fraud risk", "El voto por correo no es un fraude").
+//! - a sound word of rarity, standing, judges the accusation itself: it debunks, accused or not
+//!   ("Mail fraud is rare", "El fraude por correo es rarísimo"), unless a negation pulls either
+//!   way.
 //!
 //! A negation reaches at most [`REACH`] words ahead, across little words only ("not a fraud", "no
 //! es un fraude", "nadie se roba", but not "nobody asked, chaos"), and within its clause
@@ -103,6 +106,19 @@ const SOUND: &[&str] = &[
     "ordenada",
     "tranquila",
     "tranquilo",
+];
+/// The sound words that say how rare a thing is.
+const RARITY: &[&str] = &[
+    "rare",
+    "rarely",
+    "raro",
+    "raros",
+    "rara",
+    "raras",
+    "rarísimo",
+    "rarísimos",
+    "rarísima",
+    "rarísimas",
 ];
 /// Words that accuse.
 const ACCUSING: &[&str] = &[
@@ -303,6 +319,9 @@ pub(crate) fn accuses(raw: &str, normalized: &str) -> bool {
 /// How many sound and accusing words a short post has, standing or turned by a negation.
 struct Weights {
     sound: usize,
+    /// Sound words that say how rare a thing is, standing: they judge the accusation itself
+    /// ("Mail fraud is rare.", "El fraude por correo es rarísimo.").
+    rare: usize,
     attacked: usize,
     accused: usize,
     denied: usize,
@@ -313,12 +332,13 @@ impl Weights {
     fn stance(&self) -> Option<Stance> {
         let &Weights {
             sound,
+            rare,
             attacked,
             accused,
             denied,
             negated,
         } = self;
-        if sound > 0 && !negated && accused == 0 {
+        if sound > 0 && !negated && accused == 0 || rare > 0 && attacked + denied == 0 {
             Some(Stance::Debunks)
         } else if attacked > 0 && denied == 0 {
             Some(Stance::Promotes)
@@ -365,7 +385,7 @@ fn weigh(raw: &str, normalized: &str, asks: bool) -> Option<Weights> {
             .take_while(|&j| clause[j] == clause[i] && (turns(j) || is(BETWEEN, words[j])))
             .find(|&j| turns(j))
     };
-    let (mut sound, mut attacked, mut accused, mut denied) = (0, 0, 0, 0);
+    let (mut sound, mut rare, mut attacked, mut accused, mut denied) = (0, 0, 0, 0, 0);
     let mut used = Vec::new();
     for (i, w) in words.iter().enumerate() {
         let (sounds, accuses) = (is(SOUND, w), is(ACCUSING, w));
@@ -375,7 +395,10 @@ fn weigh(raw: &str, normalized: &str, asks: bool) -> Option<Weights> {
         let negation = negation_of(i);
         used.extend(negation);
         match (sounds, negation.is_some()) {
-            (true, false) => sound += 1,
+            (true, false) => {
+                sound += 1;
+                rare += usize::from(is(RARITY, w));
+            }
             (true, true) => attacked += 1,
             (false, false) => accused += 1,
             (false, true) => denied += 1,
@@ -388,6 +411,7 @@ fn weigh(raw: &str, normalized: &str, asks: bool) -> Option<Weights> {
     }
     Some(Weights {
         sound,
+        rare,
         attacked,
         accused,
         denied,
@@ -494,6 +518,9 @@ mod tests {
             "The all-mail election went smoothly.",
             "Mail voting is honest.",
             "El voto por correo es honesto y transparente.",
+            // How rare a thing is judges the accusation itself.
+            "Mail fraud is rare.",
+            "El fraude por correo es rarísimo.",
         ] {
             assert_eq!(read(defence), Some(Stance::Debunks), "{defence}");
         }
@@ -512,6 +539,7 @@ mod tests {
             "#MailInVoting is NOT safe",
             "El voto por correo no es seguro",
             "Mailing everyone a ballot won't be smooth",
+            "Mail fraud isn't rare.",
         ] {
             assert_eq!(read(attack), Some(Stance::Promotes), "{attack}");
         }
