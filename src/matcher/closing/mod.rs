@@ -87,12 +87,16 @@ fn last_verdict<'a>(raw: &'a str, lexicon: &Lexicon) -> Option<(Verdict, &'a str
     let untagged = asking.and_then(|_| untagged(last));
     if asking.is_some() && untagged.is_none() {
         // It asks ("He's wrong?", "Is it true?!"), unless it disputes what was said ("Says
-        // who?", "In what universe?", "Paranoid much?", "Debunked by whom, exactly?").
+        // who?", "In what universe?", "Paranoid much?", "Debunked by whom, exactly?", "Fine for
+        // who??").
         let asked = text::normalize(last, lexicon).text;
         let asked = asked.strip_suffix(" exactly").unwrap_or(&asked);
         let rest = rest.trim_end();
         let much = asked.split(' ').count() == 2 && asked.ends_with(" much");
-        let whom = asked.split(' ').count() <= 3 && asked.ends_with("by whom");
+        let whom = asked.split(' ').count() <= 3
+            && ["by whom", "for who", "for whom"]
+                .iter()
+                .any(|w| asked.ends_with(w));
         return ((DISPUTING.contains(&asked) || much || whom) && judgeable(rest, lexicon))
             .then_some((Verdict::Rejects, rest));
     }

@@ -160,7 +160,8 @@ pub(super) const REJECTING: &[&str] = &[
     // More common phrases of dismissal (stop 57), written from common usage, each checked
     // unread after a report before it was added. Not "sit down" and "please stop", which may
     // scold those who spread what an official denies ("… no sign of any foreign country
-    // producing fake ballots. Please stop spreading this.").
+    // producing fake ballots. Please stop spreading this."), nor "how convenient", which
+    // insinuates in the writer's own voice ("… every batch goes blue. How convenient.").
     "whatever helps you sleep",
     "cap",
     "stay mad",
@@ -188,6 +189,18 @@ pub(super) const REJECTING: &[&str] = &[
     "vete a la mierda",
     "qué pendejada",
     "muestra las pruebas",
+    "thats exactly what theyd say",
+    "exactly what theyd say",
+    "exactly what they would say",
+    "they would say that",
+    "well they would say that",
+    "thats what they want you to think",
+    "what they want you to think",
+    "need a civics class",
+    "you need a civics class",
+    "yall need a civics class",
+    "go back to school",
+    "eso dicen ellos",
     // More common phrases of dismissal (stop 52), written from common usage.
     "tell it to the marines",
     "tell that to the judge",
@@ -664,7 +677,8 @@ pub(super) const AFFIRMING: &[&str] = &[
     "por supuesto",
     "desde luego",
     // More common phrases of agreement (stop 57), written from common usage, each checked
-    // unread after a report before it was added.
+    // unread after a report before it was added. Not "así funciona", said in sarcasm too ("Así
+    // funciona la democracia, ¿no? 🤡").
     "based",
     "louder for the people in the back",
     "finally someone says it",
@@ -679,6 +693,9 @@ pub(super) const AFFIRMING: &[&str] = &[
     "dijo bien",
     "amén",
     "chapó",
+    "numbers dont lie",
+    "los números no mienten",
+    "important distinction",
     // More common phrases of agreement (stop 52), written from common usage.
     "facts only",
     "straight facts",

@@ -428,6 +428,7 @@ pub(super) const DISPUTING: &[&str] = &[
     "who buys that",
     "y te lo crees",
     "y tú te lo crees",
+    "who fact checks the fact checkers",
 ];
 /// Tags that turn a statement into a question without asking it ("Convenient explanation,
 /// isn't it?"), lower case.
