@@ -553,16 +553,16 @@ fn a_verdict_answers_a_question_that_states_the_claim_in_every_mode() {
 /// narrative it is not labelled with. Stop 54's refits of the word probes: hybrid 0.978 /
 /// 0.943 / 0.621, lexical 0.992 / 0.936 / 0.618. Stop 56's answer to a report: hybrid stance
 /// 0.629. Stop 57's talking back to one person: stance 0.682 and 0.672; before the writer's
-/// reasons too: 0.697 and 0.679.
+/// reasons too: 0.697 and 0.679; with its phrases from common usage: 0.705 and 0.687.
 #[test]
 fn twentieth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
-    let floors = Floors::new(0.975, 0.905, 0.695);
+    let floors = Floors::new(0.975, 0.905, 0.70);
     meets_in_hybrid("heldout20_posts.jsonl", 240, floors);
 }
 
 #[test]
 fn twentieth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
-    let floors = Floors::new(0.99, 0.93, 0.675);
+    let floors = Floors::new(0.99, 0.93, 0.685);
     meets(&shipped().1, "heldout20_posts.jsonl", 240, floors);
 }
 
@@ -627,16 +627,17 @@ fn twenty_second_held_out_set_meets_the_committed_figures_in_lexical_mode() {
 /// post in each mode: 0.992 / 0.943 / 0.614 and 1.000 / 0.936 / 0.641; with the writer's answer
 /// to a report: stance 0.621 and 0.649; with quoted reports read as said and more who speak
 /// for the process, lexical 0.657. Stop 57's talking back to one person: 0.644 and 0.672;
-/// before the writer's reasons too: 0.652 and 0.679.
+/// before the writer's reasons too: 0.652 and 0.679; with its phrases from common usage: 0.667
+/// and 0.695.
 #[test]
 fn twenty_third_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
-    let floors = Floors::new(0.99, 0.94, 0.65);
+    let floors = Floors::new(0.99, 0.94, 0.665);
     meets_in_hybrid("heldout23_posts.jsonl", 240, floors);
 }
 
 #[test]
 fn twenty_third_held_out_set_meets_the_committed_figures_in_lexical_mode() {
-    let floors = Floors::new(0.995, 0.93, 0.675);
+    let floors = Floors::new(0.995, 0.93, 0.69);
     meets(&shipped().1, "heldout23_posts.jsonl", 240, floors);
 }
 

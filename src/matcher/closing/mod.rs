@@ -14,12 +14,17 @@
 //! rejects, "Couldn't agree more." endorses: `idioms.rs`, `phrases.rs`), a verdict may address
 //! somebody after a comma ("Get real, Denise.") or follow addresses and softeners ("Ma'am, with
 //! respect, it isn't."), a retort takes any words in its slot ("Tell that to the ballots on my
-//! doormat."), and agreement that goes on in mockery rejects ("Sure, and I'm the Pope."). A last sentence that asks ("He's right?") passes none but "Says
-//! who?". One that answers a question passes a verdict on it when the question puts a proposition
-//! ("Is mail voting rigged? Nah.": [`puts_a_proposition`]), and on the sentence before it when the
-//! question echoes it ("Officials say fraud is rare. Rare? My foot."), but not when the question is
-//! a word of doubt ("Biden up 40k at 4am. Coincidence? No.") or the verdict mocks ("Ballots at 4
-//! a.m.? Sure, Jan." agrees with the disbelief).
+//! doormat."), and agreement that goes on in mockery rejects ("Sure, and I'm the Pope."). A last
+//! sentence that asks ("He's right?") passes none but "Says who?". One that answers a question
+//! passes a verdict on it when the question puts a proposition ("Is mail voting rigged? Nah.":
+//! [`puts_a_proposition`]), and on the sentence before it when the question echoes it
+//! ("Officials say fraud is rare. Rare? My foot."), but not when the question is a word of doubt
+//! ("Biden up 40k at 4am. Coincidence? No.") or the verdict mocks ("Ballots at 4 a.m.? Sure,
+//! Jan." agrees with the disbelief).
+//!
+//! One form is read in any sentence after a report, not only the last: talking back to the one
+//! person it addresses rejects the report before it, whatever reasons follow ("Uncle Rick, no.
+//! You have voted absentee for twenty years.": [`talked_back`]).
 
 use super::reported::{MIN_REST_WORDS, REPORTING, reported, sourced};
 use super::stance::Stance;
