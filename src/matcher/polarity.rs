@@ -292,6 +292,24 @@ const DISMISSING: &[&str] = &[
     "rumours",
     "theory",
     "theories",
+    // Written from common usage (stop 57): words that file a claim as false. Not "falso" and
+    // "falsa", which also call a ballot fake.
+    "disinformation",
+    "misinformation",
+    "myth",
+    "myths",
+    "hoax",
+    "debunked",
+    "false",
+    "desinformación",
+    "bulo",
+    "bulos",
+    "mito",
+    "mitos",
+    "desmentido",
+    "rumores",
+    "teoría",
+    "teorías",
 ];
 /// Words and emoji of sarcasm ("safe, sure", "seguro, claro").
 const SARCASM: &[&str] = &[
@@ -302,6 +320,18 @@ const SARCASM: &[&str] = &[
 /// read-outs. `raw` is the post as sent, `normalized` its normalised words.
 pub(crate) fn polarity(raw: &str, normalized: &str, asks: bool) -> Option<Stance> {
     weigh(raw, normalized, asks)?.stance()
+}
+
+/// The side one normalised word takes on its own: a sound or dismissing word defends the process
+/// ("normal", "myth"), an accusing word accuses ("rigged").
+pub(crate) fn side_of(word: &str) -> Option<Stance> {
+    if SOUND.contains(&word) || DISMISSING.contains(&word) {
+        Some(Stance::Debunks)
+    } else if ACCUSING.contains(&word) {
+        Some(Stance::Promotes)
+    } else {
+        None
+    }
 }
 
 /// Whether a short statement plainly accuses: accusing words, and no sound word, negation or
@@ -505,6 +535,14 @@ mod tests {
     fn read(raw: &str) -> Option<Stance> {
         let normalized = crate::text::normalize(raw, &crate::text::Lexicon::english()).text;
         polarity(raw, &normalized, crate::matcher::is_question(raw))
+    }
+
+    #[test]
+    fn a_word_takes_the_side_of_the_list_it_is_on() {
+        assert_eq!(side_of("normal"), Some(Stance::Debunks));
+        assert_eq!(side_of("myth"), Some(Stance::Debunks));
+        assert_eq!(side_of("rigged"), Some(Stance::Promotes));
+        assert_eq!(side_of("ballots"), None);
     }
 
     #[test]

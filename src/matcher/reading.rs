@@ -2,8 +2,8 @@
 //! on the rest of the post (`closing/`).
 
 use super::Matcher;
-use super::closing::{Verdict, asks_yes_or_no, closing_verdict, sentences};
-use super::polarity::{accuses, polarity, scare_quotes};
+use super::closing::{Verdict, asks_yes_or_no, closing_verdict, echoed_words, sentences};
+use super::polarity::{accuses, polarity, scare_quotes, side_of};
 use super::readout::Readout;
 use super::reported::{may_report, reported, sourced, speaks_for_the_process};
 use super::stance::{self, PostCues, Stance};
@@ -19,6 +19,9 @@ pub(super) struct Reading<'m> {
     closing: Option<(Verdict, Judged<'m>)>,
     /// The side the writer's own words take after a sentence that reports somebody's.
     answer: Option<Stance>,
+    /// The side a closing takes that rejects words it echoes from what it judges: the other
+    /// side from theirs ("Los medios dicen que es normal. Normal mis narices." promotes).
+    echoed: Option<Stance>,
 }
 
 /// What a closing verdict judges.
@@ -45,6 +48,9 @@ impl Reading<'_> {
     /// Otherwise a fact-checker's opening verdict or a short post's plain polarity outranks the
     /// read-out, which outranks the cues, for the narratives it was fitted on.
     pub(super) fn stance(&self, narrative: usize, rebuttal_lead: f32) -> Stance {
+        if let Some(stance) = self.echoed {
+            return stance;
+        }
         if let Some((verdict, judged)) = &self.closing {
             return match judged {
                 Judged::Own(read) => verdict.on(read.stance(narrative, rebuttal_lead), false),
@@ -68,6 +74,18 @@ impl Reading<'_> {
             .map(|(_, stance)| stance)
             .unwrap_or_else(|| stance::decide(&self.cues, rebuttal_lead))
     }
+}
+
+/// The side of a rejection of `words`, the words a closing echoes: the other side from theirs,
+/// when each that takes a side takes the same ("normal" defends, so rejecting it promotes;
+/// "rigged" accuses, so rejecting it debunks).
+fn rejected_side(words: &[String]) -> Option<Stance> {
+    let mut sides = words.iter().filter_map(|w| side_of(w));
+    let side = sides.next()?;
+    sides.all(|other| other == side).then_some(match side {
+        Stance::Promotes => Stance::Debunks,
+        _ => Stance::Promotes,
+    })
 }
 
 /// `said` without the quotation marks around all of it (`Dems: "Mass mailing ballots is totally
@@ -128,7 +146,11 @@ impl Matcher {
         embedding: Option<&[f32]>,
     ) -> Reading<'_> {
         let mut reading = self.reading_alone(raw, normalized, lang, embedding);
-        reading.closing = closing_verdict(raw, &self.lexicon).map(|(verdict, rest)| {
+        let closing = closing_verdict(raw, &self.lexicon);
+        reading.echoed = closing
+            .filter(|(verdict, _)| *verdict == Verdict::Rejects)
+            .and_then(|(_, rest)| rejected_side(&echoed_words(raw, rest, &self.lexicon)));
+        reading.closing = closing.map(|(verdict, rest)| {
             // What a sentence of the rest reports somebody as saying, if one does (the
             // sentences after it are the writer's own: "Trump says it's fraud. Utah votes by
             // mail and it's fine. Nonsense." rejects Trump), else all of it.
@@ -281,6 +303,7 @@ impl Matcher {
             read,
             closing: None,
             answer: None,
+            echoed: None,
         }
     }
 }

@@ -494,3 +494,24 @@ fn the_officials_who_rebut_the_narratives_are_known_by_surname() {
     // short to tell), nor do the unnamed officials.
     assert_eq!(matcher().rebutters, ["evanina", "krebs", "padilla"]);
 }
+
+#[test]
+fn a_closing_that_rejects_the_words_it_echoes_takes_the_other_side_from_them() {
+    for (text, stance) in [
+        (
+            "Según los medios, que la ventaja de Trump se diera vuelta de madrugada \"es normal\". Normal mis narices.",
+            Stance::Promotes,
+        ),
+        (
+            "The county says mail-in voting is secure. Secure my ass.",
+            Stance::Promotes,
+        ),
+        (
+            "My uncle says the mail-in vote was rigged. Rigged, my foot.",
+            Stance::Debunks,
+        ),
+    ] {
+        let m = best(text).unwrap_or_else(|| panic!("no match: {text}"));
+        assert_eq!(m.stance, stance, "{text}");
+    }
+}

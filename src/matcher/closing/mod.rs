@@ -188,6 +188,32 @@ fn reports(rest: &str, lexicon: &Lexicon) -> bool {
     })
 }
 
+/// The normalised words a closing echoes from `rest`, what it judges (see [`closing_verdict`]),
+/// as it rejects them: before a phrase that rejects the word before it ("Normal mis
+/// narices."), before a comma and a verdict ("Rare, my foot."), or as a question the verdict
+/// answers ("Rare? My foot.").
+pub(crate) fn echoed_words(raw: &str, rest: &str, lexicon: &Lexicon) -> Vec<String> {
+    let tail = raw.get(rest.len()..).unwrap_or_default();
+    let mut echoed = Vec::new();
+    for sentence in sentences(tail) {
+        let words = text::normalize(sentence, lexicon).text;
+        let echoing = (idioms::ECHOING.iter())
+            .find_map(|phrase| Some(words.split_once(&format!(" {phrase}"))?.0.to_owned()));
+        let piece = if let Some(asked) = sentence.strip_suffix('?') {
+            asked.to_owned()
+        } else if let Some(before) = echoing {
+            before
+        } else if let Some((first, _)) = sentence.split_once(',') {
+            first.to_owned()
+        } else {
+            continue;
+        };
+        let words = echo(&piece, rest, lexicon).unwrap_or_default();
+        echoed.extend(words.into_iter().filter(|(_, e)| *e).map(|(w, _)| w));
+    }
+    echoed
+}
+
 /// A phrase that rejects the words before it, with no comma between, when they echo what was
 /// said ("Los expertos dicen que tiene explicación. Explicación mis calzones.").
 fn echoed_phrase(last: &str, rest: &str, lexicon: &Lexicon) -> Option<Verdict> {

@@ -380,3 +380,22 @@ fn talking_back_to_one_person_after_a_report_rejects_what_was_reported() {
         );
     }
 }
+
+#[test]
+fn a_rejecting_closing_names_the_words_it_echoes() {
+    let lexicon = Lexicon::english();
+    for (post, echoed) in [
+        (
+            "Officials say a slow count is normal. Normal my foot.",
+            "normal",
+        ),
+        ("Officials say fraud is rare. Rare, my foot.", "rare"),
+        ("Officials say fraud is rare. Rare? My foot.", "rare"),
+    ] {
+        let (_, rest) = read(post).unwrap_or_else(|| panic!("no verdict: {post}"));
+        assert_eq!(echoed_words(post, rest, &lexicon), [echoed], "{post}");
+    }
+    let plain = "Officials say fraud is rare. Nonsense.";
+    let (_, rest) = read(plain).unwrap();
+    assert!(echoed_words(plain, rest, &lexicon).is_empty());
+}
