@@ -66,6 +66,8 @@ fn a_last_sentence_that_is_a_verdict_judges_the_rest() {
         ("That's exactly what they'd say.", Verdict::Rejects),
         ("Y'all need a civics class.", Verdict::Rejects),
         ("Fine for who??", Verdict::Rejects),
+        ("Do you really believe that?", Verdict::Rejects),
+        ("¿Y usted se lo cree?", Verdict::Rejects),
         ("Numbers don't lie.", Verdict::Affirms),
         ("Ni de broma.", Verdict::Rejects),
         ("Tal cual.", Verdict::Affirms),
