@@ -531,10 +531,13 @@ fn ends_sentence(text: &str, at: usize, c: char) -> bool {
     match c {
         '\n' => true,
         '!' | '?' | '…' => next.is_some_and(char::is_whitespace),
-        // A quotation closing on a stop ("… came." Debunked.).
+        // A quotation closing on a stop ("… came." Debunked.), or a quotation a source opens
+        // before a colon closing before a capital (`Uncle Rick: "MAIL VOTING = FRAUD" Everybody
+        // except the data, Rick.`).
         '"' | '”' | '\'' | '’' => {
             let before = text[..at].chars().next_back();
-            before.is_some_and(|b| matches!(b, '.' | '!' | '?'))
+            let stops = before.is_some_and(|b| matches!(b, '.' | '!' | '?'));
+            (stops || (c != '\'' && c != '’' && quoted_after_colon(text, at)))
                 && next.is_some_and(char::is_whitespace)
         }
         '.' => {
@@ -558,6 +561,17 @@ fn ends_sentence(text: &str, at: usize, c: char) -> bool {
         }
         _ => false,
     }
+}
+
+/// Whether the double quotation mark at byte `at` of `text` closes a quotation opened just
+/// after a colon, and a capital opens the words after it.
+fn quoted_after_colon(text: &str, at: usize) -> bool {
+    let mut after = text[at..].chars();
+    after.next();
+    let capital = after.as_str().trim_start().chars().next();
+    let opened = text[..at].rfind(['"', '“']);
+    capital.is_some_and(char::is_uppercase)
+        && opened.is_some_and(|open| text[..open].trim_end().ends_with(':'))
 }
 
 /// The verdict of a short last sentence with words of its own, anchored by a set phrase of two

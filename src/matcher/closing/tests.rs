@@ -401,3 +401,16 @@ fn a_rejecting_closing_names_the_words_it_echoes() {
     let (_, rest) = read(plain).unwrap();
     assert!(echoed_words(plain, rest, &lexicon).is_empty());
 }
+
+#[test]
+fn a_quotation_opened_after_a_colon_ends_its_sentence_before_a_capital() {
+    for post in [
+        "Uncle Rick on FB: \"MAIL VOTING = MASSIVE FRAUD everybody knows it\" Everybody except the data, Rick.",
+        "Uncle Rick on FB: “MAIL VOTING = MASSIVE FRAUD everybody knows it” Everybody except the data, Rick.",
+    ] {
+        assert_eq!(read(post).map(|(v, _)| v), Some(Verdict::Rejects), "{post}");
+    }
+    // A quotation inside the writer's sentence runs on.
+    let inline = "They called it \"safe\" Monday and \"risky\" Tuesday";
+    assert_eq!(sentences(inline).count(), 1);
+}
