@@ -77,10 +77,7 @@ pub(crate) fn closing_verdict<'a>(raw: &'a str, lexicon: &Lexicon) -> Option<(Ve
 
 /// The verdict the last sentence of `raw` passes on the rest (see [`closing_verdict`]).
 fn last_verdict<'a>(raw: &'a str, lexicon: &Lexicon) -> Option<(Verdict, &'a str)> {
-    // Trailing stops and symbols ("Yeah, right. 🙄") are no part of the verdict.
-    let body = raw.trim_end_matches(|c: char| {
-        c.is_whitespace() || matches!(c, '.' | '!' | '…') || is_symbol(c)
-    });
+    let body = unstopped(raw);
     let asking = body.strip_suffix('?');
     let body = asking.map_or(body, |b| b.trim_end_matches('?'));
     let start = body
@@ -301,6 +298,14 @@ fn plain(last: &str, lexicon: &Lexicon) -> bool {
     !mocks && mocking(last, lexicon).is_none()
 }
 
+/// `sentence` without its trailing stops and symbols, which are no part of a verdict ("Yeah,
+/// right. 🙄").
+fn unstopped(sentence: &str) -> &str {
+    sentence.trim_end_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '.' | '!' | '…') || is_symbol(c)
+    })
+}
+
 /// Whether `c` is an emoji or other symbol, no letter, digit, punctuation a sentence needs
 /// (a question mark, quotes, brackets) or space.
 fn is_symbol(c: char) -> bool {
@@ -367,20 +372,18 @@ fn addresses(word: &str, names: bool) -> bool {
 
 /// The first sentence after a report that talks back to the one person it addresses, and the
 /// report before it: "Sit down, Gary.", "Prima, eso es pura carreta. Cada boleta va con el
-/// código del votante.", "Wrong as usual, Uncle Mike." People answer the person whose words they pass
-/// on when they disagree, and agree in set phrases, which the last sentence is read for first.
-/// Not a question, nor a sentence with a word that thanks or agrees ("Thank you, Senator."),
-/// nor one that addresses the writer's audience ("Nothing to see here, folks.") or ends on a
-/// date ("Rally was in Tampa, Saturday."). An address that opens the sentence is a word of
-/// address, with a name after it or not ("Uncle Rick, no."), not a name alone ("Biden, for his
-/// part, said …").
+/// código del votante.", "Wrong as usual, Uncle Mike." People answer the person whose words
+/// they pass on when they disagree, and agree in set phrases, which the last sentence is read
+/// for first. Not a question, nor a sentence with a word that thanks or agrees ("Thank you,
+/// Senator."), nor one that addresses the writer's audience ("Nothing to see here, folks.") or
+/// ends on a date ("Rally was in Tampa, Saturday."). An address that opens the sentence is a
+/// word of address, with a name after it or not ("Uncle Rick, no."), not a name alone ("Biden,
+/// for his part, said …").
 fn talked_back<'a>(raw: &'a str, lexicon: &Lexicon) -> Option<(Verdict, &'a str)> {
     sentences(raw).skip(1).find_map(|sentence| {
         let at = sentence.as_ptr() as usize - raw.as_ptr() as usize;
         let rest = raw[..at].trim_end();
-        let body = sentence.trim_end_matches(|c: char| {
-            c.is_whitespace() || matches!(c, '.' | '!' | '…') || is_symbol(c)
-        });
+        let body = unstopped(sentence);
         let said = (!body.ends_with('?'))
             .then(|| addressed_last(body).or_else(|| addressed_first(body)))
             .flatten()?;

@@ -404,11 +404,17 @@ fn a_rejecting_closing_names_the_words_it_echoes() {
 
 #[test]
 fn a_quotation_opened_after_a_colon_ends_its_sentence_before_a_capital() {
-    for post in [
-        "Uncle Rick on FB: \"MAIL VOTING = MASSIVE FRAUD everybody knows it\" Everybody except the data, Rick.",
-        "Uncle Rick on FB: “MAIL VOTING = MASSIVE FRAUD everybody knows it” Everybody except the data, Rick.",
+    let closing = "Everybody except the data, Rick.";
+    for quoted in [
+        "\"MAIL VOTING = MASSIVE FRAUD everybody knows it\"",
+        "“MAIL VOTING = MASSIVE FRAUD everybody knows it”",
     ] {
-        assert_eq!(read(post).map(|(v, _)| v), Some(Verdict::Rejects), "{post}");
+        let post = format!("Uncle Rick on FB: {quoted} {closing}");
+        assert_eq!(
+            read(&post).map(|(v, _)| v),
+            Some(Verdict::Rejects),
+            "{post}"
+        );
     }
     // A quotation inside the writer's sentence runs on.
     let inline = "They called it \"safe\" Monday and \"risky\" Tuesday";
