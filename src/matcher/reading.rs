@@ -76,16 +76,15 @@ impl Reading<'_> {
     }
 }
 
-/// The side of a rejection of `words`, the words a closing echoes: the other side from theirs,
-/// when each that takes a side takes the same ("normal" defends, so rejecting it promotes;
-/// "rigged" accuses, so rejecting it debunks).
+/// The side of a rejection of `words`, the words a closing echoes from somebody's: rejecting
+/// them as [`Verdict::on`] rejects what was said, when each that takes a side takes the same
+/// ("normal" defends, so rejecting it promotes; "rigged" accuses, so rejecting it debunks).
 fn rejected_side(words: &[String]) -> Option<Stance> {
     let mut sides = words.iter().filter_map(|w| side_of(w));
     let side = sides.next()?;
-    sides.all(|other| other == side).then_some(match side {
-        Stance::Promotes => Stance::Debunks,
-        _ => Stance::Promotes,
-    })
+    sides
+        .all(|other| other == side)
+        .then(|| Verdict::Rejects.on(side, true))
 }
 
 /// `said` without the quotation marks around all of it (`Dems: "Mass mailing ballots is totally

@@ -194,12 +194,10 @@ pub(crate) fn echoed_words(raw: &str, rest: &str, lexicon: &Lexicon) -> Vec<Stri
     let mut echoed = Vec::new();
     for sentence in sentences(tail) {
         let words = text::normalize(sentence, lexicon).text;
-        let echoing = (idioms::ECHOING.iter())
-            .find_map(|phrase| Some(words.split_once(&format!(" {phrase}"))?.0.to_owned()));
         let piece = if let Some(asked) = sentence.strip_suffix('?') {
             asked.to_owned()
-        } else if let Some(before) = echoing {
-            before
+        } else if let Some(before) = before_echoing(&words) {
+            before.to_owned()
         } else if let Some((first, _)) = sentence.split_once(',') {
             first.to_owned()
         } else {
@@ -215,13 +213,17 @@ pub(crate) fn echoed_words(raw: &str, rest: &str, lexicon: &Lexicon) -> Vec<Stri
 /// said ("Los expertos dicen que tiene explicación. Explicación mis calzones.").
 fn echoed_phrase(last: &str, rest: &str, lexicon: &Lexicon) -> Option<Verdict> {
     let words = text::normalize(last, lexicon).text;
-    let echoing = (idioms::ECHOING.iter())
-        .find_map(|phrase| Some(words.split_once(&format!(" {phrase}"))?.0))?;
-    let words = echo(echoing, rest, lexicon)?;
+    let words = echo(before_echoing(&words)?, rest, lexicon)?;
     words
         .iter()
         .all(|(_, echoed)| *echoed)
         .then_some(Verdict::Rejects)
+}
+
+/// The normalised words before a phrase that rejects the word before it ("normal" in "normal
+/// mis narices").
+fn before_echoing(words: &str) -> Option<&str> {
+    (idioms::ECHOING.iter()).find_map(|phrase| Some(words.split_once(&format!(" {phrase}"))?.0))
 }
 
 /// Whether `rest` has words enough for a verdict to judge.
