@@ -668,16 +668,17 @@ fn twenty_fourth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
 /// referee's "robo", counterfeit goods, mail scams and junk mail, other election subjects) and
 /// 90 posts of the narratives in the same everyday words; never fitted on. Stop 53's build:
 /// 0.933 / 0.922 / 0.964 in both modes; stop 54's: 0.925 / 0.956 / 0.965, 7 of its 150
-/// negatives alarming (4 of its 40 thefts on election night).
+/// negatives alarming (4 of its 40 thefts on election night); stop 58's: 0.935 / 0.956 /
+/// 0.965, 6 alarming (3 thefts), since the late count excludes crimes at night.
 #[test]
 fn twenty_fifth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
-    let floors = Floors::new(0.92, 0.95, 0.96);
+    let floors = Floors::new(0.93, 0.95, 0.96);
     meets_in_hybrid("heldout25_posts.jsonl", 240, floors);
 }
 
 #[test]
 fn twenty_fifth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
-    let floors = Floors::new(0.92, 0.95, 0.96);
+    let floors = Floors::new(0.93, 0.95, 0.96);
     meets(&shipped().1, "heldout25_posts.jsonl", 240, floors);
 }
 
