@@ -467,6 +467,45 @@ fn an_excluded_phrase_stops_a_match_on_the_concepts() {
     );
 }
 
+/// The shipped narratives exclude what their words also name: a hold-up on election night (the
+/// late count), another country's election named by a candidate (the late count), ballots
+/// printed in the languages of a county's voters (foreign ballots). Each such post matches
+/// nothing on its words for that reason (a probe may still vouch for it in hybrid mode), and
+/// the narratives' own posts in the same words still match.
+#[test]
+fn the_shipped_exclusions_stop_crimes_other_countries_and_languages() {
+    for excluded in [
+        "Noche de elecciones: asaltaron la farmacia de la esquina de madrugada, un robo más.",
+        "In 1988 Mexico's count stopped overnight and Salinas won by morning. Stolen, everyone knew.",
+        "Our county prints its ballots in four languages, Chinese and Russian among them.",
+    ] {
+        let outcome = matcher()
+            .match_post(&Post::new("p", excluded), &MatchOptions::default())
+            .unwrap();
+        assert!(
+            outcome.matches.is_empty(),
+            "{excluded}: {:?}",
+            outcome.matches
+        );
+        assert_eq!(outcome.no_match_reason, Some(REASON_EXCLUDED), "{excluded}");
+    }
+    for (claim, narrative) in [
+        (
+            "Pararon el conteo de madrugada y nos robaron la elección.",
+            "delayed-count-means-rigged",
+        ),
+        (
+            "China and Russia will print fake mail ballots by the million.",
+            "foreign-counterfeit-mail-ballots",
+        ),
+    ] {
+        assert_eq!(
+            best(claim).map(|m| m.narrative_id),
+            Some(narrative.to_string())
+        );
+    }
+}
+
 /// An exclusion phrase is matched as whole words: inside longer words ("was charged" in
 /// "was chargedup") it excludes nothing; at the very start or end of the post it does.
 #[test]
