@@ -4,6 +4,11 @@ fn read(raw: &str) -> Option<(Verdict, &str)> {
     closing_verdict(raw, &Lexicon::english())
 }
 
+/// The verdict `raw`'s closing passes, without what it judges.
+fn verdict_of(raw: &str) -> Option<Verdict> {
+    read(raw).map(|(verdict, _)| verdict)
+}
+
 #[test]
 fn a_last_sentence_that_is_a_verdict_judges_the_rest() {
     let claim = "Trump says mail-in voting means massive fraud";
@@ -37,9 +42,9 @@ fn a_last_sentence_that_is_a_verdict_judges_the_rest() {
         );
     }
     let quoted = format!("Viral tweet: \"{claim}.\" Debunked.");
-    assert_eq!(read(&quoted).map(|(v, _)| v), Some(Verdict::Rejects));
+    assert_eq!(verdict_of(&quoted), Some(Verdict::Rejects));
     let capitals = "Trump says mail-in voting means massive FRAUD. He's wrong.";
-    assert_eq!(read(capitals).map(|(v, _)| v), Some(Verdict::Rejects));
+    assert_eq!(verdict_of(capitals), Some(Verdict::Rejects));
     let lines = format!("{claim}\nfalse");
     assert_eq!(read(&lines), Some((Verdict::Rejects, claim)));
     // Idioms, read whole; somebody addressed; agreement in mockery.
@@ -102,7 +107,7 @@ fn a_last_sentence_that_is_a_verdict_judges_the_rest() {
         ),
     ] {
         let post = format!("{claim}. {closing}");
-        assert_eq!(read(&post).map(|(v, _)| v), Some(verdict), "{post}");
+        assert_eq!(verdict_of(&post), Some(verdict), "{post}");
     }
 }
 
@@ -143,7 +148,7 @@ fn a_set_phrase_among_words_of_its_own_passes_a_verdict() {
         ("There's no way around it.", Verdict::Affirms),
     ] {
         let post = format!("{claim} {closing}");
-        assert_eq!(read(&post).map(|(v, _)| v), Some(expected), "{post}");
+        assert_eq!(verdict_of(&post), Some(expected), "{post}");
     }
     // Not when a word of its own names it, mocks it, passes it on or points, nor after an
     // opening clause, nor on a phrase of one word.
@@ -180,11 +185,7 @@ fn disputes_tags_mock_agreement_and_echoes_without_a_comma_pass_a_verdict() {
         "According to whom?",
     ] {
         let post = format!("{claim} {closing}");
-        assert_eq!(
-            read(&post).map(|(v, _)| v),
-            Some(Verdict::Rejects),
-            "{post}"
-        );
+        assert_eq!(verdict_of(&post), Some(Verdict::Rejects), "{post}");
     }
     // Not a bare "Nah, …" after the writer's own words, nor a phrase after words that echo
     // nothing, nor a tag on what is no verdict.
@@ -343,11 +344,7 @@ fn talking_back_to_one_person_after_a_report_rejects_what_was_reported() {
         "Wrong as usual, Uncle Mike.",
     ] {
         let post = format!("{report}. {closing}");
-        assert_eq!(
-            read(&post).map(|(v, _)| v),
-            Some(Verdict::Rejects),
-            "{post}"
-        );
+        assert_eq!(verdict_of(&post), Some(Verdict::Rejects), "{post}");
     }
     // Talking back may open on the address, and come before the writer's reasons; it judges
     // the report before it.
@@ -375,11 +372,7 @@ fn talking_back_to_one_person_after_a_report_rejects_what_was_reported() {
         format!("{report}. Uncle Rick, really?"),
         "Michigan found 100k ballots overnight. Sit down, Gary.".to_owned(),
     ] {
-        assert_ne!(
-            read(&post).map(|(v, _)| v),
-            Some(Verdict::Rejects),
-            "{post}"
-        );
+        assert_ne!(verdict_of(&post), Some(Verdict::Rejects), "{post}");
     }
 }
 
@@ -410,11 +403,7 @@ fn a_quotation_opened_after_a_colon_ends_its_sentence_before_a_capital() {
         "“MAIL VOTING = MASSIVE FRAUD everybody knows it”",
     ] {
         let post = format!("Uncle Rick on FB: {quoted} {closing}");
-        assert_eq!(
-            read(&post).map(|(v, _)| v),
-            Some(Verdict::Rejects),
-            "{post}"
-        );
+        assert_eq!(verdict_of(&post), Some(Verdict::Rejects), "{post}");
     }
     // A quotation inside the writer's sentence runs on.
     let inline = "They called it \"safe\" Monday and \"risky\" Tuesday";
