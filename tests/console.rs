@@ -34,7 +34,8 @@ const POSTS: &[&str] = &[
     "Mail-in voting leads to massive fraud, the election is rigged",
 ];
 
-fn chromium_args(addr: SocketAddr) -> Vec<String> {
+/// Chromium's flags, with its profile in `profile` (a temporary directory the caller removes).
+fn chromium_args(profile: &Path) -> Vec<String> {
     vec![
         "--headless=new".into(),
         "--no-sandbox".into(),
@@ -42,12 +43,7 @@ fn chromium_args(addr: SocketAddr) -> Vec<String> {
         "--no-first-run".into(),
         // Any request to a host but this one fails, as it would on a machine without internet.
         "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1".into(),
-        format!(
-            "--user-data-dir={}",
-            std::env::temp_dir()
-                .join(format!("cc-chromium-{}", addr.port()))
-                .display()
-        ),
+        format!("--user-data-dir={}", profile.display()),
     ]
 }
 
@@ -69,7 +65,8 @@ fn have_chromium() -> bool {
 /// The DOM of `path` after the page's scripts ran.
 async fn dom(addr: SocketAddr, path: &str) -> String {
     let url = format!("http://{addr}{path}");
-    let mut args = chromium_args(addr);
+    let profile = tempfile::tempdir().unwrap();
+    let mut args = chromium_args(profile.path());
     args.extend(["--dump-dom".to_owned(), url.clone()]);
     let output = tokio::task::spawn_blocking(move || Command::new(CHROMIUM).args(args).output())
         .await
@@ -99,7 +96,8 @@ async fn screenshot(addr: SocketAddr, path: &str, dir: &Path) {
         name
     };
     std::fs::create_dir_all(dir).unwrap();
-    let mut args = chromium_args(addr);
+    let profile = tempfile::tempdir().unwrap();
+    let mut args = chromium_args(profile.path());
     args.extend([
         format!("--screenshot={}", dir.join(format!("{name}.png")).display()),
         "--window-size=1280,1000".to_owned(),
