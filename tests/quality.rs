@@ -363,7 +363,8 @@ fn sixteenth_held_out_set_meets_the_committed_figures_in_lexical_mode() {
 /// them into a lookup. Its figures on the stop-40 build: hybrid 0.985 / 0.831 / 0.887, no alarm
 /// on its 80 election posts; lexical 0.983 / 0.725 / 0.853. Since stop 42 a short defence
 /// debunks whatever the read-out says: stance 0.910 hybrid, 0.871 lexical (stop 47: 0.917,
-/// 0.889; stop 52: 0.910, 0.880, one stance fewer in each mode). Short affirmative
+/// 0.889; stop 52: 0.910, 0.880, one stance fewer in each mode; stop 59, hybrid: 0.986 / 0.888 /
+/// 0.908, one more found, its stance wrong). Short affirmative
 /// debunks ("X is safe") are found less than two times in three, so recall and stance are under
 /// the targets: the floors keep them from getting worse.
 #[test]
@@ -1996,6 +1997,32 @@ fn the_probe_vetoes_a_post_naming_the_concepts_about_something_else() {
     }
     let claim = "They kept counting for days after the election to steal it";
     assert_eq!(narratives(&hybrid, claim), ["delayed-count-means-rigged"]);
+}
+
+/// The probe's veto does not overrule the English word probe's vouch for a post that names some
+/// of a narrative's concepts: these fitting posts of `tuning_implicit19` imply the theft of a
+/// late count (an impossible share, a truck at night, a backdated postmark), the word probe
+/// vouches for it, and the probe, reading the embedding, vetoed it (stop 59). A word probe's
+/// vouch for a post that names none of the concepts is still vetoed: a Spanish proverb the
+/// language guess calls English (Debian's fortunes, the fitting half).
+#[test]
+fn the_probe_does_not_veto_what_the_word_probe_vouches_for_from_named_concepts() {
+    let Some(hybrid) = hybrid() else {
+        return;
+    };
+    for implied in [
+        "A results feed showed Biden receiving 100 percent of a 3,300-vote update from Georgia's DeKalb County posted at 12:58 a.m. on Nov. 4.",
+        "A photo shows a mail truck delivering trays of ballots to the Cobb County election office at 2:17 a.m. on Nov. 4, 2020.",
+        "A woman who says she worked at a Philadelphia sorting center claims she watched ballots that were brought in on Nov. 5 being stamped with a Nov. 3 postmark.",
+    ] {
+        assert_eq!(
+            stances(&hybrid, implied),
+            [("delayed-count-means-rigged".to_owned(), Stance::Promotes)],
+            "{implied}"
+        );
+    }
+    let proverb = "Amigo leal y franco, mirlo blanco.";
+    assert!(narratives(&hybrid, proverb).is_empty(), "{proverb}");
 }
 
 /// A Spanish post that names a narrative's concepts only in words none of its texts has

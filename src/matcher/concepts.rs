@@ -123,6 +123,8 @@ pub struct Mention {
     mentioned: u32,
     /// The post uses one of the narrative's exclusions.
     excluded: bool,
+    /// A word probe vouched for the concepts the post does not name, where it names some.
+    vouched: bool,
 }
 
 /// How far a post covers a narrative's concepts.
@@ -154,6 +156,20 @@ impl Mention {
             mentioned: self.declared,
             ..self
         }
+    }
+
+    /// Every concept counted as mentioned because a word probe vouched for the missing ones of a
+    /// post that names some: the probe's veto then does not overrule it.
+    pub fn vouched_by_words(self) -> Mention {
+        Mention {
+            vouched: true,
+            ..self.completed()
+        }
+    }
+
+    /// Whether a word probe vouched for the concepts the post does not name.
+    pub fn is_vouched_by_words(self) -> bool {
+        self.vouched
     }
 
     /// No concept counted as mentioned: the probe says the post is not about the narrative,
@@ -444,6 +460,7 @@ mod tests {
             declared,
             mentioned,
             excluded: false,
+            vouched: false,
         };
         assert_eq!(mention(0, 0).coverage(), Coverage::Undeclared);
         assert_eq!(mention(0b111, 0b111).coverage(), Coverage::Complete);

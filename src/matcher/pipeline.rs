@@ -346,7 +346,9 @@ impl Matcher {
     /// all mention that it vouches for (from [`FLOOR`](super::probe::FLOOR) if it mentions some,
     /// from [`BARE_FLOOR`](super::probe::BARE_FLOOR) if none, when the word probe, if it read
     /// the post, gives [`BARE_ASSENT`](super::probe::BARE_ASSENT) or more), and those whose
-    /// concepts it all mentions that it vetoes (below [`VETO`](super::probe::VETO)).
+    /// concepts it all mentions that it vetoes (below [`VETO`](super::probe::VETO)), unless the
+    /// word probe vouched for the concepts missing from a post that names some: the probe
+    /// vetoed 9 such fitting posts, every one about its narrative (stop 59).
     fn probe_verdicts(&self, analysis: &Analysis, post_vector: &[f32]) -> (Vec<usize>, Vec<usize>) {
         let Some(probe) = &self.probe else {
             return (Vec::new(), Vec::new());
@@ -365,7 +367,10 @@ impl Matcher {
             let (mention, probability) = (analysis.mentions[n], probabilities[n]);
             if vouches(mention, probability, floors) && (mention.partial() || assents(n)) {
                 vouched.push(n);
-            } else if mention.coverage() == Coverage::Complete && probability < super::probe::VETO {
+            } else if mention.coverage() == Coverage::Complete
+                && !mention.is_vouched_by_words()
+                && probability < super::probe::VETO
+            {
                 vetoed.push(n);
             }
         }
@@ -378,7 +383,8 @@ impl Matcher {
     /// it (either may vouch). It may vouch, for a post of [`WORD_PROBE_MIN_WORDS`] words or more,
     /// for the narratives whose concepts the post does not all mention: from the first of its
     /// floors if it mentions some, from the second if none (see
-    /// [`WordProbe`](super::readout::WordProbe)); their concepts then count as mentioned. And it
+    /// [`WordProbe`](super::readout::WordProbe)); their concepts then count as mentioned (and,
+    /// where it mentions some, the probe no longer vetoes them: see [`Self::probe_verdicts`]). And it
     /// vetoes those whose concepts it all mentions below its veto, except English posts in
     /// hybrid mode, where the probe's veto stands alone. Returns whether it vetoed any.
     fn read_words(&self, analysis: &mut Analysis) -> bool {
@@ -402,7 +408,11 @@ impl Matcher {
         for &n in &read {
             let (mention, probability) = (analysis.mentions[n], probabilities[n]);
             if long_enough && vouches(mention, probability, probe.floors) {
-                analysis.mentions[n] = mention.completed();
+                analysis.mentions[n] = if mention.partial() {
+                    mention.vouched_by_words()
+                } else {
+                    mention.completed()
+                };
             } else if mention.coverage() == Coverage::Complete && probability < veto {
                 analysis.mentions[n] = mention.vetoed();
                 vetoed = true;
