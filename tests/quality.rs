@@ -933,7 +933,8 @@ fn a_verdict_on_a_reported_defence_stands_in_for_the_idea_it_leaves_out() {
 /// A report may name its source last, or be a verdict of its own ("Fact checkers rate …"), and
 /// a reported defence may be dismissed, not accused ("next to impossible"); the verdict may
 /// follow addresses or be a retort of any length; and the writer's own statements after a
-/// report take the post's side when they plainly take one (stop 56). The build before read
+/// report take the post's side when they plainly take one (stop 56), a report by a source named
+/// before a comma or a colon or after the quote too (stop 59). The build before read
 /// every one of these fitting posts (`tuning_closing43b`, `tuning_closing52`,
 /// `tuning_closing56`) the other way, or as neutral, in both modes.
 #[test]
@@ -967,6 +968,12 @@ fn the_side_a_post_takes_on_what_it_reports_is_read_in_how_people_write_it() {
         (
             "Fact-checkers say the overnight Michigan jump was a 'data entry error, quickly fixed.' Quickly fixed after they got caught. The count was stolen while you slept.",
             "delayed-count-means-rigged",
+            Stance::Promotes,
+        ),
+        // A source named before a comma reports as a reporting verb does (stop 59).
+        (
+            "Según CNN en Español, votar por correo es tan seguro como votar en persona. JAJAJA sí, y los cerdos vuelan. Es la receta perfecta para el fraude.",
+            "mail-voting-widespread-fraud",
             Stance::Promotes,
         ),
     ]);

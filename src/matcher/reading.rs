@@ -197,7 +197,8 @@ impl Matcher {
     }
 
     /// The side the writer's own words take after the first sentence of `raw` that reports
-    /// somebody's with a reporting verb, when their statements plainly take one and no other
+    /// somebody's, with a reporting verb or a source ("Según CNN, …", stop 59: +2 / −0 on the
+    /// fitting sets in either mode), when their statements plainly take one and no other
     /// ([`polarity`], or a plain accusation) and the read-out, reading them on their own,
     /// agrees: "Trump tweeted that if we don't know the winner on election night, it's
     /// rigged. Counting mail ballots takes days in lots of states, by law. *Slow isn't
@@ -207,8 +208,9 @@ impl Matcher {
     /// which side the writer takes.
     fn own_answer(&self, raw: &str, lang: Lang, embedded: bool) -> Option<Stance> {
         let mut sentences = sentences(raw);
-        let report = (sentences.by_ref())
-            .find(|s| reported(&text::normalize(s, &self.lexicon).text).is_some())?;
+        let report = (sentences.by_ref()).find(|s| {
+            sourced(s).is_some() || reported(&text::normalize(s, &self.lexicon).text).is_some()
+        })?;
         let mut sides = (sentences.filter(|s| !s.ends_with('?'))).filter_map(|sentence| {
             let words = text::normalize(sentence, &self.lexicon).text;
             (polarity(sentence, &words, false))
