@@ -272,7 +272,8 @@ fn eleventh_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
 /// before any change of that round and never fitted on, in hybrid mode. The floors are its
 /// figures on the stop-33 build (`docs/quality.md`): precision 0.985, recall 0.985, stance
 /// 0.985, 1 of 120 hard negatives. Stop 40's probe, also fitted on posts that defend the
-/// process, puts one post under another narrative (0.985 / 0.995 / 0.980, 195 of 199).
+/// process, puts one post under another narrative (0.985 / 0.995 / 0.980, 195 of 199). Stop
+/// 59's reading of a claim's "Says …" as promoting: stance 0.985.
 #[test]
 fn twelfth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
     let floors = Floors::new(0.98, 0.98, 0.975);
@@ -319,7 +320,8 @@ fn fourteenth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
 /// network: 1.000 / 0.965 / 0.974, still no alarm; stop 44's: 1.000 / 0.970 / 0.974. Stop 53's
 /// Spanish aliases cost one alarm on an off-topic claim in each mode (0.995 / 0.970 / 0.974).
 /// Stop 54's refit of the English word probe loses 2 claims in each mode: 0.995 / 0.960 /
-/// 0.974, lexical 0.995 / 0.945 / 0.968.
+/// 0.974, lexical 0.995 / 0.945 / 0.968. Stop 59's reading of a claim's "Says …" as
+/// promoting: stance 0.979 (lexical unchanged).
 #[test]
 fn fifteenth_held_out_set_meets_the_committed_figures_in_hybrid_mode() {
     let floors = Floors::new(0.99, 0.955, 0.97);
@@ -974,6 +976,25 @@ fn the_side_a_post_takes_on_what_it_reports_is_read_in_how_people_write_it() {
         (
             "Según CNN en Español, votar por correo es tan seguro como votar en persona. JAJAJA sí, y los cerdos vuelan. Es la receta perfecta para el fraude.",
             "mail-voting-widespread-fraud",
+            Stance::Promotes,
+        ),
+    ]);
+}
+
+/// A fact-checker's "Says …" promotes the claim it states (stop 59): these fitting posts of
+/// `tuning_implicit19` were read as debunking, their legal and procedural words taken for a
+/// defence.
+#[test]
+fn a_claims_summary_promotes_the_claim_in_every_mode() {
+    reads_in_every_mode(&[
+        (
+            "Says the law requires ballots to be tallied before the polls close, and Wisconsin kept counting until nearly 4 a.m., which makes its results void.",
+            "delayed-count-means-rigged",
+            Stance::Promotes,
+        ),
+        (
+            "Says Dave McCormick's 2024 Pennsylvania Senate lead was whittled down only because counties kept accepting and counting ballots after Election Day ended.",
+            "delayed-count-means-rigged",
             Stance::Promotes,
         ),
     ]);

@@ -269,6 +269,17 @@ pub fn opens_with_verdict(raw: &str) -> bool {
     (labelled || opening) && !is_question(raw)
 }
 
+/// Whether the post is a fact-checker's summary of a claim, which opens with "Says" and states
+/// the claim ("Says the law requires ballots to be tallied before the polls close, …"): it
+/// promotes what it states. Of the fitting sets' 190 such posts about a narrative, every one
+/// promotes it. Not a question ("Says who?") nor a retort ("Says the guy who votes by mail").
+pub fn summarises_a_claim(normalized: &str, asks: bool) -> bool {
+    let Some(rest) = normalized.strip_prefix("says ") else {
+        return false;
+    };
+    !asks && !rest.split(' ').take(4).any(|word| word == "who")
+}
+
 /// What a post says regardless of which narrative it matches; computed once per post.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PostCues {
@@ -284,6 +295,9 @@ pub struct PostCues {
     pub verdict: bool,
     /// The stance a short post's words settle ([`polarity`]), whatever else is read.
     pub polarity: Option<Stance>,
+    /// It summarises a claim ([`summarises_a_claim`]): it promotes, unless its polarity says
+    /// otherwise.
+    pub claim: bool,
 }
 
 impl PostCues {
@@ -294,6 +308,15 @@ impl PostCues {
             Lang::Es => (count(DEBUNK_ES) + count(DEBUNK_EN), count(NEGATIONS_ES)),
         };
         let asks = is_question(raw);
+        // A claim's summary is read for polarity as the claim it states.
+        let claim = summarises_a_claim(normalized, asks);
+        let (stated, stated_words) = match claim {
+            true => (
+                raw.trim_start().get("says ".len()..).unwrap_or(raw),
+                &normalized["says ".len()..],
+            ),
+            false => (raw, normalized),
+        };
         Self {
             debunk_cues,
             negations,
@@ -301,14 +324,15 @@ impl PostCues {
             question: asks || normalized.starts_with("is it true"),
             reporting: count_in(without_headline_verb(normalized), REPORTING) > 0,
             verdict: opens_with_verdict(raw),
-            polarity: polarity(raw, normalized, asks),
+            polarity: polarity(stated, stated_words, asks),
+            claim,
         }
     }
 
-    /// Whether the cues settle the stance before any read-out: a verdict or a short post's
-    /// polarity.
+    /// Whether the cues settle the stance before any read-out: a verdict, a short post's
+    /// polarity or a claim's summary.
     pub fn settled(&self) -> bool {
-        self.verdict || self.polarity.is_some()
+        self.verdict || self.polarity.is_some() || self.claim
     }
 }
 
@@ -354,6 +378,9 @@ pub fn decide(cues: &PostCues, rebuttal_lead: f32) -> Stance {
     if let Some(stance) = cues.polarity {
         return stance;
     }
+    if cues.claim {
+        return Stance::Promotes;
+    }
     let evidence = cues.debunk_cues as f32
         + 0.5 * cues.negations.min(2) as f32
         + if rebuttal_lead > 0.0 { 1.0 } else { 0.0 };
@@ -396,6 +423,30 @@ mod tests {
             stance("China won't and can't forge our ballots", 0.6, 0.0),
             Stance::Debunks
         );
+    }
+
+    /// A fact-checker's "Says …" states the claim it summarises, even where the official
+    /// statements are nearer than the claims; its polarity still settles a defence it states.
+    #[test]
+    fn a_claims_summary_promotes_what_it_states() {
+        let summary = "Says the law requires ballots to be tallied before the polls close";
+        assert_eq!(stance(summary, 0.2, 0.5), Stance::Promotes);
+        assert_eq!(
+            stance(&summary.replacen("Says t", "T", 1), 0.2, 0.5),
+            Stance::Debunks,
+            "the same words, no summary"
+        );
+        assert_eq!(
+            stance("Says mail voting is safe", 0.2, 0.5),
+            Stance::Debunks
+        );
+        for other in [
+            "Says who? Mail ballots are audited",
+            "Says the guy who votes by mail",
+        ] {
+            let normalized = other.to_lowercase().replace(['?', '.', ','], "");
+            assert!(!summarises_a_claim(&normalized, false), "{other}");
+        }
     }
 
     #[test]
