@@ -310,12 +310,14 @@ impl PostCues {
         let asks = is_question(raw);
         // A claim's summary is read for polarity as the claim it states.
         let claim = summarises_a_claim(normalized, asks);
-        let (stated, stated_words) = match claim {
-            true => (
-                raw.trim_start().get("says ".len()..).unwrap_or(raw),
-                &normalized["says ".len()..],
-            ),
-            false => (raw, normalized),
+        let (stated, stated_words) = if claim {
+            let said = "says ".len();
+            (
+                raw.trim_start().get(said..).unwrap_or(raw),
+                &normalized[said..],
+            )
+        } else {
+            (raw, normalized)
         };
         Self {
             debunk_cues,
