@@ -1088,16 +1088,12 @@ fn a_short_attack_on_the_process_is_found_in_hybrid_mode() {
     let Some(hybrid) = hybrid() else {
         return;
     };
-    for text in [
+    let attacks = [
         "Absentee ballots aren't secure",
         "Absentee ballots aren't valid when signatures go unchecked.",
-    ] {
-        assert_eq!(
-            stances(&hybrid, text),
-            [("mail-voting-widespread-fraud".to_owned(), Stance::Promotes)],
-            "{text}"
-        );
-    }
+    ];
+    let cases = attacks.map(|text| (text, "mail-voting-widespread-fraud", Stance::Promotes));
+    reads(&hybrid, &cases);
     assert!(stances(&shipped().1, "Absentee ballots aren't secure").is_empty());
     let other = "My mail isn't secure with this flimsy box.";
     assert!(stances(&hybrid, other).is_empty(), "{other}");
@@ -2038,17 +2034,13 @@ fn the_probe_does_not_veto_what_the_word_probe_vouches_for_from_named_concepts()
     let Some(hybrid) = hybrid() else {
         return;
     };
-    for implied in [
+    let implied = [
         "A results feed showed Biden receiving 100 percent of a 3,300-vote update from Georgia's DeKalb County posted at 12:58 a.m. on Nov. 4.",
         "A photo shows a mail truck delivering trays of ballots to the Cobb County election office at 2:17 a.m. on Nov. 4, 2020.",
         "A woman who says she worked at a Philadelphia sorting center claims she watched ballots that were brought in on Nov. 5 being stamped with a Nov. 3 postmark.",
-    ] {
-        assert_eq!(
-            stances(&hybrid, implied),
-            [("delayed-count-means-rigged".to_owned(), Stance::Promotes)],
-            "{implied}"
-        );
-    }
+    ];
+    let cases = implied.map(|text| (text, "delayed-count-means-rigged", Stance::Promotes));
+    reads(&hybrid, &cases);
     let proverb = "Amigo leal y franco, mirlo blanco.";
     assert!(narratives(&hybrid, proverb).is_empty(), "{proverb}");
 }
@@ -2114,14 +2106,19 @@ fn stances(matcher: &Matcher, text: &str) -> Vec<(String, Stance)> {
 /// Checks that every mode matches each post to its one narrative, read with its stance.
 fn reads_in_every_mode<T: AsRef<str>>(cases: &[(T, &str, Stance)]) {
     for matcher in &every_mode() {
-        for (text, narrative, stance) in cases {
-            let text = text.as_ref();
-            assert_eq!(
-                stances(matcher, text),
-                [(narrative.to_string(), *stance)],
-                "{text}"
-            );
-        }
+        reads(matcher, cases);
+    }
+}
+
+/// Checks that `matcher` matches each post to its one narrative, read with its stance.
+fn reads<T: AsRef<str>>(matcher: &Matcher, cases: &[(T, &str, Stance)]) {
+    for (text, narrative, stance) in cases {
+        let text = text.as_ref();
+        assert_eq!(
+            stances(matcher, text),
+            [(narrative.to_string(), *stance)],
+            "{text}"
+        );
     }
 }
 

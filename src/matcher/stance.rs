@@ -271,8 +271,9 @@ pub fn opens_with_verdict(raw: &str) -> bool {
 
 /// Whether the post is a fact-checker's summary of a claim, which opens with "Says" and states
 /// the claim ("Says the law requires ballots to be tallied before the polls close, …"): it
-/// promotes what it states. Of the fitting sets' 190 such posts about a narrative, every one
-/// promotes it. Not a question ("Says who?") nor a retort ("Says the guy who votes by mail").
+/// promotes what it states. Of the fitting sets' 188 such posts about a narrative, every one
+/// promotes it (`scripts/claim_summaries.py`). Not a question ("Says who?") nor a retort ("Says
+/// the guy who votes by mail").
 pub fn summarises_a_claim(normalized: &str, asks: bool) -> bool {
     let Some(rest) = normalized.strip_prefix("says ") else {
         return false;
