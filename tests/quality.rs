@@ -1024,7 +1024,8 @@ fn the_stance_read_out_reads_posts_that_defend_the_process_as_debunking() {
             "Ask Colorado Republicans about their all-mail elections. They'll call them the gold standard for clean voting.",
             "mail-voting-widespread-fraud",
         ),
-        ("Absentee voting works.", "mail-voting-widespread-fraud"),
+        // "Absentee voting works." was one of them until stop 60: lexical mode no longer finds it
+        // (`a_word_probe_needs_four_words_it_knows`, which reads it in hybrid mode).
         (
             "Counting after Election Day is how it always works.",
             "delayed-count-means-rigged",
@@ -1314,17 +1315,53 @@ fn the_english_word_probe_finds_paraphrases_in_every_mode() {
     );
 }
 
-/// A word probe does not vouch for a post of one or two words (stop 51): two fact-check titles
-/// of the titles stream's fitting half, which lexical mode flagged on the word probe alone (the
-/// late count's theft; foreign counterfeit ballots), match nothing in any mode; three words are
-/// enough ("Absentee voting works.", a fitting post only the word probe finds in lexical mode).
+/// A word probe vouches only for a post it knows four words of (stop 60; two words until stop
+/// 51, three until stop 59): two fact-check titles of the titles stream's fitting half, which
+/// lexical mode flagged on the word probe alone (the late count's theft; foreign counterfeit
+/// ballots), and two examples of WordNet's fitting half, each with one word the English word
+/// probe knows well, match nothing in any mode. Four are enough ("Overnight batches aren't
+/// trustworthy.", which only the word probes find); three are not, a cost the fitting sets show
+/// once: lexical mode no longer finds "Absentee voting works.", which hybrid mode still does.
 #[test]
-fn a_word_probe_needs_three_words() {
+fn a_word_probe_needs_four_words_it_knows() {
     let modes = every_mode();
-    match_nothing_in_every_mode(&modes, &["Kidney Theft", "Professor’s Paper"], None);
+    let texts = [
+        "Kidney Theft",
+        "Professor’s Paper",
+        "China is wooing Russia",
+        "transact with foreign governments",
+    ];
+    match_nothing_in_every_mode(&modes, &texts, None);
+    for matcher in &modes {
+        let text = "Overnight batches aren't trustworthy.";
+        assert_eq!(narratives(matcher, text), ["delayed-count-means-rigged"]);
+    }
     let (_, lexical) = shipped();
-    let text = "Absentee voting works.";
-    assert_eq!(narratives(&lexical, text), ["mail-voting-widespread-fraud"]);
+    assert!(narratives(&lexical, "Absentee voting works.").is_empty());
+    if let Some(hybrid) = hybrid() {
+        let text = "Absentee voting works.";
+        let debunks = [("mail-voting-widespread-fraud".to_owned(), Stance::Debunks)];
+        assert_eq!(stances(&hybrid, text), debunks);
+    }
+}
+
+/// In hybrid mode a word probe's vouch for an English post that names no concept of a narrative
+/// needs the probe's assent (stop 60), as the probe's own vouch needs the word probe's: two
+/// examples of WordNet's fitting half that lexical mode still flags, on the English word probe's
+/// "paper" and "mail", match nothing in hybrid mode.
+#[test]
+fn a_word_probes_bare_vouch_needs_the_probes_assent() {
+    let Some(hybrid) = hybrid() else {
+        return;
+    };
+    let (_, lexical) = shipped();
+    for text in [
+        "They underlaid the shingles with roofing paper",
+        "mail out: transmit by mail",
+    ] {
+        assert!(narratives(&hybrid, text).is_empty(), "{text}");
+        assert_eq!(narratives(&lexical, text).len(), 1, "{text}");
+    }
 }
 
 /// In hybrid mode the probe vouches for a narrative an English post names no concept of only

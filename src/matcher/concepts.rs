@@ -123,8 +123,19 @@ pub struct Mention {
     mentioned: u32,
     /// The post uses one of the narrative's exclusions.
     excluded: bool,
-    /// A word probe vouched for the concepts the post does not name, where it names some.
-    vouched: bool,
+    /// Whether a word probe vouched for the concepts the post does not name.
+    vouched: Vouch,
+}
+
+/// What a word probe vouched for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Vouch {
+    #[default]
+    Nothing,
+    /// The concepts missing from a post that names some.
+    TheRest,
+    /// Every concept, the post naming none.
+    All,
 }
 
 /// How far a post covers a narrative's concepts.
@@ -162,14 +173,28 @@ impl Mention {
     /// post that names some: the probe's veto then does not overrule it.
     pub fn vouched_by_words(self) -> Mention {
         Mention {
-            vouched: true,
+            vouched: Vouch::TheRest,
             ..self.completed()
         }
     }
 
-    /// Whether a word probe vouched for the concepts the post does not name.
+    /// Whether a word probe vouched for the concepts missing from a post that names some.
     pub fn is_vouched_by_words(self) -> bool {
-        self.vouched
+        self.vouched == Vouch::TheRest
+    }
+
+    /// Every concept counted as mentioned because a word probe vouched for a post that names
+    /// none of them: the probe must then assent.
+    pub fn vouched_bare_by_words(self) -> Mention {
+        Mention {
+            vouched: Vouch::All,
+            ..self.completed()
+        }
+    }
+
+    /// Whether a word probe vouched for a post that names none of the concepts.
+    pub fn is_vouched_bare_by_words(self) -> bool {
+        self.vouched == Vouch::All
     }
 
     /// No concept counted as mentioned: the probe says the post is not about the narrative,
@@ -460,7 +485,7 @@ mod tests {
             declared,
             mentioned,
             excluded: false,
-            vouched: false,
+            vouched: Vouch::Nothing,
         };
         assert_eq!(mention(0, 0).coverage(), Coverage::Undeclared);
         assert_eq!(mention(0b111, 0b111).coverage(), Coverage::Complete);

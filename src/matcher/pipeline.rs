@@ -348,7 +348,10 @@ impl Matcher {
     /// the post, gives [`BARE_ASSENT`](super::probe::BARE_ASSENT) or more), and those whose
     /// concepts it all mentions that it vetoes (below [`VETO`](super::probe::VETO)), unless the
     /// word probe vouched for the concepts missing from a post that names some: the probe
-    /// vetoed 9 such fitting posts, every one about its narrative (stop 59).
+    /// vetoed 9 such fitting posts, every one about its narrative (stop 59). Where the word
+    /// probe vouched for a post that names none, the probe must assent in turn (from
+    /// [`BARE_ASSENT`](super::probe::BARE_ASSENT)), or it vetoes ("They underlaid the shingles with
+    /// roofing paper").
     fn probe_verdicts(&self, analysis: &Analysis, post_vector: &[f32]) -> (Vec<usize>, Vec<usize>) {
         let Some(probe) = &self.probe else {
             return (Vec::new(), Vec::new());
@@ -369,7 +372,9 @@ impl Matcher {
                 vouched.push(n);
             } else if mention.coverage() == Coverage::Complete
                 && !mention.is_vouched_by_words()
-                && probability < super::probe::VETO
+                && (probability < super::probe::VETO
+                    || mention.is_vouched_bare_by_words()
+                        && probability < super::probe::BARE_ASSENT)
             {
                 vetoed.push(n);
             }
@@ -380,8 +385,8 @@ impl Matcher {
     /// The word probe of the post's language does on its words (spelling-corrected) what the
     /// probe does on an embedding: for a Spanish post, which the model never embeds, in both
     /// modes; for an English one, in lexical mode in the probe's stead and in hybrid mode beside
-    /// it (either may vouch). It may vouch, for a post of [`WORD_PROBE_MIN_WORDS`] words or more,
-    /// for the narratives whose concepts the post does not all mention: from the first of its
+    /// it (either may vouch). It may vouch, for a post it knows [`WORD_PROBE_MIN_KNOWN_WORDS`]
+    /// words of or more, for the narratives whose concepts the post does not all mention: from the first of its
     /// floors if it mentions some, from the second if none (see
     /// [`WordProbe`](super::readout::WordProbe)); their concepts then count as mentioned (and,
     /// where it mentions some, the probe no longer vetoes them: see [`Self::probe_verdicts`]). And it
@@ -403,7 +408,7 @@ impl Matcher {
             return false;
         }
         let probabilities = probe.probabilities(analysis.model_text());
-        let long_enough = analysis.model_text().split_whitespace().count() >= WORD_PROBE_MIN_WORDS;
+        let long_enough = probe.known_words(analysis.model_text()) >= WORD_PROBE_MIN_KNOWN_WORDS;
         let mut vetoed = false;
         for &n in &read {
             let (mention, probability) = (analysis.mentions[n], probabilities[n]);
@@ -411,7 +416,7 @@ impl Matcher {
                 analysis.mentions[n] = if mention.partial() {
                     mention.vouched_by_words()
                 } else {
-                    mention.completed()
+                    mention.vouched_bare_by_words()
                 };
             } else if mention.coverage() == Coverage::Complete && probability < veto {
                 analysis.mentions[n] = mention.vetoed();
@@ -488,12 +493,14 @@ fn outcome(
     }
 }
 
-/// The fewest words a post needs for a word probe to vouch for it. Its one or two known words
-/// would be its whole TF-IDF vector, unit length, and weigh as much as a post's worth of them:
+/// The fewest words a word probe must know in a post to vouch for it. The words it knows are the
+/// post's whole TF-IDF vector, unit length, so a few weigh as much as a post's worth of them:
 /// "Kidney Theft" was the late count's theft, "Professor's Paper" foreign counterfeit ballots
-/// (the titles stream's fitting half, lexical mode). No fitting post of fewer words was found
-/// by a word probe (stop 51).
-const WORD_PROBE_MIN_WORDS: usize = 3;
+/// (the titles stream's fitting half, lexical mode; stop 51), and WordNet's "China is wooing
+/// Russia" and "transact with foreign governments" foreign ballots too, on the one word of each
+/// the probe knows well (stop 60). At four known words, no fitting post is lost in hybrid
+/// mode, and one in lexical mode ("Absentee voting works."); `docs/quality.md` has the figures.
+const WORD_PROBE_MIN_KNOWN_WORDS: usize = 4;
 
 /// Whether a probe's `probability` for a narrative whose concepts the post does not all mention
 /// makes it a candidate: from the first of `floors` if the post mentions some of them, from the

@@ -48,7 +48,10 @@ pub const BARE_FLOOR: f32 = 0.98;
 /// The English word probe's probability that a narrative the post names no concept of also
 /// needs, beside the probe's [`BARE_FLOOR`], when the word probe has read the post: two readers
 /// that agree. Out of fold (one network, `docs/quality.md`, stop 51) it lost no fitting post, and
-/// the probe vouched for 4 of the English fortunes' fitting half where it had for 13.
+/// the probe vouched for 4 of the English fortunes' fitting half where it had for 13. The other
+/// way round too, the probe's probability that an embedded post the word probe vouched for,
+/// naming no concept, needs (stop 60): no fitting post is lost, and 4 of the 14 alarms left on
+/// WordNet's fitting half go ("rag paper: paper made partly or wholly from rags").
 pub const BARE_ASSENT: f32 = 0.2;
 
 /// The probe's probability under which a narrative whose concepts the post all mentions is not

@@ -299,6 +299,14 @@ impl WordProbe {
         self.columns.get(n).is_some_and(Option::is_some)
     }
 
+    /// How many of the words of a post's normalised, spelling-corrected text it knows: a word
+    /// it has no weights for adds nothing to its reading.
+    pub fn known_words(&self, text: &str) -> usize {
+        text.split_whitespace()
+            .filter(|word| self.linear.grams.contains_key(*word))
+            .count()
+    }
+
     /// Each of the knowledge base's narratives' probability for a post's normalised,
     /// spelling-corrected text (0 for those it was not fitted on).
     pub fn probabilities(&self, text: &str) -> Vec<f32> {
@@ -417,6 +425,8 @@ mod tests {
         let expected = 1.0 / (1.0 + (1.0 - 5.0 / 2f32.sqrt()).exp());
         assert!((p[mail] - expected).abs() < 1e-5, "{p:?}");
         assert!(p.iter().enumerate().all(|(n, &q)| n == mail || q == 0.0));
+        // A word pair is no word: "el" alone is unknown.
+        assert_eq!(probe.known_words("el cartero dijo cartero"), 2);
         let bad_row = WORDS.replace("[1,0,4]", "[1,0]");
         assert!(
             WordProbe::parse(&bad_row, &kb, (WORD_FLOOR, WORD_BARE_FLOOR), WORD_VETO).is_none()
