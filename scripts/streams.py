@@ -18,6 +18,12 @@ and a reporting half, from the data sets in ../shared/datasets (never copied int
   fortunes-es`), English and Spanish real text on every subject but elections, written by others;
   .fit.jsonl holds each file's even-numbered fortunes, .report.jsonl its odd-numbered ones
   (`fortunes` below). Skipped, with a message, where the packages are not installed.
+- wordnet.jsonl: the glosses of Princeton WordNet 3.0 (Debian's `wordnet-base`, /usr/share/wordnet;
+  `apt-get install wordnet-base`), English real text on every subject, written by lexicographers:
+  each synset's definition after its first word ("foreign agent: a spy for a foreign country",
+  `id` = wn-POS-OFFSET) and each of its example sentences of three words or more ("China is
+  wooing Russia", `id` = wn-POS-OFFSET:exN); split into halves by a hash of the synset, as
+  the claims are. First run at stop 60. tests/quality.rs reads them the same way.
 - manpages_es.jsonl: the paragraphs of Debian's Spanish manual pages (`apt-get install
   manpages-es`; rendered with groff), Spanish prose on software, reporting only: never fitted
   on. Skipped, with a message, where the pages or groff are missing.
@@ -119,6 +125,41 @@ def write_fortunes(out):
                   [p for p in posts if int(p["id"].rsplit(":", 1)[1]) % 2 == parity])
 
 
+WORDNET = "/usr/share/wordnet"
+
+
+def wordnet(folder):
+    """The definitions and examples of every synset of WordNet's four data files (see the module
+    documentation), in file order. A gloss is the text after ' | ': parts separated by '; ',
+    the quoted ones examples."""
+    posts = []
+    for pos in ("noun", "verb", "adj", "adv"):
+        with open(os.path.join(folder, f"data.{pos}"), encoding="utf-8", errors="replace") as f:
+            for line in f:
+                if line.startswith("  ") or " | " not in line:
+                    continue
+                fields, gloss = line.split(" | ", 1)
+                fields = fields.split(" ")
+                synset = f"wn-{pos}-{fields[0]}"
+                word = re.sub(r"\([a-z]+\)$", "", fields[4]).replace("_", " ")
+                parts = [part.strip() for part in gloss.strip().split(";")]
+                definition = "; ".join(p for p in parts if p and not p.startswith('"'))
+                if definition:
+                    posts.append({"id": synset, "text": f"{word}: {definition}"})
+                examples = [p.strip('"') for p in parts if p.startswith('"')]
+                for n, example in enumerate(examples):
+                    if len(example.split()) >= 3:
+                        posts.append({"id": f"{synset}:ex{n}", "text": example})
+    return posts
+
+
+def write_wordnet(out):
+    if not os.path.exists(os.path.join(WORDNET, "data.noun")):
+        print(f"{WORDNET} not found (apt-get install wordnet-base): no wordnet stream")
+        return
+    write_halves(out, "wordnet", wordnet(WORDNET))
+
+
 MANPAGES_ES = "/usr/share/man/es"
 
 
@@ -154,6 +195,7 @@ def main(datasets):
                  "heldout_posts", "posts"):
         labelled_as_stream(out, name)
     write_fortunes(out)
+    write_wordnet(out)
     write_manpages(out)
     with open(os.path.join(datasets, "checkthat2022", "vclaims.jsonl"), encoding="utf-8") as f:
         raw = [json.loads(line) for line in f if line.strip()]

@@ -32,6 +32,11 @@ const TITLES_LEXICAL: (usize, usize) = (4, 8);
 /// 31 before the Spanish word probe read the other half). Stop 54's refits of the word probes:
 /// English 1 and 3, Spanish 1 in each.
 const FORTUNES_MAX_FALSE_ALARMS: [(&str, usize); 2] = [("en", 3), ("es", 1)];
+/// Alarms on the reporting half of WordNet's glosses (79,912 definitions and examples) in hybrid
+/// and lexical mode. Stop 59's build raised 18 and 20 ("a foreign accent" was foreign
+/// counterfeit ballots); since stop 60 a word probe must know four words of a post to vouch for
+/// it, and the probe must assent to a word probe's vouch for a post naming no concept.
+const WORDNET_MAX_FALSE_ALARMS: (usize, usize) = (11, 11);
 
 /// The repository's root and the matcher of the shipped knowledge base (`index/`), lexical.
 fn shipped() -> (&'static Path, Matcher) {
@@ -1902,6 +1907,50 @@ fn the_fortunes_raise_almost_no_alarms() {
                 matcher.mode()
             );
         }
+    }
+}
+
+/// WordNet's glosses (definitions and example sentences: real English text on every subject,
+/// written by lexicographers), the half nothing was fitted or decided on, as a stream in every
+/// mode: at most [`WORDNET_MAX_FALSE_ALARMS`] alarms. Short examples name a narrative's concept
+/// in another sense ("China is wooing Russia", "I vote that we all go home").
+#[test]
+fn wordnet_raises_almost_no_alarms() {
+    use counterclaim::batch::Fields;
+    use counterclaim::eval::stream;
+    use std::collections::HashMap;
+    use std::io::Write;
+    let Some(folder) = util::wordnet::folder() else {
+        return;
+    };
+    let mut file = tempfile::Builder::new()
+        .suffix(".jsonl")
+        .tempfile()
+        .unwrap();
+    let posts = util::wordnet::reporting_half(&folder);
+    for (id, text) in &posts {
+        writeln!(file, "{}", serde_json::json!({"id": id, "text": text})).unwrap();
+    }
+    assert!(posts.len() > 75_000, "{} glosses", posts.len());
+    let fields = Fields {
+        id: "id".into(),
+        text: "text".into(),
+    };
+    for matcher in every_mode() {
+        let report =
+            stream::evaluate(&matcher, file.path(), None, &fields, &HashMap::new(), 0.5).unwrap();
+        print!("WordNet, {}: {}", matcher.mode(), report.to_text());
+        assert_eq!(report.posts, posts.len());
+        let max = match matcher.mode() {
+            "hybrid" => WORDNET_MAX_FALSE_ALARMS.0,
+            _ => WORDNET_MAX_FALSE_ALARMS.1,
+        };
+        assert!(
+            report.false_alarms.len() <= max,
+            "{} false alarms on WordNet in {} mode",
+            report.false_alarms.len(),
+            matcher.mode()
+        );
     }
 }
 
