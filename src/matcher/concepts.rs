@@ -494,6 +494,26 @@ mod tests {
     }
 
     #[test]
+    fn a_word_probes_vouch_completes_a_mention_and_says_for_what() {
+        let named = |mentioned| Mention {
+            declared: 0b111,
+            mentioned,
+            ..Mention::default()
+        };
+        let some = named(0b001).vouched_by_words();
+        let none = named(0).vouched_bare_by_words();
+        for mention in [some, none] {
+            assert_eq!(mention.coverage(), Coverage::Complete);
+        }
+        assert!(some.is_vouched_by_words() && !some.is_vouched_bare_by_words());
+        assert!(none.is_vouched_bare_by_words() && !none.is_vouched_by_words());
+        let plain = named(0b111);
+        assert!(!plain.is_vouched_by_words() && !plain.is_vouched_bare_by_words());
+        // A veto takes every concept away, whatever vouched for them.
+        assert_eq!(none.vetoed().coverage(), Coverage::Missing);
+    }
+
+    #[test]
     fn phrases_are_found_as_whole_words_even_where_occurrences_overlap() {
         let phrases = Phrases::new(vec![("no no".to_owned(), 1), ("no pedidas".to_owned(), 2)]);
         let found = |text| phrases.found(text).collect::<Vec<u32>>();
