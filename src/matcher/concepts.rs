@@ -123,7 +123,7 @@ pub struct Mention {
     mentioned: u32,
     /// The post uses one of the narrative's exclusions.
     excluded: bool,
-    /// Whether a word probe vouched for the concepts the post does not name.
+    /// What a word probe vouched for, if anything.
     vouched: Vouch,
 }
 

@@ -386,12 +386,13 @@ impl Matcher {
     /// probe does on an embedding: for a Spanish post, which the model never embeds, in both
     /// modes; for an English one, in lexical mode in the probe's stead and in hybrid mode beside
     /// it (either may vouch). It may vouch, for a post it knows [`WORD_PROBE_MIN_KNOWN_WORDS`]
-    /// words of or more, for the narratives whose concepts the post does not all mention: from the first of its
-    /// floors if it mentions some, from the second if none (see
+    /// words of or more, for the narratives whose concepts the post does not all mention: from
+    /// the first of its floors if it mentions some, from the second if none (see
     /// [`WordProbe`](super::readout::WordProbe)); their concepts then count as mentioned (and,
-    /// where it mentions some, the probe no longer vetoes them: see [`Self::probe_verdicts`]). And it
-    /// vetoes those whose concepts it all mentions below its veto, except English posts in
-    /// hybrid mode, where the probe's veto stands alone. Returns whether it vetoed any.
+    /// where it mentions some, the probe no longer vetoes them; where none, the probe must
+    /// assent: see [`Self::probe_verdicts`]). And it vetoes those whose concepts it all mentions
+    /// below its veto, except English posts in hybrid mode, where the probe's veto stands alone.
+    /// Returns whether it vetoed any.
     fn read_words(&self, analysis: &mut Analysis) -> bool {
         let Some(probe) = self.word_probes[analysis.lang as usize].as_ref() else {
             return false;
