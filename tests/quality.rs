@@ -33,8 +33,8 @@ const TITLES_LEXICAL: (usize, usize) = (4, 8);
 /// English 1 and 3, Spanish 1 in each.
 const FORTUNES_MAX_FALSE_ALARMS: [(&str, usize); 2] = [("en", 3), ("es", 1)];
 /// Alarms on the reporting half of WordNet's glosses (79,912 definitions and examples) in hybrid
-/// and lexical mode. Stop 59's build raised 18 and 20 ("a foreign accent" was foreign
-/// counterfeit ballots); since stop 60 a word probe must know four words of a post to vouch for
+/// and lexical mode. Stop 59's build raised 18 and 20 (on the other half, "transact with foreign
+/// governments" was foreign counterfeit ballots); since stop 60 a word probe must know four words of a post to vouch for
 /// it, and the probe must assent to a word probe's vouch for a post naming no concept.
 const WORDNET_MAX_FALSE_ALARMS: (usize, usize) = (11, 11);
 
@@ -1320,8 +1320,8 @@ fn the_english_word_probe_finds_paraphrases_in_every_mode() {
     );
 }
 
-/// A word probe vouches only for a post it knows four words of (stop 60; two words until stop
-/// 51, three until stop 59): two fact-check titles of the titles stream's fitting half, which
+/// A word probe vouches only for a post it knows four words of (stop 60; three words of any
+/// kind from stop 51): two fact-check titles of the titles stream's fitting half, which
 /// lexical mode flagged on the word probe alone (the late count's theft; foreign counterfeit
 /// ballots), and two examples of WordNet's fitting half, each with one word the English word
 /// probe knows well, match nothing in any mode. Four are enough ("Overnight batches aren't
@@ -1913,7 +1913,7 @@ fn the_fortunes_raise_almost_no_alarms() {
 /// WordNet's glosses (definitions and example sentences: real English text on every subject,
 /// written by lexicographers), the half nothing was fitted or decided on, as a stream in every
 /// mode: at most [`WORDNET_MAX_FALSE_ALARMS`] alarms. Short examples name a narrative's concept
-/// in another sense ("China is wooing Russia", "I vote that we all go home").
+/// in another sense ("China is wooing Russia", "Winner takes all", of the other half).
 #[test]
 fn wordnet_raises_almost_no_alarms() {
     use counterclaim::batch::Fields;
