@@ -71,6 +71,19 @@ def others():
     return out
 
 
+def report(fit, P_new, P_rest, y_new):
+    """For each probability floor, a line on a reader's probabilities (none, rejects, affirms):
+    how many of the new closings it reads right and the other way, and how many verdicts it
+    passes on the other sentences. `fit` names the fit's settings."""
+    for floor in [0.5, 0.7, 0.9]:
+        read = lambda P: np.where(P[:, 1:].max(1) >= floor, P[:, 1:].argmax(1) + 1, NONE)
+        new_read, rest_read = read(P_new), read(P_rest)
+        print(f"  {fit} floor={floor}: new closings read right "
+              f"{int((new_read == y_new).sum())}/{len(y_new)}, the other way "
+              f"{int(((new_read > 0) & (new_read != y_new)).sum())}; verdicts on other "
+              f"sentences {int((rest_read > 0).sum())}/{len(rest_read)}")
+
+
 def main():
     fit, new, rest = verdicts("tuning_closing43"), verdicts("tuning_closing43b"), others()
     with tempfile.TemporaryDirectory() as tmp:
@@ -86,13 +99,7 @@ def main():
             w = np.concatenate([np.full(len(y_fit), weight), np.ones((half == 0).sum())])
             model = LogisticRegression(C=C, max_iter=2000).fit(X, y, sample_weight=w)
             P_new, P_rest = model.predict_proba(X_new), model.predict_proba(X_rest[half == 1])
-            for floor in [0.5, 0.7, 0.9]:
-                read = lambda P: np.where(P[:, 1:].max(1) >= floor, P[:, 1:].argmax(1) + 1, NONE)
-                new_read, rest_read = read(P_new), read(P_rest)
-                print(f"  C={C} weight={weight} floor={floor}: new closings read right "
-                      f"{int((new_read == y_new).sum())}/{len(y_new)}, the other way "
-                      f"{int(((new_read > 0) & (new_read != y_new)).sum())}; verdicts on other "
-                      f"sentences {int((rest_read > 0).sum())}/{len(rest_read)}")
+            report(f"C={C} weight={weight}", P_new, P_rest, y_new)
     share = (y_new == REJECTS).mean()
     for C in [0.1, 1, 10]:
         right = (LogisticRegression(C=C, max_iter=2000).fit(X_fit, y_fit).predict(X_new) == y_new)

@@ -76,13 +76,7 @@ def main():
         for weight in [None, "balanced"]:
             model = LogisticRegression(C=C, max_iter=3000, class_weight=weight).fit(X, y)
             P_new, P_rest = model.predict_proba(X_new), model.predict_proba(X_rest)
-            for floor in [0.5, 0.7, 0.9]:
-                read = lambda P: np.where(P[:, 1:].max(1) >= floor, P[:, 1:].argmax(1) + 1, NONE)
-                new_read, rest_read = read(P_new), read(P_rest)
-                print(f"  C={C} weight={weight} floor={floor}: new closings read right "
-                      f"{int((new_read == y_new).sum())}/{len(y_new)}, the other way "
-                      f"{int(((new_read > 0) & (new_read != y_new)).sum())}; verdicts on other "
-                      f"sentences {int((rest_read > 0).sum())}/{len(rest_read)}")
+            ce.report(f"C={C} weight={weight}", P_new, P_rest, y_new)
 
 
 if __name__ == "__main__":
